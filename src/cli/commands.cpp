@@ -1,0 +1,97 @@
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "devices/device_model.hpp"
+#include "host/cpuinfo.hpp"
+#include "input/qemu_command_line.hpp"
+#include "plan/plan.hpp"
+#include "report/json_report.hpp"
+#include "report/text_report.hpp"
+
+namespace aperture::cli {
+
+namespace {
+
+struct PlanCommand {
+    std::string format = "text";
+    std::string firmware;
+    std::string host_cpu_vendor;
+    unsigned host_phys_bits = 0;
+    std::vector<std::string> qemu_args;
+};
+
+std::vector<std::string> expand_args(const std::vector<std::string>& args) {
+    // "@file" holds the command line, as QEMU users keep long ones.
+    if (args.size() == 1 && !args[0].empty() && args[0][0] == '@') return read_args_file(args[0].substr(1));
+    return args;
+}
+
+int run_plan(const PlanCommand& cmd, std::ostream& out) {
+    if (cmd.qemu_args.empty()) throw InputError("plan needs a QEMU command line after --, or @FILE holding one");
+    const VmSpec spec = read_qemu_command_line(expand_args(cmd.qemu_args));
+    PlanOptions options;
+    if (cmd.firmware == "seabios") options.firmware = FirmwareKind::SeaBios;
+    else if (cmd.firmware == "ovmf") options.firmware = FirmwareKind::Ovmf;
+    if (!cmd.host_cpu_vendor.empty()) {
+        options.host.cpu = HostCpu{cmd.host_cpu_vendor, cmd.host_phys_bits};
+    } else if (spec.machine.accel == "kvm") {
+        options.host.cpu = read_host_cpu();
+    }
+    const Plan plan = make_plan(spec, options);
+    // Render fully before writing anything, so an error never leaves half a report.
+    const std::string text = cmd.format == "json" ? render_json(plan) : render_text(plan);
+    out << text;
+    const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty());
+    return failed ? EXIT_PREDICTED_FAILURE : EXIT_OK;
+}
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "aperture 0.1.0 (models QEMU 7.2, SeaBIOS 1.16.2)");
+
+    PlanCommand plan_cmd;
+    auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
+    plan->add_option("--format", plan_cmd.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    plan->add_option("--firmware", plan_cmd.firmware, "Override the firmware the command line selects")
+        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    plan->add_option("--host-cpu-vendor", plan_cmd.host_cpu_vendor,
+                     "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
+    plan->add_option("--host-phys-bits", plan_cmd.host_phys_bits, "Host physical address width for KVM guests")
+        ->check(CLI::Range(32u, 64u));
+    plan->add_option("qemu", plan_cmd.qemu_args, "The QEMU command line")->required();
+
+    auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e, out, err);
+        return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+
+    try {
+        if (*plan) return run_plan(plan_cmd, out);
+        if (*devices) {
+            for (const auto& name : device_model_names()) out << name << "\n";
+            return EXIT_OK;
+        }
+    } catch (const InputError& e) {
+        err << "aperture: error: " << e.what() << "\n";
+        return EXIT_BAD_INPUT;
+    } catch (const UnsupportedError& e) {
+        err << "aperture: not modelled: " << e.what() << "\n";
+        return EXIT_BAD_INPUT;
+    } catch (const ArithmeticError& e) {
+        err << "aperture: error: " << e.what() << "\n";
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+}
+
+}  // namespace aperture::cli

@@ -1,0 +1,113 @@
+#pragma once
+// What the user asked for, independent of how it was written (QEMU command line today, libvirt domain
+// XML later). Readers fill this in and check syntax; the machine model checks meaning.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/address.hpp"
+
+namespace aperture {
+
+// Where a value came from, so an error can point at it ("argument 7 (-device ...)", "domain.xml:42").
+struct SourceLocation {
+    std::string text;  // human-readable: "argument 7: -device pci-testdev,membar=3G"
+};
+
+// An option's key=value list in the order written ("pcie-root-port,id=rp1,chassis=1").
+struct PropertyList {
+    std::vector<std::pair<std::string, std::string>> entries;
+
+    const std::string* find(const std::string& key) const;
+    bool has(const std::string& key) const { return find(key) != nullptr; }
+};
+
+struct MachineSpec {
+    std::string type = "pc";  // as written: "q35", "pc", "pc-q35-7.2", ...; "pc" is QEMU's default
+    std::optional<u64> max_ram_below_4g;
+    std::string accel = "tcg";  // "tcg" | "kvm"
+    PropertyList other;         // properties not listed above, checked by the machine model
+    SourceLocation where;
+};
+
+struct MemorySpec {
+    u64 size = 128 * MiB;  // QEMU's default -m
+    unsigned slots = 0;
+    std::optional<u64> maxmem;
+    SourceLocation where;
+};
+
+struct CpuSpec {
+    std::string model;  // empty: the machine's default (qemu64 on x86_64)
+    std::optional<unsigned> phys_bits;
+    std::optional<bool> host_phys_bits;
+    std::optional<unsigned> host_phys_bits_limit;
+    std::optional<std::string> vendor;  // vendor=GenuineIntel
+    std::map<std::string, bool> flags;  // +pdpe1gb / pdpe1gb=on / -lm ...
+    SourceLocation where;
+};
+
+struct DeviceSpec {
+    std::string driver;  // "pcie-root-port", "vfio-pci", ...
+    std::string id;      // empty when not given
+    std::optional<std::string> bus;
+    std::optional<std::string> addr;  // "03.0", "0x3", "3"
+    bool multifunction = false;
+    PropertyList properties;  // everything else, in order
+    SourceLocation where;
+};
+
+struct GlobalSpec {
+    std::string driver;
+    std::string property;
+    std::string value;
+    SourceLocation where;
+};
+
+struct FwCfgSpec {
+    std::string name;
+    std::optional<std::string> string_value;  // string=...
+    std::optional<std::string> file;          // file=...
+    SourceLocation where;
+};
+
+struct MemoryBackendSpec {
+    std::string type;  // memory-backend-ram, -file, -memfd
+    std::string id;
+    u64 size = 0;
+    SourceLocation where;
+};
+
+enum class FirmwareKind { Default, SeaBios, Ovmf };
+
+struct FirmwareSpec {
+    FirmwareKind kind = FirmwareKind::Default;
+    std::string image;  // the -bios or pflash file as given, for messages
+    SourceLocation where;
+};
+
+// -vga and the default devices QEMU adds unless -nodefaults.
+struct DefaultsSpec {
+    bool nodefaults = false;
+    std::optional<std::string> vga;  // -vga TYPE
+    bool default_nic = true;         // cleared by -nic/-net/-netdev ... as QEMU does
+    std::vector<std::string> nic_models;  // -nic MODEL / -net nic,model=MODEL (empty string: default model)
+};
+
+struct VmSpec {
+    MachineSpec machine;
+    MemorySpec memory;
+    CpuSpec cpu;
+    unsigned cpus = 1;
+    std::vector<DeviceSpec> devices;  // in command-line order: QEMU realizes them in that order
+    std::vector<GlobalSpec> globals;
+    std::vector<FwCfgSpec> fw_cfg;
+    std::vector<MemoryBackendSpec> memory_backends;
+    FirmwareSpec firmware;
+    DefaultsSpec defaults;
+};
+
+}  // namespace aperture

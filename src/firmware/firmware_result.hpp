@@ -1,0 +1,69 @@
+#pragma once
+// What a firmware model predicts: bus numbers, every BAR and bridge window as the firmware programs
+// them (and as QMP query-pci then shows them), the e820 table it hands the OS, and what it gave up on.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bdf.hpp"
+#include "core/range.hpp"
+#include "machine/e820.hpp"
+#include "machine/pci_topology.hpp"
+
+namespace aperture {
+
+struct BarAssignment {
+    int index = 0;
+    std::optional<u64> address;  // what the firmware wrote; nullopt: never assigned
+    bool decoding = false;       // the device decodes it (QMP shows it mapped)
+};
+
+// A bridge window exactly as QMP query-pci reports it: base > limit when closed.
+struct WindowView {
+    u64 base = 0;
+    u64 limit = 0;
+    bool open() const { return base <= limit; }
+};
+
+struct BridgeAssignment {
+    unsigned secondary_bus = 0;
+    unsigned subordinate_bus = 0;
+    WindowView io;
+    WindowView memory;
+    WindowView prefetchable;
+};
+
+struct FunctionResult {
+    Bdf bdf;
+    const PciNode* node = nullptr;
+    std::vector<BarAssignment> bars;  // same order as node->function.bars
+    std::optional<BridgeAssignment> bridge;
+};
+
+struct UnassignedResource {
+    Bdf bdf;
+    int bar = -1;  // -1: a bridge window
+    std::string what;
+    u64 size = 0;
+    std::string reason;
+};
+
+struct RootWindows {
+    std::optional<AddressRange> io;
+    std::optional<AddressRange> mem32;
+    std::optional<AddressRange> mem64;
+};
+
+struct FirmwareResult {
+    std::string firmware;  // "seabios-1.16.2"
+    bool failed = false;
+    std::string failure_message;  // what the firmware prints when it gives up
+    std::vector<E820Entry> e820;
+    RootWindows windows;
+    std::vector<FunctionResult> functions;  // BDF order
+    std::vector<UnassignedResource> unassigned;
+    std::vector<std::string> notes;
+};
+
+}  // namespace aperture

@@ -1,0 +1,560 @@
+#include "firmware/seabios/seabios.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "firmware/bridge_registers.hpp"
+#include "firmware/seabios/seabios_layout.hpp"
+
+namespace aperture {
+
+namespace {
+
+using namespace seabios1162;
+
+// include/hw/pci_ids.h
+constexpr std::uint16_t PCI_CLASS_BRIDGE_PCI = 0x0604;
+constexpr std::uint16_t PCI_CLASS_SERIAL_USB = 0x0c03;
+constexpr std::uint16_t PCI_CLASS_STORAGE_IDE = 0x0101;
+constexpr std::uint16_t PCI_VENDOR_ID_INTEL = 0x8086;
+constexpr std::uint16_t PCI_VENDOR_ID_REDHAT = 0x1b36;
+constexpr std::uint16_t PCI_DEVICE_ID_INTEL_ICH9_SMBUS = 0x2930;
+constexpr std::uint16_t PCI_DEVICE_ID_INTEL_ICH9_LPC = 0x2918;
+constexpr std::uint16_t PCI_DEVICE_ID_REDHAT_ROOT_PORT = 0x000c;
+constexpr std::uint16_t PCI_DEVICE_ID_REDHAT_BRIDGE = 0x0001;
+constexpr int PCI_ROM_SLOT = 6;
+// src/hw/ata.h: legacy IDE ports storage_ide_setup writes into BARs 0-3.
+constexpr std::array<u64, 4> LEGACY_IDE_PORTS{0x1f0, 0x3f4, 0x170, 0x374};
+
+enum RegionType { REGION_IO = 0, REGION_MEM = 1, REGION_PREFMEM = 2, REGION_TYPE_COUNT = 3 };
+constexpr const char* REGION_NAMES[] = {"io", "mem", "prefmem"};
+
+struct Device {
+    Bdf bdf;
+    const PciNode* node = nullptr;
+    int parent = -1;  // index of the bridge above, -1 on a root bus
+    unsigned secondary = 0, subordinate = 0;
+    std::optional<BridgeRegisters> regs;
+    std::array<std::optional<u64>, 7> bar_value{};  // what was written to each BAR
+    bool enabled = false;                           // COMMAND.IO|MEM set by pci_bios_init_device
+
+    std::uint16_t class_code() const { return node->function.class_code; }
+    bool is_bridge() const { return class_code() == PCI_CLASS_BRIDGE_PCI; }
+};
+
+struct Entry {
+    int device = -1;
+    int bar = -1;  // -1: the window of the bridge `device`
+    u64 size = 0;
+    u64 align = 0;
+    bool is64 = false;
+    RegionType type = REGION_MEM;
+};
+
+// A list kept in SeaBIOS's order: descending alignment, then descending size, ties in insertion order.
+// pci_region_create_entry inserts before the first smaller entry, which is a stable sort by that key.
+struct Region {
+    u64 base = 0;
+    std::vector<Entry> list;
+    bool sorted = true;
+
+    void insert(const Entry& e) {
+        list.push_back(e);
+        sorted = false;
+    }
+    const std::vector<Entry>& entries() {
+        if (!sorted) {
+            std::stable_sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) {
+                return a.align != b.align ? a.align > b.align : a.size > b.size;
+            });
+            sorted = true;
+        }
+        return list;
+    }
+    // pci_region_align: the first entry has the largest alignment; 1 for an empty list.
+    u64 align() { return entries().empty() ? 1 : entries().front().align; }
+    // pci_region_sum
+    u64 sum() {
+        u64 total = 0;
+        for (const auto& e : entries()) total = add_or_throw(total, e.size, "SeaBIOS region size");
+        return total;
+    }
+};
+
+struct Bus {
+    std::array<Region, REGION_TYPE_COUNT> r;
+    int bus_dev = -1;
+};
+
+class SeaBios {
+public:
+    explicit SeaBios(const Machine& machine) : machine_(machine) {}
+
+    FirmwareResult run() {
+        result_.firmware = "seabios-1.16.2";
+        qemu_early_e820();
+        malloc_preinit();
+        pci_bios_init_bus();
+        pci_probe_devices();
+        pci_bios_init_platform();
+        busses_.assign(static_cast<std::size_t>(max_pci_bus_) + 1, Bus{});
+        pci_bios_check_devices();
+        if (pci_bios_map_devices()) {
+            pci_bios_init_devices();
+            malloc_prepboot();
+            result_.e820 = e820_.entries();
+        }
+        report_functions();
+        return std::move(result_);
+    }
+
+private:
+    // --- e820 (src/fw/paravirt.c, src/malloc.c) ------------------------------------------------------
+    void qemu_early_e820() {
+        for (const auto& e : machine_.memory.qemu_e820) {
+            e820_.add(e.start, e.size, e.type);
+            if (e.type != E820Type::Ram) continue;
+            const u64 end = e.start + e.size;
+            if (e.start < 4 * GiB) ram_size_ = std::max(ram_size_, end);
+            else ram_size_over_4g_ = std::max(ram_size_over_4g_, end - 4 * GiB);
+        }
+        // qemu_preinit: "reserve 256KB BIOS area at the end of 4 GB"
+        e820_.add(BIOS_FLASH_START, BIOS_FLASH_SIZE, E820Type::Reserved);
+    }
+
+    void malloc_preinit() {
+        e820_.remove(BUILD_LOWRAM_END, BUILD_BIOS_ADDR - BUILD_LOWRAM_END);
+        e820_.add(BUILD_BIOS_ADDR, BUILD_BIOS_SIZE, E820Type::Reserved);
+        // ZoneHigh: the top 16 MiB of the highest RAM entry below 4 GiB (scanned from the top).
+        const auto& entries = e820_.entries();
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+            const u64 end = it->start + it->size;
+            if (end < 1 * MiB) break;
+            if (it->type != E820Type::Ram || end > 0xffff'ffff) continue;
+            if (end >= BUILD_MAX_HIGHTABLE && align_down(end - BUILD_MAX_HIGHTABLE, 16) >= it->start) {
+                high_table_ = align_down(end - BUILD_MAX_HIGHTABLE, 16);
+            }
+            break;
+        }
+        if (!high_table_) throw UnsupportedError("SeaBIOS model: less than 17 MiB of RAM below 4 GiB is not modelled");
+        e820_.add(*high_table_, BUILD_MAX_HIGHTABLE, E820Type::Reserved);
+    }
+
+    void malloc_prepboot() {
+        // The EBDA's 1 KiB below 640 KiB, then ZoneHigh's unused part given back as RAM.
+        e820_.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820Type::Reserved);
+        e820_.add(*high_table_, BUILD_MAX_HIGHTABLE - HIGHTABLE_KEPT, E820Type::Ram);
+    }
+
+    // --- Bus numbering (pci_bios_init_bus, pci_bios_init_bus_rec) -----------------------------------
+    // The functions SeaBIOS sees on a bus, in scan order: pci_next skips functions 1-7 of a slot whose
+    // function 0 is absent or not multi-function.
+    std::vector<const PciNode*> visible_functions(int topo_bus) const {
+        std::vector<const PciNode*> visible;
+        const auto& devices = machine_.pci.bus(topo_bus).devices;
+        for (const auto& node : devices) {
+            if (node.devfn.function == 0) {
+                visible.push_back(&node);
+                continue;
+            }
+            const PciNode* fn0 = machine_.pci.occupant(topo_bus, DevFn{node.devfn.device, 0});
+            if (fn0 && fn0->function.multifunction) visible.push_back(&node);
+        }
+        return visible;
+    }
+
+    void pci_bios_init_bus() {
+        bus_by_number_.fill(-1);
+        bus_by_number_[0] = 0;
+        unsigned pci_bus = 0;
+        pci_bios_init_bus_rec(0, 0, pci_bus);
+    }
+
+    void pci_bios_init_bus_rec(unsigned /*bus*/, int topo_bus, unsigned& pci_bus) {
+        for (const PciNode* node : visible_functions(topo_bus)) {
+            if (node->function.class_code != PCI_CLASS_BRIDGE_PCI) continue;
+            pci_bus = (pci_bus + 1) & 0xff;
+            const unsigned secbus = pci_bus;
+            if (secbus == 0) throw UnsupportedError("SeaBIOS model: more than 255 PCI buses");
+            if (bus_by_number_[secbus] != -1) {
+                throw UnsupportedError(fmt::format("SeaBIOS 1.16.2 gives bus number {} twice (a bus-reserve smaller "
+                                                   "than the buses behind a port); aperture does not model the result", secbus));
+            }
+            bus_by_number_[secbus] = node->child_bus;
+            pci_bios_init_bus_rec(secbus, node->child_bus, pci_bus);
+
+            unsigned res_bus = pci_bus;
+            const auto& reserve = reserve_cap(*node);
+            if (reserve && reserve->bus) {
+                res_bus = *reserve->bus & 0xff;
+                const unsigned wrapped = (res_bus + secbus) & 0xff;
+                if (wrapped < secbus || wrapped < res_bus) res_bus = 0;  // "bus_reserve value %d is invalid"
+                if (secbus + res_bus > pci_bus) {
+                    res_bus = secbus + res_bus;
+                } else if (res_bus < pci_bus) {
+                    throw UnsupportedError(fmt::format("SeaBIOS 1.16.2 sets the subordinate bus of {} to {} below buses it "
+                                                       "already numbered (bus-reserve={}); aperture does not model the result",
+                                                       node->id.empty() ? node->function.driver : node->id, res_bus, *reserve->bus));
+                }
+            }
+            bridge_numbers_[node] = {secbus, res_bus};
+            pci_bus = res_bus;
+        }
+    }
+
+    // pci_find_resource_reserve_capability: only on QEMU's root port and bridge device IDs.
+    static const std::optional<ResourceReserveCap>& reserve_cap(const PciNode& node) {
+        static const std::optional<ResourceReserveCap> none;
+        const auto& f = node.function;
+        if (!f.bridge || f.vendor_id != PCI_VENDOR_ID_REDHAT) return none;
+        if (f.device_id != PCI_DEVICE_ID_REDHAT_ROOT_PORT && f.device_id != PCI_DEVICE_ID_REDHAT_BRIDGE) return none;
+        return f.bridge->reserve;
+    }
+
+    // --- Device probing (pci_probe_devices) ----------------------------------------------------------
+    void pci_probe_devices() {
+        std::array<int, 256> busdevs{};
+        busdevs.fill(-1);
+        max_pci_bus_ = 0;
+        for (unsigned bus = 0; bus <= 0xff; ++bus) {
+            const int topo_bus = bus_by_number_[bus];
+            if (topo_bus >= 0) scan_bus(bus, topo_bus, busdevs);
+            if (bus >= max_pci_bus_) break;  // "while (bus < MaxPCIBus ...)"
+        }
+    }
+
+    void scan_bus(unsigned bus, int topo_bus, std::array<int, 256>& busdevs) {
+        {
+            for (const PciNode* node : visible_functions(topo_bus)) {
+                Device dev;
+                dev.node = node;
+                dev.bdf = Bdf{static_cast<std::uint8_t>(bus), node->devfn};
+                dev.parent = busdevs[bus];
+                if (node->function.bridge) dev.regs.emplace(*node->function.bridge);
+                if (auto it = bridge_numbers_.find(node); it != bridge_numbers_.end()) {
+                    dev.secondary = it->second.first;
+                    dev.subordinate = it->second.second;
+                    if (dev.secondary > bus && busdevs[dev.secondary] < 0) {
+                        busdevs[dev.secondary] = static_cast<int>(devices_.size());
+                    }
+                    max_pci_bus_ = std::max(max_pci_bus_, dev.secondary);
+                }
+                devices_.push_back(std::move(dev));
+            }
+        }
+    }
+
+    // --- Platform (pci_bios_init_platform) -----------------------------------------------------------
+    void pci_bios_init_platform() {
+        pcimem_start_ = ram_size_;
+        if (machine_.type.family == MachineFamily::Q35) {
+            // mch_mem_addr_setup: ECAM at 0xB0000000 is reserved and the window starts above it.
+            e820_.add(Q35_HOST_BRIDGE_PCIEXBAR_ADDR, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
+            pcimem_start_ = Q35_HOST_BRIDGE_PCIEXBAR_ADDR + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
+            pci_io_low_end_ = PCI_IO_LOW_END_Q35;
+        } else {
+            // i440fx_mem_addr_setup
+            if (ram_size_ <= I440FX_PCIMEM_FLOOR_2G) pcimem_start_ = I440FX_PCIMEM_FLOOR_2G;
+            else if (ram_size_ <= I440FX_PCIMEM_FLOOR_3G) pcimem_start_ = I440FX_PCIMEM_FLOOR_3G;
+        }
+    }
+
+    // --- Sizing (pci_bios_check_devices) ---------------------------------------------------------------
+    Bus& bus_for_device(const Device& dev) {
+        Bus& bus = busses_[dev.bdf.bus];
+        // "Resources for all root busses go in busses[0]"
+        return bus.bus_dev < 0 ? busses_[0] : bus;
+    }
+
+    void pci_bios_check_devices() {
+        for (std::size_t i = 0; i < devices_.size(); ++i) {
+            Device& dev = devices_[i];
+            if (dev.is_bridge() && dev.secondary <= max_pci_bus_) busses_[dev.secondary].bus_dev = static_cast<int>(i);
+            Bus& bus = bus_for_device(dev);
+            for (const BarSpec& bar : dev.node->function.bars) {
+                // Bridges have BAR0-1 and their ROM only.
+                if (dev.is_bridge() && bar.index >= 2 && bar.index < PCI_ROM_SLOT) continue;
+                Entry e;
+                e.device = static_cast<int>(i);
+                e.bar = bar.index;
+                e.size = bar.size;
+                if (bar.kind == BarKind::Io) {
+                    e.type = REGION_IO;
+                } else if (bar.kind == BarKind::Rom) {
+                    e.type = REGION_MEM;  // the ROM is sized with PCI_ROM_ADDRESS_MASK as plain memory
+                } else {
+                    e.type = bar.prefetchable ? REGION_PREFMEM : REGION_MEM;
+                    e.is64 = bar.is64;
+                }
+                if (e.type != REGION_IO && e.size < PCI_DEVICE_MEM_MIN) e.size = PCI_DEVICE_MEM_MIN;
+                e.align = e.size;
+                bus.r[e.type].insert(e);
+            }
+        }
+
+        // Propagate required bus resources to parent busses, deepest bus numbers first.
+        for (unsigned secondary = max_pci_bus_; secondary > 0; --secondary) {
+            Bus& s = busses_[secondary];
+            if (s.bus_dev < 0) continue;
+            Device& bridge = devices_[static_cast<std::size_t>(s.bus_dev)];
+            Bus& parent = bus_for_device(bridge);
+            const BridgeSpec& spec = *bridge.node->function.bridge;
+            const auto& cap = reserve_cap(*bridge.node);
+            const HotplugSupport hotplug = pci_bus_hotplug_support(spec);
+            for (int t = 0; t < REGION_TYPE_COUNT; ++t) {
+                const auto type = static_cast<RegionType>(t);
+                u64 align = type == REGION_IO ? PCI_BRIDGE_IO_MIN : PCI_BRIDGE_MEM_MIN;
+                if (!pci_bridge_has_region(bridge, type)) continue;
+                u64 size = 0;
+                if (cap) size = reserved_size(*cap, type);
+                align = std::max(align, s.r[t].align());
+                u64 sum = s.r[t].sum();
+                const bool resource_optional = hotplug == HotplugSupport::Pcie && type == REGION_IO;
+                if (sum == 0 && hotplug != HotplugSupport::None && !resource_optional) sum = align;
+                if (size > sum) {
+                    if (type != REGION_IO) size = align_up_or_throw(size, align, "bridge window reservation");
+                } else {
+                    size = align_up_or_throw(sum, align, "bridge window");
+                }
+                Entry e;
+                e.device = s.bus_dev;
+                e.bar = -1;
+                e.size = size;
+                e.align = align;
+                e.type = type;
+                e.is64 = pci_bios_bridge_region_is64(s.r[t], spec, type);
+                parent.r[t].insert(e);
+            }
+        }
+    }
+
+    enum class HotplugSupport { None, Pcie, Shpc };
+
+    // pci_bus_hotplug_support: PCIe root/downstream ports with Slot Implemented (the Hot-Plug Capable
+    // bit is not checked); otherwise the SHPC capability. Upstream ports never.
+    static HotplugSupport pci_bus_hotplug_support(const BridgeSpec& spec) {
+        switch (spec.kind) {
+            case BridgeKind::PcieRootPort:
+            case BridgeKind::PcieDownstreamPort:
+                return spec.slot_implemented ? HotplugSupport::Pcie : HotplugSupport::None;
+            case BridgeKind::PcieUpstreamPort:
+                return HotplugSupport::None;
+            case BridgeKind::PcieToPciBridge:
+            case BridgeKind::PciBridge:
+                return spec.has_shpc ? HotplugSupport::Shpc : HotplugSupport::None;
+        }
+        return HotplugSupport::None;
+    }
+
+    // pci_bridge_has_region: writes 0xFF into the base register and reads it back (a side effect QMP sees
+    // if nothing overwrites it later). Regular memory windows are mandatory.
+    static bool pci_bridge_has_region(Device& bridge, RegionType type) {
+        if (type == REGION_IO) {
+            bridge.regs->write_io_base(0xff);
+            return bridge.regs->read_io_base() != 0;
+        }
+        if (type == REGION_PREFMEM) {
+            bridge.regs->write_pref_base_low_byte(0xff);
+            return bridge.regs->read_pref_base_low_byte() != 0;
+        }
+        return true;
+    }
+
+    static u64 reserved_size(const ResourceReserveCap& cap, RegionType type) {
+        switch (type) {
+            case REGION_IO: return cap.io.value_or(0);
+            case REGION_MEM: return cap.mem.value_or(0);
+            case REGION_PREFMEM:
+                // pref32 xor pref64; both set is a conflict and reserves nothing.
+                if (cap.pref32 && !cap.pref64) return *cap.pref32;
+                if (!cap.pref32 && cap.pref64) return *cap.pref64;
+                return 0;
+            default: return 0;
+        }
+    }
+
+    // pci_bios_bridge_region_is64: a 64-bit capable prefetchable window whose children are all 64-bit.
+    static bool pci_bios_bridge_region_is64(Region& r, const BridgeSpec& spec, RegionType type) {
+        if (type != REGION_PREFMEM) return false;
+        if (!spec.pref_window_64) return false;
+        for (const auto& e : r.entries()) {
+            if (!e.is64) return false;
+        }
+        return true;
+    }
+
+    // --- Placement (pci_bios_map_devices) ---------------------------------------------------------------
+    bool pci_bios_init_root_regions_io() {
+        Region& r_io = busses_[0].r[REGION_IO];
+        const u64 sum = r_io.sum();
+        if (sum < PCI_IO_TRADITIONAL_LIMIT) r_io.base = PCI_IO_TRADITIONAL_BASE;
+        else if (sum < pci_io_low_end_ - 0x1000) r_io.base = PCI_IO_LOW_BASE;
+        else return false;
+        if (sum > 0) result_.windows.io = AddressRange::from_start_and_size(r_io.base, sum);
+        return true;
+    }
+
+    // The stacking below 0xFEC00000 uses SeaBIOS's unsigned arithmetic on purpose: a sum larger than the
+    // window wraps, and the range check below is what catches it, exactly as in the firmware.
+    bool pci_bios_init_root_regions_mem() {
+        Region* r_end = &busses_[0].r[REGION_PREFMEM];
+        Region* r_start = &busses_[0].r[REGION_MEM];
+        if (r_start->align() < r_end->align()) std::swap(r_end, r_start);  // "Swap regions to improve alignment."
+        r_end->base = align_down(BUILD_PCIMEM_END - r_end->sum(), r_end->align());
+        r_start->base = align_down(r_end->base - r_start->sum(), r_start->align());
+        return r_start->base >= pcimem_start_ && r_start->base <= BUILD_PCIMEM_END;
+    }
+
+    static Region migrate_64bit_entries(Region& from, const std::vector<Device>& devices) {
+        Region to;
+        std::vector<Entry> kept;
+        for (const auto& e : from.entries()) {
+            const bool usb = devices[static_cast<std::size_t>(e.device)].class_code() == PCI_CLASS_SERIAL_USB;
+            if (e.is64 && !usb) to.list.push_back(e);
+            else kept.push_back(e);
+        }
+        from.list = std::move(kept);
+        return to;  // already in SeaBIOS order
+    }
+
+    bool pci_bios_map_devices() {
+        if (!pci_bios_init_root_regions_io()) return fail("PCI: out of I/O address space");
+        if (!pci_bios_init_root_regions_mem()) {
+            Region r64_mem = migrate_64bit_entries(busses_[0].r[REGION_MEM], devices_);
+            Region r64_pref = migrate_64bit_entries(busses_[0].r[REGION_PREFMEM], devices_);
+            if (!pci_bios_init_root_regions_mem()) return fail("PCI: out of 32bit address space");
+
+            const u64 sum_mem = r64_mem.sum();
+            const u64 sum_pref = r64_pref.sum();
+            u64 base = machine_.memory.reserved_memory_end.value_or(0);
+            base = std::max(base, 4 * GiB + ram_size_over_4g_);
+            base = align_up_or_throw(base, r64_mem.align(), "SeaBIOS 64-bit window");
+            r64_mem.base = align_up_or_throw(base, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
+            u64 pref_base = add_or_throw(r64_mem.base, sum_mem, "SeaBIOS 64-bit window");
+            pref_base = align_up_or_throw(pref_base, r64_pref.align(), "SeaBIOS 64-bit window");
+            r64_pref.base = align_up_or_throw(pref_base, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
+            const u64 end = align_up_or_throw(add_or_throw(r64_pref.base, sum_pref, "SeaBIOS 64-bit window"),
+                                              HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
+            result_.windows.mem64 = AddressRange::from_first_and_last(r64_mem.base, end - 1);
+            pci_region_map_entries(r64_mem);
+            pci_region_map_entries(r64_pref);
+        }
+        result_.windows.mem32 = AddressRange::from_first_and_last(pcimem_start_, BUILD_PCIMEM_END - 1);
+        for (unsigned bus = 0; bus <= max_pci_bus_; ++bus) {
+            for (auto& region : busses_[bus].r) pci_region_map_entries(region);
+        }
+        return true;
+    }
+
+    void pci_region_map_entries(Region& r) {
+        for (const auto& e : r.entries()) {
+            const u64 addr = r.base;
+            r.base += e.size;
+            Device& dev = devices_[static_cast<std::size_t>(e.device)];
+            if (e.bar == -1) busses_[dev.secondary].r[e.type].base = addr;
+            pci_region_map_one_entry(e, dev, addr);
+        }
+        r.list.clear();
+    }
+
+    static void pci_region_map_one_entry(const Entry& e, Device& dev, u64 addr) {
+        if (e.bar >= 0) {
+            dev.bar_value[static_cast<std::size_t>(e.bar)] = addr;
+            return;
+        }
+        // The registers truncate exactly as the firmware's byte/word writes do; a zero-size window
+        // gets limit = base - 1, which closes it.
+        const u64 limit = addr + e.size - 1;
+        BridgeRegisters& regs = *dev.regs;
+        if (e.type == REGION_IO) {
+            regs.write_io_base(static_cast<std::uint8_t>(addr >> 8));
+            regs.write_io_limit(static_cast<std::uint8_t>(limit >> 8));
+        } else if (e.type == REGION_MEM) {
+            regs.write_memory_base(static_cast<std::uint16_t>(addr >> 16));
+            regs.write_memory_limit(static_cast<std::uint16_t>(limit >> 16));
+        } else {
+            regs.write_pref_base(static_cast<std::uint16_t>(addr >> 16));
+            regs.write_pref_limit(static_cast<std::uint16_t>(limit >> 16));
+            regs.write_pref_base_upper(static_cast<std::uint32_t>(addr >> 32));
+            regs.write_pref_limit_upper(static_cast<std::uint32_t>(limit >> 32));
+        }
+    }
+
+    bool fail(const std::string& message) {
+        result_.failed = true;
+        result_.failure_message = message;
+        result_.notes.push_back(fmt::format("SeaBIOS stops with \"{}\": no BAR is programmed and the guest does not boot", message));
+        return false;
+    }
+
+    // --- Per-device fixups (pci_bios_init_devices) --------------------------------------------------------
+    void pci_bios_init_devices() {
+        for (auto& dev : devices_) {
+            const auto& f = dev.node->function;
+            if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_LPC) {
+                e820_.add(ICH9_LPC_RCBA_ADDR, ICH9_LPC_RCBA_SIZE, E820Type::Reserved);  // mch_isa_bridge_setup
+            } else if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_SMBUS) {
+                dev.bar_value[ICH9_SMB_BAR] = ICH9_SMBUS_IO_BASE;  // ich9_smbus_enable
+            } else if (f.class_code == PCI_CLASS_STORAGE_IDE && !(f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == 0x7010)) {
+                for (std::size_t i = 0; i < LEGACY_IDE_PORTS.size(); ++i) dev.bar_value[i] = LEGACY_IDE_PORTS[i];
+            }
+            dev.enabled = true;
+        }
+    }
+
+    // --- The result ------------------------------------------------------------------------------------
+    void report_functions() {
+        for (const auto& dev : devices_) {
+            FunctionResult fr;
+            fr.bdf = dev.bdf;
+            fr.node = dev.node;
+            for (const BarSpec& bar : dev.node->function.bars) {
+                BarAssignment a;
+                a.index = bar.index;
+                a.address = dev.bar_value[static_cast<std::size_t>(bar.index)];
+                // The ROM enable bit is never set, so QEMU does not map it (pci_bar_address).
+                a.decoding = dev.enabled && a.address.has_value() && bar.kind != BarKind::Rom;
+                if (!a.address) {
+                    result_.unassigned.push_back({dev.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
+                                                  bar.size, result_.failed ? result_.failure_message : "not assigned"});
+                }
+                fr.bars.push_back(a);
+            }
+            if (dev.regs) {
+                BridgeAssignment b;
+                b.secondary_bus = dev.secondary;
+                b.subordinate_bus = dev.subordinate;
+                b.io = dev.regs->io_view();
+                b.memory = dev.regs->memory_view();
+                b.prefetchable = dev.regs->prefetchable_view();
+                fr.bridge = b;
+            }
+            result_.functions.push_back(std::move(fr));
+        }
+        std::sort(result_.functions.begin(), result_.functions.end(),
+                  [](const FunctionResult& a, const FunctionResult& b) { return a.bdf < b.bdf; });
+    }
+
+    const Machine& machine_;
+    FirmwareResult result_;
+    E820Map e820_;
+    u64 ram_size_ = 0;
+    u64 ram_size_over_4g_ = 0;
+    std::optional<u64> high_table_;
+    u64 pcimem_start_ = 0;
+    u64 pci_io_low_end_ = PCI_IO_LOW_END_I440FX;
+    std::array<int, 256> bus_by_number_{};
+    std::map<const PciNode*, std::pair<unsigned, unsigned>> bridge_numbers_;
+    std::vector<Device> devices_;
+    std::vector<Bus> busses_;
+    unsigned max_pci_bus_ = 0;  // MaxPCIBus: the highest secondary bus pci_probe_devices finds
+};
+
+}  // namespace
+
+FirmwareResult run_seabios_1_16_2(const Machine& machine) { return SeaBios(machine).run(); }
+
+}  // namespace aperture

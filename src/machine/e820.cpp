@@ -1,0 +1,45 @@
+#include "machine/e820.hpp"
+
+#include <algorithm>
+
+namespace aperture {
+
+const char* to_string(E820Type type) { return type == E820Type::Ram ? "ram" : "reserved"; }
+
+void E820Map::remove(u64 start, u64 size) {
+    if (size == 0) return;
+    const u64 end = start + size;  // callers pass ranges below 2^64
+    std::vector<E820Entry> kept;
+    for (const auto& e : entries_) {
+        const u64 e_end = e.start + e.size;
+        if (e_end <= start || e.start >= end) {
+            kept.push_back(e);
+            continue;
+        }
+        if (e.start < start) kept.push_back({e.start, start - e.start, e.type});
+        if (e_end > end) kept.push_back({end, e_end - end, e.type});
+    }
+    entries_ = std::move(kept);
+}
+
+void E820Map::add(u64 start, u64 size, E820Type type) {
+    if (size == 0) return;
+    remove(start, size);
+    insert(start, size, type);
+}
+
+void E820Map::insert(u64 start, u64 size, E820Type type) {
+    entries_.push_back({start, size, type});
+    std::sort(entries_.begin(), entries_.end(), [](const E820Entry& a, const E820Entry& b) { return a.start < b.start; });
+    std::vector<E820Entry> merged;
+    for (const auto& e : entries_) {
+        if (!merged.empty() && merged.back().type == e.type && merged.back().start + merged.back().size == e.start) {
+            merged.back().size += e.size;
+        } else {
+            merged.push_back(e);
+        }
+    }
+    entries_ = std::move(merged);
+}
+
+}  // namespace aperture

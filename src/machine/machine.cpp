@@ -1,0 +1,278 @@
+#include "machine/machine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/size_parse.hpp"
+#include "devices/chipset.hpp"
+#include "devices/device_model.hpp"
+#include "machine/qemu72_layout.hpp"
+
+namespace aperture {
+
+namespace {
+
+// -device drivers that create no PCI function and change nothing in the address map.
+constexpr std::array NON_PCI_NEUTRAL_DRIVERS{
+    "isa-debugcon", "isa-serial", "isa-parallel", "pvpanic", "usb-tablet", "usb-kbd", "usb-mouse", "usb-storage",
+    "usb-host", "usb-redir", "usb-hub", "scsi-hd", "scsi-cd", "scsi-generic", "scsi-block", "ide-hd", "ide-cd",
+    "virtserialport", "virtconsole", "nvme-ns", "tpm-tis", "tpm-crb", "hda-duplex", "hda-micro", "hda-output",
+    "vmcoreinfo", "intel-iommu", "isa-applesmc", "sga", "i8042", "kvm-pit", "virtio-blk-device",
+};
+
+// -global properties known not to change the address map.
+constexpr std::array NEUTRAL_GLOBALS{
+    "ICH9-LPC.disable_s3", "ICH9-LPC.disable_s4", "PIIX4_PM.disable_s3", "PIIX4_PM.disable_s4",
+    "kvm-pit.lost_tick_policy", "cfi.pflash01.secure", "isa-fdc.driveA", "isa-fdc.driveB",
+    "ICH9-LPC.noreboot", "mch.extended-tseg-mbytes", "isa-debugcon.iobase", "isa-debugcon.chardev",
+    "qxl-vga.vram_size", "driver.property",
+};
+
+std::string global_key(const GlobalSpec& g) { return g.driver + "." + g.property; }
+
+bool contains(const auto& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Applies -global driver.prop=value to a device of that driver: a property the device itself sets wins.
+DeviceSpec with_globals(const DeviceSpec& device, const std::vector<GlobalSpec>& globals) {
+    DeviceSpec result = device;
+    std::vector<std::pair<std::string, std::string>> defaults;
+    for (const auto& g : globals) {
+        if (g.driver == device.driver) defaults.emplace_back(g.property, g.value);
+    }
+    if (defaults.empty()) return result;
+    result.properties.entries.insert(result.properties.entries.begin(), defaults.begin(), defaults.end());
+    return result;
+}
+
+class TopologyBuilder {
+public:
+    TopologyBuilder(Machine& machine, const VmSpec& spec) : machine_(machine), spec_(spec) {}
+
+    void add_chipset() {
+        auto& pci = machine_.pci;
+        if (machine_.type.family == MachineFamily::Q35) {
+            // hw/i386/pc_q35.c pc_q35_init: MCH at 00:00.0, ICH9 functions at fixed addresses in slot 0x1f.
+            pci.add(0, chipset_node(make_q35_mch(), {0, 0}));
+            pci.add(0, chipset_node(make_ich9_lpc(), {0x1f, 0}));
+            pci.add(0, chipset_node(make_ich9_ahci(), {0x1f, 2}));
+            pci.add(0, chipset_node(make_ich9_smbus(), {0x1f, 3}));
+        } else {
+            // hw/i386/pc_piix.c pc_init1: i440FX at 00:00.0, PIIX3 at 00:01.0 with IDE and PM functions.
+            pci.add(0, chipset_node(make_i440fx_host(), {0, 0}));
+            pci.add(0, chipset_node(make_piix3_isa(), {1, 0}));
+            pci.add(0, chipset_node(make_piix3_ide(), {1, 1}));
+            pci.add(0, chipset_node(make_piix4_acpi(), {1, 3}));
+        }
+    }
+
+    // hw/i386/pc_q35.c / pc_piix.c: pc_vga_init then pc_nic_init, both on the root bus at the first free slot.
+    void add_default_devices() {
+        const auto& d = spec_.defaults;
+        const bool default_vga = !d.nodefaults && !user_gave_display_device();
+        std::string vga = d.vga.value_or(default_vga ? "std" : "none");
+        if (vga != "none") add_vga_for(vga);
+        std::vector<std::string> nics = d.nic_models;
+        if (nics.empty() && d.default_nic && !d.nodefaults) nics.push_back("");
+        for (const auto& model : nics) {
+            DeviceSpec nic;
+            nic.driver = model.empty() ? (machine_.type.family == MachineFamily::Q35 ? "e1000e" : "e1000") : model;
+            nic.where.text = model.empty() ? "the default NIC QEMU adds (no -nodefaults)" : fmt::format("-nic model={}", model);
+            add_device(nic);
+        }
+    }
+
+    void add_user_devices() {
+        for (const auto& device : spec_.devices) {
+            if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) continue;
+            add_device(with_globals(device, spec_.globals));
+        }
+    }
+
+private:
+    PciNode chipset_node(PciFunctionSpec function, DevFn devfn) {
+        PciNode node;
+        node.devfn = devfn;
+        node.function = std::move(function);
+        node.where = "created by the machine type";
+        return node;
+    }
+
+    bool user_gave_display_device() const {
+        // softmmu/vl.c default_list: a -device of one of these drivers disables the default VGA.
+        static constexpr std::array display_drivers{"VGA", "cirrus-vga", "qxl-vga", "virtio-vga", "vmware-svga",
+                                                    "ati-vga", "virtio-vga-gl", "secondary-vga", "bochs-display",
+                                                    "ramfb", "virtio-gpu-pci", "qxl"};
+        for (const auto& device : spec_.devices) {
+            if (contains(display_drivers, device.driver)) return true;
+        }
+        return false;
+    }
+
+    void add_vga_for(const std::string& vga) {
+        DeviceSpec device;
+        if (vga == "std") device.driver = "VGA";
+        else if (vga == "virtio") device.driver = "virtio-vga";
+        else if (vga == "cirrus") device.driver = "cirrus-vga";
+        else if (vga == "qxl") device.driver = "qxl-vga";
+        else if (vga == "vmware") device.driver = "vmware-svga";
+        else if (vga == "bochs") device.driver = "bochs-display";
+        else throw InputError(fmt::format("-vga {}: this display type is not modelled by aperture", vga));
+        device.where.text = fmt::format("the -vga {} display device", vga);
+        add_device(with_globals(device, spec_.globals));
+    }
+
+    void add_device(const DeviceSpec& device) {
+        auto& pci = machine_.pci;
+        const std::string& where = device.where.text;
+        int bus = 0;
+        if (device.bus) {
+            auto found = pci.find_bus(*device.bus);
+            if (!found) throw InputError(fmt::format("{}: Bus '{}' not found", where, *device.bus));
+            bus = *found;
+        }
+        const PciBusNode& bus_node = pci.bus(bus);
+        PlugContext context;
+        context.machine = machine_.type.family;
+        context.bus_is_express = bus_node.express;
+        context.bus_is_root = bus_node.root;
+        context.memory_backends = &spec_.memory_backends;
+        PciFunctionSpec function = build_device(device, context);
+        check_bus_kind(device, function, bus_node);
+
+        DevFn devfn{};
+        if (device.addr) {
+            auto parsed = parse_pci_addr(*device.addr);
+            if (!parsed) throw InputError(fmt::format("{}: addr '{}' is not a PCI slot[.function] in hex", where, *device.addr));
+            devfn = *parsed;
+        } else {
+            auto free_slot = pci.first_free_slot(bus);
+            if (!free_slot) throw InputError(fmt::format("{}: PCI: no slot/function available for {}, all in use or reserved", where, device.driver));
+            devfn = *free_slot;
+        }
+        if (!bus_node.root && bus_node.express && devfn.device != 0) {
+            // A PCIe port's link leads to exactly one device: only slot 0 exists behind it.
+            throw InputError(fmt::format("{}: slot {:#x} behind PCIe port '{}' does not exist: a PCIe port has one device at slot 0",
+                                         where, devfn.device, bus_node.name));
+        }
+        if (const PciNode* other = pci.occupant(bus, devfn)) {
+            throw InputError(fmt::format("{}: PCI: slot {} function {} not available for {}, in use by {},id={}", where,
+                                         devfn.device, devfn.function, device.driver, other->function.driver, other->id));
+        }
+        if (function.bridge && device.id.empty()) {
+            // QEMU would name the bus automatically; aperture needs a name to attach devices behind it.
+            // Nothing can be plugged behind it by name, so an unnamed bridge is still modelled.
+        }
+        if (function.bridge && !device.id.empty() && pci.find_bus(device.id)) {
+            throw InputError(fmt::format("{}: a bus named '{}' already exists", where, device.id));
+        }
+        function.multifunction = device.multifunction;
+        PciNode node;
+        node.id = device.id;
+        node.devfn = devfn;
+        node.function = std::move(function);
+        node.where = where;
+        pci.add(bus, std::move(node));
+    }
+
+    void check_bus_kind(const DeviceSpec& device, const PciFunctionSpec& function, const PciBusNode& bus) {
+        if (!function.bridge) return;
+        const auto kind = function.bridge->kind;
+        const bool needs_express = kind == BridgeKind::PcieRootPort || kind == BridgeKind::PcieToPciBridge ||
+                                   kind == BridgeKind::PcieUpstreamPort;
+        if (needs_express && !bus.express) {
+            throw InputError(fmt::format("{}: {} must be plugged into a PCI Express bus; '{}' is conventional PCI",
+                                         device.where.text, device.driver, bus.name));
+        }
+        if (kind == BridgeKind::PcieRootPort && !bus.root) {
+            throw InputError(fmt::format("{}: {} must be plugged into the root bus (pcie.0); aperture does not model root ports behind '{}'",
+                                         device.where.text, device.driver, bus.name));
+        }
+    }
+
+    Machine& machine_;
+    const VmSpec& spec_;
+};
+
+u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {
+    const char* host_driver = type.family == MachineFamily::Q35 ? "q35-pcihost" : "i440FX-pcihost";
+    u64 size = type.family == MachineFamily::Q35 ? qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT : qemu72::I440FX_PCI_HOLE64_SIZE_DEFAULT;
+    for (const auto& g : spec.globals) {
+        if (g.driver == host_driver && g.property == "pci-hole64-size") {
+            auto parsed = parse_size(g.value);
+            if (!parsed) throw InputError(fmt::format("{}: pci-hole64-size '{}' is not a size", g.where.text, g.value));
+            size = *parsed;
+        } else if (g.driver == "q35-pcihost" || g.driver == "i440FX-pcihost") {
+            if (g.driver != host_driver) {
+                machine.notes.push_back(fmt::format("{} does not apply to this machine type and is ignored", global_key(g)));
+            } else {
+                throw InputError(fmt::format("{}: -global {} is not modelled by aperture", g.where.text, global_key(g)));
+            }
+        } else if (!find_device_model(g.driver) && !contains(NEUTRAL_GLOBALS, global_key(g))) {
+            throw InputError(fmt::format("{}: -global {} is not modelled by aperture", g.where.text, global_key(g)));
+        }
+    }
+    return size;
+}
+
+void check_machine_properties(const MachineSpec& machine) {
+    // Machine properties known not to change the address map.
+    static constexpr std::array neutral{"usb", "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
+                                        "smm", "hpet", "graphics", "suppress-vmdesc", "nvdimm", "sata",
+                                        "smbus", "pit", "pic", "i8042", "default-bus-bypass-iommu", "memory-backend",
+                                        "vmport", "acpi", "confidential-guest-support"};
+    for (const auto& [key, value] : machine.other.entries) {
+        if (!contains(neutral, key)) {
+            throw InputError(fmt::format("{}: machine property '{}' is not modelled by aperture", machine.where.text, key));
+        }
+    }
+}
+
+}  // namespace
+
+MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
+    MachineBuild build;
+    Machine machine;
+    machine.type = resolve_machine_type(spec.machine.type);
+    check_machine_properties(spec.machine);
+    machine.accel = spec.machine.accel == "kvm" ? Accelerator::Kvm : Accelerator::Tcg;
+    if (spec.machine.accel != "kvm" && spec.machine.accel != "tcg") {
+        throw InputError(fmt::format("{}: accelerator '{}' is not modelled (tcg and kvm are)", spec.machine.where.text, spec.machine.accel));
+    }
+    machine.firmware = spec.firmware.kind == FirmwareKind::Default ? FirmwareKind::SeaBios : spec.firmware.kind;
+    machine.fw_cfg = spec.fw_cfg;
+    machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);
+
+    std::string refusal;
+    machine.cpu = resolve_guest_cpu(spec.cpu, machine.accel, host.cpu, refusal);
+    if (!refusal.empty()) {
+        build.refusal = refusal;
+        build.partial = std::move(machine);
+        return build;
+    }
+
+    const u64 hole64_size = pci_hole64_size_from_globals(spec, machine.type, machine);
+
+    // The devices are built before the memory layout only to report input errors first; QEMU creates
+    // them after pc_memory_init, so a phys-bits refusal wins over a device QEMU would reject.
+    TopologyBuilder topology(machine, spec);
+    topology.add_chipset();
+    topology.add_default_devices();
+    topology.add_user_devices();
+    machine.pci.finish();
+
+    MemoryLayoutRequest request{machine.type, machine.cpu, spec.memory, spec.machine.max_ram_below_4g, hole64_size};
+    machine.memory = compute_memory_layout(request, refusal);
+    if (!refusal.empty()) {
+        build.refusal = refusal;
+        build.partial = std::move(machine);
+        return build;
+    }
+    build.machine = std::move(machine);
+    return build;
+}
+
+}  // namespace aperture

@@ -1,0 +1,42 @@
+#pragma once
+// QEMU 7.2's x86 machine as built from a VmSpec: everything QEMU decides before firmware runs.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/vm_spec.hpp"
+#include "machine/cpu_model.hpp"
+#include "machine/machine_type.hpp"
+#include "machine/memory_layout.hpp"
+#include "machine/pci_topology.hpp"
+
+namespace aperture {
+
+struct Machine {
+    MachineType type;
+    Accelerator accel = Accelerator::Tcg;
+    GuestCpu cpu;
+    MemoryLayout memory;
+    PciTopology pci{"pcie.0", true};
+    FirmwareKind firmware = FirmwareKind::SeaBios;
+    std::vector<FwCfgSpec> fw_cfg;
+    std::vector<std::string> notes;  // things the report should say (ignored options, assumptions)
+};
+
+// The machine, or the message QEMU prints when it refuses the command line before any firmware runs.
+struct MachineBuild {
+    std::optional<Machine> machine;
+    std::string refusal;
+    // A partially known machine for reports of a refusal (type, CPU and memory as far as computed).
+    std::optional<Machine> partial;
+};
+
+struct HostContext {
+    std::optional<HostCpu> cpu;  // needed only for KVM guests that copy the host
+};
+
+// Throws InputError/UnsupportedError for input aperture cannot accept; a refusal is a prediction.
+MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host);
+
+}  // namespace aperture

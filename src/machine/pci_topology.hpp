@@ -1,0 +1,58 @@
+#pragma once
+// The tree of PCI buses and functions QEMU builds: root bus, bridges and the buses behind them, and
+// every function at the device/function number QEMU gives it. Bus numbers are not here: firmware
+// assigns them.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/vm_spec.hpp"
+#include "core/bdf.hpp"
+#include "devices/pci_function.hpp"
+
+namespace aperture {
+
+struct PciNode {
+    std::string id;  // QEMU id= ("" when none)
+    DevFn devfn;
+    PciFunctionSpec function;
+    int child_bus = -1;  // index into PciTopology::buses for bridges
+    std::string where;   // where the user asked for it, for messages
+};
+
+struct PciBusNode {
+    std::string name;  // "pcie.0", or the id of the bridge that creates it
+    bool express = false;
+    bool root = false;
+    int parent_bus = -1;
+    std::vector<PciNode> devices;  // ascending devfn once the topology is finished
+};
+
+class PciTopology {
+public:
+    PciTopology(std::string root_name, bool root_express);
+
+    const std::vector<PciBusNode>& buses() const { return buses_; }
+    const PciBusNode& bus(int index) const { return buses_.at(static_cast<std::size_t>(index)); }
+    std::optional<int> find_bus(const std::string& name) const;
+
+    // QEMU's rule for a device without addr=: the first slot whose function 0 is free.
+    std::optional<DevFn> first_free_slot(int bus) const;
+    const PciNode* occupant(int bus, DevFn devfn) const;
+
+    // Adds a function; a bridge also gets the bus behind it (named after its id). Returns its index.
+    void add(int bus, PciNode node);
+    // Sorts every bus by devfn: the order firmware scans them.
+    void finish();
+
+    std::size_t function_count() const;
+
+private:
+    std::vector<PciBusNode> buses_;
+};
+
+// "3", "03.0", "0x1f.2": QEMU's slot[.function] in hex (hw/core/qdev-properties-system.c, set_pci_devfn).
+std::optional<DevFn> parse_pci_addr(const std::string& text);
+
+}  // namespace aperture

@@ -1,0 +1,121 @@
+#include "report/json_report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace aperture {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json hex_or_null(const std::optional<u64>& value) { return value ? ordered_json(hex(*value)) : ordered_json(nullptr); }
+
+ordered_json range_json(const std::optional<AddressRange>& range) {
+    if (!range) return nullptr;
+    return {{"start", hex(range->first())}, {"end", hex(range->last())}};
+}
+
+ordered_json window_json(const WindowView& w) { return {{"base", hex(w.base)}, {"limit", hex(w.limit)}}; }
+
+const char* bar_kind(BarKind kind) {
+    switch (kind) {
+        case BarKind::Io: return "io";
+        case BarKind::Memory: return "mem";
+        case BarKind::Rom: return "rom";
+    }
+    return "mem";
+}
+
+ordered_json bar_json(const BarSpec& spec, const BarAssignment* assignment) {
+    ordered_json bar;
+    bar["index"] = spec.index;
+    bar["kind"] = bar_kind(spec.kind);
+    if (spec.kind != BarKind::Io) {
+        bar["bits"] = spec.is64 ? 64 : 32;
+        bar["prefetchable"] = spec.prefetchable;
+    }
+    bar["size"] = spec.size;
+    bar["address"] = assignment ? hex_or_null(assignment->address) : ordered_json(nullptr);
+    bar["decoding"] = assignment ? assignment->decoding : false;
+    return bar;
+}
+
+ordered_json function_json(const FunctionResult& f) {
+    const PciFunctionSpec& spec = f.node->function;
+    ordered_json j;
+    j["bdf"] = f.bdf.to_string();
+    j["id"] = f.node->id.empty() ? ordered_json(nullptr) : ordered_json(f.node->id);
+    j["driver"] = spec.driver;
+    j["vendor_id"] = fmt::format("{:#06x}", spec.vendor_id);
+    j["device_id"] = fmt::format("{:#06x}", spec.device_id);
+    j["class"] = fmt::format("{:#06x}", spec.class_code);
+    ordered_json bars = ordered_json::array();
+    for (std::size_t i = 0; i < spec.bars.size(); ++i) bars.push_back(bar_json(spec.bars[i], i < f.bars.size() ? &f.bars[i] : nullptr));
+    j["bars"] = bars;
+    if (f.bridge) {
+        j["bridge"] = {{"secondary_bus", f.bridge->secondary_bus},
+                       {"subordinate_bus", f.bridge->subordinate_bus},
+                       {"io", window_json(f.bridge->io)},
+                       {"memory", window_json(f.bridge->memory)},
+                       {"prefetchable", window_json(f.bridge->prefetchable)}};
+    } else {
+        j["bridge"] = nullptr;
+    }
+    return j;
+}
+
+}  // namespace
+
+std::string render_json(const Plan& plan) {
+    const Machine& m = plan.machine;
+    ordered_json j;
+    j["schema"] = "aperture-plan/1";
+    j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model}};
+    j["outcome"] = to_string(plan.outcome);
+    if (plan.outcome == Outcome::Refused) {
+        j["error"] = {{"source", "qemu"}, {"message", plan.refusal}};
+    } else if (plan.outcome == Outcome::FirmwareFailed) {
+        j["error"] = {{"source", "firmware"}, {"message", plan.firmware->failure_message}};
+    } else {
+        j["error"] = nullptr;
+    }
+    j["cpu"] = {{"model", m.cpu.model}, {"vendor", m.cpu.vendor}, {"phys_bits", m.cpu.phys_bits}};
+    const MemoryLayout& mem = m.memory;
+    ordered_json memory;
+    memory["ram_size"] = mem.ram_size;
+    memory["ram_below_4g"] = mem.below_4g;
+    memory["ram_above_4g"] = mem.above_4g;
+    memory["above_4g_start"] = hex(mem.above_4g_start);
+    memory["device_memory"] = mem.device_memory ? ordered_json{{"base", hex(mem.device_memory->base)}, {"size", mem.device_memory->size}} : ordered_json(nullptr);
+    memory["reserved_memory_end"] = hex_or_null(mem.reserved_memory_end);
+    memory["pci_hole64_start"] = hex(mem.pci_hole64_start);
+    memory["pci_hole64_size"] = mem.pci_hole64_size;
+    memory["max_used_gpa"] = hex(mem.max_used_gpa);
+    j["memory"] = memory;
+
+    ordered_json e820 = ordered_json::array();
+    ordered_json functions = ordered_json::array();
+    ordered_json unassigned = ordered_json::array();
+    ordered_json windows = nullptr;
+    ordered_json notes = ordered_json::array();
+    for (const auto& note : m.notes) notes.push_back(note);
+    if (plan.firmware) {
+        const FirmwareResult& fw = *plan.firmware;
+        for (const auto& e : fw.e820) e820.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+        windows = {{"io", range_json(fw.windows.io)}, {"mem32", range_json(fw.windows.mem32)}, {"mem64", range_json(fw.windows.mem64)}};
+        for (const auto& f : fw.functions) functions.push_back(function_json(f));
+        for (const auto& u : fw.unassigned) {
+            unassigned.push_back({{"bdf", u.bdf.to_string()}, {"index", u.bar}, {"what", u.what}, {"size", u.size}, {"reason", u.reason}});
+        }
+        for (const auto& note : fw.notes) notes.push_back(note);
+    }
+    j["e820"] = e820;
+    j["windows"] = windows;
+    j["functions"] = functions;
+    j["unassigned"] = unassigned;
+    j["notes"] = notes;
+    return j.dump(2) + "\n";
+}
+
+}  // namespace aperture

@@ -1,0 +1,12 @@
+#pragma once
+// The plan as JSON, schema "aperture-plan/1" (docs/plan-json.md).
+
+#include <string>
+
+#include "plan/plan.hpp"
+
+namespace aperture {
+
+std::string render_json(const Plan& plan);
+
+}  // namespace aperture

@@ -1,0 +1,127 @@
+#include "report/text_report.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+
+namespace aperture {
+
+namespace {
+
+std::string kind_label(const BarSpec& bar) {
+    switch (bar.kind) {
+        case BarKind::Io: return "io";
+        case BarKind::Rom: return "rom";
+        case BarKind::Memory: return fmt::format("mem{}{}", bar.is64 ? 64 : 32, bar.prefetchable ? " pref" : "");
+    }
+    return "";
+}
+
+std::string window_text(const WindowView& w) {
+    if (!w.open()) return "closed";
+    return fmt::format("{:#x}-{:#x}", w.base, w.limit);
+}
+
+std::string space_end(unsigned phys_bits) {
+    return fmt::format("{:#x} ({})", (u64{1} << phys_bits) - 1, human_size(u64{1} << phys_bits));
+}
+
+// The smallest phys-bits whose space holds `address`.
+unsigned bits_for(u64 address) { return static_cast<unsigned>(std::bit_width(address)); }
+
+void machine_section(std::string& out, const Plan& plan) {
+    const Machine& m = plan.machine;
+    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, plan.firmware_model == "seabios-1.16.2" ? "SeaBIOS 1.16.2" : plan.firmware_model);
+    out += fmt::format("CPU       {} ({}), phys-bits {} from {}: guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
+                       m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
+    const MemoryLayout& mem = m.memory;
+    if (mem.ram_size == 0) return;
+    out += fmt::format("RAM       {}: {} below 4 GiB", human_size(mem.ram_size), human_size(mem.below_4g));
+    if (mem.above_4g > 0) out += fmt::format(", {} at {:#x}", human_size(mem.above_4g), mem.above_4g_start);
+    out += "\n";
+    if (mem.relocated_above_1tib) {
+        out += "          QEMU moved RAM above 4 GiB to 1 TiB: this AMD guest's addresses reach the HyperTransport hole 0xfd00000000-0xffffffffff\n";
+    }
+    if (mem.device_memory) {
+        out += fmt::format("Hotplug   device memory {:#x}-{:#x} ({}), etc/reserved-memory-end {:#x}\n", mem.device_memory->base,
+                           mem.device_memory->base + mem.device_memory->size - 1, human_size(mem.device_memory->size),
+                           mem.reserved_memory_end.value_or(0));
+    }
+    out += fmt::format("64-bit    pci-hole64 starts at {:#x}, size {}; highest address QEMU checks: {:#x}\n", mem.pci_hole64_start,
+                       human_size(mem.pci_hole64_size), mem.max_used_gpa);
+}
+
+void e820_section(std::string& out, const FirmwareResult& fw) {
+    if (fw.e820.empty()) return;
+    out += "\nMemory map handed to the OS (e820)\n";
+    for (const auto& e : fw.e820) {
+        out += fmt::format("  {:#018x}-{:#018x}  {:<8}  {}\n", e.start, e.start + e.size - 1, to_string(e.type), human_size(e.size));
+    }
+}
+
+void windows_section(std::string& out, const FirmwareResult& fw) {
+    out += "\nPCI windows the firmware allocated from\n";
+    auto line = [&](const char* name, const std::optional<AddressRange>& r) {
+        if (r) out += fmt::format("  {:<7} {:#x}-{:#x} ({})\n", name, r->first(), r->last(), human_size(r->size()));
+        else out += fmt::format("  {:<7} none\n", name);
+    };
+    line("io", fw.windows.io);
+    line("32-bit", fw.windows.mem32);
+    line("64-bit", fw.windows.mem64);
+}
+
+void functions_section(std::string& out, const FirmwareResult& fw) {
+    out += "\nPCI functions\n";
+    out += fmt::format("  {:<8} {:<10} {:<18} {:>3}  {:<13} {:>9}  {}\n", "BDF", "id", "driver", "BAR", "kind", "size", "address");
+    for (const auto& f : fw.functions) {
+        const auto& spec = f.node->function;
+        const std::string id = f.node->id.empty() ? "-" : f.node->id;
+        if (spec.bars.empty()) out += fmt::format("  {:<8} {:<10} {:<18}\n", f.bdf.to_string(), id, spec.driver);
+        for (std::size_t i = 0; i < spec.bars.size(); ++i) {
+            const BarSpec& bar = spec.bars[i];
+            const BarAssignment& a = f.bars[i];
+            std::string address = a.address ? fmt::format("{:#x}", *a.address) : "UNASSIGNED";
+            if (a.address && bar.kind == BarKind::Rom) address += " (ROM, not enabled)";
+            const bool first = i == 0;
+            out += fmt::format("  {:<8} {:<10} {:<18} {:>3}  {:<13} {:>9}  {}\n", first ? f.bdf.to_string() : "",
+                               first ? id : "", first ? spec.driver : "", bar.kind == BarKind::Rom ? std::string("rom") : std::to_string(bar.index),
+                               kind_label(bar), human_size(bar.size), address);
+        }
+        if (f.bridge) {
+            out += fmt::format("  {:<8} bridge to bus {}-{}: io {}, mem {}, pref {}\n", "", f.bridge->secondary_bus, f.bridge->subordinate_bus,
+                               window_text(f.bridge->io), window_text(f.bridge->memory), window_text(f.bridge->prefetchable));
+        }
+    }
+}
+
+}  // namespace
+
+std::string render_text(const Plan& plan) {
+    std::string out;
+    machine_section(out, plan);
+    for (const auto& note : plan.machine.notes) out += fmt::format("Note      {}\n", note);
+    if (plan.outcome == Outcome::Refused) {
+        out += fmt::format("\nQEMU refuses to start:\n  {}\n", plan.refusal);
+        const u64 max_used = plan.machine.memory.max_used_gpa;
+        if (plan.refusal.find("phys-bits too low") != std::string::npos && max_used != 0) {
+            out += fmt::format("  The highest address this VM uses is {:#x}; it needs phys-bits >= {}.\n", max_used, bits_for(max_used));
+        }
+        return out;
+    }
+    const FirmwareResult& fw = *plan.firmware;
+    e820_section(out, fw);
+    windows_section(out, fw);
+    functions_section(out, fw);
+    for (const auto& note : fw.notes) out += fmt::format("\nNote: {}\n", note);
+    out += "\nOutcome: ";
+    if (plan.outcome == Outcome::FirmwareFailed) {
+        out += fmt::format("the firmware gives up: \"{}\"\n", fw.failure_message);
+    } else if (!fw.unassigned.empty()) {
+        out += fmt::format("{} BAR(s) left unassigned\n", fw.unassigned.size());
+    } else {
+        out += "every BAR and bridge window assigned\n";
+    }
+    return out;
+}
+
+}  // namespace aperture
