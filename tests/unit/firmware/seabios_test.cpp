@@ -1,0 +1,166 @@
+// SeaBIOS 1.16.2 passes on hand-built machines. Expected addresses are the ones real SeaBIOS programs
+// for the same devices (../shared/notes/oracle.md and the oracle sweep).
+#include "firmware/seabios/seabios.hpp"
+
+#include <gtest/gtest.h>
+
+#include "machine/qemu72_layout.hpp"
+
+namespace aperture {
+namespace {
+
+PciFunctionSpec endpoint(std::vector<BarSpec> bars, std::uint16_t class_code = 0x00ff) {
+    PciFunctionSpec f;
+    f.driver = "test-endpoint";
+    f.vendor_id = 0x1b36;
+    f.device_id = 0x0005;
+    f.class_code = class_code;
+    f.bars = std::move(bars);
+    return f;
+}
+
+BarSpec mem32(int index, u64 size) { return {index, BarKind::Memory, false, false, size}; }
+BarSpec pref64(int index, u64 size) { return {index, BarKind::Memory, true, true, size}; }
+BarSpec io(int index, u64 size) { return {index, BarKind::Io, false, false, size}; }
+
+PciFunctionSpec root_port() {
+    PciFunctionSpec f;
+    f.driver = "pcie-root-port";
+    f.vendor_id = 0x1b36;
+    f.device_id = 0x000c;
+    f.class_code = 0x0604;
+    f.bars = {mem32(0, 4 * KiB)};
+    BridgeSpec b;
+    b.kind = BridgeKind::PcieRootPort;
+    b.secondary_express = true;
+    b.slot_implemented = true;
+    b.hotplug_capable = true;
+    f.bridge = b;
+    return f;
+}
+
+class SeaBiosTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        machine.type = resolve_machine_type("q35");
+        machine.cpu.vendor = "AuthenticAMD";
+        machine.cpu.phys_bits = 40;
+        machine.pci = PciTopology("pcie.0", true);
+        PciFunctionSpec mch;
+        mch.driver = "mch";
+        mch.vendor_id = 0x8086;
+        mch.device_id = 0x29c0;
+        mch.class_code = 0x0600;
+        add(0, mch, 0);
+    }
+
+    void add(int bus, PciFunctionSpec f, std::uint8_t slot, std::string id = "") {
+        PciNode node;
+        node.id = std::move(id);
+        node.devfn = {slot, 0};
+        node.function = std::move(f);
+        machine.pci.add(bus, std::move(node));
+    }
+
+    FirmwareResult run(u64 ram = 2 * GiB) {
+        MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT};
+        r.memory.size = ram;
+        std::string refusal;
+        machine.memory = compute_memory_layout(r, refusal);
+        machine.pci.finish();
+        return run_seabios_1_16_2(machine);
+    }
+
+    static const FunctionResult& at(const FirmwareResult& fw, const std::string& bdf) {
+        for (const auto& f : fw.functions) {
+            if (f.bdf.to_string() == bdf) return f;
+        }
+        throw std::runtime_error("no function " + bdf);
+    }
+
+    Machine machine;
+};
+
+TEST_F(SeaBiosTest, SmallBarsStackTopDownBelowIoApic) {
+    add(0, endpoint({mem32(0, 4 * KiB)}), 2);
+    const auto fw = run();
+    EXPECT_EQ(at(fw, "00:02.0").bars[0].address, 0xFEBF'F000u);
+}
+
+TEST_F(SeaBiosTest, EqualBarsKeepDiscoveryOrder) {
+    add(0, endpoint({mem32(0, 4 * KiB)}), 2);
+    add(0, endpoint({mem32(0, 4 * KiB)}), 3);
+    const auto fw = run();
+    EXPECT_LT(*at(fw, "00:02.0").bars[0].address, *at(fw, "00:03.0").bars[0].address);
+}
+
+TEST_F(SeaBiosTest, LargeBarBehindPortMovesAbove4GWhen32BitOverflows) {
+    // oracle.md: q35 -m 2G, a 32 GiB BAR behind a root port and a 1 GiB BAR on the root bus.
+    add(0, root_port(), 1, "rp1");
+    add(1, endpoint({mem32(0, 4 * KiB), io(1, 256), pref64(2, 32 * GiB)}), 0);
+    add(0, endpoint({mem32(0, 4 * KiB), io(1, 256), pref64(2, 1 * GiB)}), 2);
+    const auto fw = run();
+    EXPECT_EQ(at(fw, "01:00.0").bars[2].address, 0x8'0000'0000u);
+    EXPECT_EQ(at(fw, "00:02.0").bars[2].address, 0x10'0000'0000u);
+    EXPECT_EQ(at(fw, "00:01.0").bridge->prefetchable.base, 0x8'0000'0000u);
+    EXPECT_EQ(at(fw, "00:01.0").bridge->prefetchable.limit, 0xF'FFFF'FFFFu);
+}
+
+TEST_F(SeaBiosTest, BusesNumberedDepthFirst) {
+    add(0, root_port(), 1, "rp1");
+    add(0, root_port(), 2, "rp2");
+    const auto fw = run();
+    EXPECT_EQ(at(fw, "00:01.0").bridge->secondary_bus, 1u);
+    EXPECT_EQ(at(fw, "00:02.0").bridge->secondary_bus, 2u);
+}
+
+TEST_F(SeaBiosTest, EmptyHotplugPortGetsMemAndPrefButNoIo) {
+    add(0, root_port(), 1, "rp1");
+    const auto fw = run();
+    const auto& b = *at(fw, "00:01.0").bridge;
+    EXPECT_EQ(b.memory.limit - b.memory.base + 1, 2 * MiB);
+    EXPECT_EQ(b.prefetchable.limit - b.prefetchable.base + 1, 2 * MiB);
+    EXPECT_FALSE(b.io.open());
+}
+
+TEST_F(SeaBiosTest, ReserveCapabilitySizesTheWindow) {
+    auto port = root_port();
+    port.bridge->reserve = ResourceReserveCap{};
+    port.bridge->reserve->pref64 = 1 * GiB;
+    add(0, port, 1, "rp1");
+    const auto fw = run();
+    const auto& b = *at(fw, "00:01.0").bridge;
+    EXPECT_EQ(b.prefetchable.limit - b.prefetchable.base + 1, 1 * GiB);
+}
+
+TEST_F(SeaBiosTest, OutOf32BitSpacePanics) {
+    add(0, endpoint({mem32(0, 1 * GiB)}), 2);
+    add(0, endpoint({mem32(0, 1 * GiB)}), 3);
+    const auto fw = run();
+    EXPECT_TRUE(fw.failed);
+    EXPECT_EQ(fw.failure_message, "PCI: out of 32bit address space");
+}
+
+TEST_F(SeaBiosTest, E820KeepsHighTablesAndEcamReserved) {
+    const auto fw = run();
+    const std::vector<E820Entry> expected{
+        {0x0, 0x9FC00, E820Type::Ram},
+        {0x9FC00, 0x400, E820Type::Reserved},
+        {0xF0000, 0x10000, E820Type::Reserved},
+        {0x100000, 0x7FFE0000 - 0x100000, E820Type::Ram},
+        {0x7FFE0000, 0x20000, E820Type::Reserved},
+        {0xB0000000, 0x10000000, E820Type::Reserved},
+        {0xFED1C000, 0x4000, E820Type::Reserved},
+        {0xFFFC0000, 0x40000, E820Type::Reserved},
+        {0xFD'0000'0000, 0x3'0000'0000, E820Type::Reserved},
+    };
+    // No LPC function in this hand-built machine, so the RCBA entry is absent.
+    std::vector<E820Entry> without_rcba;
+    for (const auto& e : expected) {
+        if (e.start != 0xFED1C000) without_rcba.push_back(e);
+    }
+    EXPECT_EQ(fw.e820, without_rcba);
+}
+
+}  // namespace
+}  // namespace aperture
