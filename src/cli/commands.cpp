@@ -23,15 +23,9 @@ struct PlanCommand {
     std::vector<std::string> qemu_args;
 };
 
-std::vector<std::string> expand_args(const std::vector<std::string>& args) {
-    // "@file" holds the command line, as QEMU users keep long ones.
-    if (args.size() == 1 && !args[0].empty() && args[0][0] == '@') return read_args_file(args[0].substr(1));
-    return args;
-}
-
 int run_plan(const PlanCommand& cmd, std::ostream& out) {
     if (cmd.qemu_args.empty()) throw InputError("plan needs a QEMU command line after --, or @FILE holding one");
-    const VmSpec spec = read_qemu_command_line(expand_args(cmd.qemu_args));
+    const VmSpec spec = read_qemu_command_line(cmd.qemu_args);
     PlanOptions options;
     if (cmd.firmware == "seabios") options.firmware = FirmwareKind::SeaBios;
     else if (cmd.firmware == "ovmf") options.firmware = FirmwareKind::Ovmf;

@@ -47,6 +47,17 @@ struct CpuSpec {
     std::optional<unsigned> host_phys_bits_limit;
     std::optional<std::string> vendor;  // vendor=GenuineIntel
     std::map<std::string, bool> flags;  // +pdpe1gb / pdpe1gb=on / -lm ...
+    PropertyList other;                 // non-boolean properties not listed above: level=13, model-id=...
+    SourceLocation where;
+};
+
+// -smp as QEMU 7.2 resolves it (hw/core/machine-smp.c machine_parse_smp_config); VmSpec::cpus is smp.cpus.
+struct SmpSpec {
+    unsigned max_cpus = 1;
+    unsigned sockets = 1;
+    unsigned dies = 1;
+    unsigned cores = 1;
+    unsigned threads = 1;
     SourceLocation where;
 };
 
@@ -71,6 +82,7 @@ struct FwCfgSpec {
     std::string name;
     std::optional<std::string> string_value;  // string=...
     std::optional<std::string> file;          // file=...
+    std::optional<std::string> gen_id;        // gen_id=... (content made by a -object, e.g. vmgenid)
     SourceLocation where;
 };
 
@@ -85,7 +97,8 @@ enum class FirmwareKind { Default, SeaBios, Ovmf };
 
 struct FirmwareSpec {
     FirmwareKind kind = FirmwareKind::Default;
-    std::string image;  // the -bios or pflash file as given, for messages
+    std::string image;       // the -bios or pflash unit 0 file as given, for messages
+    std::string vars_image;  // pflash unit 1 (the UEFI variable store) as given; empty when none
     SourceLocation where;
 };
 
@@ -93,8 +106,17 @@ struct FirmwareSpec {
 struct DefaultsSpec {
     bool nodefaults = false;
     std::optional<std::string> vga;  // -vga TYPE
-    bool default_nic = true;         // cleared by -nic/-net/-netdev ... as QEMU does
+    bool default_vga = true;         // QEMU's default_vga: cleared by -nodefaults, any -vga, and a -device or
+                                     // -global naming a driver in vl.c's default_list (VGA, cirrus-vga, ...)
+    bool default_nic = true;         // QEMU's default_net: cleared by -nodefaults, -nic, -net and -netdev
     std::vector<std::string> nic_models;  // -nic MODEL / -net nic,model=MODEL (empty string: default model)
+};
+
+// Something the reader accepted but wants the user to know: an option ignored although it can matter,
+// or a warning QEMU itself prints.
+struct InputNote {
+    std::string text;
+    SourceLocation where;
 };
 
 struct VmSpec {
@@ -102,12 +124,14 @@ struct VmSpec {
     MemorySpec memory;
     CpuSpec cpu;
     unsigned cpus = 1;
+    SmpSpec smp;
     std::vector<DeviceSpec> devices;  // in command-line order: QEMU realizes them in that order
     std::vector<GlobalSpec> globals;
     std::vector<FwCfgSpec> fw_cfg;
     std::vector<MemoryBackendSpec> memory_backends;
     FirmwareSpec firmware;
     DefaultsSpec defaults;
+    std::vector<InputNote> notes;
 };
 
 }  // namespace aperture

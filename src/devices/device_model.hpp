@@ -2,7 +2,9 @@
 // The catalog of QEMU device models aperture knows: for each, how its properties and its place in the
 // topology determine the PCI functions it creates (QEMU 7.2).
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +20,20 @@ enum class MachineFamily { Q35, I440fx };
 struct PlugContext {
     MachineFamily machine = MachineFamily::Q35;
     bool bus_is_express = false;  // the bus is PCI Express (pcie.0, or behind a PCIe port)
-    bool bus_is_root = false;     // the bus is a host bridge's root bus (pcie.0 / pci.0)
-    const std::vector<MemoryBackendSpec>* memory_backends = nullptr;  // for memdev= lookups
+    bool bus_is_root = false;     // the bus is a host bridge's root bus (pcie.0 / pci.0, and pxb/pxb-pcie buses)
+    const std::vector<MemoryBackendSpec>* memory_backends = nullptr;  // for memdev= / pmrdev= lookups
+    // -smp's boot CPU count: virtio-blk and virtio-scsi default to one queue per boot CPU, which sets
+    // their MSI-X vector count (hw/virtio/virtio-pci.c, virtio_pci_optimal_num_queues).
+    unsigned boot_cpus = 1;
+    // The default of x-native-hotplug for PCIe slots. False only where the machine registers it so:
+    // pc-q35-6.1 (x-keep-pci-slot-hpc=false with ACPI PCI hotplug on, hw/i386/pc_q35.c pc_q35_init).
+    bool pcie_native_hotplug_default = true;
+    // Size in bytes of a romfile= value as QEMU would load it (its search path: the name itself, then
+    // the firmware directories). Unset, or nullopt: aperture's table of Debian 12's ROM files decides.
+    std::function<std::optional<u64>(const std::string& romfile)> rom_file_size;
+    // The function a vfio-pci device passes through, looked up by its host= (or sysfsdev=) value.
+    // Unset, or nullopt: the device is unknown and building it fails with an InputError.
+    std::function<std::optional<PciFunctionSpec>(const std::string& host)> passthrough_device;
 };
 
 // Properties a model reads; whatever it does not mark as read is checked against its list of
@@ -38,17 +52,35 @@ public:
     OnOffAuto on_off_auto(const std::string& key) const;
     [[noreturn]] void fail(const std::string& message) const;  // InputError prefixed with the device's location
 
+    // Fixed-width integer properties (DEFINE_PROP_UINT8/16/32): a value above the type's range is an
+    // error, as in QEMU ("Parameter 'chassis' expects uint8_t").
+    std::optional<std::uint8_t> uint8(const std::string& key) const;
+    std::optional<std::uint16_t> uint16(const std::string& key) const;
+    std::optional<std::uint32_t> uint32(const std::string& key) const;
+    std::optional<std::int32_t> int32(const std::string& key) const;
+    // Readers with the QEMU default filled in.
+    bool boolean_or(const std::string& key, bool default_value) const;
+    // "pci-testdev 't1'" / "pci-testdev": how messages name the device.
+    std::string device_name() const;
+
 private:
+    std::optional<u64> unsigned_in_range(const std::string& key, u64 max, const char* type_name) const;
+
     const DeviceSpec& spec_;
 };
 
 struct DeviceModel {
     std::string name;
+    // The romfile QEMU loads when romfile= is not given (PCIDeviceClass.romfile); empty: none.
+    std::string default_romfile;
     // Properties that change nothing aperture models (netdev=, drive=, serial=, mac=, bootindex=, ...).
     std::vector<std::string> layout_neutral_properties;
     // Properties the builder reads.
     std::vector<std::string> layout_properties;
     std::function<PciFunctionSpec(const DeviceProperties&, const PlugContext&)> build;
+    // Properties QEMU accepts that change the layout in ways aperture does not model: refused with a
+    // message saying so rather than silently mispredicted.
+    std::vector<std::string> unmodelled_properties = {};
 };
 
 // nullptr when the driver is not modelled.
@@ -57,6 +89,16 @@ std::vector<std::string> device_model_names();
 
 // Properties every PCI device accepts without changing its layout (id, bus, addr, multifunction, ...).
 const std::vector<std::string>& common_layout_neutral_properties();
+
+// Properties every PCI device accepts that do change its layout: the option ROM (romfile, rombar,
+// romsize). build_device applies them after the model's builder (hw/pci/pci.c, pci_add_option_rom).
+const std::vector<std::string>& common_layout_properties();
+
+// The PCI function QEMU 7.2 creates for one -device: finds the model, refuses any property the model
+// does not classify ("property 'foo' is not modelled by aperture"), runs the model's builder, then
+// adds the option ROM and the multifunction bit. Throws InputError for anything QEMU would refuse
+// (naming the device, the property and what was expected) and for drivers aperture does not model.
+PciFunctionSpec build_device(const DeviceSpec& device, const PlugContext& context);
 
 }  // namespace aperture
 

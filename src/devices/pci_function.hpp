@@ -12,13 +12,28 @@
 namespace aperture {
 
 enum class BarKind { Io, Memory, Rom };
+enum class Prefetchable { No, Yes };
+
+inline constexpr int kRomBarIndex = 6;  // QMP query-pci's "bar" for the expansion ROM (PCI_ROM_SLOT)
 
 struct BarSpec {
     int index = 0;  // 0..5, 6 for the expansion ROM
     BarKind kind = BarKind::Memory;
     bool is64 = false;         // memory BARs only; a 64-bit BAR also occupies index + 1
     bool prefetchable = false; // memory BARs only
-    u64 size = 0;              // a power of two
+    u64 size = 0;              // a power of two (QEMU asserts it in pci_register_bar)
+
+    // Named constructors, one per BAR type a device can register.
+    static BarSpec io(int index, u64 size) { return {index, BarKind::Io, false, false, size}; }
+    static BarSpec memory32(int index, u64 size, Prefetchable prefetch) {
+        return {index, BarKind::Memory, false, prefetch == Prefetchable::Yes, size};
+    }
+    static BarSpec memory64(int index, u64 size, Prefetchable prefetch) {
+        return {index, BarKind::Memory, true, prefetch == Prefetchable::Yes, size};
+    }
+    static BarSpec rom(u64 size) { return {kRomBarIndex, BarKind::Rom, false, false, size}; }
+
+    friend bool operator==(const BarSpec&, const BarSpec&) = default;
 };
 
 // QEMU's Red Hat "resource reserve" vendor capability (hw/pci/pci_bridge.c, pci_bridge_qemu_reserve_cap_init).
@@ -29,6 +44,8 @@ struct ResourceReserveCap {
     std::optional<u32> mem;
     std::optional<u32> pref32;
     std::optional<u64> pref64;
+
+    friend bool operator==(const ResourceReserveCap&, const ResourceReserveCap&) = default;
 };
 
 enum class BridgeKind { PcieRootPort, PciBridge, PcieToPciBridge, PcieDownstreamPort, PcieUpstreamPort };
@@ -44,6 +61,12 @@ struct BridgeSpec {
     bool hotplug_capable = false;
     bool has_shpc = false;  // standard hot-plug controller capability (pci-bridge, pcie-pci-bridge)
     std::optional<ResourceReserveCap> reserve;  // present only when QEMU creates the capability
+    // PCIe slot identity (slot_implemented only): QEMU refuses a second slot with the same pair,
+    // "Can't add chassis slot, error -16" (hw/pci/pcie.c, pcie_chassis_add_slot).
+    std::uint8_t chassis = 0;
+    std::uint16_t physical_slot = 0;
+
+    friend bool operator==(const BridgeSpec&, const BridgeSpec&) = default;
 };
 
 struct PciFunctionSpec {
@@ -56,6 +79,7 @@ struct PciFunctionSpec {
     std::optional<BridgeSpec> bridge;
 
     const BarSpec* bar(int index) const;
+    const BarSpec* rom() const { return bar(kRomBarIndex); }
     bool is_vga() const { return class_code == 0x0300; }
     bool is_usb() const { return class_code == 0x0c03; }
 };

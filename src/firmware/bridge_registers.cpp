@@ -12,6 +12,14 @@ BridgeRegisters::BridgeRegisters(const BridgeSpec& spec)
     const std::uint16_t type = pref64_ ? PREF_RANGE_TYPE_64 : 0;
     pref_base_ = type;
     pref_limit_ = type;
+    if (spec.kind == BridgeKind::PcieRootPort) {
+        // hw/pci-bridge/pcie_root_port.c rp_reset -> pci_bridge_disable_base_limit: root ports come out
+        // of reset with every window closed (base all ones, limit zero). A read-only IO window
+        // (io-reserve=0) keeps that state for good, and SeaBIOS's probe then still sees it as present.
+        io_base_ = 0xf0;
+        memory_base_ = MEMORY_MASK;
+        if (pref_) pref_base_ = static_cast<std::uint16_t>(PREF_RANGE_MASK | type);
+    }
 }
 
 void BridgeRegisters::write_pref_base(std::uint16_t value) {

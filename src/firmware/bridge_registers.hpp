@@ -15,10 +15,11 @@ class BridgeRegisters {
 public:
     explicit BridgeRegisters(const BridgeSpec& spec);
 
-    void write_io_base(std::uint8_t value) { io_base_ = static_cast<std::uint8_t>(value & io_mask_); }
-    void write_io_limit(std::uint8_t value) { io_limit_ = static_cast<std::uint8_t>(value & io_mask_); }
-    void write_memory_base(std::uint16_t value) { memory_base_ = static_cast<std::uint16_t>(value & MEMORY_MASK); }
-    void write_memory_limit(std::uint16_t value) { memory_limit_ = static_cast<std::uint16_t>(value & MEMORY_MASK); }
+    // Writes go through QEMU's wmask: bits outside it keep their value.
+    void write_io_base(std::uint8_t value) { io_base_ = masked(io_base_, value, io_mask_); }
+    void write_io_limit(std::uint8_t value) { io_limit_ = masked(io_limit_, value, io_mask_); }
+    void write_memory_base(std::uint16_t value) { memory_base_ = masked(memory_base_, value, MEMORY_MASK); }
+    void write_memory_limit(std::uint16_t value) { memory_limit_ = masked(memory_limit_, value, MEMORY_MASK); }
     void write_pref_base(std::uint16_t value);
     void write_pref_limit(std::uint16_t value);
     void write_pref_base_upper(std::uint32_t value) { if (pref64_) pref_base_upper_ = value; }
@@ -34,8 +35,12 @@ public:
     WindowView prefetchable_view() const;
 
 private:
+    template <typename T>
+    static T masked(T old, T value, T mask) {
+        return static_cast<T>((old & ~mask) | (value & mask));
+    }
     static constexpr std::uint16_t MEMORY_MASK = 0xfff0;  // PCI_MEMORY_RANGE_MASK
-    std::uint8_t io_mask_ = 0xf0;                         // PCI_IO_RANGE_MASK; 0 when io-reserve=0
+    std::uint8_t io_mask_ = 0xf0;                        // PCI_IO_RANGE_MASK; 0 when io-reserve=0
     bool pref_ = true;
     bool pref64_ = true;
     std::uint8_t io_base_ = 0, io_limit_ = 0;

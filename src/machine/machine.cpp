@@ -36,10 +36,24 @@ bool contains(const auto& list, const std::string& value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// Applies -global driver.prop=value to a device of that driver: a property the device itself sets wins.
-DeviceSpec with_globals(const DeviceSpec& device, const std::vector<GlobalSpec>& globals) {
+// The machine type's compat properties: QEMU applies them as globals before the user's -global
+// (hw/core/machine.c hw_compat_*, hw/i386/pc.c pc_compat_*).
+std::vector<GlobalSpec> compat_globals(const MachineType& type) {
+    std::vector<GlobalSpec> globals;
+    if (!type.virtio_rng_has_msix) {
+        // hw_compat_7_1: virtio-rng-pci had no MSI-X before 7.2.
+        globals.push_back({"virtio-rng-pci", "vectors", "0", {"the machine type's compat properties"}});
+    }
+    return globals;
+}
+
+// Applies compat and -global driver.prop=value defaults to a device of that driver, in that order; a
+// property the device itself sets wins.
+DeviceSpec with_globals(const DeviceSpec& device, const MachineType& type, const std::vector<GlobalSpec>& user_globals) {
     DeviceSpec result = device;
     std::vector<std::pair<std::string, std::string>> defaults;
+    std::vector<GlobalSpec> globals = compat_globals(type);
+    globals.insert(globals.end(), user_globals.begin(), user_globals.end());
     for (const auto& g : globals) {
         if (g.driver == device.driver) defaults.emplace_back(g.property, g.value);
     }
@@ -70,25 +84,25 @@ public:
     }
 
     // hw/i386/pc_q35.c / pc_piix.c: pc_vga_init then pc_nic_init, both on the root bus at the first free slot.
+    // softmmu/vl.c decides which: -vga TYPE, else std VGA while default_vga stands.
     void add_default_devices() {
         const auto& d = spec_.defaults;
-        const bool default_vga = !d.nodefaults && !user_gave_display_device();
-        std::string vga = d.vga.value_or(default_vga ? "std" : "none");
+        const std::string vga = d.vga.value_or(d.default_vga ? "std" : "none");
         if (vga != "none") add_vga_for(vga);
         std::vector<std::string> nics = d.nic_models;
-        if (nics.empty() && d.default_nic && !d.nodefaults) nics.push_back("");
+        if (nics.empty() && d.default_nic) nics.push_back("");
         for (const auto& model : nics) {
             DeviceSpec nic;
             nic.driver = model.empty() ? (machine_.type.family == MachineFamily::Q35 ? "e1000e" : "e1000") : model;
             nic.where.text = model.empty() ? "the default NIC QEMU adds (no -nodefaults)" : fmt::format("-nic model={}", model);
-            add_device(nic);
+            add_device(with_globals(nic, machine_.type, spec_.globals));
         }
     }
 
     void add_user_devices() {
         for (const auto& device : spec_.devices) {
             if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) continue;
-            add_device(with_globals(device, spec_.globals));
+            add_device(with_globals(device, machine_.type, spec_.globals));
         }
     }
 
@@ -101,17 +115,6 @@ private:
         return node;
     }
 
-    bool user_gave_display_device() const {
-        // softmmu/vl.c default_list: a -device of one of these drivers disables the default VGA.
-        static constexpr std::array display_drivers{"VGA", "cirrus-vga", "qxl-vga", "virtio-vga", "vmware-svga",
-                                                    "ati-vga", "virtio-vga-gl", "secondary-vga", "bochs-display",
-                                                    "ramfb", "virtio-gpu-pci", "qxl"};
-        for (const auto& device : spec_.devices) {
-            if (contains(display_drivers, device.driver)) return true;
-        }
-        return false;
-    }
-
     void add_vga_for(const std::string& vga) {
         DeviceSpec device;
         if (vga == "std") device.driver = "VGA";
@@ -119,10 +122,9 @@ private:
         else if (vga == "cirrus") device.driver = "cirrus-vga";
         else if (vga == "qxl") device.driver = "qxl-vga";
         else if (vga == "vmware") device.driver = "vmware-svga";
-        else if (vga == "bochs") device.driver = "bochs-display";
         else throw InputError(fmt::format("-vga {}: this display type is not modelled by aperture", vga));
         device.where.text = fmt::format("the -vga {} display device", vga);
-        add_device(with_globals(device, spec_.globals));
+        add_device(with_globals(device, machine_.type, spec_.globals));
     }
 
     void add_device(const DeviceSpec& device) {
@@ -140,6 +142,7 @@ private:
         context.bus_is_express = bus_node.express;
         context.bus_is_root = bus_node.root;
         context.memory_backends = &spec_.memory_backends;
+        context.boot_cpus = spec_.cpus;
         PciFunctionSpec function = build_device(device, context);
         check_bus_kind(device, function, bus_node);
 
@@ -153,7 +156,8 @@ private:
             if (!free_slot) throw InputError(fmt::format("{}: PCI: no slot/function available for {}, all in use or reserved", where, device.driver));
             devfn = *free_slot;
         }
-        if (!bus_node.root && bus_node.express && devfn.device != 0) {
+        const bool behind_port = bus_node.created_by == BridgeKind::PcieRootPort || bus_node.created_by == BridgeKind::PcieDownstreamPort;
+        if (behind_port && devfn.device != 0) {
             // A PCIe port's link leads to exactly one device: only slot 0 exists behind it.
             throw InputError(fmt::format("{}: slot {:#x} behind PCIe port '{}' does not exist: a PCIe port has one device at slot 0",
                                          where, devfn.device, bus_node.name));

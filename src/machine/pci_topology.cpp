@@ -48,6 +48,7 @@ void PciTopology::add(int bus, PciNode node) {
         child.name = node.id;
         child.express = node.function.bridge->secondary_express;
         child.parent_bus = bus;
+        child.created_by = node.function.bridge->kind;
         node.child_bus = static_cast<int>(buses_.size());
         buses_.push_back(std::move(child));
     }

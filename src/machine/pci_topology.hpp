@@ -26,6 +26,7 @@ struct PciBusNode {
     bool express = false;
     bool root = false;
     int parent_bus = -1;
+    std::optional<BridgeKind> created_by;  // the kind of bridge behind which this bus sits; none for roots
     std::vector<PciNode> devices;  // ascending devfn once the topology is finished
 };
 

@@ -1,0 +1,23 @@
+#pragma once
+// Internal to src/devices: each device-family file hands its models to the catalog (device_catalog.cpp).
+
+#include <vector>
+
+#include "devices/device_model.hpp"
+
+namespace aperture::device_families {
+
+std::vector<DeviceModel> pcie_root_ports();     // pcie_root_port.cpp: pcie-root-port, ioh3420
+std::vector<DeviceModel> pcie_switch_ports();   // pcie_switch.cpp: x3130-upstream, xio3130-downstream
+std::vector<DeviceModel> pci_bridges();         // pci_bridge.cpp: pci-bridge, pci-bridge-seat
+std::vector<DeviceModel> pcie_pci_bridges();    // pcie_pci_bridge.cpp: pcie-pci-bridge
+std::vector<DeviceModel> pci_testdevs();        // pci_testdev.cpp: pci-testdev
+std::vector<DeviceModel> ivshmem_devices();     // ivshmem.cpp: ivshmem-plain
+std::vector<DeviceModel> virtio_pci_devices();  // virtio_pci.cpp: virtio-*-pci, virtio-vga
+std::vector<DeviceModel> e1000_devices();       // e1000.cpp: e1000, e1000-82544gc, e1000-82545em, e1000e
+std::vector<DeviceModel> nvme_devices();        // nvme.cpp: nvme
+std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec-usb-xhci
+std::vector<DeviceModel> vga_devices();         // vga.cpp: VGA, secondary-vga, bochs-display
+std::vector<DeviceModel> vfio_devices();        // vfio_pci.cpp: vfio-pci
+
+}  // namespace aperture::device_families

@@ -1,0 +1,636 @@
+#!/usr/bin/env python3
+"""Boot real QEMU + firmware and report the guest-physical layout it produced.
+
+This is the oracle for aperture: it runs
+
+    qemu-system-x86_64 -accel tcg -display none -no-user-config <harness options> <args>
+
+waits until the firmware has programmed every BAR and bridge window (QMP ``query-pci`` stops
+changing and, for SeaBIOS, the debug console shows the final "e820 map has N items" table),
+and normalises what it saw into the key names of aperture's ``aperture-plan/1`` JSON schema
+(docs/plan-json.md), a subset of it:
+
+    {"outcome": "ok" | "refused" | "firmware-failed" | "timeout" | "oracle-error",
+     "error": null | {"source": "qemu" | "firmware" | "oracle", "message": "..."},
+     "e820": null | [{"start": "0x...", "size": N, "type": "ram" | "reserved" | ...}],
+     "functions": [{"bdf", "id", "vendor_id", "device_id", "class", "bars": [...], "bridge": ...}],
+     "oracle": {...metadata, not compared...}}
+
+"timeout" and "oracle-error" are harness outcomes (the oracle could not observe a result); they
+never match a prediction.
+
+CLI:  python3 qemu_oracle.py [--firmware seabios|ovmf] [--timeout S] [--keep DIR] -- <qemu args...>
+
+Python 3.11 standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+PROGNAME_PREFIX = "qemu-system-x86_64: "
+TIMEOUT_BIN = "/usr/bin/timeout"
+
+DEFAULT_TIMEOUT = {"seabios": 30.0, "ovmf": 120.0}
+POLL_INTERVAL = 0.5
+
+# ---------------------------------------------------------------------------------------------
+# Every QEMU we start is registered here so that it is killed even if the caller dies through an
+# exception, SIGTERM/SIGINT (see install_signal_handlers) or interpreter exit.
+
+_LIVE_LOCK = threading.Lock()
+_LIVE: dict[int, subprocess.Popen] = {}
+_SHUTDOWN = threading.Event()   # set by shutdown(): no new QEMU may start
+
+
+class ShuttingDown(Exception):
+    pass
+
+
+def _register(proc: subprocess.Popen) -> None:
+    with _LIVE_LOCK:
+        _LIVE[proc.pid] = proc
+    if _SHUTDOWN.is_set():
+        _kill(proc)
+        raise ShuttingDown("oracle is shutting down")
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Stop a child started with start_new_session=True: SIGTERM to its process group, SIGKILL
+    after 3 s if it is still there, and reap it."""
+    def signal_group(sig):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            proc.send_signal(sig)
+
+    try:
+        if proc.poll() is None:
+            signal_group(signal.SIGTERM)
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                pass
+        signal_group(signal.SIGKILL)   # also stragglers left in the group
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.pop(proc.pid, None)
+
+
+def kill_all() -> None:
+    with _LIVE_LOCK:
+        procs = list(_LIVE.values())
+    for p in procs:
+        try:
+            _kill(p)
+        except Exception:
+            pass
+
+
+def shutdown() -> None:
+    """Kill every QEMU and refuse to start new ones (used on SIGTERM/SIGINT)."""
+    _SHUTDOWN.set()
+    kill_all()
+
+
+atexit.register(shutdown)
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM/SIGHUP into SystemExit so that finally blocks and atexit run."""
+    def handler(signum, frame):
+        shutdown()
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, handler)
+        except (ValueError, OSError):  # not in the main thread
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# QMP
+
+
+class QMPError(Exception):
+    pass
+
+
+class QMPClosed(QMPError):
+    pass
+
+
+class QMP:
+    """Minimal QMP client: greeting, qmp_capabilities, commands matched by id, events skipped."""
+
+    def __init__(self, path: str):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buf = b""
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def _read_msg(self, deadline: float) -> dict:
+        while True:
+            nl = self.buf.find(b"\n")
+            if nl >= 0:
+                line, self.buf = self.buf[:nl], self.buf[nl + 1:]
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    return json.loads(line)
+                except ValueError as e:
+                    raise QMPError("bad QMP message: %r" % line[:200]) from e
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("QMP read timed out")
+            r, _, _ = select.select([self.sock], [], [], min(left, 1.0))
+            if not r:
+                continue
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise QMPClosed("QMP connection closed")
+            self.buf += chunk
+
+    def greeting(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self._read_msg(deadline)
+            if "QMP" in msg:
+                return msg
+            if "event" in msg:
+                self.events.append(msg)
+
+    def cmd(self, name: str, arguments: dict | None = None, timeout: float = 15.0):
+        self.next_id += 1
+        req_id = "ap-%d" % self.next_id
+        req = {"execute": name, "id": req_id}
+        if arguments:
+            req["arguments"] = arguments
+        self.sock.sendall(json.dumps(req).encode() + b"\n")
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self._read_msg(deadline)
+            if "event" in msg:
+                self.events.append(msg)
+                continue
+            if msg.get("id") != req_id:
+                continue  # stray reply (should not happen)
+            if "error" in msg:
+                raise QMPError("%s: %s" % (name, msg["error"].get("desc", msg["error"])))
+            return msg.get("return")
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation of query-pci and the SeaBIOS debug log
+
+
+def hx(v: int) -> str:
+    return "0x%x" % v
+
+
+def _unmapped(addr) -> bool:
+    return addr is None or addr == -1 or addr == 0xFFFFFFFFFFFFFFFF or addr < 0
+
+
+def _bar(region: dict) -> dict:
+    idx = region["bar"]
+    size = region["size"]
+    addr = region.get("address")
+    mapped = not _unmapped(addr)
+    if region["type"] == "io":
+        out = {"index": idx, "kind": "io", "size": size}
+    else:
+        if idx == 6:
+            out = {"index": idx, "kind": "rom", "bits": 32, "prefetchable": False, "size": size}
+        else:
+            out = {"index": idx, "kind": "mem", "bits": 64 if region.get("mem_type_64") else 32,
+                   "prefetchable": bool(region.get("prefetch")), "size": size}
+    out["address"] = hx(addr) if mapped else None
+    out["decoding"] = mapped
+    return out
+
+
+def _range(r: dict) -> dict:
+    return {"base": hx(r["base"]), "limit": hx(r["limit"])}
+
+
+def _walk(devices: list, out: list) -> None:
+    for dev in devices:
+        ids = dev.get("id", {})
+        fn = {
+            "bdf": "%02x:%02x.%x" % (dev["bus"], dev["slot"], dev["function"]),
+            "id": dev.get("qdev_id") or None,
+            "vendor_id": "0x%04x" % ids.get("vendor", 0),
+            "device_id": "0x%04x" % ids.get("device", 0),
+            "class": "0x%04x" % dev.get("class_info", {}).get("class", 0),
+            "bars": sorted((_bar(r) for r in dev.get("regions", [])), key=lambda b: b["index"]),
+            "bridge": None,
+        }
+        pb = dev.get("pci_bridge")
+        if pb is not None:
+            b = pb.get("bus", {})
+            fn["bridge"] = {
+                "secondary_bus": b.get("secondary"),
+                "subordinate_bus": b.get("subordinate"),
+                "io": _range(b["io_range"]) if "io_range" in b else None,
+                "memory": _range(b["memory_range"]) if "memory_range" in b else None,
+                "prefetchable": _range(b["prefetchable_range"]) if "prefetchable_range" in b else None,
+            }
+        out.append(fn)
+        if pb is not None:
+            _walk(pb.get("devices", []) or [], out)
+
+
+def bdf_key(bdf: str) -> tuple:
+    bus, rest = bdf.split(":")
+    dev, fn = rest.split(".")
+    return (int(bus, 16), int(dev, 16), int(fn, 16))
+
+
+def normalize_pci(query_pci_return: list) -> list:
+    """query-pci 'return' value -> flat list of functions sorted by (bus, slot, function)."""
+    out: list = []
+    for bus in query_pci_return or []:
+        _walk(bus.get("devices", []) or [], out)
+    out.sort(key=lambda f: bdf_key(f["bdf"]))
+    return out
+
+
+E820_HEADER_RE = re.compile(r"e820 map has (\d+) items:")
+E820_LINE_RE = re.compile(
+    r"^\s*(\d+):\s*([0-9a-fA-F]+)\s*-\s*([0-9a-fA-F]+)\s*=\s*(\d+)\s*(\S.*?)?\s*$")
+E820_TYPES = {1: "ram", 2: "reserved", 3: "acpi", 4: "nvs", 5: "unusable"}
+PANIC_RE = re.compile(r"(PCI: out of [^\r\n]*|[^\r\n]*\bpanic\b[^\r\n]*)", re.IGNORECASE)
+SEABIOS_BANNER_RE = re.compile(r"SeaBIOS \(version ([^)]*)\)")
+
+
+def parse_e820(log: str):
+    """Return the last complete 'e820 map has N items' table of a SeaBIOS log, or None."""
+    lines = log.splitlines()
+    result = None
+    for i, line in enumerate(lines):
+        m = E820_HEADER_RE.search(line)
+        if not m:
+            continue
+        n = int(m.group(1))
+        entries = []
+        for j in range(n):
+            if i + 1 + j >= len(lines):
+                break
+            em = E820_LINE_RE.match(lines[i + 1 + j])
+            if not em or int(em.group(1)) != j:
+                break
+            start, end, typ = int(em.group(2), 16), int(em.group(3), 16), int(em.group(4))
+            name = E820_TYPES.get(typ)
+            if name is None:
+                name = (em.group(5) or str(typ)).strip().lower() or str(typ)
+            entries.append({"start": hx(start), "size": end - start, "type": name})
+        if len(entries) == n:
+            # only complete if the line after the table has started (the last line is finished)
+            if i + 1 + n < len(lines) or log.endswith("\n"):
+                result = entries
+    return result
+
+
+def find_panic(log: str):
+    for line in log.splitlines():
+        m = PANIC_RE.search(line)
+        if m:
+            return line.strip()
+    return None
+
+
+def qemu_error_message(stderr: str) -> str:
+    """QEMU's error text without the program-name prefix; warnings are left out if there is an
+    error line."""
+    lines = [l.rstrip("\r") for l in stderr.splitlines() if l.strip()]
+    stripped = [l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX) else l for l in lines]
+    errors = [l for l in stripped if not l.startswith("warning:")]
+    chosen = errors or stripped
+    return "\n".join(chosen)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _has_opt(args: list, *names: str) -> bool:
+    for a in args:
+        for n in names:
+            if a == n or a.startswith(n + "="):
+                return True
+    return False
+
+
+def _has_pflash(args: list) -> bool:
+    for i, a in enumerate(args):
+        if a in ("-pflash", "-bios"):
+            return True
+        if a == "-drive" and i + 1 < len(args) and "if=pflash" in args[i + 1]:
+            return True
+    return False
+
+
+def build_command(args: list, firmware: str, tmp: str) -> list:
+    cmd = [QEMU]
+    if not (_has_opt(args, "-accel", "-enable-kvm") or
+            any("accel=" in a for a in args)):
+        cmd += ["-accel", "tcg"]
+    nographic = _has_opt(args, "-nographic")
+    if not (nographic or _has_opt(args, "-display", "-vnc", "-curses", "-sdl")):
+        cmd += ["-display", "none"]
+    cmd += ["-no-user-config"]
+    cmd += ["-qmp", "unix:%s,server=on,wait=off" % os.path.join(tmp, "qmp.sock")]
+    cmd += ["-chardev", "file,id=apdbg,path=%s" % os.path.join(tmp, "debug.log"),
+            "-device", "isa-debugcon,iobase=0x402,chardev=apdbg"]
+    if not (nographic or _has_opt(args, "-serial")):
+        # a file rather than "none": OVMF's console output tells when BDS has been reached
+        cmd += ["-serial", "file:%s" % os.path.join(tmp, "serial.log")]
+    if not (nographic or _has_opt(args, "-monitor", "-mon")):
+        cmd += ["-monitor", "none"]
+    if firmware == "ovmf" and not _has_pflash(args):
+        vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=%s" % OVMF_CODE,
+                "-drive", "if=pflash,format=raw,unit=1,file=%s" % vars_copy]
+    return cmd + list(args)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _any_mapped(funcs: list) -> bool:
+    for f in funcs:
+        for b in f["bars"]:
+            if b["decoding"]:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The oracle
+
+
+def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
+            keep: str | None = None, stable_polls: int | None = None,
+            verbose: bool = False) -> dict:
+    """Boot QEMU with args and return the normalised observation (see module docstring)."""
+    if firmware not in ("seabios", "ovmf"):
+        raise ValueError("firmware must be seabios or ovmf")
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT[firmware]
+    if stable_polls is None:
+        stable_polls = 4
+    tmp = tempfile.mkdtemp(prefix="aperture-oracle-")
+    proc = None
+    qmp = None
+    t0 = time.monotonic()
+    result: dict = {"outcome": None, "error": None, "e820": None, "functions": []}
+    meta: dict = {"firmware": firmware, "args": list(args)}
+    raw_pci = None
+    events: list = []
+
+    def log(msg):
+        if verbose:
+            print("[oracle %.1fs] %s" % (time.monotonic() - t0, msg), file=sys.stderr)
+
+    def finish_exited():
+        """QEMU exited before we saw a result."""
+        rc = proc.wait()
+        err = _read(os.path.join(tmp, "stderr.txt"))
+        meta["exit_code"] = rc
+        meta["stderr"] = err
+        msg = qemu_error_message(err)
+        real_error = any(l.startswith(PROGNAME_PREFIX) and
+                         not l.startswith(PROGNAME_PREFIX + "warning:") and
+                         "terminating on signal" not in l
+                         for l in err.splitlines())
+        if rc not in (0, None) and rc > 0 and msg and real_error:
+            result["outcome"] = "refused"
+            result["error"] = {"source": "qemu", "message": msg}
+        else:
+            result["outcome"] = "oracle-error"
+            result["error"] = {"source": "oracle",
+                               "message": "QEMU exited with status %s before the firmware "
+                                          "finished: %s" % (rc, msg)}
+        result["functions"] = []
+
+    try:
+        if _SHUTDOWN.is_set():
+            raise ShuttingDown("oracle is shutting down")
+        cmd = build_command(args, firmware, tmp)
+        meta["command"] = cmd
+        log("starting: %s" % " ".join(cmd))
+        # coreutils timeout bounds QEMU's life even if this process is SIGKILLed (then nobody
+        # would be left to kill it); it shares QEMU's process group, which _kill signals.
+        launch = cmd
+        if os.path.exists(TIMEOUT_BIN):
+            launch = [TIMEOUT_BIN, "-s", "KILL", "%ds" % (int(timeout) + 60)] + cmd
+        with open(os.path.join(tmp, "stderr.txt"), "wb") as errf:
+            proc = subprocess.Popen(launch, stdin=subprocess.DEVNULL, stdout=errf, stderr=errf,
+                                    cwd=tmp, start_new_session=True)
+        _register(proc)
+        deadline = t0 + timeout
+        sock_path = os.path.join(tmp, "qmp.sock")
+
+        # 1. connect to QMP (or notice that QEMU refused the command line)
+        while True:
+            if proc.poll() is not None:
+                finish_exited()
+                return result
+            if os.path.exists(sock_path):
+                try:
+                    qmp = QMP(sock_path)
+                    break
+                except (ConnectionRefusedError, FileNotFoundError):
+                    pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("QMP socket did not appear")
+            time.sleep(0.05)
+        try:
+            greeting = qmp.greeting(timeout=max(5.0, deadline - time.monotonic()))
+            meta["qemu_version"] = greeting["QMP"]["version"]
+            qmp.cmd("qmp_capabilities")
+        except (QMPClosed, ConnectionResetError, BrokenPipeError):
+            # QEMU exits after creating the socket when machine init fails (phys-bits check)
+            proc.wait(timeout=10)
+            finish_exited()
+            return result
+        log("QMP up")
+
+        # 2. poll until the firmware is done
+        prev = None
+        stable = 0
+        done_reason = None
+        while True:
+            if proc.poll() is not None:
+                finish_exited()
+                return result
+            try:
+                raw_pci = qmp.cmd("query-pci")
+            except (QMPClosed, ConnectionResetError, BrokenPipeError):
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    raise
+                finish_exited()
+                return result
+            canon = json.dumps(raw_pci, sort_keys=True)
+            if canon == prev:
+                stable += 1
+            else:
+                stable = 0
+                prev = canon
+                log("query-pci changed")
+            funcs = normalize_pci(raw_pci)
+            dbg = _read(os.path.join(tmp, "debug.log"))
+            if firmware == "seabios":
+                panic = find_panic(dbg)
+                if panic and stable >= 2:
+                    done_reason = "panic"
+                    break
+                if parse_e820(dbg) is not None and stable >= stable_polls - 1:
+                    done_reason = "e820"
+                    break
+            else:
+                serial = _read(os.path.join(tmp, "serial.log"))
+                bds = ("BdsDxe" in serial or "Shell>" in serial)
+                if _any_mapped(funcs) and ((bds and stable >= stable_polls - 1) or
+                                           stable >= 3 * stable_polls):
+                    done_reason = "bds" if bds else "stable"
+                    break
+            if time.monotonic() > deadline:
+                done_reason = "timeout"
+                break
+            time.sleep(POLL_INTERVAL)
+
+        log("done: %s" % done_reason)
+        dbg = _read(os.path.join(tmp, "debug.log"))
+        result["functions"] = normalize_pci(raw_pci)
+        m = SEABIOS_BANNER_RE.search(dbg)
+        if m:
+            meta["firmware_version"] = m.group(1)
+        if firmware == "seabios":
+            result["e820"] = parse_e820(dbg)
+            panic = find_panic(dbg)
+            if panic:
+                result["outcome"] = "firmware-failed"
+                result["error"] = {"source": "firmware", "message": panic}
+            elif done_reason == "timeout":
+                result["outcome"] = "timeout"
+                result["error"] = {"source": "oracle",
+                                   "message": "SeaBIOS did not print its e820 table within %gs"
+                                              % timeout}
+            else:
+                result["outcome"] = "ok"
+        else:
+            if done_reason == "timeout":
+                result["outcome"] = "timeout"
+                result["error"] = {"source": "oracle",
+                                   "message": "OVMF did not finish PCI enumeration within %gs"
+                                              % timeout}
+            else:
+                result["outcome"] = "ok"
+        warn = _read(os.path.join(tmp, "stderr.txt"))
+        if warn.strip():
+            meta["stderr"] = warn
+        return result
+    except Exception as e:  # harness problem: report it instead of a traceback
+        result["outcome"] = "oracle-error"
+        result["error"] = {"source": "oracle", "message": "%s: %s" % (type(e).__name__, e)}
+        return result
+    finally:
+        if qmp is not None:
+            events = qmp.events
+            qmp.close()
+        if proc is not None:
+            _kill(proc)
+        meta["elapsed"] = round(time.monotonic() - t0, 2)
+        result["oracle"] = meta
+        if keep:
+            try:
+                os.makedirs(keep, exist_ok=True)
+                for name in ("debug.log", "serial.log", "stderr.txt"):
+                    src = os.path.join(tmp, name)
+                    if os.path.exists(src):
+                        shutil.copyfile(src, os.path.join(keep, name))
+                with open(os.path.join(keep, "query-pci.json"), "w") as f:
+                    json.dump(raw_pci, f, indent=1)
+                with open(os.path.join(keep, "cmdline.txt"), "w") as f:
+                    f.write(" ".join(meta.get("command", [])) + "\n")
+                with open(os.path.join(keep, "qmp-events.json"), "w") as f:
+                    json.dump(events, f, indent=1)
+                with open(os.path.join(keep, "observed.json"), "w") as f:
+                    json.dump(result, f, indent=1)
+                meta["kept"] = os.path.abspath(keep)
+            except OSError as e:
+                meta["keep_error"] = str(e)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description="Boot QEMU and print the observed PCI/e820 layout as JSON.",
+        usage="%(prog)s [--firmware seabios|ovmf] [--timeout S] [--keep DIR] -- <qemu args...>")
+    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default="seabios")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds to wait for the firmware (default 30 SeaBIOS, 120 OVMF)")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="copy query-pci.json, debug.log, serial.log, stderr into DIR")
+    ap.add_argument("--compact", action="store_true", help="one-line JSON")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" in argv:
+        cut = argv.index("--")
+        ns = ap.parse_args(argv[:cut])
+        qargs = argv[cut + 1:]
+    else:
+        ns, qargs = ap.parse_known_args(argv)
+    install_signal_handlers()
+    res = observe(qargs, firmware=ns.firmware, timeout=ns.timeout, keep=ns.keep,
+                  verbose=ns.verbose)
+    if ns.compact:
+        print(json.dumps(res))
+    else:
+        print(json.dumps(res, indent=2))
+    return 0 if res["outcome"] in ("ok", "refused", "firmware-failed") else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Random differential sweep: aperture's prediction vs. real QEMU + firmware.
+
+    python3 sweep.py --aperture build/aperture --seed 1 --count 50 [--jobs 2]
+                     [--firmware seabios|ovmf] [--out results.jsonl] [--fail-fast]
+    python3 sweep.py --aperture build/aperture --case-args "-machine q35 -m 2G -nodefaults ..."
+    python3 sweep.py --oracle-only --seed 1 --count 30      # generator self-check, no aperture
+
+Case i of a sweep uses gen_cases.generate(seed * 100000 + i). For each case it runs
+`APERTURE plan --format json [--firmware F] -- <args>`, boots the oracle (qemu_oracle.observe),
+compares (compare.compare) and prints one line per case:
+
+    case 17 PASS
+    case 18 FAIL: 01:00.0 BAR2 address: predicted 0x800000000, QEMU 0x1000000000; ...
+      args: -machine q35 ...
+
+and finally exactly one line "N passed, M failed". Exit status 0 iff M == 0.
+
+A non-zero aperture exit status with outcome JSON on stdout is a prediction (e.g. "refused");
+no JSON at all (crash, unknown option, missing binary) fails the case without booting QEMU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import compare as cmp  # noqa: E402
+import gen_cases  # noqa: E402
+import qemu_oracle  # noqa: E402
+
+MAX_JOBS = 2          # each TCG boot keeps one core busy; the CI machines have two
+APERTURE_TIMEOUT = 120.0
+
+
+def case_seed(seed: int, i: int) -> int:
+    return seed * 100000 + i
+
+
+def predict(aperture: str, args: list, firmware: str, extra: list) -> tuple:
+    """Run aperture; returns (prediction dict or None, problem string or None, info dict)."""
+    cmd = [aperture, "plan", "--format", "json"]
+    if firmware != "seabios":
+        cmd += ["--firmware", firmware]
+    cmd += list(extra) + ["--"] + list(args)
+    info = {"command": cmd}
+    if not os.path.exists(aperture):
+        return None, "aperture binary not found: %s" % aperture, info
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as e:
+        return None, "aperture could not be run: %s" % e, info
+    try:
+        qemu_oracle._register(proc)   # killed with the QEMUs on SIGTERM/SIGINT
+        out_b, err_b = proc.communicate(timeout=APERTURE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "aperture timed out after %gs" % APERTURE_TIMEOUT, info
+    finally:
+        qemu_oracle._kill(proc)
+    info["exit_code"] = proc.returncode
+    out = out_b.decode("utf-8", "replace")
+    err = err_b.decode("utf-8", "replace")
+    if err.strip():
+        info["stderr"] = err[-4000:]
+    try:
+        plan = json.loads(out)
+    except ValueError:
+        plan = None
+    if not isinstance(plan, dict) or "outcome" not in plan:
+        first = (err.strip().splitlines() or out.strip().splitlines() or [""])[0]
+        rc = proc.returncode
+        how = ("crashed (signal %d)" % -rc) if rc < 0 else "exit %d" % rc
+        return None, "aperture gave no plan JSON (%s): %s" % (how, first[:300]), info
+    return plan, None, info
+
+
+def check_placements(placements: dict, observed: dict) -> list:
+    """--oracle-only: did QEMU put each device with an id where the generator expected?"""
+    diffs = []
+    funcs = observed.get("functions") or []
+    by_id = {f["id"]: f for f in funcs if f.get("id")}
+    for dev_id, (bus, slot, fn) in sorted(placements.items()):
+        f = by_id.get(dev_id)
+        if f is None:
+            diffs.append("device %s not found in query-pci" % dev_id)
+            continue
+        b, d, fno = qemu_oracle.bdf_key(f["bdf"])
+        if bus in ("pcie.0", "pci.0"):
+            want_bus = 0
+        else:
+            parent = by_id.get(bus)
+            want_bus = (parent.get("bridge") or {}).get("secondary_bus") if parent else None
+        if (b, d, fno) != (want_bus, slot, fn):
+            diffs.append("device %s at %s, generator expected bus %s (%s) slot 0x%x fn %d"
+                         % (dev_id, f["bdf"], bus, want_bus, slot, fn))
+    return diffs
+
+
+def oracle_accepts(intent: str, observed: dict) -> list:
+    """--oracle-only: is the oracle's outcome what the generator meant?"""
+    o = observed.get("outcome")
+    msg = (observed.get("error") or {}).get("message")
+    if o in ("timeout", "oracle-error"):
+        return ["oracle %s: %s" % (o, msg)]
+    if intent == "refuse" and o != "refused":
+        return ["generator meant a phys-bits refusal, QEMU said %s" % o]
+    if intent != "refuse" and o == "refused":
+        return ["QEMU refused the command line: %s" % msg]
+    if intent == "refuse" and "phys-bits too low" not in (msg or ""):
+        return ["refused for another reason: %s" % msg]
+    return []
+
+
+def run_case(i: int, args: list, intent: str | None, ns, placements=None) -> dict:
+    rec = {"case": i, "args": args, "firmware": ns.firmware}
+    if intent is not None:
+        rec["intent"] = intent
+    t0 = time.monotonic()
+    if ns.oracle_only:
+        keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
+        obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
+        rec["observed"] = obs
+        rec["diffs"] = oracle_accepts(intent or "ok", obs)
+        if placements and obs.get("outcome") == "ok":
+            rec["diffs"] += check_placements(placements, obs)
+    else:
+        plan, problem, info = predict(ns.aperture, args, ns.firmware, ns.aperture_arg)
+        rec["aperture"] = info
+        rec["predicted"] = plan
+        if problem:
+            rec["diffs"] = [problem]
+        else:
+            keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
+            obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
+            rec["observed"] = obs
+            try:
+                rec["diffs"] = cmp.compare(plan, obs)
+            except Exception as e:  # a malformed plan must not kill the sweep
+                rec["diffs"] = ["compare failed on the plan JSON: %s: %s" % (type(e).__name__, e)]
+    rec["status"] = "FAIL" if rec["diffs"] else "PASS"
+    rec["elapsed"] = round(time.monotonic() - t0, 2)
+    return rec
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="aperture vs. QEMU differential sweep")
+    ap.add_argument("--aperture", help="path to the aperture binary")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=20)
+    ap.add_argument("--start", type=int, default=0, help="first case index (default 0)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default="seabios")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="oracle time limit per boot (default 30 s SeaBIOS, 120 s OVMF)")
+    ap.add_argument("--out", help="write one JSON record per case to this .jsonl file")
+    ap.add_argument("--fail-fast", action="store_true", help="stop after the first failure")
+    ap.add_argument("--case-args", help="run this single QEMU command line instead of generated "
+                                        "cases")
+    ap.add_argument("--aperture-arg", action="append", default=[],
+                    help="extra argument passed to 'aperture plan' (repeatable)")
+    ap.add_argument("--oracle-only", action="store_true",
+                    help="no aperture: check that QEMU accepts the generated cases (only the "
+                         "deliberate phys-bits refusals may be refused)")
+    ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
+    ap.add_argument("--max-diffs", type=int, default=3,
+                    help="differences shown on a FAIL line (all are in --out)")
+    ns = ap.parse_args(argv)
+    if not ns.oracle_only and not ns.aperture:
+        ap.error("--aperture is required (or use --oracle-only)")
+    if ns.aperture:
+        ns.aperture = os.path.abspath(ns.aperture)
+    jobs = max(1, min(ns.jobs, MAX_JOBS, os.cpu_count() or 1))
+    qemu_oracle.install_signal_handlers()
+
+    if ns.case_args is not None:
+        cases = [(0, shlex.split(ns.case_args), None, None)]
+    else:
+        cases = []
+        for i in range(ns.start, ns.start + ns.count):
+            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.firmware)
+            cases.append((i, c["args"], c["intent"], c.get("placements")))
+
+    out = open(ns.out, "w") if ns.out else None
+    passed = failed = 0
+    stop = threading.Event()
+    results: dict = {}
+    next_print = 0
+    lock = threading.Lock()
+
+    def report(rec):
+        nonlocal passed, failed
+        i = rec["case"]
+        if rec["status"] == "PASS":
+            passed += 1
+            line = "case %d PASS" % i
+            if ns.oracle_only:
+                line += " (%s, %.1fs)" % (rec["observed"]["outcome"], rec["elapsed"])
+            print(line, flush=True)
+        else:
+            failed += 1
+            d = rec["diffs"]
+            shown = "; ".join(d[:ns.max_diffs])
+            if len(d) > ns.max_diffs:
+                shown += "; ... (%d differences)" % len(d)
+            print("case %d FAIL: %s" % (i, shown), flush=True)
+            print("  args: %s" % " ".join(shlex.quote(a) for a in rec["args"]), flush=True)
+        if out:
+            out.write(json.dumps(rec) + "\n")
+            out.flush()
+
+    def worker(case):
+        i, args, intent, placements = case
+        if stop.is_set():
+            return None
+        rec = run_case(i, args, intent, ns, placements)
+        if rec["status"] == "FAIL" and ns.fail_fast:
+            stop.set()
+        return rec
+
+    interrupted = False
+    ex = cf.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        futs = [ex.submit(worker, c) for c in cases]
+        order = [c[0] for c in cases]
+        # print in case order as results come in
+        for fut in cf.as_completed(futs):
+            rec = fut.result()
+            if rec is None:
+                continue
+            with lock:
+                results[rec["case"]] = rec
+                while next_print < len(order) and order[next_print] in results:
+                    report(results.pop(order[next_print]))
+                    next_print += 1
+                if stop.is_set():
+                    for f in futs:
+                        f.cancel()
+        # with --fail-fast, cases after the failure may have finished out of order
+        with lock:
+            for k in sorted(results):
+                report(results[k])
+    except BaseException:   # KeyboardInterrupt, SystemExit from SIGTERM, or a bug
+        interrupted = True
+        stop.set()
+        qemu_oracle.shutdown()
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+        qemu_oracle.kill_all()
+        if out:
+            out.close()
+        if interrupted:
+            print("interrupted", file=sys.stderr, flush=True)
+    print("%d passed, %d failed" % (passed, failed), flush=True)
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
