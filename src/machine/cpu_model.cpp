@@ -114,7 +114,7 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
         }
         // qemu32/kvm32 and friends have PSE36: 36 bits; the others 32.
         cpu.phys_bits = 36;
-        cpu.phys_bits_origin = "32-bit CPU with PSE36";
+        cpu.phys_bits_origin = "a 32-bit CPU with PSE36";
         return cpu;
     }
     if (host_phys_bits) {
@@ -127,7 +127,7 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
                 bits = *spec.host_phys_bits_limit;
             }
             cpu.phys_bits = bits;
-            cpu.phys_bits_origin = "host-phys-bits (the host's width)";
+            cpu.phys_bits_origin = "host-phys-bits=on: the host's width";
             return cpu;
         }
     }
@@ -140,11 +140,11 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
             return cpu;
         }
         cpu.phys_bits = bits;
-        cpu.phys_bits_origin = "phys-bits=";
+        cpu.phys_bits_origin = fmt::format("-cpu phys-bits={}", bits);
         return cpu;
     }
     cpu.phys_bits = qemu72::TCG_PHYS_ADDR_BITS;
-    cpu.phys_bits_origin = "QEMU default (TCG_PHYS_ADDR_BITS = 40, also under KVM without host-phys-bits)";
+    cpu.phys_bits_origin = "QEMU's default, also under KVM without host-phys-bits";
     return cpu;
 }
 

@@ -84,6 +84,7 @@ MemoryLayout compute_memory_layout(const MemoryLayoutRequest& r, std::string& re
         if (r.cpu.phys_bits >= AMD_HT_E820_MIN_PHYS_BITS) e820.push_back({AMD_HT_START, AMD_HT_SIZE, E820Type::Reserved});
     }
 
+    m.pci_hole64_start = pci_hole64_start(m, maxmem, slots);
     m.max_used_gpa = max_used_gpa(m, r.cpu, maxmem, slots, m.pci_hole64_size);
     const u64 max_phys_addr = r.cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << r.cpu.phys_bits) - 1;
     if (max_phys_addr < m.max_used_gpa) {
@@ -110,7 +111,6 @@ MemoryLayout compute_memory_layout(const MemoryLayoutRequest& r, std::string& re
         m.reserved_memory_end = align_up_or_throw(add_or_throw(region.base, region.size, "end of device memory"),
                                                   HOLE64_START_ALIGN, "reserved-memory-end");
     }
-    m.pci_hole64_start = pci_hole64_start(m, maxmem, slots);
     m.qemu_e820 = std::move(e820);
     return m;
 }

@@ -32,7 +32,7 @@ unsigned bits_for(u64 address) { return static_cast<unsigned>(std::bit_width(add
 void machine_section(std::string& out, const Plan& plan) {
     const Machine& m = plan.machine;
     out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, plan.firmware_model == "seabios-1.16.2" ? "SeaBIOS 1.16.2" : plan.firmware_model);
-    out += fmt::format("CPU       {} ({}), phys-bits {} from {}: guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
+    out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
     const MemoryLayout& mem = m.memory;
     if (mem.ram_size == 0) return;

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import glob
 import json
 import os
 import shlex
@@ -167,6 +168,9 @@ def main(argv=None) -> int:
     ap.add_argument("--fail-fast", action="store_true", help="stop after the first failure")
     ap.add_argument("--case-args", help="run this single QEMU command line instead of generated "
                                         "cases")
+    ap.add_argument("--golden", metavar="DIR",
+                    help="run the 'args:' line of every DIR/*.golden case (the golden report tests) "
+                         "instead of generated cases, so their addresses are real QEMU's too")
     ap.add_argument("--aperture-arg", action="append", default=[],
                     help="extra argument passed to 'aperture plan' (repeatable)")
     ap.add_argument("--oracle-only", action="store_true",
@@ -185,6 +189,15 @@ def main(argv=None) -> int:
 
     if ns.case_args is not None:
         cases = [(0, shlex.split(ns.case_args), None, None)]
+    elif ns.golden:
+        cases = []
+        for i, path in enumerate(sorted(glob.glob(os.path.join(ns.golden, "*.golden")))):
+            header = open(path).read().partition("\n---\n")[0]
+            args = next((l.partition(":")[2] for l in header.splitlines() if l.startswith("args:")), None)
+            if args is None:
+                ap.error("%s has no 'args:' line" % path)
+            print("case %d is %s" % (i, os.path.basename(path)), flush=True)
+            cases.append((i, shlex.split(args), None, None))
     else:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
