@@ -1,0 +1,126 @@
+// Bad input gets a clear message naming the argument and what was expected, exit status 2, and nothing
+// on standard output; a predicted failure is exit status 1 with the full report.
+#include "cli/commands.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace aperture::cli {
+namespace {
+
+struct Result {
+    int status;
+    std::string out;
+    std::string err;
+};
+
+Result run_cli(std::vector<std::string> words) {
+    words.insert(words.begin(), "aperture");
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    std::ostringstream out, err;
+    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {status, out.str(), err.str()};
+}
+
+Result plan(std::vector<std::string> qemu) {
+    std::vector<std::string> words{"plan", "--format", "json", "--"};
+    words.insert(words.end(), qemu.begin(), qemu.end());
+    return run_cli(words);
+}
+
+bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(PlanCommand, GoodVmExitsZeroWithJson) {
+    const auto r = plan({"-machine", "q35", "-m", "2G", "-nodefaults"});
+    EXPECT_EQ(r.status, EXIT_OK);
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-plan/1\""));
+}
+
+TEST(PlanCommand, MalformedSizeNamesTheArgument) {
+    const auto r = plan({"-machine", "q35", "-m", "2X"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "-m 2X")) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(PlanCommand, SizeNear2To64IsRejected) {
+    const auto r = plan({"-machine", "q35", "-m", "2G", "-device", "pci-testdev,membar=16E"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "membar")) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(PlanCommand, UnknownDeviceIsNamed) {
+    const auto r = plan({"-machine", "q35", "-device", "frobnicator-pci"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "frobnicator-pci")) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(PlanCommand, UnknownPropertyIsNamed) {
+    const auto r = plan({"-machine", "q35", "-device", "pci-testdev,colour=blue"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "colour")) << r.err;
+}
+
+TEST(PlanCommand, MissingBusIsNamed) {
+    const auto r = plan({"-machine", "q35", "-device", "pci-testdev,bus=nowhere"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "Bus 'nowhere' not found")) << r.err;
+}
+
+TEST(PlanCommand, RootPortOnConventionalBusIsImpossible) {
+    const auto r = plan({"-machine", "pc", "-device", "pcie-root-port,id=rp1,chassis=1"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "pcie-root-port")) << r.err;
+}
+
+TEST(PlanCommand, SecondDeviceBehindRootPortIsImpossible) {
+    const auto r = plan({"-machine", "q35", "-device", "pcie-root-port,id=rp1,chassis=1", "-device",
+                         "pci-testdev,bus=rp1", "-device", "pci-testdev,bus=rp1"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "rp1")) << r.err;
+}
+
+TEST(PlanCommand, OccupiedSlotIsNamed) {
+    const auto r = plan({"-machine", "q35", "-device", "pci-testdev,addr=1f.0"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "not available")) << r.err;
+}
+
+TEST(PlanCommand, UnknownMachineTypeIsNamed) {
+    const auto r = plan({"-machine", "pc-q35-2.4"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "pc-q35-2.4")) << r.err;
+}
+
+TEST(PlanCommand, QemuRefusalIsAPredictionNotAnError) {
+    const auto r = plan({"-machine", "q35", "-m", "2G", "-cpu", "qemu64,phys-bits=35"});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE);
+    EXPECT_TRUE(mentions(r.out, "phys-bits too low (35)"));
+}
+
+TEST(PlanCommand, FirmwarePanicIsAPrediction) {
+    const auto r = plan({"-machine", "q35", "-m", "2G", "-nodefaults", "-device", "VGA,vgamem_mb=512", "-device",
+                         "VGA,vgamem_mb=512"});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE);
+    EXPECT_TRUE(mentions(r.out, "PCI: out of 32bit address space"));
+}
+
+TEST(PlanCommand, MissingCommandLineIsAnError) {
+    const auto r = run_cli({"plan"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+}
+
+TEST(PlanCommand, MissingArgsFileIsNamed) {
+    const auto r = run_cli({"plan", "--", "@/nonexistent/vm.args"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "/nonexistent/vm.args")) << r.err;
+}
+
+}  // namespace
+}  // namespace aperture::cli
