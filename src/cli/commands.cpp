@@ -1,10 +1,13 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "devices/device_model.hpp"
+#include "devices/passthrough_catalog.hpp"
+#include <fmt/ranges.h>
 #include "host/cpuinfo.hpp"
 #include "input/qemu_command_line.hpp"
 #include "plan/plan.hpp"
@@ -20,6 +23,7 @@ struct PlanCommand {
     std::string firmware;
     std::string host_cpu_vendor;
     unsigned host_phys_bits = 0;
+    std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
 };
 
@@ -33,6 +37,19 @@ int run_plan(const PlanCommand& cmd, std::ostream& out) {
         options.host.cpu = HostCpu{cmd.host_cpu_vendor, cmd.host_phys_bits};
     } else if (spec.machine.accel == "kvm") {
         options.host.cpu = read_host_cpu();
+    }
+    for (const auto& mapping : cmd.passthrough) {
+        const auto eq = mapping.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw InputError(fmt::format("--passthrough {}: expected HOST=DEVICE, e.g. 0000:41:00.0=h100", mapping));
+        }
+        const std::string name = mapping.substr(eq + 1);
+        auto device = find_passthrough_device(name);
+        if (!device) {
+            throw InputError(fmt::format("--passthrough {}: '{}' is not in the passthrough catalog ({})", mapping, name,
+                                         fmt::join(passthrough_device_names(), ", ")));
+        }
+        options.host.passthrough[normalize_host_pci_address(mapping.substr(0, eq))] = device->function;
     }
     const Plan plan = make_plan(spec, options);
     // Render fully before writing anything, so an error never leaves half a report.
@@ -58,12 +75,28 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                      "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
     plan->add_option("--host-phys-bits", plan_cmd.host_phys_bits, "Host physical address width for KVM guests")
         ->check(CLI::Range(32u, 64u));
-    plan->add_option("qemu", plan_cmd.qemu_args, "The QEMU command line")->required();
+    plan->add_option("--passthrough", plan_cmd.passthrough,
+                     "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE (aperture devices)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    plan->add_option("args-file", plan_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
 
+    // Everything after the first "--" is the QEMU command line, verbatim: QEMU's options must never be
+    // mistaken for aperture's.
+    std::vector<std::string> own;
+    std::vector<std::string> qemu;
+    bool after_separator = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (!after_separator && word == "--") after_separator = true;
+        else (after_separator ? qemu : own).push_back(word);
+    }
+    std::reverse(own.begin(), own.end());  // CLI11 parses a vector from its back
     try {
-        app.parse(argc, argv);
+        app.parse(own);
+        if (after_separator) plan_cmd.qemu_args.insert(plan_cmd.qemu_args.end(), qemu.begin(), qemu.end());
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e, out, err);
         return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
@@ -72,7 +105,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     try {
         if (*plan) return run_plan(plan_cmd, out);
         if (*devices) {
-            for (const auto& name : device_model_names()) out << name << "\n";
+            out << "QEMU 7.2 device models:\n";
+            for (const auto& name : device_model_names()) out << "  " << name << "\n";
+            out << "Passthrough catalog (--passthrough HOST=NAME with -device vfio-pci,host=HOST):\n";
+            for (const auto& name : passthrough_device_names()) {
+                out << fmt::format("  {:<20} {}\n", name, find_passthrough_device(name)->description);
+            }
             return EXIT_OK;
         }
     } catch (const InputError& e) {

@@ -40,15 +40,17 @@ std::optional<ResourceReserveCap> resource_reserve_cap(const ResourceReserveRequ
                                                        const DeviceProperties& properties) {
     constexpr u64 unset = ResourceReserveRequest::kUnset;
     if (request.pref32 != unset && request.pref64 != unset) {
-        properties.fail(
-            "pref32-reserve and pref64-reserve cannot both be set "
-            "(QEMU: PCI resource reserve cap: PREF32 and PREF64 conflict)");
+        properties.refuse("pref32-reserve and pref64-reserve cannot both be set",
+                          "PCI resource reserve cap: PREF32 and PREF64 conflict");
     }
     if (request.mem != unset && request.mem >= kReserve32Limit) {
-        properties.fail("property 'mem-reserve' must be less than 4G, got " + hex(request.mem));
+        properties.refuse("property 'mem-reserve' must be less than 4G, got " + hex(request.mem),
+                          "PCI resource reserve cap: mem-reserve must be less than 4G");
     }
     if (request.pref32 != unset && request.pref32 >= kReserve32Limit) {
-        properties.fail("property 'pref32-reserve' must be less than 4G, got " + hex(request.pref32));
+        // (QEMU's message has the two spaces)
+        properties.refuse("property 'pref32-reserve' must be less than 4G, got " + hex(request.pref32),
+                          "PCI resource reserve cap: pref32-reserve  must be less than 4G");
     }
     if (!request.any_set()) return std::nullopt;
     ResourceReserveCap cap;

@@ -5,6 +5,15 @@
 
 #include "devices/device_model.hpp"
 
+namespace aperture {
+
+// What Debian's QEMU 7.2 prints when a BAR is registered with a size that is not a power of two
+// (hw/pci/pci.c, pci_register_bar): devices that take a size from the user without checking it abort.
+inline constexpr const char* kPciRegisterBarAbort =
+    "../../hw/pci/pci.c:1240: pci_register_bar: Assertion `is_power_of_2(size)' failed.";
+
+}  // namespace aperture
+
 namespace aperture::device_families {
 
 std::vector<DeviceModel> pcie_root_ports();     // pcie_root_port.cpp: pcie-root-port, ioh3420

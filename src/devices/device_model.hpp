@@ -10,9 +10,32 @@
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "core/error.hpp"
 #include "devices/pci_function.hpp"
 
 namespace aperture {
+
+// QEMU 7.2 itself refuses this -device and exits before any firmware runs: a prediction aperture
+// makes, not input it cannot handle. what() is aperture's explanation (location, device, property);
+// qemu_message() is what QEMU prints after "qemu-system-x86_64: ", which for an error is the -device
+// option as written, ": ", then message_after_location(); an abort (a failed assertion) has no location.
+class DeviceRefusal : public InputError {
+public:
+    enum class Kind { Error, Abort };
+    DeviceRefusal(const std::string& explanation, Kind kind, std::string message_after_location)
+        : InputError(explanation), kind_(kind), message_(std::move(message_after_location)) {}
+    Kind kind() const { return kind_; }
+    // "PCI resource reserve cap: PREF32 and PREF64 conflict"; for an abort, QEMU's whole line.
+    const std::string& message_after_location() const { return message_; }
+    // The line QEMU prints (without "qemu-system-x86_64: "), given how the -device option was written.
+    std::string qemu_message(const std::string& device_option_as_written) const {
+        return kind_ == Kind::Abort ? message_ : "-device " + device_option_as_written + ": " + message_;
+    }
+
+private:
+    Kind kind_;
+    std::string message_;
+};
 
 enum class MachineFamily { Q35, I440fx };
 
@@ -51,6 +74,11 @@ public:
     enum class OnOffAuto { On, Off, Auto };
     OnOffAuto on_off_auto(const std::string& key) const;
     [[noreturn]] void fail(const std::string& message) const;  // InputError prefixed with the device's location
+    // DeviceRefusal: QEMU refuses the device; `explanation` in aperture's words, `qemu_message` QEMU's own text
+    // after its location prefix.
+    [[noreturn]] void refuse(const std::string& explanation, const std::string& qemu_message) const;
+    // DeviceRefusal for a QEMU abort (assertion failure); `qemu_line` is what QEMU prints.
+    [[noreturn]] void refuse_abort(const std::string& explanation, const std::string& qemu_line) const;
 
     // Fixed-width integer properties (DEFINE_PROP_UINT8/16/32): a value above the type's range is an
     // error, as in QEMU ("Parameter 'chassis' expects uint8_t").

@@ -37,10 +37,26 @@ std::string DeviceProperties::device_name() const {
     return spec_.driver + " '" + spec_.id + "'";
 }
 
+namespace {
+std::string location_of(const DeviceSpec& spec) {
+    return spec.where.text.empty() ? "-device " + spec.driver : spec.where.text;
+}
+}  // namespace
+
 void DeviceProperties::fail(const std::string& message) const {
-    std::string where = spec_.where.text;
-    if (where.empty()) where = "-device " + spec_.driver;
-    throw InputError(where + ": " + device_name() + ": " + message);
+    throw InputError(location_of(spec_) + ": " + device_name() + ": " + message);
+}
+
+void DeviceProperties::refuse(const std::string& explanation, const std::string& qemu_message) const {
+    throw DeviceRefusal(
+        location_of(spec_) + ": " + device_name() + ": " + explanation + " (QEMU 7.2 refuses it: " + qemu_message + ")",
+        DeviceRefusal::Kind::Error, qemu_message);
+}
+
+void DeviceProperties::refuse_abort(const std::string& explanation, const std::string& qemu_line) const {
+    throw DeviceRefusal(
+        location_of(spec_) + ": " + device_name() + ": " + explanation + " (QEMU 7.2 aborts: " + qemu_line + ")",
+        DeviceRefusal::Kind::Abort, qemu_line);
 }
 
 std::optional<std::string> DeviceProperties::string(const std::string& key) const {
@@ -54,7 +70,8 @@ std::optional<u64> DeviceProperties::size(const std::string& key) const {
     if (value == nullptr) return std::nullopt;
     auto parsed = parse_size(*value, DefaultSuffix::Bytes);
     if (!parsed) {
-        fail("property '" + key + "' expects a size below 16 EiB such as 4096, 64M or 0x1000, got '" + *value + "'");
+        refuse("property '" + key + "' expects a size below 16 EiB such as 4096, 64M or 0x1000, got '" + *value + "'",
+               "Parameter '" + key + "' expects size");
     }
     return parsed;
 }
@@ -66,10 +83,17 @@ std::optional<u64> DeviceProperties::uint(const std::string& key) const {
 std::optional<u64> DeviceProperties::unsigned_in_range(const std::string& key, u64 max, const char* type_name) const {
     const std::string* value = spec_.properties.find(key);
     if (value == nullptr) return std::nullopt;
-    auto parsed = parse_qemu_uint(*value);
-    if (!parsed || *parsed > max) {
-        fail("property '" + key + "' expects an integer of type " + type_name + " (0 to " + std::to_string(max) +
-             "), got '" + *value + "'");
+    // qemu_strtou64 also reads "-N" (as 2^64 - N): a number out of range, not a malformed one.
+    const bool negative = !value->empty() && (*value)[0] == '-';
+    auto parsed = parse_qemu_uint(negative ? value->substr(1) : *value);
+    if (!parsed) {
+        refuse("property '" + key + "' expects an integer, got '" + *value + "'",
+               "Parameter '" + key + "' expects integer");
+    }
+    if (negative || *parsed > max) {
+        refuse("property '" + key + "' expects an integer of type " + type_name + " (0 to " + std::to_string(max) +
+                   "), got '" + *value + "'",
+               "Parameter '" + key + "' expects " + type_name);
     }
     return parsed;
 }
@@ -97,9 +121,14 @@ std::optional<std::int32_t> DeviceProperties::int32(const std::string& key) cons
     if (value == nullptr) return std::nullopt;
     const bool negative = !value->empty() && (*value)[0] == '-';
     auto magnitude = parse_qemu_uint(negative ? value->substr(1) : *value);
+    if (!magnitude) {
+        refuse("property '" + key + "' expects an integer, got '" + *value + "'",
+               "Parameter '" + key + "' expects integer");
+    }
     const u64 limit = negative ? u64{1} << 31 : (u64{1} << 31) - 1;
-    if (!magnitude || *magnitude > limit) {
-        fail("property '" + key + "' expects an integer of type int32_t, got '" + *value + "'");
+    if (*magnitude > limit) {
+        refuse("property '" + key + "' expects an integer of type int32_t, got '" + *value + "'",
+               "Parameter '" + key + "' expects int32_t");
     }
     const std::int64_t signed_value =
         negative ? -static_cast<std::int64_t>(*magnitude) : static_cast<std::int64_t>(*magnitude);
@@ -112,7 +141,8 @@ std::optional<bool> DeviceProperties::boolean(const std::string& key) const {
     // qapi/qapi-util.c, qapi_bool_parse
     if (*value == "on" || *value == "yes" || *value == "true" || *value == "y") return true;
     if (*value == "off" || *value == "no" || *value == "false" || *value == "n") return false;
-    fail("property '" + key + "' expects on/off (or yes/no, true/false), got '" + *value + "'");
+    refuse("property '" + key + "' expects on/off (or yes/no, true/false), got '" + *value + "'",
+           "Parameter '" + key + "' expects 'on' or 'off'");
 }
 
 bool DeviceProperties::boolean_or(const std::string& key, bool default_value) const {
@@ -125,7 +155,8 @@ DeviceProperties::OnOffAuto DeviceProperties::on_off_auto(const std::string& key
     if (*value == "on") return OnOffAuto::On;
     if (*value == "off") return OnOffAuto::Off;
     if (*value == "auto") return OnOffAuto::Auto;
-    fail("property '" + key + "' expects on, off or auto, got '" + *value + "'");
+    refuse("property '" + key + "' expects on, off or auto, got '" + *value + "'",
+           "Parameter '" + key + "' does not accept value '" + *value + "'");
 }
 
 }  // namespace aperture

@@ -19,7 +19,7 @@ constexpr int kSharedMemoryBar = 2;  // the backend's memory, 64-bit prefetchabl
 
 PciFunctionSpec build_ivshmem_plain(const DeviceProperties& properties, const PlugContext& context) {
     const auto memdev = properties.string("memdev");
-    if (!memdev) properties.fail("property 'memdev' must name a memory backend (QEMU: You must specify a 'memdev')");
+    if (!memdev) properties.refuse("property 'memdev' must name a memory backend", "You must specify a 'memdev'");
     const MemoryBackendSpec* backend = nullptr;
     if (context.memory_backends != nullptr) {
         auto found = std::find_if(context.memory_backends->begin(), context.memory_backends->end(),
@@ -27,13 +27,14 @@ PciFunctionSpec build_ivshmem_plain(const DeviceProperties& properties, const Pl
         if (found != context.memory_backends->end()) backend = &*found;
     }
     if (backend == nullptr) {
-        properties.fail("property 'memdev' names '" + *memdev + "', but no -object memory-backend-* has that id");
+        properties.refuse("property 'memdev' names '" + *memdev + "', but no -object memory-backend-* has that id",
+                          "Device '" + *memdev + "' not found");
     }
     // QEMU 7.2 does not check the backend size: pci_register_bar's assertion aborts the process.
     if (!is_power_of_two(backend->size)) {
-        properties.fail("memory backend '" + *memdev + "' has size " + hex(backend->size) +
-                        ", not a power of two; QEMU 7.2 aborts with pci_register_bar: Assertion "
-                        "`is_power_of_2(size)' failed");
+        properties.refuse_abort("memory backend '" + *memdev + "' has size " + hex(backend->size) +
+                                    ", not a power of two, and QEMU 7.2 does not check it",
+                                kPciRegisterBarAbort);
     }
     PciFunctionSpec spec;
     spec.driver = "ivshmem-plain";

@@ -55,23 +55,26 @@ PciFunctionSpec build_nvme(const DeviceProperties& properties, const PlugContext
         io_queue_pairs = u64{*num_queues} - 1;  // the deprecated num_queues counts the admin queue
     }
     if (io_queue_pairs < 1 || io_queue_pairs > kMaxIoQueuePairs) {
-        properties.fail("property 'max_ioqpairs' must be between 1 and 65535 (num_queues between 2 and 65536), got " +
-                        std::to_string(io_queue_pairs));
+        properties.refuse("property 'max_ioqpairs' must be between 1 and 65535 (num_queues between 2 and 65536), got " +
+                              std::to_string(io_queue_pairs),
+                          "max_ioqpairs must be between 1 and 65535");
     }
     const u64 msix_vectors = properties.uint16("msix_qsize").value_or(kDefaultMsixVectors);
     if (msix_vectors < 1 || msix_vectors > kMsixMaxVectors) {
-        properties.fail("property 'msix_qsize' must be between 1 and 2048, got " + std::to_string(msix_vectors));
+        properties.refuse("property 'msix_qsize' must be between 1 and 2048, got " + std::to_string(msix_vectors),
+                          "msix_qsize must be between 1 and 2048");
     }
-    if (!properties.string("serial")) properties.fail("property 'serial' must be set (QEMU: serial property not set)");
+    if (!properties.string("serial")) properties.refuse("property 'serial' must be set", "serial property not set");
     const MemoryBackendSpec* pmr = nullptr;
     if (auto pmrdev = properties.string("pmrdev")) {
         pmr = find_backend(context, *pmrdev);
         if (pmr == nullptr) {
-            properties.fail("property 'pmrdev' names '" + *pmrdev + "', but no -object memory-backend-* has that id");
+            properties.refuse("property 'pmrdev' names '" + *pmrdev + "', but no -object memory-backend-* has that id",
+                              "Device '" + *pmrdev + "' not found");
         }
         if (!is_power_of_two(pmr->size)) {
-            properties.fail("memory backend '" + *pmrdev + "' has size " + hex(pmr->size) +
-                            " (QEMU: pmr backend size needs to be power of 2 in size)");
+            properties.refuse("memory backend '" + *pmrdev + "' has size " + hex(pmr->size) + ", not a power of two",
+                              "pmr backend size needs to be power of 2 in size");
         }
     }
     if (properties.uint8("sriov_max_vfs").value_or(0) != 0) {
@@ -97,8 +100,8 @@ PciFunctionSpec build_nvme(const DeviceProperties& properties, const PlugContext
     if (const u64 cmb_mib = properties.uint32("cmb_size_mb").value_or(0); cmb_mib != 0) {
         const u64 cmb_size = cmb_mib * MiB;
         if (!is_power_of_two(cmb_size)) {
-            properties.fail("property 'cmb_size_mb' must be a power of two, got " + std::to_string(cmb_mib) +
-                            "; QEMU 7.2 aborts with pci_register_bar: Assertion `is_power_of_2(size)' failed");
+            properties.refuse_abort("property 'cmb_size_mb' must be a power of two, got " + std::to_string(cmb_mib),
+                                    kPciRegisterBarAbort);
         }
         spec.bars.push_back(BarSpec::memory64(kCmbBar, cmb_size, Prefetchable::Yes));
     }

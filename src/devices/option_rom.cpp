@@ -56,11 +56,16 @@ u64 rom_file_size(const std::string& romfile, const DeviceProperties& properties
     if (!size) size = debian12_rom_file_size(romfile);
     if (!size) {
         properties.fail("romfile \"" + romfile +
-                        "\": aperture does not know this file's size (it knows Debian 12's ipxe-qemu and "
-                        "seabios ROM files); QEMU fails with 'failed to find romfile' when it is missing");
+                        "\": aperture does not know this file's size (it knows Debian 12's ipxe-qemu and seabios ROM "
+                        "files, by name or full path); if QEMU's host has no such file, QEMU 7.2 refuses it with "
+                        "'failed to find romfile \"" +
+                        romfile + "\"'");
     }
-    if (*size == 0) properties.fail("romfile \"" + romfile + "\" is empty (QEMU refuses it)");
-    if (*size > kMaxRomFileSize) properties.fail("romfile \"" + romfile + "\" too large (size cannot exceed 2 GiB)");
+    if (*size == 0) properties.refuse("the romfile is empty", "romfile \"" + romfile + "\" is empty");
+    if (*size > kMaxRomFileSize) {
+        properties.refuse("the romfile is larger than 2 GiB",
+                          "romfile \"" + romfile + "\" too large (size cannot exceed 2 GiB)");
+    }
     return *size;
 }
 
@@ -83,8 +88,8 @@ void apply_option_rom(PciFunctionSpec& spec, const DeviceProperties& properties,
     const auto romsize = properties.uint32("romsize");
     const bool romsize_given = romsize && *romsize != kRomSizeUnset;
     if (romsize_given && !is_power_of_two(*romsize)) {
-        properties.fail("property 'romsize' must be a power of two, got " + std::to_string(*romsize) +
-                        " (QEMU: ROM size is not a power of two)");
+        properties.refuse("property 'romsize' must be a power of two, got " + std::to_string(*romsize),
+                          "ROM size " + std::to_string(*romsize) + " is not a power of two");
     }
 
     const auto romfile_property = properties.string("romfile");
@@ -104,8 +109,9 @@ void apply_option_rom(PciFunctionSpec& spec, const DeviceProperties& properties,
     const u64 file_size = rom_file_size(romfile, properties, context);
     if (romsize_given) {
         if (file_size > *romsize) {
-            properties.fail("romfile \"" + romfile + "\" (" + std::to_string(file_size) +
-                            " bytes) is too large for ROM size " + std::to_string(*romsize));
+            properties.refuse("the romfile does not fit in romsize",
+                              "romfile \"" + romfile + "\" (" + std::to_string(file_size) +
+                                  " bytes) is too large for ROM size " + std::to_string(*romsize));
         }
         set_rom(spec, *romsize);
         return;

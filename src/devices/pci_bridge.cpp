@@ -24,9 +24,9 @@ PciFunctionSpec build_bridge(const DeviceProperties& properties, const char* dri
 
     // hw/pci/slotid_cap.c, slotid_cap_init (after the SHPC set-up, before the reserve capability)
     if (chassis_nr == 0) {
-        properties.fail(
-            "property 'chassis_nr' must be set to a chassis number from 1 to 255 (QEMU: Bridge chassis "
-            "not specified. Each bridge is required to be assigned a unique chassis id > 0.)");
+        properties.refuse("property 'chassis_nr' must be set to a chassis number from 1 to 255",
+                          "Bridge chassis not specified. Each bridge is required to be assigned a unique chassis id > "
+                          "0.");
     }
     PciFunctionSpec spec;
     spec.driver = driver;

@@ -30,8 +30,9 @@ PciFunctionSpec build_pci_testdev(const DeviceProperties& properties, const Plug
     if (membar != 0) {
         // QEMU 7.2 does not check membar: pci_register_bar's assertion aborts the whole process.
         if (!is_power_of_two(membar)) {
-            properties.fail("property 'membar' must be a power of two, got " + hex(membar) + " (" + human_size(membar) +
-                            "); QEMU 7.2 aborts with pci_register_bar: Assertion `is_power_of_2(size)' failed");
+            properties.refuse_abort(
+                "property 'membar' must be a power of two, got " + hex(membar) + " (" + human_size(membar) + ")",
+                kPciRegisterBarAbort);
         }
         spec.bars.push_back(BarSpec::memory64(kMemBar, membar, Prefetchable::Yes));
     }

@@ -54,10 +54,10 @@ PciFunctionSpec build_secondary_vga(const DeviceProperties& properties, const Pl
 PciFunctionSpec build_bochs_display(const DeviceProperties& properties, const PlugContext&) {
     const u64 vgamem = properties.size("vgamem").value_or(kBochsDefaultVram);
     if (vgamem < kBochsMinVram) {
-        properties.fail("property 'vgamem' is below 4M (QEMU: bochs-display: video memory too small)");
+        properties.refuse("property 'vgamem' is below 4M", "bochs-display: video memory too small");
     }
     if (vgamem > kBochsMaxVram) {
-        properties.fail("property 'vgamem' is above 256M (QEMU: bochs-display: video memory too big)");
+        properties.refuse("property 'vgamem' is above 256M", "bochs-display: video memory too big");
     }
     return display_function("bochs-display", pci_ids::kClassDisplayOther, *power_of_two_ceil(vgamem), true);
 }

@@ -89,11 +89,17 @@ DeviceFacts virtio_net_facts(const DeviceProperties& properties, const PlugConte
     if (properties.boolean_or("status", true)) size = kEndOfStatus;
     if (properties.boolean_or("mq", false)) size = kEndOfMaxQueuePairs;
     if (properties.uint16("host_mtu").value_or(0) != 0) size = kEndOfMtu;
-    const auto speed = properties.int32("speed").value_or(-1);
-    if (speed < -1) properties.fail("property 'speed' must be between 0 and INT_MAX, or -1 for unknown");
+    // virtio_net_device_realize checks duplex, then speed.
     if (auto duplex = properties.string("duplex")) {
-        if (*duplex != "half" && *duplex != "full") properties.fail("property 'duplex' must be 'half' or 'full'");
+        if (*duplex != "half" && *duplex != "full") {
+            properties.refuse("property 'duplex' must be 'half' or 'full'", "'duplex' must be 'half' or 'full'");
+        }
         size = kEndOfDuplex;
+    }
+    const auto speed = properties.int32("speed").value_or(-1);
+    if (speed < -1) {
+        properties.refuse("property 'speed' must be between 0 and INT_MAX, or -1 for unknown",
+                          "'speed' must be between 0 and INT_MAX");
     }
     if (speed >= 0) size = std::max(size, kEndOfDuplex);
     if (properties.boolean_or("rss", false) || properties.boolean_or("hash", false)) size = kEndOfSupportedHashTypes;
@@ -109,16 +115,19 @@ DeviceFacts virtio_blk_facts(const DeviceProperties& properties, const PlugConte
     constexpr u64 kEndOfNumQueues = 36, kEndOfDiscard = 48, kEndOfWriteZeroes = 60;
     // hw/block/virtio-blk.c: VIRTIO_BLK_AUTO_NUM_QUEUES, num-queues' default
     constexpr std::uint16_t kAutoNumQueues = 0xffff;
-    if (!properties.string("drive")) properties.fail("property 'drive' must be set (QEMU: drive property not set)");
+    if (!properties.string("drive")) properties.refuse("property 'drive' must be set", "drive property not set");
     u64 size = kEndOfNumQueues;
     if (properties.boolean_or("discard", true)) size = kEndOfDiscard;
     if (properties.boolean_or("write-zeroes", true)) size = kEndOfWriteZeroes;
     u64 queues = properties.uint16("num-queues").value_or(kAutoNumQueues);
     if (queues == kAutoNumQueues) queues = std::min<u64>(context.boot_cpus, kVirtioQueueMax);
-    if (queues == 0) properties.fail("property 'num-queues' must be larger than 0");
+    if (queues == 0) {
+        properties.refuse("property 'num-queues' must be larger than 0", "num-queues property must be larger than 0");
+    }
     if (queues > kVirtioQueueMax) {
-        properties.fail("property 'num-queues' is " + std::to_string(queues) +
-                        ", above VIRTIO_QUEUE_MAX (1024); QEMU 7.2 aborts (SIGABRT) when adding the queues");
+        // virtio_add_queue aborts without a message once VIRTIO_QUEUE_MAX queues exist.
+        properties.refuse_abort(
+            "property 'num-queues' is " + std::to_string(queues) + ", above VIRTIO_QUEUE_MAX (1024)", "");
     }
     DeviceFacts facts{.config_size = size, .unspecified_vectors = static_cast<u32>(queues + 1), .class_code = {}};
     // hw/virtio/virtio-blk-pci.c: class= (uint32) replaces the class word when not 0
@@ -137,8 +146,9 @@ DeviceFacts virtio_scsi_facts(const DeviceProperties& properties, const PlugCont
     u64 queues = properties.uint32("num_queues").value_or(kAutoNumQueues);
     if (queues == kAutoNumQueues) queues = std::min<u64>(context.boot_cpus, kVirtioQueueMax - kFixedQueues);
     if (queues == 0 || queues > kVirtioQueueMax - kFixedQueues) {
-        properties.fail("property 'num_queues' is " + std::to_string(queues) +
-                        "; it must be a positive integer up to 1022 (QEMU: Invalid number of queues)");
+        properties.refuse(
+            "property 'num_queues' is " + std::to_string(queues) + "; it must be between 1 and 1022",
+            "Invalid number of queues (= " + std::to_string(queues) + "), must be a positive integer less than 1022.");
     }
     // hw/virtio/virtio-scsi-pci.c: num_queues + VIRTIO_SCSI_VQ_NUM_FIXED + 1 (config)
     return {.config_size = kConfigSize,
@@ -158,7 +168,8 @@ DeviceFacts virtio_balloon_facts(const DeviceProperties& properties, const PlugC
     constexpr u64 kUpToActual = 8, kUpToFreePageHint = 12, kFullConfig = 16;
     const bool free_page_hint = properties.boolean_or("free-page-hint", false);
     if (free_page_hint && !properties.string("iothread")) {
-        properties.fail("property 'free-page-hint' requires 'iothread' to be set");
+        properties.refuse("property 'free-page-hint' requires 'iothread' to be set",
+                          "'free-page-hint' requires 'iothread' to be set");
     }
     u64 size = kUpToActual;
     if (properties.boolean_or("qemu-4-0-config-size", false) || properties.boolean_or("page-poison", true)) {
@@ -178,10 +189,10 @@ DeviceFacts virtio_serial_facts(const DeviceProperties& properties, const PlugCo
     constexpr u64 kMaxPorts = kVirtioQueueMax / 2 - 1;
     const u64 max_ports = properties.uint32("max_ports").value_or(kDefaultMaxPorts);
     if (max_ports == 0) {
-        properties.fail("property 'max_ports' must not be 0 (QEMU: Maximum number of serial ports not specified)");
+        properties.refuse("property 'max_ports' must not be 0", "Maximum number of serial ports not specified");
     }
     if (max_ports > kMaxPorts) {
-        properties.fail("property 'max_ports' is above 511 (QEMU: maximum ports supported: 511)");
+        properties.refuse("property 'max_ports' is above 511", "maximum ports supported: 511");
     }
     DeviceFacts facts{.config_size = properties.boolean_or("emergency-write", true) ? kFullConfig : kUpToEmergencyWrite,
                       .unspecified_vectors = static_cast<u32>(max_ports + 1),
@@ -218,9 +229,9 @@ Modes resolve_modes(const VirtioModel& model, Transport transport, const DeviceP
         modes = {.legacy = transport == Transport::Transitional, .modern = true};
     }
     if (!modes.legacy && !modes.modern) {
-        properties.fail(
-            "neither modern nor legacy virtio is enabled; set disable-modern or disable-legacy to off "
-            "(QEMU: device cannot work as neither modern nor legacy mode is enabled)");
+        // QEMU adds the hint "Set either disable-modern or disable-legacy to off" on a line of its own.
+        properties.refuse("neither modern nor legacy virtio is enabled; set disable-modern or disable-legacy to off",
+                          "device cannot work as neither modern nor legacy mode is enabled");
     }
     if (model.legacy_device_id == 0) modes = {.legacy = false, .modern = true};  // virtio_pci_force_virtio_1
     return modes;
@@ -231,9 +242,8 @@ PciFunctionSpec build_virtio(const VirtioModel& model, Transport transport, cons
     const Modes modes = resolve_modes(model, transport, properties, context);
     const DeviceFacts facts = model.facts(properties, context);
     if (modes.legacy && properties.boolean_or("iommu_platform", false)) {
-        properties.fail(
-            "iommu_platform=on needs a modern-only device: set disable-legacy=on (QEMU: "
-            "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device)");
+        properties.refuse("iommu_platform=on needs a modern-only device: set disable-legacy=on",
+                          "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device");
     }
 
     u32 vectors = 0;

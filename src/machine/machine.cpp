@@ -64,7 +64,7 @@ DeviceSpec with_globals(const DeviceSpec& device, const MachineType& type, const
 
 class TopologyBuilder {
 public:
-    TopologyBuilder(Machine& machine, const VmSpec& spec) : machine_(machine), spec_(spec) {}
+    TopologyBuilder(Machine& machine, const VmSpec& spec, const HostContext& host) : machine_(machine), spec_(spec), host_(host) {}
 
     void add_chipset() {
         auto& pci = machine_.pci;
@@ -143,6 +143,11 @@ private:
         context.bus_is_root = bus_node.root;
         context.memory_backends = &spec_.memory_backends;
         context.boot_cpus = spec_.cpus;
+        context.passthrough_device = [this](const std::string& host) -> std::optional<PciFunctionSpec> {
+            auto it = host_.passthrough.find(normalize_host_pci_address(host));
+            if (it == host_.passthrough.end()) return std::nullopt;
+            return it->second;
+        };
         PciFunctionSpec function = build_device(device, context);
         check_bus_kind(device, function, bus_node);
 
@@ -199,6 +204,7 @@ private:
 
     Machine& machine_;
     const VmSpec& spec_;
+    const HostContext& host_;
 };
 
 u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {
@@ -237,6 +243,12 @@ void check_machine_properties(const MachineSpec& machine) {
 
 }  // namespace
 
+std::string normalize_host_pci_address(const std::string& address) {
+    // domain:bus:dev.fn has two colons; bus:dev.fn one.
+    const auto colons = std::count(address.begin(), address.end(), ':');
+    return colons == 1 ? "0000:" + address : address;
+}
+
 MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
     MachineBuild build;
     Machine machine;
@@ -262,7 +274,7 @@ MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
 
     // The devices are built before the memory layout only to report input errors first; QEMU creates
     // them after pc_memory_init, so a phys-bits refusal wins over a device QEMU would reject.
-    TopologyBuilder topology(machine, spec);
+    TopologyBuilder topology(machine, spec, host);
     topology.add_chipset();
     topology.add_default_devices();
     topology.add_user_devices();

@@ -1,6 +1,7 @@
 #pragma once
 // QEMU 7.2's x86 machine as built from a VmSpec: everything QEMU decides before firmware runs.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,14 @@ struct MachineBuild {
 
 struct HostContext {
     std::optional<HostCpu> cpu;  // needed only for KVM guests that copy the host
+    // The functions vfio-pci devices pass through, by host PCI address ("0000:41:00.0"; a missing
+    // domain means 0000). The host probe fills this from sysfs; today the CLI maps names from the
+    // passthrough catalog.
+    std::map<std::string, PciFunctionSpec> passthrough;
 };
+
+// "41:00.0" -> "0000:41:00.0": the form HostContext::passthrough is keyed by.
+std::string normalize_host_pci_address(const std::string& address);
 
 // Throws InputError/UnsupportedError for input aperture cannot accept; a refusal is a prediction.
 MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host);
