@@ -69,6 +69,9 @@ struct DeviceSpec {
     bool multifunction = false;
     PropertyList properties;  // everything else, in order
     SourceLocation where;
+    // The -device argument exactly as written, for QEMU's messages ("-device X: ..."); empty for
+    // devices QEMU creates itself or from other options.
+    std::string written;
 };
 
 struct GlobalSpec {

@@ -617,6 +617,7 @@ private:
     void read_device(const OptionUse& use, const std::string& arg) {
         DeviceSpec device;
         device.where = use.where;
+        device.written = arg;
         PropertyList properties;
         const bool from_json = arg.starts_with("{");
         if (from_json) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -61,6 +62,11 @@ DeviceSpec with_globals(const DeviceSpec& device, const MachineType& type, const
     result.properties.entries.insert(result.properties.entries.begin(), defaults.begin(), defaults.end());
     return result;
 }
+
+// A device QEMU refuses to create, with the line QEMU prints.
+struct QemuDeviceRefusal {
+    std::string message;
+};
 
 class TopologyBuilder {
 public:
@@ -148,8 +154,13 @@ private:
             if (it == host_.passthrough.end()) return std::nullopt;
             return it->second;
         };
-        PciFunctionSpec function = build_device(device, context);
-        check_bus_kind(device, function, bus_node);
+        PciFunctionSpec function;
+        try {
+            function = build_device(device, context);
+            check_chassis_slot(device, function);
+        } catch (const DeviceRefusal& refused) {
+            throw QemuDeviceRefusal{refused.qemu_message(device.written.empty() ? device.driver : device.written)};
+        }
 
         DevFn devfn{};
         if (device.addr) {
@@ -187,24 +198,21 @@ private:
         pci.add(bus, std::move(node));
     }
 
-    void check_bus_kind(const DeviceSpec& device, const PciFunctionSpec& function, const PciBusNode& bus) {
-        if (!function.bridge) return;
-        const auto kind = function.bridge->kind;
-        const bool needs_express = kind == BridgeKind::PcieRootPort || kind == BridgeKind::PcieToPciBridge ||
-                                   kind == BridgeKind::PcieUpstreamPort;
-        if (needs_express && !bus.express) {
-            throw InputError(fmt::format("{}: {} must be plugged into a PCI Express bus; '{}' is conventional PCI",
-                                         device.where.text, device.driver, bus.name));
-        }
-        if (kind == BridgeKind::PcieRootPort && !bus.root) {
-            throw InputError(fmt::format("{}: {} must be plugged into the root bus (pcie.0); aperture does not model root ports behind '{}'",
-                                         device.where.text, device.driver, bus.name));
+    // hw/pci/pcie.c pcie_cap_slot_init -> pcie_chassis_add_slot: a PCIe slot's (chassis, slot) pair must be unique.
+    void check_chassis_slot(const DeviceSpec& device, const PciFunctionSpec& function) {
+        if (!function.bridge || !function.bridge->slot_implemented) return;
+        const auto key = std::make_pair(function.bridge->chassis, function.bridge->physical_slot);
+        if (!chassis_slots_.insert(key).second) {
+            throw DeviceRefusal(fmt::format("{}: chassis {} slot {} is already taken by another PCIe port", device.where.text,
+                                            key.first, key.second),
+                                DeviceRefusal::Kind::Error, "Can't add chassis slot, error -16");
         }
     }
 
     Machine& machine_;
     const VmSpec& spec_;
     const HostContext& host_;
+    std::set<std::pair<unsigned, unsigned>> chassis_slots_;
 };
 
 u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {
@@ -275,13 +283,20 @@ MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
     // The devices are built before the memory layout only to report input errors first; QEMU creates
     // them after pc_memory_init, so a phys-bits refusal wins over a device QEMU would reject.
     TopologyBuilder topology(machine, spec, host);
-    topology.add_chipset();
-    topology.add_default_devices();
-    topology.add_user_devices();
+    std::optional<std::string> device_refusal;
+    try {
+        topology.add_chipset();
+        topology.add_default_devices();
+        topology.add_user_devices();
+    } catch (const QemuDeviceRefusal& refused) {
+        // QEMU creates devices after pc_memory_init, so a memory refusal below is what it prints first.
+        device_refusal = refused.message;
+    }
     machine.pci.finish();
 
     MemoryLayoutRequest request{machine.type, machine.cpu, spec.memory, spec.machine.max_ram_below_4g, hole64_size};
     machine.memory = compute_memory_layout(request, refusal);
+    if (refusal.empty() && device_refusal) refusal = *device_refusal;
     if (!refusal.empty()) {
         build.refusal = refusal;
         build.partial = std::move(machine);

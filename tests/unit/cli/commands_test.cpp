@@ -26,11 +26,15 @@ Result run_cli(std::vector<std::string> words) {
     return {status, out.str(), err.str()};
 }
 
-Result plan(std::vector<std::string> qemu) {
-    std::vector<std::string> words{"plan", "--format", "json", "--"};
+Result plan_with(std::vector<std::string> options, std::vector<std::string> qemu) {
+    std::vector<std::string> words{"plan", "--format", "json"};
+    words.insert(words.end(), options.begin(), options.end());
+    words.push_back("--");
     words.insert(words.end(), qemu.begin(), qemu.end());
     return run_cli(words);
 }
+
+Result plan(std::vector<std::string> qemu) { return plan_with({}, std::move(qemu)); }
 
 bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -47,10 +51,16 @@ TEST(PlanCommand, MalformedSizeNamesTheArgument) {
     EXPECT_EQ(r.out, "");
 }
 
-TEST(PlanCommand, SizeNear2To64IsRejected) {
+TEST(PlanCommand, SizeNear2To64IsRefusedAsQemuRefusesIt) {
     const auto r = plan({"-machine", "q35", "-m", "2G", "-device", "pci-testdev,membar=16E"});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE);
+    EXPECT_TRUE(mentions(r.out, "-device pci-testdev,membar=16E: Parameter 'membar' expects size")) << r.out;
+}
+
+TEST(PlanCommand, MemorySizeNear2To64IsRejected) {
+    const auto r = plan({"-machine", "q35", "-m", "16E"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
-    EXPECT_TRUE(mentions(r.err, "membar")) << r.err;
+    EXPECT_TRUE(mentions(r.err, "-m 16E")) << r.err;
     EXPECT_EQ(r.out, "");
 }
 
@@ -73,10 +83,30 @@ TEST(PlanCommand, MissingBusIsNamed) {
     EXPECT_TRUE(mentions(r.err, "Bus 'nowhere' not found")) << r.err;
 }
 
-TEST(PlanCommand, RootPortOnConventionalBusIsImpossible) {
-    const auto r = plan({"-machine", "pc", "-device", "pcie-root-port,id=rp1,chassis=1"});
+TEST(PlanCommand, BusNamingAnEndpointIsImpossible) {
+    const auto r = plan({"-machine", "q35", "-device", "pci-testdev,id=t1", "-device", "pci-testdev,bus=t1"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
-    EXPECT_TRUE(mentions(r.err, "pcie-root-port")) << r.err;
+    EXPECT_TRUE(mentions(r.err, "Bus 't1' not found")) << r.err;
+}
+
+TEST(PlanCommand, DuplicateChassisSlotIsQemusRefusal) {
+    const auto r = plan({"-machine", "q35", "-nodefaults", "-device", "pcie-root-port,id=a", "-device", "pcie-root-port,id=b"});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE);
+    EXPECT_TRUE(mentions(r.out, "-device pcie-root-port,id=b: Can't add chassis slot, error -16")) << r.out;
+}
+
+TEST(PlanCommand, UnknownPassthroughDeviceIsNamed) {
+    const auto r = run_cli({"plan", "--passthrough", "41:00.0=quantum-gpu", "--", "-machine", "q35"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "quantum-gpu")) << r.err;
+}
+
+TEST(PlanCommand, PassthroughDeviceTakesCatalogBars) {
+    const auto r = plan_with({"--passthrough", "41:00.0=h100"},
+                             {"-machine", "q35", "-m", "8G", "-nodefaults", "-device", "pcie-root-port,id=rp1,chassis=1",
+                              "-device", "vfio-pci,host=0000:41:00.0,bus=rp1"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "\"size\": 137438953472")) << r.out;
 }
 
 TEST(PlanCommand, SecondDeviceBehindRootPortIsImpossible) {
