@@ -37,6 +37,9 @@ struct BridgeAssignment {
 struct FunctionResult {
     Bdf bdf;
     const PciNode* node = nullptr;
+    // False when the bus numbers the firmware programmed leave no path to this function: neither the
+    // guest nor QMP query-pci can see it.
+    bool reachable = true;
     std::vector<BarAssignment> bars;  // same order as node->function.bars
     std::optional<BridgeAssignment> bridge;
 };

@@ -50,6 +50,7 @@ ordered_json function_json(const FunctionResult& f) {
     j["vendor_id"] = fmt::format("{:#06x}", spec.vendor_id);
     j["device_id"] = fmt::format("{:#06x}", spec.device_id);
     j["class"] = fmt::format("{:#06x}", spec.class_code);
+    j["reachable"] = f.reachable;
     ordered_json bars = ordered_json::array();
     for (std::size_t i = 0; i < spec.bars.size(); ++i) bars.push_back(bar_json(spec.bars[i], i < f.bars.size() ? &f.bars[i] : nullptr));
     j["bars"] = bars;

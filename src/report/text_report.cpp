@@ -76,6 +76,7 @@ void functions_section(std::string& out, const FirmwareResult& fw) {
     for (const auto& f : fw.functions) {
         const auto& spec = f.node->function;
         const std::string id = f.node->id.empty() ? "-" : f.node->id;
+        if (!f.reachable) out += fmt::format("  {:<8} (the bus numbers the firmware set leave no path to the next function)\n", "");
         if (spec.bars.empty()) out += fmt::format("  {:<8} {:<10} {:<18}\n", f.bdf.to_string(), id, spec.driver);
         for (std::size_t i = 0; i < spec.bars.size(); ++i) {
             const BarSpec& bar = spec.bars[i];

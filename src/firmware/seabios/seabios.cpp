@@ -32,14 +32,21 @@ constexpr std::array<u64, 4> LEGACY_IDE_PORTS{0x1f0, 0x3f4, 0x170, 0x374};
 enum RegionType { REGION_IO = 0, REGION_MEM = 1, REGION_PREFMEM = 2, REGION_TYPE_COUNT = 3 };
 constexpr const char* REGION_NAMES[] = {"io", "mem", "prefmem"};
 
-struct Device {
-    Bdf bdf;
-    const PciNode* node = nullptr;
-    int parent = -1;  // index of the bridge above, -1 on a root bus
-    unsigned secondary = 0, subordinate = 0;
+// What SeaBIOS has written into one function's config space, kept per QEMU function whether or not
+// SeaBIOS ever finds it (a function behind a bus SeaBIOS cannot reach keeps its reset values).
+struct FunctionState {
+    unsigned secondary = 0, subordinate = 0;  // bridges: the bus number registers
     std::optional<BridgeRegisters> regs;
     std::array<std::optional<u64>, 7> bar_value{};  // what was written to each BAR
     bool enabled = false;                           // COMMAND.IO|MEM set by pci_bios_init_device
+};
+
+struct Device {
+    Bdf bdf;
+    const PciNode* node = nullptr;
+    FunctionState* state = nullptr;
+    int parent = -1;  // index of the bridge above, -1 on a root bus
+    unsigned secondary = 0;  // as pci_probe_devices read it
 
     std::uint16_t class_code() const { return node->function.class_code; }
     bool is_bridge() const { return class_code() == PCI_CLASS_BRIDGE_PCI; }
@@ -166,42 +173,96 @@ private:
         return visible;
     }
 
-    void pci_bios_init_bus() {
-        bus_by_number_.fill(-1);
-        bus_by_number_[0] = 0;
-        unsigned pci_bus = 0;
-        pci_bios_init_bus_rec(0, 0, pci_bus);
+    // QEMU's config-space routing (hw/pci/pci.c pci_find_bus_nr): a bus number reaches the child bus whose
+    // bridge has that secondary number, descending into a bridge whose [secondary, subordinate] range holds
+    // it; child buses are searched newest first (QLIST_INSERT_HEAD). -1 when no bus answers.
+    int route(unsigned number) const { return route_from(0, number); }
+
+    unsigned bus_number(int bus) const {
+        const PciNode* bridge = bridge_of_bus_[static_cast<std::size_t>(bus)];
+        return bridge ? state_.at(bridge).secondary : 0;
     }
 
-    void pci_bios_init_bus_rec(unsigned /*bus*/, int topo_bus, unsigned& pci_bus) {
-        for (const PciNode* node : visible_functions(topo_bus)) {
-            if (node->function.class_code != PCI_CLASS_BRIDGE_PCI) continue;
-            pci_bus = (pci_bus + 1) & 0xff;
-            const unsigned secbus = pci_bus;
-            if (secbus == 0) throw UnsupportedError("SeaBIOS model: more than 255 PCI buses");
-            if (bus_by_number_[secbus] != -1) {
-                throw UnsupportedError(fmt::format("SeaBIOS 1.16.2 gives bus number {} twice (a bus-reserve smaller "
-                                                   "than the buses behind a port); aperture does not model the result", secbus));
-            }
-            bus_by_number_[secbus] = node->child_bus;
-            pci_bios_init_bus_rec(secbus, node->child_bus, pci_bus);
-
-            unsigned res_bus = pci_bus;
-            const auto& reserve = reserve_cap(*node);
-            if (reserve && reserve->bus) {
-                res_bus = *reserve->bus & 0xff;
-                const unsigned wrapped = (res_bus + secbus) & 0xff;
-                if (wrapped < secbus || wrapped < res_bus) res_bus = 0;  // "bus_reserve value %d is invalid"
-                if (secbus + res_bus > pci_bus) {
-                    res_bus = secbus + res_bus;
-                } else if (res_bus < pci_bus) {
-                    throw UnsupportedError(fmt::format("SeaBIOS 1.16.2 sets the subordinate bus of {} to {} below buses it "
-                                                       "already numbered (bus-reserve={}); aperture does not model the result",
-                                                       node->id.empty() ? node->function.driver : node->id, res_bus, *reserve->bus));
+    int route_from(int start, unsigned number) const {
+        if (bus_number(start) == number) return start;
+        if (const PciNode* bridge = bridge_of_bus_[static_cast<std::size_t>(start)]) {
+            const FunctionState& st = state_.at(bridge);
+            if (!(st.secondary <= number && number <= st.subordinate)) return -1;
+        }
+        int bus = start;
+        for (;;) {
+            int next = -1;
+            for (int child : children_[static_cast<std::size_t>(bus)]) {
+                const FunctionState& st = state_.at(bridge_of_bus_[static_cast<std::size_t>(child)]);
+                if (st.secondary == number) return child;
+                if (st.secondary <= number && number <= st.subordinate) {
+                    next = child;
+                    break;
                 }
             }
-            bridge_numbers_[node] = {secbus, res_bus};
-            pci_bus = res_bus;
+            if (next < 0) return -1;
+            bus = next;
+        }
+    }
+
+    void index_topology() {
+        const auto& buses = machine_.pci.buses();
+        children_.assign(buses.size(), {});
+        bridge_of_bus_.assign(buses.size(), nullptr);
+        for (std::size_t b = buses.size(); b-- > 1;) {
+            children_[static_cast<std::size_t>(buses[b].parent_bus)].push_back(static_cast<int>(b));
+        }
+        for (const auto& bus : buses) {
+            for (const auto& node : bus.devices) {
+                FunctionState& st = state_[&node];
+                if (node.function.bridge) st.regs.emplace(*node.function.bridge);
+                if (node.child_bus >= 0) bridge_of_bus_[static_cast<std::size_t>(node.child_bus)] = &node;
+            }
+        }
+    }
+
+    void pci_bios_init_bus() {
+        index_topology();
+        unsigned pci_bus = 0;
+        pci_bios_init_bus_rec(0, pci_bus);
+    }
+
+    void pci_bios_init_bus_rec(unsigned bus, unsigned& pci_bus) {
+        const int topo_bus = route(bus);
+        if (topo_bus < 0) return;
+        const auto functions = visible_functions(topo_bus);
+        // "prevent accidental access to unintended devices"
+        for (const PciNode* node : functions) {
+            if (node->function.class_code != PCI_CLASS_BRIDGE_PCI) continue;
+            state_[node].secondary = 255;
+            state_[node].subordinate = 0;
+        }
+        for (const PciNode* node : functions) {
+            if (node->function.class_code != PCI_CLASS_BRIDGE_PCI) continue;
+            FunctionState& st = state_[node];
+            pci_bus = (pci_bus + 1) & 0xff;
+            const unsigned secbus = pci_bus;
+            st.secondary = secbus;
+            const unsigned old_subbus = st.subordinate;
+            st.subordinate = 255;  // "set to max for access to all subordinate buses"
+            pci_bios_init_bus_rec(secbus, pci_bus);
+
+            unsigned subbus = old_subbus;
+            if (old_subbus != pci_bus) {
+                unsigned res_bus = pci_bus;
+                const auto& reserve = reserve_cap(*node);
+                if (reserve && reserve->bus) {
+                    res_bus = *reserve->bus & 0xff;
+                    const unsigned wrapped = (res_bus + secbus) & 0xff;
+                    if (wrapped < secbus || wrapped < res_bus) res_bus = 0;  // "bus_reserve value %d is invalid"
+                    // SeaBIOS 1.16.2 keeps the bare reservation when it is not above the buses already
+                    // numbered, so later bridges reuse those numbers; QEMU's routing then decides who sees what.
+                    if (secbus + res_bus > pci_bus) res_bus = secbus + res_bus;
+                }
+                subbus = res_bus;
+                pci_bus = res_bus;
+            }
+            st.subordinate = subbus;
         }
     }
 
@@ -220,30 +281,25 @@ private:
         busdevs.fill(-1);
         max_pci_bus_ = 0;
         for (unsigned bus = 0; bus <= 0xff; ++bus) {
-            const int topo_bus = bus_by_number_[bus];
+            const int topo_bus = route(bus);
             if (topo_bus >= 0) scan_bus(bus, topo_bus, busdevs);
             if (bus >= max_pci_bus_) break;  // "while (bus < MaxPCIBus ...)"
         }
     }
 
     void scan_bus(unsigned bus, int topo_bus, std::array<int, 256>& busdevs) {
-        {
-            for (const PciNode* node : visible_functions(topo_bus)) {
-                Device dev;
-                dev.node = node;
-                dev.bdf = Bdf{static_cast<std::uint8_t>(bus), node->devfn};
-                dev.parent = busdevs[bus];
-                if (node->function.bridge) dev.regs.emplace(*node->function.bridge);
-                if (auto it = bridge_numbers_.find(node); it != bridge_numbers_.end()) {
-                    dev.secondary = it->second.first;
-                    dev.subordinate = it->second.second;
-                    if (dev.secondary > bus && busdevs[dev.secondary] < 0) {
-                        busdevs[dev.secondary] = static_cast<int>(devices_.size());
-                    }
-                    max_pci_bus_ = std::max(max_pci_bus_, dev.secondary);
-                }
-                devices_.push_back(std::move(dev));
+        for (const PciNode* node : visible_functions(topo_bus)) {
+            Device dev;
+            dev.node = node;
+            dev.state = &state_[node];
+            dev.bdf = Bdf{static_cast<std::uint8_t>(bus), node->devfn};
+            dev.parent = busdevs[bus];
+            if (node->function.bridge) {
+                dev.secondary = dev.state->secondary;
+                if (dev.secondary > bus && busdevs[dev.secondary] < 0) busdevs[dev.secondary] = static_cast<int>(devices_.size());
+                max_pci_bus_ = std::max(max_pci_bus_, dev.secondary);
             }
+            devices_.push_back(dev);
         }
     }
 
@@ -353,12 +409,12 @@ private:
     // if nothing overwrites it later). Regular memory windows are mandatory.
     static bool pci_bridge_has_region(Device& bridge, RegionType type) {
         if (type == REGION_IO) {
-            bridge.regs->write_io_base(0xff);
-            return bridge.regs->read_io_base() != 0;
+            bridge.state->regs->write_io_base(0xff);
+            return bridge.state->regs->read_io_base() != 0;
         }
         if (type == REGION_PREFMEM) {
-            bridge.regs->write_pref_base_low_byte(0xff);
-            return bridge.regs->read_pref_base_low_byte() != 0;
+            bridge.state->regs->write_pref_base_low_byte(0xff);
+            return bridge.state->regs->read_pref_base_low_byte() != 0;
         }
         return true;
     }
@@ -462,13 +518,13 @@ private:
 
     static void pci_region_map_one_entry(const Entry& e, Device& dev, u64 addr) {
         if (e.bar >= 0) {
-            dev.bar_value[static_cast<std::size_t>(e.bar)] = addr;
+            dev.state->bar_value[static_cast<std::size_t>(e.bar)] = addr;
             return;
         }
         // The registers truncate exactly as the firmware's byte/word writes do; a zero-size window
         // gets limit = base - 1, which closes it.
         const u64 limit = addr + e.size - 1;
-        BridgeRegisters& regs = *dev.regs;
+        BridgeRegisters& regs = *dev.state->regs;
         if (e.type == REGION_IO) {
             regs.write_io_base(static_cast<std::uint8_t>(addr >> 8));
             regs.write_io_limit(static_cast<std::uint8_t>(limit >> 8));
@@ -497,45 +553,78 @@ private:
             if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_LPC) {
                 e820_.add(ICH9_LPC_RCBA_ADDR, ICH9_LPC_RCBA_SIZE, E820Type::Reserved);  // mch_isa_bridge_setup
             } else if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_SMBUS) {
-                dev.bar_value[ICH9_SMB_BAR] = ICH9_SMBUS_IO_BASE;  // ich9_smbus_enable
+                dev.state->bar_value[ICH9_SMB_BAR] = ICH9_SMBUS_IO_BASE;  // ich9_smbus_enable
             } else if (f.class_code == PCI_CLASS_STORAGE_IDE && !(f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == 0x7010)) {
-                for (std::size_t i = 0; i < LEGACY_IDE_PORTS.size(); ++i) dev.bar_value[i] = LEGACY_IDE_PORTS[i];
+                for (std::size_t i = 0; i < LEGACY_IDE_PORTS.size(); ++i) dev.state->bar_value[i] = LEGACY_IDE_PORTS[i];
             }
-            dev.enabled = true;
+            dev.state->enabled = true;
         }
     }
 
     // --- The result ------------------------------------------------------------------------------------
-    void report_functions() {
-        for (const auto& dev : devices_) {
-            FunctionResult fr;
-            fr.bdf = dev.bdf;
-            fr.node = dev.node;
-            for (const BarSpec& bar : dev.node->function.bars) {
-                BarAssignment a;
-                a.index = bar.index;
-                a.address = dev.bar_value[static_cast<std::size_t>(bar.index)];
-                // The ROM enable bit is never set, so QEMU does not map it (pci_bar_address).
-                a.decoding = dev.enabled && a.address.has_value() && bar.kind != BarKind::Rom;
-                if (!a.address) {
-                    result_.unassigned.push_back({dev.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
-                                                  bar.size, result_.failed ? result_.failure_message : "not assigned"});
-                }
-                fr.bars.push_back(a);
+    // The buses QMP query-pci lists: it descends from the root into each bridge's secondary bus number
+    // through the same routing (hw/pci/pci-qmp.c, qmp_query_pci_bus), so a bus whose number is routed
+    // elsewhere is not listed, and neither is anything behind it.
+    std::vector<bool> buses_listed_by_query_pci() const {
+        std::vector<bool> listed(machine_.pci.buses().size(), false);
+        std::vector<int> pending{0};
+        while (!pending.empty()) {
+            const int bus = pending.back();
+            pending.pop_back();
+            if (listed[static_cast<std::size_t>(bus)]) continue;
+            listed[static_cast<std::size_t>(bus)] = true;
+            for (const auto& node : machine_.pci.bus(bus).devices) {
+                if (!node.function.bridge) continue;
+                const unsigned secondary = state_.at(&node).secondary;
+                if (secondary == 0) continue;
+                const int child = route_from(bus, secondary);
+                if (child >= 0) pending.push_back(child);
             }
-            if (dev.regs) {
-                BridgeAssignment b;
-                b.secondary_bus = dev.secondary;
-                b.subordinate_bus = dev.subordinate;
-                b.io = dev.regs->io_view();
-                b.memory = dev.regs->memory_view();
-                b.prefetchable = dev.regs->prefetchable_view();
-                fr.bridge = b;
-            }
-            result_.functions.push_back(std::move(fr));
         }
-        std::sort(result_.functions.begin(), result_.functions.end(),
-                  [](const FunctionResult& a, const FunctionResult& b) { return a.bdf < b.bdf; });
+        return listed;
+    }
+
+    // Every function QEMU has, numbered as QEMU numbers it (its bus is its bridge's secondary register),
+    // including any SeaBIOS never reached.
+    void report_functions() {
+        const std::vector<bool> listed = buses_listed_by_query_pci();
+        const auto& buses = machine_.pci.buses();
+        for (std::size_t b = 0; b < buses.size(); ++b) {
+            const unsigned bus_number = this->bus_number(static_cast<int>(b));
+            for (const auto& node : buses[b].devices) {
+                const FunctionState& st = state_.at(&node);
+                FunctionResult fr;
+                fr.bdf = Bdf{static_cast<std::uint8_t>(bus_number), node.devfn};
+                fr.node = &node;
+                fr.reachable = listed[b];
+                for (const BarSpec& bar : node.function.bars) {
+                    BarAssignment a;
+                    a.index = bar.index;
+                    a.address = st.bar_value[static_cast<std::size_t>(bar.index)];
+                    // The ROM enable bit is never set, so QEMU does not map it (pci_bar_address).
+                    a.decoding = st.enabled && a.address.has_value() && bar.kind != BarKind::Rom;
+                    if (!a.address) {
+                        const std::string reason = result_.failed ? result_.failure_message
+                                                                  : "SeaBIOS never finds this function: its scan does not reach it (bus numbering or a missing function 0)";
+                        result_.unassigned.push_back({fr.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
+                                                      bar.size, reason});
+                    }
+                    fr.bars.push_back(a);
+                }
+                if (st.regs) {
+                    BridgeAssignment ba;
+                    ba.secondary_bus = st.secondary;
+                    ba.subordinate_bus = st.subordinate;
+                    ba.io = st.regs->io_view();
+                    ba.memory = st.regs->memory_view();
+                    ba.prefetchable = st.regs->prefetchable_view();
+                    fr.bridge = ba;
+                }
+                result_.functions.push_back(std::move(fr));
+            }
+        }
+        std::stable_sort(result_.functions.begin(), result_.functions.end(),
+                         [](const FunctionResult& x, const FunctionResult& y) { return x.bdf < y.bdf; });
     }
 
     const Machine& machine_;
@@ -546,8 +635,9 @@ private:
     std::optional<u64> high_table_;
     u64 pcimem_start_ = 0;
     u64 pci_io_low_end_ = PCI_IO_LOW_END_I440FX;
-    std::array<int, 256> bus_by_number_{};
-    std::map<const PciNode*, std::pair<unsigned, unsigned>> bridge_numbers_;
+    std::map<const PciNode*, FunctionState> state_;
+    std::vector<std::vector<int>> children_;          // per bus: child buses, newest first
+    std::vector<const PciNode*> bridge_of_bus_;       // per bus: the bridge in front of it
     std::vector<Device> devices_;
     std::vector<Bus> busses_;
     unsigned max_pci_bus_ = 0;  // MaxPCIBus: the highest secondary bus pci_probe_devices finds
