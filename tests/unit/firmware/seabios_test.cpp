@@ -114,6 +114,34 @@ TEST_F(SeaBiosTest, BusesNumberedDepthFirst) {
     EXPECT_EQ(at(fw, "00:02.0").bridge->secondary_bus, 2u);
 }
 
+PciFunctionSpec pci_bridge() {
+    PciFunctionSpec f;
+    f.driver = "pci-bridge";
+    f.vendor_id = 0x1b36;
+    f.device_id = 0x0001;
+    f.class_code = 0x0604;
+    BridgeSpec b;
+    b.kind = BridgeKind::PciBridge;
+    f.bridge = b;
+    return f;
+}
+
+TEST_F(SeaBiosTest, SmallBusReserveLetsALaterPortReuseBusNumbers) {
+    // SeaBIOS 1.16.2 keeps a bus-reserve that is not above the buses already numbered behind the port, so
+    // the next port gets a number in use behind it; QEMU then routes that number to the later port.
+    auto port = root_port();
+    port.bridge->reserve = ResourceReserveCap{};
+    port.bridge->reserve->bus = 1;
+    add(0, port, 1, "rp1");
+    add(0, root_port(), 2, "rp2");
+    add(1, pci_bridge(), 0, "br1");
+    add(3, pci_bridge(), 1, "br2");
+    const auto fw = run();
+    EXPECT_EQ(at(fw, "00:01.0").bridge->subordinate_bus, 1u);
+    EXPECT_EQ(at(fw, "00:02.0").bridge->secondary_bus, 2u);
+    EXPECT_FALSE(at(fw, "02:01.0").reachable);
+}
+
 TEST_F(SeaBiosTest, EmptyHotplugPortGetsMemAndPrefButNoIo) {
     add(0, root_port(), 1, "rp1");
     const auto fw = run();
