@@ -55,7 +55,7 @@ int run_plan(const PlanCommand& cmd, std::ostream& out) {
     // Render fully before writing anything, so an error never leaves half a report.
     const std::string text = cmd.format == "json" ? render_json(plan) : render_text(plan);
     out << text;
-    const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty());
+    const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan);
     return failed ? EXIT_PREDICTED_FAILURE : EXIT_OK;
 }
 

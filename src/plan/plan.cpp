@@ -14,6 +14,26 @@ const char* to_string(Outcome outcome) {
     return "ok";
 }
 
+std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware) {
+    std::optional<BarExtent> highest;
+    for (const auto& f : firmware.functions) {
+        for (std::size_t i = 0; i < f.bars.size(); ++i) {
+            const BarSpec& bar = f.node->function.bars[i];
+            if (bar.kind == BarKind::Io || !f.bars[i].address) continue;
+            const u64 last = *f.bars[i].address + bar.size - 1;
+            if (!highest || last > highest->last) highest = BarExtent{last, f.bdf, bar.index};
+        }
+    }
+    return highest;
+}
+
+bool bar_beyond_phys_bits(const Plan& plan) {
+    if (!plan.firmware) return false;
+    const auto highest = highest_assigned_bar(*plan.firmware);
+    const unsigned bits = plan.machine.cpu.phys_bits;
+    return highest && bits < 64 && highest->last >= (u64{1} << bits);
+}
+
 Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     VmSpec effective = spec;
     if (options.firmware) effective.firmware.kind = *options.firmware;

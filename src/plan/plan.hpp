@@ -30,6 +30,16 @@ struct Plan {
     std::string hypervisor_model = "qemu-7.2";
 };
 
+// The highest address an assigned memory BAR reaches: past 2^phys-bits the guest cannot reach it, and
+// SeaBIOS 1.16.2 never checks.
+struct BarExtent {
+    u64 last = 0;
+    Bdf bdf;
+    int index = 0;
+};
+std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware);
+bool bar_beyond_phys_bits(const Plan& plan);
+
 struct PlanOptions {
     std::optional<FirmwareKind> firmware;  // overrides the command line's choice
     HostContext host;

@@ -95,6 +95,22 @@ void functions_section(std::string& out, const FirmwareResult& fw) {
     }
 }
 
+void checks_section(std::string& out, const Plan& plan) {
+    const FirmwareResult& fw = *plan.firmware;
+    const unsigned phys_bits = plan.machine.cpu.phys_bits;
+    const auto highest = highest_assigned_bar(fw);
+    if (!highest) return;
+    const std::string owner = fmt::format("{} BAR{}", highest->bdf.to_string(), highest->index);
+    if (bar_beyond_phys_bits(plan)) {
+        out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; SeaBIOS does "
+                           "not check this, and the guest cannot reach it (it needs phys-bits >= {}).\n",
+                           owner, highest->last, phys_bits, bits_for(highest->last));
+    } else {
+        out += fmt::format("\nHighest BAR address: {:#x} ({}); it needs phys-bits >= {}, the guest has {}.\n", highest->last,
+                           owner, bits_for(highest->last), phys_bits);
+    }
+}
+
 }  // namespace
 
 std::string render_text(const Plan& plan) {
@@ -114,11 +130,14 @@ std::string render_text(const Plan& plan) {
     windows_section(out, fw);
     functions_section(out, fw);
     for (const auto& note : fw.notes) out += fmt::format("\nNote: {}\n", note);
+    if (!fw.failed) checks_section(out, plan);
     out += "\nOutcome: ";
     if (plan.outcome == Outcome::FirmwareFailed) {
         out += fmt::format("the firmware gives up: \"{}\"\n", fw.failure_message);
     } else if (!fw.unassigned.empty()) {
         out += fmt::format("{} BAR(s) left unassigned\n", fw.unassigned.size());
+    } else if (bar_beyond_phys_bits(plan)) {
+        out += "every BAR assigned, but not every BAR is reachable within the guest's phys-bits\n";
     } else {
         out += "every BAR and bridge window assigned\n";
     }
