@@ -107,7 +107,10 @@ public:
 
     void add_user_devices() {
         for (const auto& device : spec_.devices) {
-            if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) continue;
+            if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) {
+                machine_.bus_devices.push_back(device);
+                continue;
+            }
             add_device(with_globals(device, machine_.type, spec_.globals));
         }
     }
@@ -195,6 +198,7 @@ private:
         node.devfn = devfn;
         node.function = std::move(function);
         node.where = where;
+        node.properties = device.properties;
         pci.add(bus, std::move(node));
     }
 
@@ -236,6 +240,20 @@ u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Ma
     return size;
 }
 
+// softmmu/vl.c: QEMU adds an empty CD-ROM (drive index 2 of the machine's IDE/AHCI) unless -nodefaults or
+// a -device or -global names a driver of default_list that clears default_cdrom.
+bool has_default_cdrom(const VmSpec& spec) {
+    static constexpr std::array clears{"ide-cd", "ide-hd", "scsi-cd", "scsi-hd"};
+    if (spec.defaults.nodefaults) return false;
+    for (const auto& d : spec.devices) {
+        if (contains(clears, d.driver)) return false;
+    }
+    for (const auto& g : spec.globals) {
+        if (contains(clears, g.driver)) return false;
+    }
+    return true;
+}
+
 void check_machine_properties(const MachineSpec& machine) {
     // Machine properties known not to change the address map.
     static constexpr std::array neutral{"usb", "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
@@ -268,6 +286,11 @@ MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
     }
     machine.firmware = spec.firmware.kind == FirmwareKind::Default ? FirmwareKind::SeaBios : spec.firmware.kind;
     machine.fw_cfg = spec.fw_cfg;
+    machine.cpus = spec.cpus;
+    machine.smp = spec.smp;
+    machine.memory_slots = spec.memory.slots;
+    if (const std::string* acpi = spec.machine.other.find("acpi")) machine.acpi = *acpi != "off";
+    machine.default_cdrom = has_default_cdrom(spec);
     machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);
 
     std::string refusal;

@@ -22,6 +22,14 @@ struct Machine {
     PciTopology pci{"pcie.0", true};
     FirmwareKind firmware = FirmwareKind::SeaBios;
     std::vector<FwCfgSpec> fw_cfg;
+    // What QEMU's ACPI and SMBIOS tables and SeaBIOS's boot drivers depend on beyond the PCI tree
+    // (firmware/seabios/high_zone.cpp).
+    unsigned cpus = 1;                    // -smp cpus
+    SmpSpec smp;                          // the topology QEMU resolved (SMBIOS type 4 count, CPU AML)
+    unsigned memory_slots = 0;            // -m slots= (memory hotplug AML)
+    bool acpi = true;                     // false for -machine acpi=off / -no-acpi: QEMU builds no ACPI tables
+    bool default_cdrom = false;           // softmmu/vl.c default_cdrom: an empty CD-ROM at IDE/AHCI index 2
+    std::vector<DeviceSpec> bus_devices;  // -device entries that create no PCI function (usb-*, scsi-*, ide-*, ...)
     std::vector<std::string> notes;  // things the report should say (ignored options, assumptions)
 };
 

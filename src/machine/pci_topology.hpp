@@ -19,6 +19,7 @@ struct PciNode {
     PciFunctionSpec function;
     int child_bus = -1;  // index into PciTopology::buses for bridges
     std::string where;   // where the user asked for it, for messages
+    PropertyList properties;  // the -device properties as given (drive=, ...), for firmware drivers
 };
 
 struct PciBusNode {

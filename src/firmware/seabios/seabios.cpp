@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "firmware/bridge_registers.hpp"
+#include "firmware/seabios/high_zone.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 
 namespace aperture {
@@ -151,9 +152,15 @@ private:
     }
 
     void malloc_prepboot() {
-        // The EBDA's 1 KiB below 640 KiB, then ZoneHigh's unused part given back as RAM.
+        // The EBDA's 1 KiB below 640 KiB, then ZoneHigh's unused part given back as RAM: what is left
+        // below the lowest allocation the boot made there (firmware/seabios/high_zone.cpp).
         e820_.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820Type::Reserved);
-        e820_.add(*high_table_, BUILD_MAX_HIGHTABLE - HIGHTABLE_KEPT, E820Type::Ram);
+        std::vector<FoundFunction> found;
+        for (const Device& dev : devices_) found.push_back({dev.node, dev.state->bar_value});
+        const HighZonePlan plan = plan_high_zone(machine_, found);
+        for (const auto& note : plan.notes) result_.notes.push_back(note);
+        const u64 giveback = high_zone_giveback(plan, *high_table_, BUILD_MAX_HIGHTABLE);
+        if (giveback > 0) e820_.add(*high_table_, giveback, E820Type::Ram);
     }
 
     // --- Bus numbering (pci_bios_init_bus, pci_bios_init_bus_rec) -----------------------------------

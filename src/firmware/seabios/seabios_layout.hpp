@@ -34,8 +34,40 @@ inline constexpr u64 BUILD_BIOS_ADDR = 0xF0000;
 inline constexpr u64 BUILD_BIOS_SIZE = 64 * KiB;
 inline constexpr u64 EBDA_START = 0x9FC00;  // BDA mem_size_kb = 639 KiB: the EBDA's 1 KiB is reserved
 inline constexpr u64 BUILD_MAX_HIGHTABLE = 16 * MiB;  // ZoneHigh, at the top of RAM below 4 GiB
-// What ZoneHigh keeps after malloc_prepboot gives the rest back (ACPI, SMBIOS, MP tables); measured with
-// Debian's 1.16.2 on QEMU 7.2 ("Returned 16646144 bytes of ZoneHigh") for every machine we boot.
-inline constexpr u64 HIGHTABLE_KEPT = 128 * KiB;
+
+// ZoneHigh's allocations (firmware/seabios/high_zone.cpp). Sizes are sizeof() in the 32-bit build, read
+// from a debug build of rel-1.16.2 ("phys_alloc zone=... size=... align=...") and checked on real boots.
+inline constexpr u32 MALLOC_MIN_ALIGN = 16;         // src/malloc.h: malloc_high's alignment
+inline constexpr u32 SEABIOS_PAGE_SIZE = 4 * KiB;   // src/memmap.h PAGE_SIZE: malloc_prepboot's rounding
+inline constexpr u32 BUILD_MAX_SMBIOS_FSEG = 600;   // src/config.h: a longer SMBIOS table goes to ZoneHigh
+// src/fw/biostables.c smbios_build_tables: the type 0 table SeaBIOS adds, sizeof(struct smbios_type_0)
+// + "SeaBIOS" + VERSION ("1.16.2-debian-1.16.2-1" in Debian's build) + "04/01/2014" + 4 terminators.
+inline constexpr u32 SMBIOS_TYPE0_LENGTH = 24 + 7 + 22 + 10 + 4;
+inline constexpr u32 XHCI_STRUCT_SIZE = 76;         // src/hw/usb-xhci.c sizeof(struct usb_xhci_s)
+inline constexpr u32 XHCI_DEVS_ENTRY_SIZE = 8;      // xhci->devs: a u64 per slot, slots + 1, align 64
+inline constexpr u32 XHCI_DEVS_ALIGN = 64;
+inline constexpr u32 XHCI_ER_SEG_SIZE = 16;         // sizeof(struct xhci_er_seg), align 64
+inline constexpr u32 XHCI_ER_SEG_ALIGN = 64;
+inline constexpr u32 XHCI_RING_STRUCT_SIZE = 288;   // sizeof(struct xhci_ring): the cmds and evts rings
+inline constexpr u32 XHCI_RING_SIZE = 256;          // XHCI_RING_ITEMS * sizeof(struct xhci_trb): their align
+inline constexpr u32 XHCI_PIPE_SIZE = 316;         // sizeof(struct xhci_pipe): a control pipe, align XHCI_RING_SIZE
+inline constexpr u32 XHCI_SLOT_CONTEXT_SIZE = 1024;  // sizeof(struct xhci_slotctx) * 32, 32-byte contexts
+inline constexpr u32 USB_KBD_MAXPACKET = 8;         // QEMU hw/usb/dev-hid.c: the interrupt endpoint's
+inline constexpr u32 USB_MOUSE_MAXPACKET = 4;       //   wMaxPacketSize, the buffer xhci_alloc_pipe takes
+inline constexpr u32 EHCI_FRAMELIST_SIZE = 4096;    // src/hw/usb-ehci.c sizeof(struct ehci_framelist)
+inline constexpr u32 EHCI_QH_SIZE = 68;             // sizeof(struct ehci_qh)
+inline constexpr u32 EHCI_QH_ALIGN = 128;           // src/hw/usb-ehci.h EHCI_QH_ALIGN
+inline constexpr u32 UHCI_TD_SIZE = 16;             // src/hw/usb-uhci.c sizeof(struct uhci_td)
+inline constexpr u32 UHCI_FRAMELIST_SIZE = 4096;    // sizeof(struct uhci_framelist)
+inline constexpr u32 UHCI_PIPE_SIZE = 28;           // sizeof(struct uhci_pipe)
+inline constexpr u32 AHCI_CMD_LIST_SIZE = 1024;     // src/hw/ahci.c ahci_port_realloc: list, fis, cmd,
+inline constexpr u32 AHCI_FIS_SIZE = 256;           //   each aligned to its size
+inline constexpr u32 AHCI_CMD_TABLE_SIZE = 256;
+inline constexpr u32 VRING_VIRTQUEUE_SIZE = 10784;  // src/hw/virtio-ring.h sizeof(struct vring_virtqueue)
+inline constexpr u32 VP_DEVICE_SIZE = 56;           // src/hw/virtio-pci.h sizeof(struct vp_device)
+inline constexpr u32 NVME_CTRL_SIZE = 78;           // src/hw/nvme-int.h sizeof(struct nvme_ctrl)
+inline constexpr u32 NVME_PAGE_SIZE = 4096;         // src/hw/nvme-int.h NVME_PAGE_SIZE
+inline constexpr u32 NVME_SQE_SIZE = 64;            // sizeof(struct nvme_sqe)
+inline constexpr u32 NVME_CQE_SIZE = 16;            // sizeof(struct nvme_cqe)
 
 }  // namespace aperture::seabios1162

@@ -1,0 +1,500 @@
+#include "firmware/seabios/high_zone.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/size_parse.hpp"
+#include "firmware/seabios/seabios_layout.hpp"
+
+namespace aperture::seabios1162 {
+
+namespace {
+
+// --- QEMU 7.2 facts --------------------------------------------------------------------------------------
+// hw/i386/acpi-build.c: the tables blob is padded to a multiple of ACPI_BUILD_TABLE_SIZE and loaded into
+// ZoneHigh with bios_linker_loader_alloc(..., 64 /* Ensure FACS is aligned */, false /* high memory */).
+constexpr u32 ACPI_BUILD_TABLE_SIZE = 0x20000;
+constexpr u32 ACPI_TABLES_ALIGN = 64;
+// acpi_build warns "ACPI table size %u exceeds %d bytes" above half the padding; the bound below stays
+// under it, where the blob is exactly one ACPI_BUILD_TABLE_SIZE.
+constexpr u64 ACPI_TABLES_BOUND_LIMIT = ACPI_BUILD_TABLE_SIZE / 2;
+// An upper bound of the raw tables, from QEMU 7.2 boots (FACS..RSDT summed in guest memory): pc 6781 B
+// and q35 8820 B with nothing added; +3.1 KiB per pci-bridge (hotplug AML for 32 slots), +162 B per
+// pcie-root-port, +94 B per possible CPU, +128..276 B per memory slot, under +20 B per endpoint.
+constexpr u64 ACPI_BOUND_BASE = 16 * KiB;
+constexpr u64 ACPI_BOUND_PER_BRIDGE = 4 * KiB;
+constexpr u64 ACPI_BOUND_PER_FUNCTION = 64;
+constexpr u64 ACPI_BOUND_PER_CPU = 128;
+constexpr u64 ACPI_BOUND_PER_MEMORY_SLOT = 512;
+
+// hw/smbios/smbios.c (QEMU 7.2) with the defaults hw/i386/pc_{piix,q35}.c set (smbios_set_defaults):
+// sizeof() of each structure QEMU builds, and the strings it gives them.
+constexpr u32 SMBIOS_TYPE1_SIZE = 27;
+constexpr u32 SMBIOS_TYPE3_SIZE = 22;
+constexpr u32 SMBIOS_TYPE4_SIZE = 42;
+constexpr u32 SMBIOS_TYPE16_SIZE = 23;
+constexpr u32 SMBIOS_TYPE17_SIZE = 40;
+constexpr u32 SMBIOS_TYPE19_SIZE = 31;
+constexpr u32 SMBIOS_TYPE32_SIZE = 11;
+constexpr u32 SMBIOS_TYPE127_SIZE = 4;
+constexpr u64 SMBIOS_MAX_DIMM_SIZE = 16 * GiB;  // MAX_DIMM_SZ: one type 17 per 16 GiB of -m
+constexpr const char* SMBIOS_MANUFACTURER = "QEMU";
+constexpr const char* I440FX_DESC = "Standard PC (i440FX + PIIX, 1996)";  // hw/i386/pc_piix.c m->desc
+constexpr const char* Q35_DESC = "Standard PC (Q35 + ICH9, 2009)";        // hw/i386/pc_q35.c m->desc
+
+// hw/usb/hcd-xhci.h XHCI_MAXSLOTS: qemu-xhci and nec-usb-xhci report 64 slots in HCSPARAMS1.
+constexpr u32 QEMU_XHCI_SLOTS = 64;
+// hw/nvme/ctrl.c: CAP.MQES defaults to 0x7ff ("mqes" property).
+constexpr u64 QEMU_NVME_MQES_DEFAULT = 0x7ff;
+
+// include/hw/pci/pci_ids.h / SeaBIOS src/hw/pci_ids.h: how SeaBIOS's drivers pick their devices.
+constexpr std::uint16_t PCI_VENDOR_ID_REDHAT_QUMRANET = 0x1af4;
+constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_BLK_09 = 0x1001;
+constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_BLK_10 = 0x1042;
+constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_SCSI_09 = 0x1004;
+constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_SCSI_10 = 0x1048;
+constexpr std::uint16_t PCI_CLASS_STORAGE_SCSI = 0x0100;
+constexpr std::uint16_t PCI_CLASS_STORAGE_SATA = 0x0106;
+constexpr std::uint16_t PCI_CLASS_STORAGE_NVME = 0x0108;
+constexpr std::uint16_t PCI_CLASS_STORAGE_SAS = 0x0107;
+constexpr std::uint16_t PCI_CLASS_STORAGE_RAID = 0x0104;
+constexpr std::uint16_t PCI_CLASS_STORAGE_OTHER = 0x0180;
+constexpr std::uint16_t PCI_CLASS_SYSTEM_SDHCI = 0x0805;
+constexpr std::uint16_t PCI_CLASS_SERIAL_USB = 0x0c03;
+constexpr int PCI_BASE_ADDRESS_0 = 0;
+constexpr int AHCI_BAR = 5;          // src/hw/ahci.c: pci_enable_membar(pci, PCI_BASE_ADDRESS_5)
+constexpr int UHCI_BAR = 4;          // src/hw/usb-uhci.c: pci_enable_iobar(pci, PCI_BASE_ADDRESS_4)
+// pci_enable_membar: "Bar doesn't look valid (it is in last 4M or first 16M)" when bar + 4M < 20M (u32).
+constexpr u32 MEMBAR_GUARD = 4 * MiB;
+constexpr u32 MEMBAR_VALID_FROM = 20 * MiB;
+
+enum class UsbKind { None, Xhci, Ehci, Uhci };
+
+UsbKind usb_kind(const PciNode& node) {
+    const std::string& d = node.function.driver;
+    if (d == "qemu-xhci" || d == "nec-usb-xhci") return UsbKind::Xhci;
+    if (d == "usb-ehci" || d.starts_with("ich9-usb-ehci")) return UsbKind::Ehci;
+    if (d == "piix3-usb-uhci" || d == "piix4-usb-uhci" || d == "vt82c686b-usb-uhci" || d.starts_with("ich9-usb-uhci")) {
+        return UsbKind::Uhci;
+    }
+    return UsbKind::None;
+}
+
+bool is_virtio(const PciNode& node, std::uint16_t legacy_id, std::uint16_t modern_id) {
+    const auto& f = node.function;
+    return f.vendor_id == PCI_VENDOR_ID_REDHAT_QUMRANET && (f.device_id == legacy_id || f.device_id == modern_id);
+}
+
+// src/hw/pcidevice.c pci_enable_membar: a memory BAR a 32-bit driver can use.
+bool membar_usable(const FoundFunction& fn, int bar) {
+    const auto& value = fn.bars[static_cast<std::size_t>(bar)];
+    if (!value || *value >= 4 * GiB) return false;  // "Can not map memory bar over 4Gig"
+    return static_cast<u32>(*value) + MEMBAR_GUARD >= MEMBAR_VALID_FROM;
+}
+
+// pci_enable_iobar: a non-zero I/O BAR below 64 KiB.
+bool iobar_usable(const FoundFunction& fn, int bar) {
+    const auto& value = fn.bars[static_cast<std::size_t>(bar)];
+    return value && *value != 0 && *value <= 0xffff;
+}
+
+std::string label(const FoundFunction& fn) {
+    const PciNode& n = *fn.node;
+    return fmt::format("{:02x}.{} {}", n.devfn.device, n.devfn.function, n.function.driver);
+}
+
+u64 property_uint(const PciNode& node, const char* key, u64 fallback) {
+    const std::string* text = node.properties.find(key);
+    if (!text) return fallback;
+    auto value = parse_uint(*text);
+    if (!value) throw UnsupportedError(fmt::format("{}: {}={} is not a number aperture can read", node.where, key, *text));
+    return *value;
+}
+
+class Planner {
+public:
+    Planner(const Machine& machine, const std::vector<FoundFunction>& functions) : machine_(machine), found_(functions) {}
+
+    HighZonePlan plan() {
+        check_supported();
+        smbios_setup();
+        acpi_table_loader();
+        usb_setup();
+        block_setup();
+        usb_device_setup();
+        late_frees();
+        return std::move(plan_);
+    }
+
+private:
+    int allocate(std::string what, u32 size, u32 align) {
+        plan_.steps.push_back({HighZoneStep::Kind::Allocate, std::move(what), size, align, -1});
+        return static_cast<int>(plan_.steps.size()) - 1;
+    }
+    void free_later(int step) { late_.push_back(step); }
+
+    std::vector<const FoundFunction*> found_with(auto predicate) const {
+        std::vector<const FoundFunction*> out;
+        for (const auto& fn : found_) {
+            if (predicate(*fn.node)) out.push_back(&fn);
+        }
+        return out;
+    }
+    bool any_bus_device(auto predicate) const {
+        return std::any_of(machine_.bus_devices.begin(), machine_.bus_devices.end(), predicate);
+    }
+
+    // What this model has no measured allocation sequence for.
+    void check_supported() {
+        if (!machine_.acpi) {
+            throw UnsupportedError("SeaBIOS model: with ACPI off SeaBIOS builds its own tables in ZoneHigh "
+                                   "(src/fw/acpi.c acpi_setup); their size is not modelled");
+        }
+        for (const auto& d : machine_.bus_devices) {
+            if (d.driver.starts_with("tpm-")) {
+                throw UnsupportedError(fmt::format("{}: SeaBIOS's TPM support (the TPM event log QEMU's table-loader "
+                                                   "places in ZoneHigh, src/tcgbios.c) is not modelled",
+                                                   d.where.text));
+            }
+        }
+        const auto usb_devices = [](const DeviceSpec& d) { return d.driver.starts_with("usb-"); };
+        const auto scsi_devices = [](const DeviceSpec& d) { return d.driver.starts_with("scsi-"); };
+        for (const auto& fn : found_) {
+            const PciNode& n = *fn.node;
+            const std::uint16_t cls = n.function.class_code;
+            if (cls == PCI_CLASS_SERIAL_USB) {
+                if (usb_kind(n) == UsbKind::None) {
+                    throw UnsupportedError(fmt::format("{}: SeaBIOS's boot-time allocations for USB controller {} "
+                                                       "(OHCI, or a passed-through controller) are not modelled",
+                                                       n.where, n.function.driver));
+                }
+                if (any_bus_device(usb_devices) && !single_usb_device_on_single_xhci()) {
+                    throw UnsupportedError(fmt::format("{}: SeaBIOS keeps ZoneHigh memory for the USB devices it "
+                                                       "enumerates (src/hw/usb-*.c); beyond one usb-tablet, usb-kbd, "
+                                                       "usb-mouse or usb-storage on one xHCI controller their "
+                                                       "allocations are not modelled", n.where));
+                }
+            }
+            if (is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && any_bus_device(scsi_devices)) {
+                throw UnsupportedError(fmt::format("{}: virtio-scsi with SCSI devices keeps its queue in ZoneHigh "
+                                                   "(src/hw/virtio-scsi.c); SCSI devices are not modelled",
+                                                   n.where));
+            }
+            const bool emulated = n.function.driver != "vfio-pci";
+            const bool driven_class = cls == PCI_CLASS_STORAGE_SCSI || cls == PCI_CLASS_STORAGE_SATA ||
+                                      cls == PCI_CLASS_STORAGE_NVME || cls == PCI_CLASS_STORAGE_SAS ||
+                                      cls == PCI_CLASS_STORAGE_RAID || cls == PCI_CLASS_STORAGE_OTHER ||
+                                      cls == PCI_CLASS_SYSTEM_SDHCI;
+            if (!emulated && driven_class) {
+                throw UnsupportedError(fmt::format("{}: SeaBIOS may drive this passed-through storage controller "
+                                                   "(class {:04x}); its ZoneHigh allocations are not modelled",
+                                                   n.where, cls));
+            }
+        }
+        const u64 bound = acpi_tables_bound(machine_);
+        if (bound > ACPI_TABLES_BOUND_LIMIT) {
+            throw UnsupportedError(fmt::format("SeaBIOS model: QEMU's ACPI tables may pass {} bytes (bound {}), and "
+                                               "then the padding to {} KiB that fixes ZoneHigh's use is not certain",
+                                               ACPI_TABLES_BOUND_LIMIT, bound, ACPI_BUILD_TABLE_SIZE / KiB));
+        }
+    }
+
+    // src/fw/biostables.c smbios_romfile_setup -> smbios_build_tables: f-segment unless too long.
+    void smbios_setup() {
+        const u32 length = smbios_table_length(machine_);
+        if (length > BUILD_MAX_SMBIOS_FSEG) allocate("SMBIOS structure table", length, MALLOC_MIN_ALIGN);
+    }
+
+    // src/fw/romfile_loader.c romfile_loader_allocate for etc/acpi/tables (ROMFILE_LOADER_ALLOC_ZONE_HIGH).
+    void acpi_table_loader() { allocate("ACPI tables (etc/acpi/tables)", ACPI_BUILD_TABLE_SIZE, ACPI_TABLES_ALIGN); }
+
+    // src/hw/usb.c usb_setup: xhci_setup, ehci_setup, uhci_setup, each over the PCI list. Each
+    // controller's thread allocates before its first yield; with no USB device it frees all of it when
+    // its port scan ends, after every driver below has allocated.
+    void usb_setup() {
+        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Xhci; })) {
+            if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
+            const std::string who = label(*fn);
+            // xhci_controller_setup, then configure_xhci in its thread.
+            const int xhci = allocate(who + " struct usb_xhci_s", XHCI_STRUCT_SIZE, MALLOC_MIN_ALIGN);
+            const int devs = allocate(who + " device context array", (QEMU_XHCI_SLOTS + 1) * XHCI_DEVS_ENTRY_SIZE, XHCI_DEVS_ALIGN);
+            const int eseg = allocate(who + " event ring segment table", XHCI_ER_SEG_SIZE, XHCI_ER_SEG_ALIGN);
+            const int cmds = allocate(who + " command ring", XHCI_RING_STRUCT_SIZE, XHCI_RING_SIZE);
+            const int evts = allocate(who + " event ring", XHCI_RING_STRUCT_SIZE, XHCI_RING_SIZE);
+            // "XHCI no devices found": free(eseg, evts, cmds, devs, xhci)
+            for (int step : {eseg, evts, cmds, devs, xhci}) xhci_steps_.push_back(step);
+        }
+        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Ehci; })) {
+            if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
+            const std::string who = label(*fn);
+            // configure_ehci; ehci_free_pipes and "no devices" free them again.
+            const int fl = allocate(who + " frame list", EHCI_FRAMELIST_SIZE, EHCI_FRAMELIST_SIZE);
+            const int intr = allocate(who + " interrupt queue head", EHCI_QH_SIZE, EHCI_QH_ALIGN);
+            const int async = allocate(who + " async queue head", EHCI_QH_SIZE, EHCI_QH_ALIGN);
+            for (int step : {fl, intr, async}) free_later(step);
+        }
+        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Uhci; })) {
+            if (!iobar_usable(*fn, UHCI_BAR)) continue;
+            const std::string who = label(*fn);
+            // configure_uhci: term_td, fl, intr_pipe, term_pipe.
+            const int td = allocate(who + " terminating TD", UHCI_TD_SIZE, MALLOC_MIN_ALIGN);
+            const int fl = allocate(who + " frame list", UHCI_FRAMELIST_SIZE, UHCI_FRAMELIST_SIZE);
+            const int intr = allocate(who + " interrupt pipe", UHCI_PIPE_SIZE, MALLOC_MIN_ALIGN);
+            const int term = allocate(who + " terminating pipe", UHCI_PIPE_SIZE, MALLOC_MIN_ALIGN);
+            for (int step : {td, fl, intr, term}) free_later(step);
+        }
+    }
+
+    // The USB device on the xHCI controller (single_usb_device_on_single_xhci). Its enumeration waits
+    // for port resets, so its allocations come after block_setup's: xhci_alloc_pipe's control pipe
+    // (high) and slot context, and for a HID boot device the interrupt pipe's buffer (maxpacket bytes).
+    // An unsupported device (usb-tablet) keeps these while the controller, with no device configured,
+    // frees its own allocations; a configured device keeps the controller's too.
+    void usb_device_setup() {
+        if (usb_device_ == nullptr || xhci_steps_.empty()) return;
+        const std::string who = usb_device_->driver;
+        allocate(who + " control pipe (struct xhci_pipe)", XHCI_PIPE_SIZE, XHCI_RING_SIZE);
+        allocate(who + " slot context", XHCI_SLOT_CONTEXT_SIZE, XHCI_SLOT_CONTEXT_SIZE);
+        if (usb_device_->driver == "usb-kbd") allocate(who + " interrupt buffer", USB_KBD_MAXPACKET, MALLOC_MIN_ALIGN);
+        if (usb_device_->driver == "usb-mouse") allocate(who + " interrupt buffer", USB_MOUSE_MAXPACKET, MALLOC_MIN_ALIGN);
+        if (usb_device_->driver != "usb-tablet") xhci_steps_.clear();  // "XHCI no devices found" never happens
+    }
+
+    // One USB device of a kind measured, and SeaBIOS drives exactly one USB controller, an xHCI.
+    bool single_usb_device_on_single_xhci() {
+        static constexpr std::array measured{"usb-tablet", "usb-kbd", "usb-mouse", "usb-storage"};
+        const DeviceSpec* device = nullptr;
+        for (const auto& d : machine_.bus_devices) {
+            if (!d.driver.starts_with("usb-")) continue;
+            if (device != nullptr) return false;
+            device = &d;
+        }
+        if (device == nullptr || std::find(measured.begin(), measured.end(), device->driver) == measured.end()) return false;
+        const auto usb = found_with([](const PciNode& n) { return n.function.class_code == PCI_CLASS_SERIAL_USB; });
+        if (usb.size() != 1 || usb_kind(*usb.front()->node) != UsbKind::Xhci) return false;
+        usb_device_ = device;
+        return true;
+    }
+
+    // src/block.c block_setup: ahci_setup, virtio_blk_setup, virtio_scsi_setup, ..., nvme_setup.
+    void block_setup() {
+        ahci_setup();
+        virtio_blk_setup();
+        virtio_scsi_setup();
+        nvme_setup();
+    }
+
+    // src/hw/ahci.c: every port with a device moves its command list, FIS and command table from the
+    // temporary zones to ZoneHigh (ahci_port_realloc) once it has identified the drive. Seen on real
+    // boots before the virtio-blk queues, while the main thread is still starting port threads.
+    void ahci_setup() {
+        for (const FoundFunction* fn : found_with([](const PciNode& n) { return n.function.driver == "ich9-ahci"; })) {
+            if (!membar_usable(*fn, AHCI_BAR)) continue;
+            const unsigned ports = ahci_ports_with_drive();
+            for (unsigned port = 0; port < ports; ++port) {
+                const std::string who = fmt::format("{} port with a drive", label(*fn));
+                allocate(who + " command list", AHCI_CMD_LIST_SIZE, AHCI_CMD_LIST_SIZE);
+                allocate(who + " received FIS", AHCI_FIS_SIZE, AHCI_FIS_SIZE);
+                allocate(who + " command table", AHCI_CMD_TABLE_SIZE, AHCI_CMD_TABLE_SIZE);
+            }
+        }
+    }
+
+    // Drives on the ICH9 AHCI: on q35 QEMU puts IDE drives (ide-cd, ide-hd, the default CD-ROM) there.
+    unsigned ahci_ports_with_drive() const {
+        if (machine_.type.family != MachineFamily::Q35) return 0;
+        unsigned ports = machine_.default_cdrom ? 1 : 0;
+        for (const auto& d : machine_.bus_devices) {
+            if (d.driver == "ide-cd" || d.driver == "ide-hd") ++ports;
+        }
+        return ports;
+    }
+
+    // src/hw/virtio-blk.c init_virtio_blk: vp_find_vq allocates the queue page-aligned; a block size
+    // other than 512 fails the device before (modern) or frees the queue at once (legacy).
+    void virtio_blk_setup() {
+        for (const FoundFunction* fn : found_with([](const PciNode& n) {
+                 return is_virtio(n, PCI_DEVICE_ID_VIRTIO_BLK_09, PCI_DEVICE_ID_VIRTIO_BLK_10);
+             })) {
+            const std::string* block = fn->node->properties.find("logical_block_size");
+            if (block && parse_size(*block) != std::optional<u64>{512}) continue;
+            allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
+        }
+    }
+
+    // src/hw/virtio-scsi.c init_virtio_scsi: vp_device and request queue, freed again when no target
+    // answers its scan of 256 targets.
+    void virtio_scsi_setup() {
+        const auto vscsi = found_with([](const PciNode& n) {
+            return is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10);
+        });
+        for (const FoundFunction* fn : vscsi) {
+            const int vp = allocate(label(*fn) + " struct vp_device", VP_DEVICE_SIZE, MALLOC_MIN_ALIGN);
+            const int vq = allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
+            free_later(vp);
+            free_later(vq);
+        }
+        virtio_scsi_count_ = vscsi.size();
+    }
+
+    // src/hw/nvme.c nvme_controller_setup: the controller and admin queues before the first command,
+    // the I/O queues after "identify controller", the shared bounce buffer when the first active
+    // namespace is probed. QEMU reports 256 namespaces with or without a drive; only drives are active.
+    void nvme_setup() {
+        const auto nvme = found_with([](const PciNode& n) { return n.function.class_code == PCI_CLASS_STORAGE_NVME && n.function.driver == "nvme"; });
+        std::vector<const FoundFunction*> enabled;
+        for (const FoundFunction* fn : nvme) {
+            if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
+            enabled.push_back(fn);
+            const std::string who = label(*fn);
+            allocate(who + " struct nvme_ctrl", NVME_CTRL_SIZE, MALLOC_MIN_ALIGN);
+            allocate(who + " admin completion queue", NVME_PAGE_SIZE, NVME_PAGE_SIZE);
+            allocate(who + " admin submission queue", NVME_PAGE_SIZE, NVME_PAGE_SIZE);
+        }
+        bool active_namespace = false;
+        for (const FoundFunction* fn : enabled) {
+            const std::string who = label(*fn);
+            // nvme_create_io_cq / _sq: 1 + CAP.MQES entries, at most NVME_PAGE_SIZE / sizeof(cqe) (sic).
+            const u64 entries = std::min<u64>(property_uint(*fn->node, "mqes", QEMU_NVME_MQES_DEFAULT) + 1, NVME_PAGE_SIZE / NVME_CQE_SIZE);
+            allocate(who + " I/O completion queue", static_cast<u32>(entries * NVME_CQE_SIZE), NVME_PAGE_SIZE);
+            allocate(who + " I/O submission queue", static_cast<u32>(entries * NVME_SQE_SIZE), NVME_PAGE_SIZE);
+            if (has_namespace(*fn->node)) active_namespace = true;
+        }
+        if (active_namespace) allocate("NVMe DMA bounce buffer (nvme_dma_buffer)", NVME_PAGE_SIZE, NVME_PAGE_SIZE);
+        if (!enabled.empty() && virtio_scsi_count_ > 0) {
+            plan_.notes.push_back(
+                "SeaBIOS ZoneHigh: virtio-scsi without disks frees its queue when its target scan ends, which races "
+                "with NVMe initialisation; the prediction assumes the usual order (the scan ends after NVMe's "
+                "allocations). In about one boot in five or ten the scan ends first and SeaBIOS keeps 12 KiB less per "
+                "virtio-scsi controller.");
+        }
+    }
+
+    bool has_namespace(const PciNode& nvme) const {
+        if (nvme.properties.has("drive")) return true;
+        return any_bus_device([&](const DeviceSpec& d) {
+            return d.driver == "nvme-ns" && (!d.bus || (!nvme.id.empty() && *d.bus == nvme.id));
+        });
+    }
+
+    void late_frees() {
+        late_.insert(late_.end(), xhci_steps_.begin(), xhci_steps_.end());
+        for (int step : late_) {
+            plan_.steps.push_back({HighZoneStep::Kind::Free, "free " + plan_.steps[static_cast<std::size_t>(step)].what, 0, 0, step});
+        }
+    }
+
+    const Machine& machine_;
+    const std::vector<FoundFunction>& found_;
+    HighZonePlan plan_;
+    std::vector<int> late_;
+    std::vector<int> xhci_steps_;  // freed when no USB device gets configured
+    const DeviceSpec* usb_device_ = nullptr;
+    std::size_t virtio_scsi_count_ = 0;
+};
+
+u32 string_length(const std::string& s) { return static_cast<u32>(s.size()) + 1; }
+
+}  // namespace
+
+HighZone::HighZone(u32 start, u32 end) : ranges_{{start, end, 0}} {}
+
+std::optional<u32> HighZone::allocate(u32 size, u32 align) {
+    for (std::size_t i = 0; i < ranges_.size(); ++i) {
+        Range& r = ranges_[i];
+        const u32 alloc_end = r.start + r.size;
+        if (r.end < size) continue;  // the u32 wrap alloc_new's "new_range_end <= range_end" test catches
+        const u32 new_end = (r.end - size) & ~(align - 1);
+        if (new_end >= alloc_end && new_end <= r.end) {
+            const Range fill{new_end, r.end, size};
+            r.end = new_end;
+            ranges_.insert(ranges_.begin() + static_cast<std::ptrdiff_t>(i), fill);
+            return new_end;
+        }
+    }
+    return std::nullopt;
+}
+
+bool HighZone::free(u32 address) {
+    for (std::size_t i = 0; i + 1 < ranges_.size(); ++i) {
+        if (ranges_[i].start != address || ranges_[i].size == 0) continue;
+        Range& below = ranges_[i + 1];
+        if (below.end == ranges_[i].start) below.end = ranges_[i].end;
+        ranges_.erase(ranges_.begin() + static_cast<std::ptrdiff_t>(i));
+        return true;
+    }
+    return false;
+}
+
+u32 HighZone::giveback() const {
+    const Range& lowest = ranges_.back();
+    return (lowest.end - lowest.start) & ~(SEABIOS_PAGE_SIZE - 1);
+}
+
+HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions) {
+    return Planner(machine, functions).plan();
+}
+
+u64 high_zone_giveback(const HighZonePlan& plan, u64 zone_start, u64 zone_size) {
+    if (zone_start + zone_size > 4 * GiB) throw UnsupportedError("SeaBIOS model: ZoneHigh must lie below 4 GiB");
+    HighZone zone(static_cast<u32>(zone_start), static_cast<u32>(zone_start + zone_size));
+    std::vector<std::optional<u32>> address(plan.steps.size());
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        const HighZoneStep& step = plan.steps[i];
+        if (step.kind == HighZoneStep::Kind::Allocate) {
+            address[i] = zone.allocate(step.size, step.align);
+            if (!address[i]) {
+                throw UnsupportedError(fmt::format("SeaBIOS model: {} ({} bytes) does not fit in ZoneHigh", step.what, step.size));
+            }
+        } else if (address.at(static_cast<std::size_t>(step.frees))) {
+            zone.free(*address[static_cast<std::size_t>(step.frees)]);
+        }
+    }
+    return zone.giveback();
+}
+
+u32 smbios_table_length(const Machine& machine) {
+    const std::string& name = machine.type.name;
+    const std::string desc = machine.type.family == MachineFamily::Q35 ? Q35_DESC : I440FX_DESC;
+    const std::string manufacturer = SMBIOS_MANUFACTURER;
+    // SMBIOS_BUILD_TABLE_POST: a structure with strings ends in one more NUL, one without in two.
+    u32 length = SMBIOS_TYPE1_SIZE + string_length(manufacturer) + string_length(desc) + string_length(name) + 1;
+    length += SMBIOS_TYPE3_SIZE + string_length(manufacturer) + string_length(name) + 1;
+    // smbios_get_tables: DIV_ROUND_UP(smp_cpus, smp_cores * smp_threads) type 4 tables, "CPU%2x".
+    const unsigned per_socket = std::max(1u, machine.smp.cores * machine.smp.threads);
+    const unsigned sockets = std::max(1u, (machine.cpus + per_socket - 1) / per_socket);
+    for (unsigned i = 0; i < sockets; ++i) {
+        length += SMBIOS_TYPE4_SIZE + string_length(fmt::format("CPU{:2x}", i)) + string_length(manufacturer) +
+                  string_length(name) + 1;
+    }
+    length += SMBIOS_TYPE16_SIZE + 2;
+    const u64 dimms = std::max<u64>(1, (machine.memory.ram_size + SMBIOS_MAX_DIMM_SIZE - 1) / SMBIOS_MAX_DIMM_SIZE);
+    for (u64 i = 0; i < dimms; ++i) {
+        length += SMBIOS_TYPE17_SIZE + string_length(fmt::format("DIMM {}", i)) + string_length(manufacturer) + 1;
+    }
+    // hw/i386/fw_cfg.c fw_cfg_build_smbios: one type 19 per RAM entry of QEMU's e820 table.
+    for (const auto& e : machine.memory.qemu_e820) {
+        if (e.type == E820Type::Ram) length += SMBIOS_TYPE19_SIZE + 2;
+    }
+    length += SMBIOS_TYPE32_SIZE + 2;
+    length += SMBIOS_TYPE127_SIZE + 2;
+    // QEMU builds no type 0 by default (smbios_build_type_0_table is optional); SeaBIOS adds its own.
+    return length + SMBIOS_TYPE0_LENGTH;
+}
+
+u64 acpi_tables_bound(const Machine& machine) {
+    u64 bridges = 0, functions = 0;
+    for (const auto& bus : machine.pci.buses()) {
+        for (const auto& node : bus.devices) {
+            ++functions;
+            if (node.function.bridge) ++bridges;
+        }
+    }
+    const u64 cpus = std::max<u64>({1, machine.cpus, machine.smp.max_cpus});
+    return ACPI_BOUND_BASE + bridges * ACPI_BOUND_PER_BRIDGE + functions * ACPI_BOUND_PER_FUNCTION +
+           cpus * ACPI_BOUND_PER_CPU + u64{machine.memory_slots} * ACPI_BOUND_PER_MEMORY_SLOT;
+}
+
+}  // namespace aperture::seabios1162

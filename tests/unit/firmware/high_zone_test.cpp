@@ -1,0 +1,290 @@
+// SeaBIOS 1.16.2's ZoneHigh: the allocator and the boot sequence that fixes what malloc_prepboot keeps.
+// Expected sizes are what Debian's bios-256k.bin leaves reserved on QEMU 7.2 for the same devices
+// ("Returned N bytes of ZoneHigh": kept = 16 MiB - N).
+#include "firmware/seabios/high_zone.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "firmware/seabios/seabios_layout.hpp"
+
+namespace aperture::seabios1162 {
+namespace {
+
+constexpr u64 ZONE_END = 0x2000'0000;  // -m 512
+constexpr u64 ZONE_START = ZONE_END - BUILD_MAX_HIGHTABLE;
+
+// --- the allocator (src/malloc.c) ------------------------------------------------------------------
+
+TEST(HighZoneAllocator, AllocatesFromTheTopWithAlignment) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    EXPECT_EQ(zone.allocate(131072, 64), 0x10fe'0000u);
+    EXPECT_EQ(zone.allocate(10784, 4096), 0x10fd'd000u);
+}
+
+TEST(HighZoneAllocator, SmallBlockFillsSlackAboveAnAlignedOne) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    zone.allocate(10784, 4096);                    // 0x10ffd000, 1504 bytes of slack above it
+    EXPECT_EQ(zone.allocate(1024, 1024), 0x10ff'fc00u);
+}
+
+TEST(HighZoneAllocator, FreeingTheLowestBlockReturnsItsSpace) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    zone.allocate(131072, 64);
+    const auto vq = zone.allocate(10784, 4096);
+    ASSERT_TRUE(vq);
+    EXPECT_TRUE(zone.free(*vq));
+    EXPECT_EQ(zone.giveback(), 16 * MiB - 128 * KiB);
+}
+
+TEST(HighZoneAllocator, FreeingABlockAboveAnotherLeavesAHole) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    const auto top = zone.allocate(4096, 4096);
+    zone.allocate(4096, 4096);
+    ASSERT_TRUE(top);
+    zone.free(*top);
+    EXPECT_EQ(zone.giveback(), 16 * MiB - 8 * KiB);
+}
+
+TEST(HighZoneAllocator, GivebackRoundsDownToAPage) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    zone.allocate(78, 16);
+    EXPECT_EQ(zone.giveback(), 16 * MiB - 4 * KiB);
+}
+
+TEST(HighZoneAllocator, FreeOfAnUnknownAddressFails) {
+    HighZone zone(0x1000'0000, 0x1100'0000);
+    EXPECT_FALSE(zone.free(0x1000'0000));
+}
+
+// --- the boot sequence ---------------------------------------------------------------------------------
+
+class HighZonePlanTest : public ::testing::Test {
+protected:
+    void SetUp() override { use_machine("pc", 512 * MiB); }
+
+    void use_machine(const std::string& type, u64 ram) {
+        machine = Machine{};
+        machine.type = resolve_machine_type(type);
+        machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);
+        machine.memory.ram_size = ram;
+        const u64 lowmem = machine.type.family == MachineFamily::Q35 ? 0x8000'0000 : 0xC000'0000;
+        machine.memory.qemu_e820 = {{0, std::min(ram, lowmem), E820Type::Ram}};
+        if (ram > lowmem) machine.memory.qemu_e820.push_back({4 * GiB, ram - lowmem, E820Type::Ram});
+        found.clear();
+        pending.clear();
+        next_slot = 2;
+    }
+
+    // A function SeaBIOS found, its BAR0 (or BAR5 for AHCI, BAR4 for UHCI) at `bar`.
+    void add(const std::string& driver, std::uint16_t vendor, std::uint16_t device, std::uint16_t class_code,
+             u64 bar = 0xfebf'0000, int bar_index = 0, PropertyList properties = {}, std::string id = "") {
+        PciNode node;
+        node.id = std::move(id);
+        node.devfn = {next_slot++, 0};
+        node.function.driver = driver;
+        node.function.vendor_id = vendor;
+        node.function.device_id = device;
+        node.function.class_code = class_code;
+        node.properties = std::move(properties);
+        node.where = "-device " + driver;
+        const int bus = 0;
+        machine.pci.add(bus, node);
+        FoundFunction fn;
+        fn.bars[static_cast<std::size_t>(bar_index)] = bar;
+        pending.push_back(fn);
+    }
+    void virtio_blk() { add("virtio-blk-pci", 0x1af4, 0x1001, 0x0100, 0xc000, 0, {{{"drive", "d1"}}}); }
+    void virtio_scsi() { add("virtio-scsi-pci", 0x1af4, 0x1004, 0x0100, 0xc040); }
+    void nvme(bool drive, u64 bar = 0xfebf'0000) {
+        PropertyList p{{{"serial", "x"}}};
+        if (drive) p.entries.emplace_back("drive", "n1");
+        add("nvme", 0x1b36, 0x0010, 0x0108, bar, 0, p);
+    }
+    void xhci() { add("qemu-xhci", 0x1b36, 0x000d, 0x0c03); }
+
+    // Kept bytes of ZoneHigh after the boot, as malloc_prepboot leaves them.
+    u64 kept() {
+        machine.pci.finish();
+        found.clear();
+        std::size_t i = 0;
+        for (const auto& node : machine.pci.bus(0).devices) {
+            FoundFunction fn = pending.at(i++);
+            fn.node = &node;
+            found.push_back(fn);
+        }
+        plan = plan_high_zone(machine, found);
+        return BUILD_MAX_HIGHTABLE - high_zone_giveback(plan, ZONE_START, BUILD_MAX_HIGHTABLE);
+    }
+
+    Machine machine;
+    std::vector<FoundFunction> pending;
+    std::vector<FoundFunction> found;
+    HighZonePlan plan;
+    std::uint8_t next_slot = 2;
+};
+
+TEST_F(HighZonePlanTest, PlainMachineKeepsTheAcpiTables) { EXPECT_EQ(kept(), 128 * KiB); }
+
+TEST_F(HighZonePlanTest, VirtioBlkKeepsItsQueue) {
+    virtio_blk();
+    EXPECT_EQ(kept(), 140 * KiB);
+}
+
+TEST_F(HighZonePlanTest, VirtioBlkWith4KBlocksFailsBeforeItsQueue) {
+    add("virtio-blk-pci", 0x1af4, 0x1001, 0x0100, 0xc000, 0, {{{"drive", "d1"}, {"logical_block_size", "4096"}}});
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, NvmeWithADriveKeepsQueuesAndBounceBuffer) {
+    nvme(true);
+    EXPECT_EQ(kept(), 164 * KiB);
+}
+
+TEST_F(HighZonePlanTest, NvmeWithoutADriveHasNoBounceBuffer) {
+    nvme(false);
+    EXPECT_EQ(kept(), 160 * KiB);
+}
+
+TEST_F(HighZonePlanTest, NvmeNamespaceDeviceMakesANamespaceActive) {
+    PropertyList p{{{"serial", "x"}}};
+    add("nvme", 0x1b36, 0x0010, 0x0108, 0xfebf'0000, 0, p, "nv0");
+    DeviceSpec ns;
+    ns.driver = "nvme-ns";
+    ns.bus = "nv0";
+    machine.bus_devices.push_back(ns);
+    EXPECT_EQ(kept(), 164 * KiB);
+}
+
+TEST_F(HighZonePlanTest, TwoNvmeShareOneBounceBuffer) {
+    nvme(true);
+    nvme(false);
+    EXPECT_EQ(kept(), 192 * KiB);
+}
+
+TEST_F(HighZonePlanTest, NvmeWithItsBarAbove4GiBIsSkipped) {
+    nvme(true, 0x8'0000'0000);
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, XhciWithoutDevicesFreesEverything) {
+    xhci();
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, XhciFreedAboveAVirtioQueueLeavesAHole) {
+    xhci();
+    virtio_blk();
+    EXPECT_EQ(kept(), 144 * KiB);
+}
+
+TEST_F(HighZonePlanTest, XhciNvmeAndThreeVirtioBlk) {
+    virtio_blk();
+    virtio_blk();
+    virtio_blk();
+    nvme(false);
+    xhci();
+    EXPECT_EQ(kept(), 196 * KiB);
+}
+
+TEST_F(HighZonePlanTest, VirtioScsiWithoutDisksFreesItsQueue) {
+    virtio_scsi();
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, VirtioScsiFreedAboveNvmeLeavesAHoleAndANote) {
+    virtio_scsi();
+    nvme(true);
+    EXPECT_EQ(kept(), 172 * KiB);
+    EXPECT_EQ(plan.notes.size(), 1u);
+}
+
+TEST_F(HighZonePlanTest, Q35DefaultCdromKeepsItsAhciPort) {
+    use_machine("q35", 512 * MiB);
+    add("ich9-ahci", 0x8086, 0x2922, 0x0106, 0xfebf'1000, 5);
+    machine.default_cdrom = true;
+    EXPECT_EQ(kept(), 132 * KiB);
+}
+
+TEST_F(HighZonePlanTest, PcDefaultCdromIsOnIdeAndKeepsNothing) {
+    machine.default_cdrom = true;
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, FiveSocketsMoveSmbiosToZoneHigh) {
+    machine.cpus = 5;
+    machine.smp.max_cpus = 5;
+    machine.smp.sockets = 5;
+    EXPECT_EQ(kept(), 132 * KiB);
+}
+
+TEST_F(HighZonePlanTest, FourSocketsKeepSmbiosInTheFSegment) {
+    machine.cpus = 4;
+    machine.smp.max_cpus = 4;
+    machine.smp.sockets = 4;
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, UsbTabletKeepsItsPipeAfterTheControllerFrees) {
+    xhci();
+    virtio_blk();
+    DeviceSpec tablet;
+    tablet.driver = "usb-tablet";
+    machine.bus_devices.push_back(tablet);
+    EXPECT_EQ(kept(), 144 * KiB);
+}
+
+TEST_F(HighZonePlanTest, UsbKeyboardKeepsTheController) {
+    xhci();
+    DeviceSpec kbd;
+    kbd.driver = "usb-kbd";
+    machine.bus_devices.push_back(kbd);
+    EXPECT_EQ(kept(), 132 * KiB);
+}
+
+TEST_F(HighZonePlanTest, TwoUsbDevicesAreUnsupported) {
+    xhci();
+    DeviceSpec kbd;
+    kbd.driver = "usb-kbd";
+    machine.bus_devices.push_back(kbd);
+    machine.bus_devices.push_back(kbd);
+    EXPECT_THROW(kept(), UnsupportedError);
+}
+
+TEST_F(HighZonePlanTest, TpmIsUnsupported) {
+    DeviceSpec tpm;
+    tpm.driver = "tpm-tis";
+    machine.bus_devices.push_back(tpm);
+    EXPECT_THROW(kept(), UnsupportedError);
+}
+
+TEST_F(HighZonePlanTest, AcpiOffIsUnsupported) {
+    machine.acpi = false;
+    EXPECT_THROW(kept(), UnsupportedError);
+}
+
+TEST_F(HighZonePlanTest, AcpiTablesThatMayPassHalfThePaddingAreUnsupported) {
+    machine.smp.max_cpus = 288;
+    machine.memory_slots = 256;
+    EXPECT_THROW(kept(), UnsupportedError);
+}
+
+// --- SMBIOS (QEMU 7.2 smbios_get_tables + SeaBIOS's type 0) --------------------------------------------
+
+TEST_F(HighZonePlanTest, SmbiosLengthOfAPcWith512MiB) {
+    // QEMU's etc/smbios/smbios-tables is 321 bytes; SeaBIOS adds its 67-byte type 0.
+    EXPECT_EQ(smbios_table_length(machine), 321u + 67u);
+}
+
+TEST_F(HighZonePlanTest, SmbiosLengthOfAQ35With12GiB) {
+    use_machine("q35", 12 * GiB);
+    EXPECT_EQ(smbios_table_length(machine), 342u + 67u);
+}
+
+TEST_F(HighZonePlanTest, SmbiosLengthGrowsByATypeSeventeenPer16GiB) {
+    use_machine("pc", 96 * GiB);
+    EXPECT_EQ(smbios_table_length(machine), 619u + 67u);
+}
+
+}  // namespace
+}  // namespace aperture::seabios1162
