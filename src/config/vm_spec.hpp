@@ -122,6 +122,14 @@ struct InputNote {
     SourceLocation where;
 };
 
+// A drive on the machine's own disk controller (-cdrom, -hda..-hdd, -drive if=ide): on q35 an AHCI port
+// (00:1f.2), on pc the PIIX IDE. It creates no PCI function, but SeaBIOS's drivers allocate for it.
+struct LegacyDrive {
+    bool cdrom = false;
+    unsigned index = 0;  // QEMU's drive index: -hda 0 ... -hdd 3, -cdrom 2
+    SourceLocation where;
+};
+
 struct VmSpec {
     MachineSpec machine;
     MemorySpec memory;
@@ -134,6 +142,7 @@ struct VmSpec {
     std::vector<MemoryBackendSpec> memory_backends;
     FirmwareSpec firmware;
     DefaultsSpec defaults;
+    std::vector<LegacyDrive> legacy_drives;
     std::vector<InputNote> notes;
 };
 

@@ -62,7 +62,7 @@ constexpr std::array kOptions{
     OptionInfo{"bios", R, Use::Read},
     OptionInfo{"blockdev", R, Use::Read},
     OptionInfo{"boot", R, Use::Ignored},
-    OptionInfo{"cdrom", R, Use::Ignored},
+    OptionInfo{"cdrom", R, Use::Read},
     OptionInfo{"chardev", R, Use::Ignored},
     OptionInfo{"chroot", R, Use::Ignored},
     OptionInfo{"compat", R, Use::Ignored},
@@ -88,10 +88,10 @@ constexpr std::array kOptions{
     OptionInfo{"gdb", R, Use::Ignored},
     OptionInfo{"global", R, Use::Read},
     OptionInfo{"h", N, Use::Query},
-    OptionInfo{"hda", R, Use::Ignored},
-    OptionInfo{"hdb", R, Use::Ignored},
-    OptionInfo{"hdc", R, Use::Ignored},
-    OptionInfo{"hdd", R, Use::Ignored},
+    OptionInfo{"hda", R, Use::Read},
+    OptionInfo{"hdb", R, Use::Read},
+    OptionInfo{"hdc", R, Use::Read},
+    OptionInfo{"hdd", R, Use::Read},
     OptionInfo{"help", N, Use::Query},
     OptionInfo{"icount", R, Use::Ignored},
     OptionInfo{"incoming", R, Use::Ignored},
@@ -421,6 +421,9 @@ private:
         if (name == "object") return read_object(use, arg);
         if (name == "bios") return set_firmware_file(arg, use.where);
         if (name == "drive") return read_drive(use, arg);
+        // softmmu/vl.c: -hda..-hdd are IDE drives 0-3, -cdrom is drive index 2 with media=cdrom.
+        if (name == "cdrom") return add_legacy_drive(true, 2, use.where);
+        if (name.size() == 3 && name.starts_with("hd")) return add_legacy_drive(false, static_cast<unsigned>(name[2] - 'a'), use.where);
         if (name == "pflash") return add_pflash_drive(std::nullopt, arg, use.where);
         if (name == "sd") fail(use.where, "machine type does not support if=sd,bus=0,unit=0");
         if (name == "mtdblock") fail(use.where, "machine type does not support if=mtd,bus=0,unit=0");
@@ -800,9 +803,28 @@ private:
             return add_pflash_drive(unit, opts.find("file") ? *opts.find("file") : "", use.where);
         }
         if (interface == "virtio") return add_virtio_drive(unit, parsed.id, use.where);
+        if (interface == "ide") {
+            const std::string* media = opts.find("media");
+            const bool cdrom = media && *media == "cdrom";
+            unsigned index = 0;
+            if (unit) {
+                index = static_cast<unsigned>(*unit);
+            } else {
+                while (legacy_indexes_.contains(index)) ++index;  // blockdev.c drive_new: the first free index
+            }
+            return add_legacy_drive(cdrom, index, use.where);
+        }
         if (interface == "scsi" || interface == "mtd" || interface == "sd" || interface == "xen") {
             fail(use.where, "machine type does not support if=" + interface + ",bus=0,unit=" + std::to_string(unit.value_or(0)));
         }
+    }
+
+    void add_legacy_drive(bool cdrom, unsigned index, const SourceLocation& where) {
+        if (!legacy_indexes_.insert(index).second) {
+            fail(where, "drive with bus=" + std::to_string(index / 2) + ", unit=" + std::to_string(index % 2) + " (index=" +
+                            std::to_string(index) + ") exists");
+        }
+        spec_.legacy_drives.push_back({cdrom, index, where});
     }
 
     // blockdev.c drive_new: a pflash drive without unit= or index= takes the first free unit.
@@ -1302,6 +1324,7 @@ private:
 
     std::optional<std::string> firmware_file_;
     SourceLocation firmware_file_where_;
+    std::set<unsigned> legacy_indexes_;
     std::map<u64, PflashDrive> pflash_drives_;
     std::map<std::string, BlockNode> block_nodes_;
 

@@ -106,6 +106,13 @@ public:
     }
 
     void add_user_devices() {
+        // The machine's own controller gets -cdrom/-hdX/-drive if=ide drives as ide-cd/ide-hd devices.
+        for (const auto& drive : spec_.legacy_drives) {
+            DeviceSpec device;
+            device.driver = drive.cdrom ? "ide-cd" : "ide-hd";
+            device.where = drive.where;
+            machine_.bus_devices.push_back(device);
+        }
         for (const auto& device : spec_.devices) {
             if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) {
                 machine_.bus_devices.push_back(device);
@@ -245,6 +252,10 @@ u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Ma
 bool has_default_cdrom(const VmSpec& spec) {
     static constexpr std::array clears{"ide-cd", "ide-hd", "scsi-cd", "scsi-hd"};
     if (spec.defaults.nodefaults) return false;
+    // vl.c default_drive: a drive the user put at index 2 takes the default CD-ROM's place.
+    for (const auto& drive : spec.legacy_drives) {
+        if (drive.index == 2) return false;
+    }
     for (const auto& d : spec.devices) {
         if (contains(clears, d.driver)) return false;
     }

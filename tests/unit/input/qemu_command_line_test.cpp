@@ -656,3 +656,27 @@ TEST(ArgsFile, FileIncludingItselfIsRefused) {
 
 }  // namespace
 }  // namespace aperture
+
+namespace aperture {
+namespace {
+
+TEST(QemuCommandLineLegacyDrives, CdromIsIdeIndexTwo) {
+    const VmSpec spec = read_qemu_command_line({"-machine", "q35", "-cdrom", "/tmp/x.iso"});
+    ASSERT_EQ(spec.legacy_drives.size(), 1u);
+    EXPECT_TRUE(spec.legacy_drives[0].cdrom);
+    EXPECT_EQ(spec.legacy_drives[0].index, 2u);
+}
+
+TEST(QemuCommandLineLegacyDrives, DriveWithoutInterfaceIsIdeAtFirstFreeIndex) {
+    const VmSpec spec = read_qemu_command_line({"-hda", "a.img", "-drive", "file=b.img,format=raw"});
+    ASSERT_EQ(spec.legacy_drives.size(), 2u);
+    EXPECT_EQ(spec.legacy_drives[1].index, 1u);
+    EXPECT_FALSE(spec.legacy_drives[1].cdrom);
+}
+
+TEST(QemuCommandLineLegacyDrives, SameIndexTwiceIsRefused) {
+    EXPECT_THROW(read_qemu_command_line({"-cdrom", "x.iso", "-drive", "file=y.iso,media=cdrom,index=2"}), InputError);
+}
+
+}  // namespace
+}  // namespace aperture
