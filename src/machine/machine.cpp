@@ -87,6 +87,30 @@ public:
             pci.add(0, chipset_node(make_piix3_ide(), {1, 1}));
             pci.add(0, chipset_node(make_piix4_acpi(), {1, 3}));
         }
+        if (usb_enabled()) add_machine_usb();
+    }
+
+    // -machine usb=on (or -usb): hw/i386/pc_piix.c adds piix3-usb-uhci at 00:01.2; hw/i386/pc_q35.c
+    // ehci_create_ich9_with_companions puts an EHCI at 00:1d.7 and three UHCI companions at 00:1d.0-2.
+    bool usb_enabled() const {
+        const std::string* usb = spec_.machine.other.find("usb");
+        return usb && (*usb == "on" || *usb == "true" || *usb == "yes");
+    }
+
+    void add_machine_usb() {
+        auto& pci = machine_.pci;
+        if (machine_.type.family == MachineFamily::I440fx) {
+            pci.add(0, chipset_node(make_piix3_uhci(), {1, 2}));
+            return;
+        }
+        PciFunctionSpec ehci = make_ich9_ehci();
+        ehci.multifunction = true;
+        pci.add(0, chipset_node(std::move(ehci), {0x1d, 7}));
+        for (int companion = 1; companion <= 3; ++companion) {
+            PciFunctionSpec uhci = make_ich9_uhci(companion);
+            if (companion == 1) uhci.multifunction = true;
+            pci.add(0, chipset_node(std::move(uhci), {0x1d, static_cast<std::uint8_t>(companion - 1)}));
+        }
     }
 
     // hw/i386/pc_q35.c / pc_piix.c: pc_vga_init then pc_nic_init, both on the root bus at the first free slot.
@@ -267,7 +291,7 @@ bool has_default_cdrom(const VmSpec& spec) {
 
 void check_machine_properties(const MachineSpec& machine) {
     // Machine properties known not to change the address map.
-    static constexpr std::array neutral{"usb", "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
+    static constexpr std::array neutral{"usb" /* modelled: the chipset's USB functions */, "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
                                         "smm", "hpet", "graphics", "suppress-vmdesc", "nvdimm", "sata",
                                         "smbus", "pit", "pic", "i8042", "default-bus-bypass-iommu", "memory-backend",
                                         "vmport", "acpi", "confidential-guest-support"};
