@@ -397,6 +397,13 @@ private:
         const std::string_view name = use.info->name;
         switch (use.info->use) {
             case Use::Ignored:
+                if (name == "smbios") {
+                    note(use.where, "-smbios is not modelled: SeaBIOS keeps the SMBIOS tables in ZoneHigh once they pass 600 "
+                                    "bytes, so the reserved e820 entry below 4 GiB may be 4 KiB larger than shown");
+                } else if (name == "boot" && use.argument && use.argument->find("strict=on") != std::string::npos) {
+                    note(use.where, "-boot strict=on is not modelled: SeaBIOS then skips drivers of devices without a "
+                                    "bootindex, so the reserved e820 entry below 4 GiB may be smaller than shown");
+                }
                 return;
             case Use::Query:
                 fail(use.where, "asks QEMU to print information and exit; it describes no VM");

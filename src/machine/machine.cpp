@@ -326,6 +326,7 @@ MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
     machine.memory_slots = spec.memory.slots;
     if (const std::string* acpi = spec.machine.other.find("acpi")) machine.acpi = *acpi != "off";
     machine.default_cdrom = has_default_cdrom(spec);
+    for (const auto& note : spec.notes) machine.notes.push_back(fmt::format("{}: {}", note.where.text, note.text));
     machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);
 
     std::string refusal;
