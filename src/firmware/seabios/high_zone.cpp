@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
+#include "firmware/seabios/seabios_pci_ids.hpp"
 
 namespace aperture::seabios1162 {
 
@@ -49,20 +50,7 @@ constexpr u32 QEMU_XHCI_SLOTS = 64;
 // hw/nvme/ctrl.c: CAP.MQES defaults to 0x7ff ("mqes" property).
 constexpr u64 QEMU_NVME_MQES_DEFAULT = 0x7ff;
 
-// include/hw/pci/pci_ids.h / SeaBIOS src/hw/pci_ids.h: how SeaBIOS's drivers pick their devices.
-constexpr std::uint16_t PCI_VENDOR_ID_REDHAT_QUMRANET = 0x1af4;
-constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_BLK_09 = 0x1001;
-constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_BLK_10 = 0x1042;
-constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_SCSI_09 = 0x1004;
-constexpr std::uint16_t PCI_DEVICE_ID_VIRTIO_SCSI_10 = 0x1048;
-constexpr std::uint16_t PCI_CLASS_STORAGE_SCSI = 0x0100;
-constexpr std::uint16_t PCI_CLASS_STORAGE_SATA = 0x0106;
-constexpr std::uint16_t PCI_CLASS_STORAGE_NVME = 0x0108;
-constexpr std::uint16_t PCI_CLASS_STORAGE_SAS = 0x0107;
-constexpr std::uint16_t PCI_CLASS_STORAGE_RAID = 0x0104;
-constexpr std::uint16_t PCI_CLASS_STORAGE_OTHER = 0x0180;
-constexpr std::uint16_t PCI_CLASS_SYSTEM_SDHCI = 0x0805;
-constexpr std::uint16_t PCI_CLASS_SERIAL_USB = 0x0c03;
+// The BARs SeaBIOS's drivers use (src/hw/pcidevice.c pci_enable_membar / pci_enable_iobar).
 constexpr int PCI_BASE_ADDRESS_0 = 0;
 constexpr int AHCI_BAR = 5;          // src/hw/ahci.c: pci_enable_membar(pci, PCI_BASE_ADDRESS_5)
 constexpr int UHCI_BAR = 4;          // src/hw/usb-uhci.c: pci_enable_iobar(pci, PCI_BASE_ADDRESS_4)

@@ -9,6 +9,7 @@
 #include "firmware/bridge_registers.hpp"
 #include "firmware/seabios/high_zone.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
+#include "firmware/seabios/seabios_pci_ids.hpp"
 
 namespace aperture {
 
@@ -16,16 +17,7 @@ namespace {
 
 using namespace seabios1162;
 
-// include/hw/pci_ids.h
-constexpr std::uint16_t PCI_CLASS_BRIDGE_PCI = 0x0604;
-constexpr std::uint16_t PCI_CLASS_SERIAL_USB = 0x0c03;
-constexpr std::uint16_t PCI_CLASS_STORAGE_IDE = 0x0101;
-constexpr std::uint16_t PCI_VENDOR_ID_INTEL = 0x8086;
-constexpr std::uint16_t PCI_VENDOR_ID_REDHAT = 0x1b36;
-constexpr std::uint16_t PCI_DEVICE_ID_INTEL_ICH9_SMBUS = 0x2930;
-constexpr std::uint16_t PCI_DEVICE_ID_INTEL_ICH9_LPC = 0x2918;
-constexpr std::uint16_t PCI_DEVICE_ID_REDHAT_ROOT_PORT = 0x000c;
-constexpr std::uint16_t PCI_DEVICE_ID_REDHAT_BRIDGE = 0x0001;
+// src/fw/pciinit.c: the expansion ROM is region 6.
 constexpr int PCI_ROM_SLOT = 6;
 // src/hw/ata.h: legacy IDE ports storage_ide_setup writes into BARs 0-3.
 constexpr std::array<u64, 4> LEGACY_IDE_PORTS{0x1f0, 0x3f4, 0x170, 0x374};
