@@ -478,6 +478,8 @@ private:
     bool pci_bios_map_devices() {
         if (!pci_bios_init_root_regions_io()) return fail("PCI: out of I/O address space");
         if (!pci_bios_init_root_regions_mem()) {
+            result_.notes.push_back("the 32-bit window could not hold every BAR, so SeaBIOS moved every 64-bit BAR and "
+                                    "64-bit bridge window on the root bus above 4 GiB (USB controllers excepted)");
             Region r64_mem = migrate_64bit_entries(busses_[0].r[REGION_MEM], devices_);
             Region r64_pref = migrate_64bit_entries(busses_[0].r[REGION_PREFMEM], devices_);
             if (!pci_bios_init_root_regions_mem()) return fail("PCI: out of 32bit address space");
