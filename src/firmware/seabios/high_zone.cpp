@@ -25,7 +25,8 @@ constexpr u64 ACPI_TABLES_BOUND_LIMIT = ACPI_BUILD_TABLE_SIZE / 2;
 // and q35 8820 B with nothing added; +3.1 KiB per pci-bridge (hotplug AML for 32 slots), +162 B per
 // pcie-root-port, +94 B per possible CPU, +128..276 B per memory slot, under +20 B per endpoint.
 constexpr u64 ACPI_BOUND_BASE = 16 * KiB;
-constexpr u64 ACPI_BOUND_PER_BRIDGE = 4 * KiB;
+constexpr u64 ACPI_BOUND_PER_BRIDGE = 4 * KiB;       // conventional buses: ACPI hotplug AML for 32 slots
+constexpr u64 ACPI_BOUND_PER_PCIE_PORT = 256;        // PCIe root, upstream and downstream ports
 constexpr u64 ACPI_BOUND_PER_FUNCTION = 64;
 constexpr u64 ACPI_BOUND_PER_CPU = 128;
 constexpr u64 ACPI_BOUND_PER_MEMORY_SLOT = 512;
@@ -473,15 +474,18 @@ u32 smbios_table_length(const Machine& machine) {
 }
 
 u64 acpi_tables_bound(const Machine& machine) {
-    u64 bridges = 0, functions = 0;
+    u64 bridges = 0, ports = 0, functions = 0;
     for (const auto& bus : machine.pci.buses()) {
         for (const auto& node : bus.devices) {
             ++functions;
-            if (node.function.bridge) ++bridges;
+            if (!node.function.bridge) continue;
+            const BridgeKind kind = node.function.bridge->kind;
+            if (kind == BridgeKind::PciBridge || kind == BridgeKind::PcieToPciBridge) ++bridges;
+            else ++ports;
         }
     }
     const u64 cpus = std::max<u64>({1, machine.cpus, machine.smp.max_cpus});
-    return ACPI_BOUND_BASE + bridges * ACPI_BOUND_PER_BRIDGE + functions * ACPI_BOUND_PER_FUNCTION +
+    return ACPI_BOUND_BASE + bridges * ACPI_BOUND_PER_BRIDGE + ports * ACPI_BOUND_PER_PCIE_PORT + functions * ACPI_BOUND_PER_FUNCTION +
            cpus * ACPI_BOUND_PER_CPU + u64{machine.memory_slots} * ACPI_BOUND_PER_MEMORY_SLOT;
 }
 

@@ -288,3 +288,35 @@ TEST_F(HighZonePlanTest, SmbiosLengthGrowsByATypeSeventeenPer16GiB) {
 
 }  // namespace
 }  // namespace aperture::seabios1162
+
+namespace aperture::seabios1162 {
+namespace {
+
+Machine machine_with_bridges(BridgeKind kind, int count) {
+    Machine machine;
+    machine.type = resolve_machine_type("q35");
+    machine.pci = PciTopology("pcie.0", true);
+    for (int i = 0; i < count; ++i) {
+        PciNode node;
+        node.id = "b" + std::to_string(i);
+        node.devfn = {static_cast<std::uint8_t>(i + 1), 0};
+        node.function.class_code = 0x0604;
+        BridgeSpec bridge;
+        bridge.kind = kind;
+        node.function.bridge = bridge;
+        machine.pci.add(0, node);
+    }
+    return machine;
+}
+
+TEST(AcpiTablesBound, PciePortsCostLessThanConventionalBridges) {
+    EXPECT_LT(acpi_tables_bound(machine_with_bridges(BridgeKind::PcieRootPort, 14)),
+              acpi_tables_bound(machine_with_bridges(BridgeKind::PciBridge, 14)));
+}
+
+TEST(AcpiTablesBound, FourteenRootPortsStayWithinThePaddedBlob) {
+    EXPECT_LE(acpi_tables_bound(machine_with_bridges(BridgeKind::PcieRootPort, 14)), 64 * KiB);
+}
+
+}  // namespace
+}  // namespace aperture::seabios1162
