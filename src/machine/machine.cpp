@@ -28,7 +28,7 @@ constexpr std::array NEUTRAL_GLOBALS{
     "ICH9-LPC.disable_s3", "ICH9-LPC.disable_s4", "PIIX4_PM.disable_s3", "PIIX4_PM.disable_s4",
     "kvm-pit.lost_tick_policy", "cfi.pflash01.secure", "isa-fdc.driveA", "isa-fdc.driveB",
     "ICH9-LPC.noreboot", "mch.extended-tseg-mbytes", "isa-debugcon.iobase", "isa-debugcon.chardev",
-    "qxl-vga.vram_size", "driver.property",
+    "qxl-vga.vram_size",
 };
 
 std::string global_key(const GlobalSpec& g) { return g.driver + "." + g.property; }
@@ -215,10 +215,6 @@ private:
         if (const PciNode* other = pci.occupant(bus, devfn)) {
             throw InputError(fmt::format("{}: PCI: slot {} function {} not available for {}, in use by {},id={}", where,
                                          devfn.device, devfn.function, device.driver, other->function.driver, other->id));
-        }
-        if (function.bridge && device.id.empty()) {
-            // QEMU would name the bus automatically; aperture needs a name to attach devices behind it.
-            // Nothing can be plugged behind it by name, so an unnamed bridge is still modelled.
         }
         if (function.bridge && !device.id.empty() && pci.find_bus(device.id)) {
             throw InputError(fmt::format("{}: a bus named '{}' already exists", where, device.id));
