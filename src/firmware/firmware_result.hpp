@@ -63,6 +63,8 @@ struct FirmwareResult {
     bool failed = false;
     std::string failure_message;  // what the firmware prints when it gives up
     std::vector<E820Entry> e820;
+    // Tables the firmware hands over instead when its boot races (see the notes); usually empty.
+    std::vector<std::vector<E820Entry>> e820_alternatives;
     RootWindows windows;
     std::vector<FunctionResult> functions;  // BDF order
     std::vector<UnassignedResource> unassigned;

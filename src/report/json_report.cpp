@@ -96,6 +96,7 @@ std::string render_json(const Plan& plan) {
     j["memory"] = memory;
 
     ordered_json e820 = ordered_json::array();
+    ordered_json e820_alternatives = ordered_json::array();
     ordered_json functions = ordered_json::array();
     ordered_json unassigned = ordered_json::array();
     ordered_json windows = nullptr;
@@ -104,6 +105,11 @@ std::string render_json(const Plan& plan) {
     if (plan.firmware) {
         const FirmwareResult& fw = *plan.firmware;
         for (const auto& e : fw.e820) e820.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+        for (const auto& table : fw.e820_alternatives) {
+            ordered_json alt = ordered_json::array();
+            for (const auto& e : table) alt.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+            e820_alternatives.push_back(alt);
+        }
         windows = {{"io", range_json(fw.windows.io)}, {"mem32", range_json(fw.windows.mem32)}, {"mem64", range_json(fw.windows.mem64)}};
         for (const auto& f : fw.functions) functions.push_back(function_json(f));
         for (const auto& u : fw.unassigned) {
@@ -112,6 +118,7 @@ std::string render_json(const Plan& plan) {
         for (const auto& note : fw.notes) notes.push_back(note);
     }
     j["e820"] = e820;
+    if (!e820_alternatives.empty()) j["e820_alternatives"] = e820_alternatives;
     j["windows"] = windows;
     j["functions"] = functions;
     j["unassigned"] = unassigned;

@@ -324,6 +324,8 @@ private:
             const int vq = allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
             free_later(vp);
             free_later(vq);
+            scsi_steps_.push_back(vp);
+            scsi_steps_.push_back(vq);
         }
         virtio_scsi_count_ = vscsi.size();
     }
@@ -334,6 +336,7 @@ private:
     void nvme_setup() {
         const auto nvme = found_with([](const PciNode& n) { return n.function.class_code == PCI_CLASS_STORAGE_NVME && n.function.driver == "nvme"; });
         std::vector<const FoundFunction*> enabled;
+        nvme_first_step_ = static_cast<int>(plan_.steps.size());
         for (const FoundFunction* fn : nvme) {
             if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
             enabled.push_back(fn);
@@ -353,11 +356,11 @@ private:
         }
         if (active_namespace) allocate("NVMe DMA bounce buffer (nvme_dma_buffer)", NVME_PAGE_SIZE, NVME_PAGE_SIZE);
         if (!enabled.empty() && virtio_scsi_count_ > 0) {
+            race_ = true;
             plan_.notes.push_back(
                 "SeaBIOS ZoneHigh: virtio-scsi without disks frees its queue when its target scan ends, which races "
-                "with NVMe initialisation; the prediction assumes the usual order (the scan ends after NVMe's "
-                "allocations). In about one boot in five or ten the scan ends first and SeaBIOS keeps 12 KiB less per "
-                "virtio-scsi controller.");
+                "with NVMe initialisation; the e820 table assumes the usual order (the scan ends after NVMe's "
+                "allocations), and e820_alternatives gives the table of the other order, seen in a minority of boots.");
         }
     }
 
@@ -373,6 +376,30 @@ private:
         for (int step : late_) {
             plan_.steps.push_back({HighZoneStep::Kind::Free, "free " + plan_.steps[static_cast<std::size_t>(step)].what, 0, 0, step});
         }
+        if (race_) plan_.alternative_steps = scsi_frees_before_nvme();
+    }
+
+    // The same boot with virtio-scsi's frees moved in front of NVMe's first allocation; the Free steps
+    // that refer to allocations after that point follow them to their new index.
+    std::vector<HighZoneStep> scsi_frees_before_nvme() const {
+        const auto is_scsi_free = [&](const HighZoneStep& step) {
+            return step.kind == HighZoneStep::Kind::Free &&
+                   std::find(scsi_steps_.begin(), scsi_steps_.end(), step.frees) != scsi_steps_.end();
+        };
+        std::vector<HighZoneStep> moved;
+        for (const auto& step : plan_.steps) {
+            if (is_scsi_free(step)) moved.push_back(step);
+        }
+        const int shift = static_cast<int>(moved.size());
+        std::vector<HighZoneStep> steps(plan_.steps.begin(), plan_.steps.begin() + nvme_first_step_);
+        steps.insert(steps.end(), moved.begin(), moved.end());
+        for (auto it = plan_.steps.begin() + nvme_first_step_; it != plan_.steps.end(); ++it) {
+            if (is_scsi_free(*it)) continue;
+            HighZoneStep step = *it;
+            if (step.kind == HighZoneStep::Kind::Free && step.frees >= nvme_first_step_) step.frees += shift;
+            steps.push_back(step);
+        }
+        return steps;
     }
 
     const Machine& machine_;
@@ -380,6 +407,9 @@ private:
     HighZonePlan plan_;
     std::vector<int> late_;
     std::vector<int> xhci_steps_;  // freed when no USB device gets configured
+    std::vector<int> scsi_steps_;  // virtio-scsi allocations freed when its target scan ends
+    int nvme_first_step_ = 0;
+    bool race_ = false;
     const DeviceSpec* usb_device_ = nullptr;
     std::size_t virtio_scsi_count_ = 0;
 };

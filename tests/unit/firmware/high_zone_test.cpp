@@ -126,6 +126,23 @@ protected:
 
 TEST_F(HighZonePlanTest, PlainMachineKeepsTheAcpiTables) { EXPECT_EQ(kept(), 128 * KiB); }
 
+TEST_F(HighZonePlanTest, NoRaceMeansNoAlternativeOrder) {
+    nvme(false);
+    kept();
+    EXPECT_TRUE(plan.alternative_steps.empty());
+}
+
+TEST_F(HighZonePlanTest, VirtioScsiNextToNvmeRacesAndTheOtherOrderKeepsLess) {
+    virtio_scsi();
+    nvme(true);
+    const u64 usual = kept();
+    ASSERT_FALSE(plan.alternative_steps.empty());
+    HighZonePlan other;
+    other.steps = plan.alternative_steps;
+    const u64 racing = BUILD_MAX_HIGHTABLE - high_zone_giveback(other, ZONE_START, BUILD_MAX_HIGHTABLE);
+    EXPECT_LT(racing, usual);
+}
+
 TEST_F(HighZonePlanTest, VirtioBlkKeepsItsQueue) {
     virtio_blk();
     EXPECT_EQ(kept(), 140 * KiB);
