@@ -47,6 +47,20 @@ std::optional<u64> parse_uint(std::string_view text) {
     return value;
 }
 
+std::optional<u64> parse_uint_base0(std::string_view text) {
+    if (text.size() > 1 && text[0] == '0' && text[1] != 'x' && text[1] != 'X') {
+        u64 value = 0;
+        for (char c : text.substr(1)) {
+            if (c < '0' || c > '7') return std::nullopt;
+            auto scaled = checked_mul(value, 8);
+            if (!scaled) return std::nullopt;
+            value = *scaled + static_cast<u64>(c - '0');
+        }
+        return value;
+    }
+    return parse_uint(text);
+}
+
 std::optional<u64> parse_size(std::string_view text, DefaultSuffix default_suffix) {
     // Split into integer digits, an optional decimal fraction, and an optional one-letter suffix.
     std::size_t pos = 0;

@@ -18,4 +18,7 @@ std::optional<u64> parse_size(std::string_view text, DefaultSuffix default_suffi
 // A plain unsigned integer (decimal, or 0x hex); nullopt when malformed or out of range.
 std::optional<u64> parse_uint(std::string_view text);
 
+// An integer as QEMU's qemu_strtou64 reads it with base 0: 0x hex, a leading 0 octal, else decimal.
+std::optional<u64> parse_uint_base0(std::string_view text);
+
 }  // namespace aperture

@@ -12,21 +12,8 @@ namespace aperture {
 
 namespace {
 
-// QEMU parses integer properties with base 0 (qemu_strtou64): 0x hex, a leading 0 octal, else decimal.
-std::optional<u64> parse_qemu_uint(const std::string& text) {
-    if (text.size() > 1 && text[0] == '0' && text[1] != 'x' && text[1] != 'X') {
-        u64 value = 0;
-        for (std::size_t i = 1; i < text.size(); ++i) {
-            const char c = text[i];
-            if (c < '0' || c > '7') return std::nullopt;
-            auto scaled = checked_mul(value, 8);
-            if (!scaled) return std::nullopt;
-            value = *scaled + static_cast<u64>(c - '0');
-        }
-        return value;
-    }
-    return parse_uint(text);
-}
+// QEMU parses integer properties with base 0 (qemu_strtou64).
+std::optional<u64> parse_qemu_uint(const std::string& text) { return parse_uint_base0(text); }
 
 }  // namespace
 

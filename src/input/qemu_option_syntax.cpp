@@ -211,19 +211,7 @@ std::optional<bool> parse_bool(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<u64> parse_number(std::string_view text) {
-    if (text.size() > 1 && text[0] == '0' && text[1] != 'x' && text[1] != 'X') {
-        u64 value = 0;
-        for (char c : text.substr(1)) {
-            if (c < '0' || c > '7') return std::nullopt;
-            auto scaled = checked_mul(value, 8);
-            if (!scaled) return std::nullopt;
-            value = *scaled + static_cast<u64>(c - '0');
-        }
-        return value;
-    }
-    return parse_uint(text);
-}
+std::optional<u64> parse_number(std::string_view text) { return parse_uint_base0(text); }
 
 void check_id(const QemuOpts& opts, const std::string& where) {
     if (opts.id && !is_well_formed_id(*opts.id)) {

@@ -71,3 +71,18 @@ TEST(HumanSize, ExactUnits) {
 
 }  // namespace
 }  // namespace aperture
+
+namespace aperture {
+namespace {
+
+TEST(ParseUintBase0, OctalHexAndDecimal) {
+    EXPECT_EQ(parse_uint_base0("010"), 8u);
+    EXPECT_EQ(parse_uint_base0("0x10"), 16u);
+    EXPECT_EQ(parse_uint_base0("10"), 10u);
+    EXPECT_EQ(parse_uint_base0("0"), 0u);
+}
+
+TEST(ParseUintBase0, RejectsBadOctalDigit) { EXPECT_FALSE(parse_uint_base0("09").has_value()); }
+
+}  // namespace
+}  // namespace aperture
