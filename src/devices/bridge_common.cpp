@@ -76,6 +76,17 @@ PcieSlotProperties read_pcie_slot(const DeviceProperties& properties, const Plug
     return slot;
 }
 
+BridgeSpec pcie_slot_bridge(BridgeKind kind, const PcieSlotProperties& slot) {
+    BridgeSpec bridge;
+    bridge.kind = kind;
+    bridge.secondary_express = true;
+    bridge.slot_implemented = true;
+    bridge.hotplug_capable = slot.hotplug_capable();
+    bridge.chassis = slot.chassis;
+    bridge.physical_slot = slot.slot;
+    return bridge;
+}
+
 std::vector<std::string> join_names(std::initializer_list<std::vector<std::string>> lists) {
     std::vector<std::string> joined;
     for (const auto& list : lists) joined.insert(joined.end(), list.begin(), list.end());

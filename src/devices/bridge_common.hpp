@@ -51,6 +51,10 @@ struct PcieSlotProperties {
 const std::vector<std::string>& pcie_slot_property_names();
 PcieSlotProperties read_pcie_slot(const DeviceProperties& properties, const PlugContext& context);
 
+// A PCIe port with a slot (root or switch downstream port): its secondary bus is Express, the slot is
+// implemented (hw/pci/pcie.c pcie_cap_slot_init sets PCI_EXP_FLAGS_SLOT) with the given chassis/slot.
+BridgeSpec pcie_slot_bridge(BridgeKind kind, const PcieSlotProperties& slot);
+
 // Concatenates property-name lists (for DeviceModel::layout_properties).
 std::vector<std::string> join_names(std::initializer_list<std::vector<std::string>> lists);
 

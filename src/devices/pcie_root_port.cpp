@@ -21,17 +21,6 @@ constexpr u64 kGenericRootPortDefaultIoReserve = 4096;
 // hw/pci-bridge/ioh3420.c: PCI_DEVICE_ID_IOH_EPORT
 constexpr std::uint16_t kIoh3420DeviceId = 0x3420;
 
-BridgeSpec root_port_bridge(const PcieSlotProperties& slot) {
-    BridgeSpec bridge;
-    bridge.kind = BridgeKind::PcieRootPort;
-    bridge.secondary_express = true;
-    bridge.slot_implemented = true;  // hw/pci/pcie.c pcie_cap_slot_init sets PCI_EXP_FLAGS_SLOT
-    bridge.hotplug_capable = slot.hotplug_capable();
-    bridge.chassis = slot.chassis;
-    bridge.physical_slot = slot.slot;
-    return bridge;
-}
-
 PciFunctionSpec build_pcie_root_port(const DeviceProperties& properties, const PlugContext& context) {
     const PcieSlotProperties slot = read_pcie_slot(properties, context);
     ResourceReserveRequest reserve = read_resource_reserve(properties);
@@ -46,7 +35,7 @@ PciFunctionSpec build_pcie_root_port(const DeviceProperties& properties, const P
     spec.class_code = pci_ids::kClassBridgePci;
     spec.bars.push_back(BarSpec::memory32(kGenericRootPortMsixBar,
                                           *msix_exclusive_bar_size(kGenericRootPortMsixVectors), Prefetchable::No));
-    BridgeSpec bridge = root_port_bridge(slot);
+    BridgeSpec bridge = pcie_slot_bridge(BridgeKind::PcieRootPort, slot);
     bridge.reserve = resource_reserve_cap(reserve, properties);
     // gen_rp_realize: io-reserve=0 makes I/O base/limit (and the command register's I/O enable) read-only 0.
     bridge.io_window = reserve.io != 0;
@@ -61,7 +50,7 @@ PciFunctionSpec build_ioh3420(const DeviceProperties& properties, const PlugCont
     spec.vendor_id = pci_ids::kVendorIntel;
     spec.device_id = kIoh3420DeviceId;
     spec.class_code = pci_ids::kClassBridgePci;
-    spec.bridge = root_port_bridge(slot);  // MSI capability only: no BAR, no reserve capability
+    spec.bridge = pcie_slot_bridge(BridgeKind::PcieRootPort, slot);  // MSI capability only: no BAR, no reserve capability
     return spec;
 }
 

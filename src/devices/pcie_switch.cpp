@@ -34,14 +34,7 @@ PciFunctionSpec build_downstream_port(const DeviceProperties& properties, const 
     spec.vendor_id = pci_ids::kVendorTexasInstruments;
     spec.device_id = kXio3130DownstreamDeviceId;
     spec.class_code = pci_ids::kClassBridgePci;
-    BridgeSpec bridge;
-    bridge.kind = BridgeKind::PcieDownstreamPort;
-    bridge.secondary_express = true;
-    bridge.slot_implemented = true;
-    bridge.hotplug_capable = slot.hotplug_capable();
-    bridge.chassis = slot.chassis;
-    bridge.physical_slot = slot.slot;
-    spec.bridge = bridge;
+    spec.bridge = pcie_slot_bridge(BridgeKind::PcieDownstreamPort, slot);
     return spec;
 }
 
