@@ -43,7 +43,7 @@ public:
     std::optional<DevFn> first_free_slot(int bus) const;
     const PciNode* occupant(int bus, DevFn devfn) const;
 
-    // Adds a function; a bridge also gets the bus behind it (named after its id). Returns its index.
+    // Adds a function; a bridge also gets the bus behind it (named after its id).
     void add(int bus, PciNode node);
     // Sorts every bus by devfn: the order firmware scans them.
     void finish();
