@@ -102,6 +102,9 @@ u64 property_uint(const PciNode& node, const char* key, u64 fallback) {
     return *value;
 }
 
+// Each racing virtio-scsi controller doubles the possible orders; past this many they are not listed.
+constexpr std::size_t MAX_RACING_SCSI_CONTROLLERS = 8;
+
 class Planner {
 public:
     Planner(const Machine& machine, const std::vector<FoundFunction>& functions) : machine_(machine), found_(functions) {}
@@ -324,8 +327,7 @@ private:
             const int vq = allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
             free_later(vp);
             free_later(vq);
-            scsi_steps_.push_back(vp);
-            scsi_steps_.push_back(vq);
+            scsi_steps_.push_back({vp, vq});
         }
         virtio_scsi_count_ = vscsi.size();
     }
@@ -376,15 +378,29 @@ private:
         for (int step : late_) {
             plan_.steps.push_back({HighZoneStep::Kind::Free, "free " + plan_.steps[static_cast<std::size_t>(step)].what, 0, 0, step});
         }
-        if (race_) plan_.alternative_steps = scsi_frees_before_nvme();
+        if (!race_) return;
+        // Every non-empty set of controllers whose scan ends first.
+        const std::size_t controllers = scsi_steps_.size();
+        if (controllers > MAX_RACING_SCSI_CONTROLLERS) {
+            throw UnsupportedError(fmt::format("SeaBIOS model: {} virtio-scsi controllers racing NVMe give {} possible "
+                                               "e820 tables; aperture lists them for at most {} controllers",
+                                               controllers, (u64{1} << std::min<std::size_t>(controllers, 63)),
+                                               MAX_RACING_SCSI_CONTROLLERS));
+        }
+        for (std::size_t mask = 1; mask < (std::size_t{1} << controllers); ++mask) {
+            std::vector<int> early;
+            for (std::size_t c = 0; c < controllers; ++c) {
+                if (mask & (std::size_t{1} << c)) early.insert(early.end(), scsi_steps_[c].begin(), scsi_steps_[c].end());
+            }
+            plan_.alternative_steps.push_back(frees_before_nvme(early));
+        }
     }
 
-    // The same boot with virtio-scsi's frees moved in front of NVMe's first allocation; the Free steps
-    // that refer to allocations after that point follow them to their new index.
-    std::vector<HighZoneStep> scsi_frees_before_nvme() const {
+    // The same boot with the frees of `early` allocations moved in front of NVMe's first allocation; the
+    // Free steps that refer to allocations after that point follow them to their new index.
+    std::vector<HighZoneStep> frees_before_nvme(const std::vector<int>& early) const {
         const auto is_scsi_free = [&](const HighZoneStep& step) {
-            return step.kind == HighZoneStep::Kind::Free &&
-                   std::find(scsi_steps_.begin(), scsi_steps_.end(), step.frees) != scsi_steps_.end();
+            return step.kind == HighZoneStep::Kind::Free && std::find(early.begin(), early.end(), step.frees) != early.end();
         };
         std::vector<HighZoneStep> moved;
         for (const auto& step : plan_.steps) {
@@ -407,7 +423,7 @@ private:
     HighZonePlan plan_;
     std::vector<int> late_;
     std::vector<int> xhci_steps_;  // freed when no USB device gets configured
-    std::vector<int> scsi_steps_;  // virtio-scsi allocations freed when its target scan ends
+    std::vector<std::vector<int>> scsi_steps_;  // per virtio-scsi controller: allocations freed when its scan ends
     int nvme_first_step_ = 0;
     bool race_ = false;
     const DeviceSpec* usb_device_ = nullptr;

@@ -65,9 +65,10 @@ struct HighZoneStep {
 
 struct HighZonePlan {
     std::vector<HighZoneStep> steps;
-    // Where real boots race, the other order SeaBIOS may take (virtio-scsi's target scan finishing
-    // before NVMe allocates): the same steps, reordered. Empty when the order is fixed.
-    std::vector<HighZoneStep> alternative_steps;
+    // Where real boots race, the other orders SeaBIOS may take (each virtio-scsi controller's target scan
+    // may finish before NVMe allocates, independently of the others): the same steps, reordered. Empty
+    // when the order is fixed.
+    std::vector<std::vector<HighZoneStep>> alternative_steps;
     std::vector<std::string> notes;  // what the prediction assumes where real boots vary
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -152,13 +153,15 @@ private:
         const HighZonePlan plan = plan_high_zone(machine_, found);
         for (const auto& note : plan.notes) result_.notes.push_back(note);
         const u64 giveback = high_zone_giveback(plan, *high_table_, BUILD_MAX_HIGHTABLE);
-        if (!plan.alternative_steps.empty()) {
+        std::set<u64> givebacks{giveback};
+        for (const auto& steps : plan.alternative_steps) {
             HighZonePlan other;
-            other.steps = plan.alternative_steps;
+            other.steps = steps;
             const u64 other_giveback = high_zone_giveback(other, *high_table_, BUILD_MAX_HIGHTABLE);
+            if (!givebacks.insert(other_giveback).second) continue;  // the same table as one already given
             E820Map alternative = e820_;
             if (other_giveback > 0) alternative.add(*high_table_, other_giveback, E820Type::Ram);
-            if (other_giveback != giveback) result_.e820_alternatives.push_back(alternative.entries());
+            result_.e820_alternatives.push_back(alternative.entries());
         }
         if (giveback > 0) e820_.add(*high_table_, giveback, E820Type::Ram);
     }
