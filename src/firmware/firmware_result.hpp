@@ -58,14 +58,32 @@ struct RootWindows {
     std::optional<AddressRange> mem64;
 };
 
+// Why the 64-bit window is where it is (OVMF decides; SeaBIOS has no fixed window).
+struct WindowChoice {
+    std::string kind;    // "dynamic", "classic", "none"
+    std::string reason;  // in a user's words
+};
+
+// What it takes to assign everything the firmware dropped: the 64-bit window the root bus asked for
+// before anything was dropped, and the smallest firmware setting that holds it.
+struct WindowShortfall {
+    u64 needed = 0;            // bytes of 64-bit window the root bus asked for
+    u64 needed_alignment = 0;  // its alignment
+    std::optional<u64> fitting_x_pci_mmio64_mb;  // the first X-PciMmio64Mb that assigns every BAR
+};
+
 struct FirmwareResult {
     std::string firmware;  // "seabios-1.16.2"
     bool failed = false;
     std::string failure_message;  // what the firmware prints when it gives up
+    // False when the model does not predict the table (OVMF: the OS builds it from the UEFI memory map).
+    bool e820_modelled = true;
     std::vector<E820Entry> e820;
     // Tables the firmware hands over instead when its boot races (see the notes); usually empty.
     std::vector<std::vector<E820Entry>> e820_alternatives;
     RootWindows windows;
+    std::optional<WindowChoice> mmio64_choice;
+    std::optional<WindowShortfall> shortfall;
     std::vector<FunctionResult> functions;  // BDF order
     std::vector<UnassignedResource> unassigned;
     std::vector<std::string> notes;

@@ -62,6 +62,19 @@ void PciTopology::finish() {
     }
 }
 
+std::vector<const PciNode*> PciTopology::scanned_functions(int bus) const {
+    std::vector<const PciNode*> found;
+    for (const auto& node : this->bus(bus).devices) {
+        if (node.devfn.function == 0) {
+            found.push_back(&node);
+            continue;
+        }
+        const PciNode* fn0 = occupant(bus, DevFn{node.devfn.device, 0});
+        if (fn0 && fn0->function.multifunction) found.push_back(&node);
+    }
+    return found;
+}
+
 std::size_t PciTopology::function_count() const {
     std::size_t count = 0;
     for (const auto& bus : buses_) count += bus.devices.size();

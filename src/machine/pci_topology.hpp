@@ -42,6 +42,9 @@ public:
     // QEMU's rule for a device without addr=: the first slot whose function 0 is free.
     std::optional<DevFn> first_free_slot(int bus) const;
     const PciNode* occupant(int bus, DevFn devfn) const;
+    // The functions a firmware scan of `bus` finds, in scan order: functions 1-7 of a slot only behind
+    // a multi-function function 0 (SeaBIOS pci_next, PciBusDxe PciScanBus alike).
+    std::vector<const PciNode*> scanned_functions(int bus) const;
 
     // Adds a function; a bridge also gets the bus behind it (named after its id).
     void add(int bus, PciNode node);

@@ -1,7 +1,10 @@
 #include "plan/plan.hpp"
 
 #include "core/error.hpp"
+#include "firmware/ovmf/ovmf.hpp"
 #include "firmware/seabios/seabios.hpp"
+
+#include <fmt/format.h>
 
 namespace aperture {
 
@@ -34,6 +37,32 @@ bool bar_beyond_phys_bits(const Plan& plan) {
     return highest && bits < 64 && highest->last >= (u64{1} << bits);
 }
 
+namespace {
+
+constexpr const char* X_PCI_MMIO64_MB = "opt/ovmf/X-PciMmio64Mb";
+constexpr u64 MAX_X_PCI_MMIO64_MB = u64{1} << 24;  // OVMF ignores larger values (16 TiB)
+
+bool assigns_everything(const FirmwareResult& fw) { return !fw.failed && fw.unassigned.empty(); }
+
+// The smallest power-of-two X-PciMmio64Mb with which OVMF assigns every BAR inside the guest's phys-bits.
+std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine) {
+    Machine trial = machine;
+    std::erase_if(trial.fw_cfg, [](const FwCfgSpec& f) { return f.name == X_PCI_MMIO64_MB; });
+    trial.fw_cfg.push_back(FwCfgSpec{X_PCI_MMIO64_MB, "0", std::nullopt, std::nullopt, {}});
+    const u64 space = trial.cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << trial.cpu.phys_bits);
+    for (u64 mb = 1024; mb <= MAX_X_PCI_MMIO64_MB; mb *= 2) {
+        trial.fw_cfg.back().string_value = std::to_string(mb);
+        const OvmfResult r = run_ovmf_2022_11(trial);
+        if (!assigns_everything(r.firmware)) continue;
+        const auto highest = highest_assigned_bar(r.firmware);
+        if (highest && highest->last >= space) return std::nullopt;  // larger windows only sit higher
+        return mb;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     VmSpec effective = spec;
     if (options.firmware) effective.firmware.kind = *options.firmware;
@@ -41,10 +70,7 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     Plan plan;
     MachineBuild build = build_qemu72_machine(effective, options.host);
     const FirmwareKind firmware = build.machine ? build.machine->firmware : (build.partial ? build.partial->firmware : FirmwareKind::SeaBios);
-    if (firmware == FirmwareKind::Ovmf) {
-        throw UnsupportedError("the OVMF model is not available yet: aperture predicts SeaBIOS 1.16.2 today (use --firmware seabios)");
-    }
-    plan.firmware_model = "seabios-1.16.2";
+    plan.firmware_model = firmware == FirmwareKind::Ovmf ? "ovmf-edk2-stable202211" : "seabios-1.16.2";
     if (!build.machine) {
         plan.outcome = Outcome::Refused;
         plan.refusal = build.refusal;
@@ -52,7 +78,20 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
         return plan;
     }
     plan.machine = std::move(*build.machine);
-    plan.firmware = run_seabios_1_16_2(plan.machine);
+    if (firmware == FirmwareKind::Ovmf) {
+        OvmfResult r = run_ovmf_2022_11(plan.machine);
+        r.firmware.mmio64_choice = WindowChoice{to_string(r.apertures.choice), r.apertures.reason};
+        if (!assigns_everything(r.firmware) && r.mem64_request > 0) {
+            WindowShortfall shortfall;
+            shortfall.needed = r.mem64_request;
+            shortfall.needed_alignment = r.mem64_request_alignment;
+            shortfall.fitting_x_pci_mmio64_mb = fitting_x_pci_mmio64_mb(plan.machine);
+            r.firmware.shortfall = shortfall;
+        }
+        plan.firmware = std::move(r.firmware);
+    } else {
+        plan.firmware = run_seabios_1_16_2(plan.machine);
+    }
     plan.outcome = plan.firmware->failed ? Outcome::FirmwareFailed : Outcome::Ok;
     return plan;
 }

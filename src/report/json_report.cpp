@@ -117,9 +117,18 @@ std::string render_json(const Plan& plan) {
         }
         for (const auto& note : fw.notes) notes.push_back(note);
     }
-    j["e820"] = e820;
+    if (plan.firmware && !plan.firmware->e820_modelled) j["e820"] = nullptr;
+    else j["e820"] = e820;
     if (!e820_alternatives.empty()) j["e820_alternatives"] = e820_alternatives;
     j["windows"] = windows;
+    if (plan.firmware && plan.firmware->mmio64_choice) {
+        j["mmio64_choice"] = {{"kind", plan.firmware->mmio64_choice->kind}, {"reason", plan.firmware->mmio64_choice->reason}};
+    }
+    if (plan.firmware && plan.firmware->shortfall) {
+        const WindowShortfall& s = *plan.firmware->shortfall;
+        j["shortfall"] = {{"mem64_needed", s.needed}, {"mem64_alignment", s.needed_alignment},
+                          {"fitting_x_pci_mmio64_mb", s.fitting_x_pci_mmio64_mb ? ordered_json(*s.fitting_x_pci_mmio64_mb) : ordered_json(nullptr)}};
+    }
     j["functions"] = functions;
     j["unassigned"] = unassigned;
     j["notes"] = notes;

@@ -29,9 +29,15 @@ std::string space_end(unsigned phys_bits) {
 // The smallest phys-bits whose space holds `address`.
 unsigned bits_for(u64 address) { return static_cast<unsigned>(std::bit_width(address)); }
 
+std::string firmware_name(const std::string& model) {
+    if (model == "seabios-1.16.2") return "SeaBIOS 1.16.2";
+    if (model == "ovmf-edk2-stable202211") return "OVMF edk2-stable202211 (Debian 2022.11)";
+    return model;
+}
+
 void machine_section(std::string& out, const Plan& plan) {
     const Machine& m = plan.machine;
-    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, plan.firmware_model == "seabios-1.16.2" ? "SeaBIOS 1.16.2" : plan.firmware_model);
+    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, firmware_name(plan.firmware_model));
     out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
     const MemoryLayout& mem = m.memory;
@@ -52,6 +58,10 @@ void machine_section(std::string& out, const Plan& plan) {
 }
 
 void e820_section(std::string& out, const FirmwareResult& fw) {
+    if (!fw.e820_modelled) {
+        out += "\nMemory map: not predicted for OVMF (the OS builds it from the UEFI memory map); RAM is as above\n";
+        return;
+    }
     if (fw.e820.empty()) return;
     out += "\nMemory map handed to the OS (e820)\n";
     for (const auto& e : fw.e820) {
@@ -68,6 +78,23 @@ void windows_section(std::string& out, const FirmwareResult& fw) {
     line("io", fw.windows.io);
     line("32-bit", fw.windows.mem32);
     line("64-bit", fw.windows.mem64);
+    if (fw.mmio64_choice) out += fmt::format("  64-bit window choice: {}. {}\n", fw.mmio64_choice->kind, fw.mmio64_choice->reason);
+}
+
+void shortfall_section(std::string& out, const FirmwareResult& fw) {
+    if (!fw.shortfall) return;
+    const WindowShortfall& s = *fw.shortfall;
+    out += fmt::format("\nThe firmware dropped BARs: the root bus asked for a 64-bit window of {} ({:#x} bytes, aligned to {})", human_size(s.needed),
+                       s.needed, human_size(s.needed_alignment));
+    if (fw.windows.mem64) out += fmt::format(", and the window is {}", human_size(fw.windows.mem64->size()));
+    out += ".\n";
+    for (const auto& u : fw.unassigned) out += fmt::format("  unassigned: {} {} ({})\n", u.bdf.to_string(), u.what, human_size(u.size));
+    if (s.fitting_x_pci_mmio64_mb) {
+        out += fmt::format("  The first window that holds everything: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string={} ({}).\n",
+                           *s.fitting_x_pci_mmio64_mb, human_size(*s.fitting_x_pci_mmio64_mb * MiB));
+    } else {
+        out += "  No X-PciMmio64Mb up to 16 TiB holds everything inside the guest's phys-bits.\n";
+    }
 }
 
 void functions_section(std::string& out, const FirmwareResult& fw) {
@@ -102,7 +129,7 @@ void checks_section(std::string& out, const Plan& plan) {
     if (!highest) return;
     const std::string owner = fmt::format("{} BAR{}", highest->bdf.to_string(), highest->index);
     if (bar_beyond_phys_bits(plan)) {
-        out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; SeaBIOS does "
+        out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; the firmware does "
                            "not check this, and the guest cannot reach it (it needs phys-bits >= {}).\n",
                            owner, highest->last, phys_bits, bits_for(highest->last));
     } else {
@@ -129,6 +156,7 @@ std::string render_text(const Plan& plan) {
     e820_section(out, fw);
     windows_section(out, fw);
     functions_section(out, fw);
+    shortfall_section(out, fw);
     for (const auto& note : fw.notes) out += fmt::format("\nNote: {}\n", note);
     if (!fw.failed) checks_section(out, plan);
     out += "\nOutcome: ";

@@ -34,15 +34,20 @@ def _load(x):
     return x
 
 
+U64 = (1 << 64) - 1
+
+
 def _int(v):
     """Address/size/id as int: accepts ints, "0x.." strings, decimal strings, None."""
     if v is None or isinstance(v, bool):
         return v
     if isinstance(v, int):
-        return v
+        return v & U64 if v < 0 else v
     if isinstance(v, str):
         s = v.strip().lower()
         try:
+            if s.startswith("0x-"):   # QMP prints a 64-bit window register as a signed int64
+                return -int(s[3:], 16) & U64
             return int(s, 16) if s.startswith("0x") else int(s, 10)
         except ValueError:
             return v

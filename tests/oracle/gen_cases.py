@@ -159,7 +159,9 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
         args += ["-global", "%s.pci-hole64-size=%s" % (host, size_str(hole64))]
 
     # ---- CPU -----------------------------------------------------------------------------
-    intel = rng.random() < 0.2
+    # OVMF trusts phys-bits only for some vendor/width pairs (AMD 40, Intel 36/39, any >= 41), so
+    # OVMF cases draw Intel more often: Intel/40 is the classic-window case.
+    intel = rng.random() < (0.35 if ovmf else 0.2)
     pdpe1gb = rng.random() < (0.4 if ovmf else 0.15)
     need = bits_needed(max_used_gpa(q35, ram, maxmem, slots, hole64, not intel, amd_hole))
     refuse = rng.random() < 0.065 and need > 33   # phys-bits <= 32 disables QEMU's check
@@ -174,7 +176,11 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
         if need > 40:
             phys_bits = rng.randint(need, max(need, min(top, need + 2)))
         elif rng.random() < 0.35:
-            phys_bits = rng.randint(max(36, need), top)
+            # OVMF: 44..46 too, booted without 1G pages (OVMF then clamps to 40 and stays fast)
+            phys_bits = rng.randint(max(36, need), 46 if ovmf else top)
+        elif ovmf and intel and rng.random() < 0.4:
+            # the Intel widths OVMF trusts below 41
+            phys_bits = rng.choice([b for b in (36, 39) if b >= need] or [40])
     # OVMF under TCG: with 1G pages and phys-bits >= 44 it needs minutes (46: ~300 s); without
     # 1G pages and a hotplug area/hole beyond 1 TiB it printed nothing in 400 s. Keep OVMF cases
     # bootable: 1G pages whenever the address space must exceed 40 bits, never above 43 bits.
@@ -196,9 +202,9 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
     info["max_used_gpa"] = "0x%x" % max_used_gpa(q35, ram, maxmem, slots, hole64, not intel,
                                                  amd_hole)
 
-    if ovmf and rng.random() < 0.1:
+    if ovmf and rng.random() < 0.2:
         args += ["-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=%d"
-                 % rng.choice([16384, 65536, 262144])]
+                 % rng.choice([0, 1024, 4096, 16384, 32768, 65536, 131072, 262144])]
 
     # ---- PCI topology --------------------------------------------------------------------
     root = Bus("pcie.0" if q35 else "pci.0", "pcie-root" if q35 else "pci-root",

@@ -216,7 +216,9 @@ class QMP:
 
 
 def hx(v: int) -> str:
-    return "0x%x" % v
+    # QMP reports 64-bit window registers as signed int64: a closed prefetchable window's base
+    # 0xfffffffffff00000 arrives as -1048576
+    return "0x%x" % (v & ((1 << 64) - 1) if v < 0 else v)
 
 
 def _unmapped(addr) -> bool:

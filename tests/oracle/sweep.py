@@ -5,6 +5,8 @@
                      [--firmware seabios|ovmf] [--out results.jsonl] [--fail-fast]
     python3 sweep.py --aperture build/aperture --case-args "-machine q35 -m 2G -nodefaults ..."
     python3 sweep.py --oracle-only --seed 1 --count 30      # generator self-check, no aperture
+    python3 sweep.py --aperture build/aperture --replay results.jsonl
+                                   # compare against the observations recorded in a sweep's --out
 
 Case i of a sweep uses gen_cases.generate(seed * 100000 + i). For each case it runs
 `APERTURE plan --format json [--firmware F] -- <args>`, boots the oracle (qemu_oracle.observe),
@@ -142,8 +144,11 @@ def run_case(i: int, args: list, intent: str | None, ns, placements=None) -> dic
         if problem:
             rec["diffs"] = [problem]
         else:
-            keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-            obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
+            if i in ns.recorded:
+                obs = ns.recorded[i]
+            else:
+                keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
+                obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
             rec["observed"] = obs
             try:
                 rec["diffs"] = cmp.compare(plan, obs)
@@ -176,6 +181,9 @@ def main(argv=None) -> int:
     ap.add_argument("--oracle-only", action="store_true",
                     help="no aperture: check that QEMU accepts the generated cases (only the "
                          "deliberate phys-bits refusals may be refused)")
+    ap.add_argument("--replay", metavar="JSONL",
+                    help="no boots: compare against the observations recorded in an earlier "
+                         "sweep's --out file (its cases, args and firmware)")
     ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
     ap.add_argument("--max-diffs", type=int, default=3,
                     help="differences shown on a FAIL line (all are in --out)")
@@ -187,7 +195,21 @@ def main(argv=None) -> int:
     jobs = max(1, min(ns.jobs, MAX_JOBS, os.cpu_count() or 1))
     qemu_oracle.install_signal_handlers()
 
-    if ns.case_args is not None:
+    ns.recorded = {}
+    if ns.replay:
+        if ns.oracle_only:
+            ap.error("--replay compares aperture with recorded boots; --oracle-only has nothing to do")
+        cases = []
+        with open(ns.replay) as f:
+            for line in f:
+                rec = json.loads(line)
+                obs = rec.get("observed")
+                if not obs or obs.get("outcome") in ("timeout", "oracle-error"):
+                    continue   # nothing real to compare with
+                ns.firmware = rec.get("firmware", ns.firmware)
+                ns.recorded[rec["case"]] = obs
+                cases.append((rec["case"], rec["args"], rec.get("intent"), None))
+    elif ns.case_args is not None:
         cases = [(0, shlex.split(ns.case_args), None, None)]
     elif ns.golden:
         cases = []

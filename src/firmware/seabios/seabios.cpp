@@ -167,21 +167,7 @@ private:
     }
 
     // --- Bus numbering (pci_bios_init_bus, pci_bios_init_bus_rec) -----------------------------------
-    // The functions SeaBIOS sees on a bus, in scan order: pci_next skips functions 1-7 of a slot whose
-    // function 0 is absent or not multi-function.
-    std::vector<const PciNode*> visible_functions(int topo_bus) const {
-        std::vector<const PciNode*> visible;
-        const auto& devices = machine_.pci.bus(topo_bus).devices;
-        for (const auto& node : devices) {
-            if (node.devfn.function == 0) {
-                visible.push_back(&node);
-                continue;
-            }
-            const PciNode* fn0 = machine_.pci.occupant(topo_bus, DevFn{node.devfn.device, 0});
-            if (fn0 && fn0->function.multifunction) visible.push_back(&node);
-        }
-        return visible;
-    }
+    std::vector<const PciNode*> visible_functions(int topo_bus) const { return machine_.pci.scanned_functions(topo_bus); }
 
     // QEMU's config-space routing (hw/pci/pci.c pci_find_bus_nr): a bus number reaches the child bus whose
     // bridge has that secondary number, descending into a bridge whose [secondary, subordinate] range holds

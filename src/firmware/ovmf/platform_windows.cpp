@@ -1,0 +1,189 @@
+#include "firmware/ovmf/platform_windows.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "firmware/ovmf/ovmf_layout.hpp"
+
+namespace aperture {
+
+using namespace ovmf202211;
+
+namespace {
+
+constexpr const char* X_PCI_MMIO64_MB = "opt/ovmf/X-PciMmio64Mb";
+
+std::optional<std::string> fw_cfg_content(const Machine& machine, const std::string& name) {
+    for (const auto& item : machine.fw_cfg) {
+        if (item.name != name) continue;
+        if (item.string_value) return *item.string_value;
+        if (item.file) {
+            std::ifstream in(*item.file, std::ios::binary);
+            if (!in) throw InputError(fmt::format("{}: -fw_cfg name={},file={}: cannot read the file", item.where.text, name, *item.file));
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }
+        return std::nullopt;  // gen_id: not a number OVMF could parse
+    }
+    return std::nullopt;
+}
+
+// PlatformGetSystemMemorySizeBelow4gb / PlatformScanOrAdd64BitE820Ram over fw_cfg etc/e820.
+struct RamExtent {
+    u64 top_below_4g = 0;
+    u64 first_non_address = 4 * GiB;
+};
+
+RamExtent scan_e820(const Machine& machine) {
+    RamExtent extent;
+    for (const auto& e : machine.memory.qemu_e820) {
+        if (e.type != E820Type::Ram) continue;
+        const u64 end = add_or_throw(e.start, e.size, "e820 entry");
+        extent.first_non_address = std::max(extent.first_non_address, end);
+        if (end < 4 * GiB) extent.top_below_4g = std::max(extent.top_below_4g, end);
+    }
+    return extent;
+}
+
+std::string window_text(const AddressRange& r) {
+    return fmt::format("[{}, {}) ({})", hex(r.first()), hex(r.last() + 1), human_size(r.size()));
+}
+
+}  // namespace
+
+const char* to_string(Mmio64Choice choice) {
+    switch (choice) {
+        case Mmio64Choice::Dynamic: return "dynamic";
+        case Mmio64Choice::Classic: return "classic";
+        case Mmio64Choice::None: return "none";
+    }
+    return "classic";
+}
+
+std::optional<u64> parse_x_pci_mmio64_mb(const std::string& content) {
+    std::string text = content;
+    // QemuFwCfgGetAsString stops at an embedded NUL terminator; StripNewline drops one "\n" or "\r\n".
+    if (const auto nul = text.find('\0'); nul != std::string::npos) text.resize(nul);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    std::size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;  // AsciiStrDecimalToUint64S
+    if (i == text.size() || !std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    u64 value = 0;
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+        const auto next = checked_add(value * 10, static_cast<u64>(text[i] - '0'));
+        if (value > u64{0xFFFF'FFFF} || !next) return std::nullopt;
+        value = *next;
+    }
+    if (i != text.size() || value > 0xFFFF'FFFF) return std::nullopt;
+    return value;
+}
+
+OvmfApertures ovmf_apertures(const Machine& machine) {
+    if (!machine.cpu.long_mode) {
+        throw UnsupportedError("OVMF needs a 64-bit CPU (long mode); this -cpu has none, and aperture models only the X64 DXE of OVMF");
+    }
+    OvmfApertures out;
+    const RamExtent ram = scan_e820(machine);
+    const bool q35 = machine.type.family == MachineFamily::Q35;
+
+    // PlatformMemMapInitialization, PlatformQemuUc32BaseInitialization
+    if (q35) {
+        out.mem32 = AddressRange::from_first_and_last(PCI_EXPRESS_BASE_ADDRESS + PCI_EXPRESS_SIZE, PCI_MMIO32_END - 1);
+        out.io = AddressRange::from_start_and_size(Q35_PCI_IO_BASE, Q35_PCI_IO_SIZE);
+    } else {
+        const u64 uc32_base = 4 * GiB - power_of_two_floor(4 * GiB - ram.top_below_4g);
+        out.mem32 = AddressRange::from_first_and_last(uc32_base, PCI_MMIO32_END - 1);
+        out.io = AddressRange::from_start_and_size(I440FX_PCI_IO_BASE, I440FX_PCI_IO_SIZE);
+    }
+
+    // PlatformGetFirstNonAddress: the classic window.
+    u64 size = DEFAULT_PCI_MMIO64_SIZE;
+    u64 base = 0;
+    if (const auto content = fw_cfg_content(machine, X_PCI_MMIO64_MB)) {
+        const auto mb = parse_x_pci_mmio64_mb(*content);
+        if (mb && *mb <= MAX_X_PCI_MMIO64_MB) {
+            out.x_pci_mmio64_mb = *mb;
+            size = *mb * MiB;
+        } else {
+            out.notes.push_back(fmt::format("OVMF ignores {}={:?}: it takes a decimal number of MiB up to {} (16 TiB)", X_PCI_MMIO64_MB,
+                                            *content, MAX_X_PCI_MMIO64_MB));
+        }
+    }
+    u64 first_non_address = ram.first_non_address;
+    if (size != 0) {
+        if (machine.memory.reserved_memory_end) first_non_address = *machine.memory.reserved_memory_end;
+        base = align_up_or_throw(first_non_address, MMIO64_GRANULE, "OVMF 64-bit window");
+        size = align_up_or_throw(size, MMIO64_GRANULE, "OVMF 64-bit window");
+        base = align_up_or_throw(base, power_of_two_floor(size), "OVMF 64-bit window");
+        first_non_address = add_or_throw(base, size, "OVMF 64-bit window");
+    }
+
+    // PlatformAddressWidthFromCpuid with the QEMU quirk.
+    const GuestCpu& cpu = machine.cpu;
+    out.cpuid_phys_bits = cpu.phys_bits;
+    unsigned bits = cpu.phys_bits;
+    out.phys_bits_trusted = bits >= ALWAYS_TRUSTED_PHYS_BITS || (cpu.vendor == "GenuineIntel" && (bits == 36 || bits == 39)) ||
+                            (cpu.vendor == "AuthenticAMD" && bits == 40);
+    std::string clamp;
+    if (out.phys_bits_trusted) {
+        if (bits > MAX_PHYS_BITS) {
+            clamp = fmt::format(" (phys-bits {} capped at {} to avoid 5-level paging)", bits, MAX_PHYS_BITS);
+            bits = MAX_PHYS_BITS;
+        }
+        if (!cpu.pdpe1gb && bits > MAX_PHYS_BITS_WITHOUT_1G_PAGES) {
+            clamp = fmt::format(" (phys-bits {} capped at {} because the CPU has no 1 GiB pages: add pdpe1gb=on to -cpu to use more)",
+                                cpu.phys_bits, MAX_PHYS_BITS_WITHOUT_1G_PAGES);
+            bits = MAX_PHYS_BITS_WITHOUT_1G_PAGES;
+        }
+        out.address_width = bits;
+    }
+
+    const std::string x_text = out.x_pci_mmio64_mb ? fmt::format("X-PciMmio64Mb={}", *out.x_pci_mmio64_mb) : "";
+    if (out.phys_bits_trusted) {
+        // PlatformDynamicMmioWindow
+        const u64 addr_space = u64{1} << bits;
+        const u64 mmio_space = u64{1} << (bits - DYNAMIC_WINDOW_SHIFT);
+        const auto top = checked_add(base, mmio_space);
+        if (size < mmio_space && top && *top < addr_space) {
+            size = mmio_space;
+            base = addr_space - mmio_space;
+            out.choice = Mmio64Choice::Dynamic;
+            out.mem64 = AddressRange::from_start_and_size(base, size);
+            out.reason = fmt::format(
+                "OVMF 2022.11 trusts phys-bits {} on this {} CPU{}, so it puts the 64-bit window in the top eighth of the "
+                "{}-bit address space: {}{}",
+                cpu.phys_bits, cpu.vendor, clamp, bits, window_text(*out.mem64),
+                out.x_pci_mmio64_mb ? fmt::format("; {} is smaller than that and is overridden", x_text) : "");
+        } else {
+            out.choice = Mmio64Choice::Classic;
+            out.mem64 = AddressRange::from_start_and_size(base, size);
+            out.reason = size >= mmio_space
+                             ? fmt::format("{} asks for at least the top eighth of the {}-bit address space, so OVMF keeps the "
+                                           "classic window {} above RAM and hotplug memory",
+                                           x_text.empty() ? "the configured size" : x_text, bits, window_text(*out.mem64))
+                             : fmt::format("the dynamic window ({} at the top of the {}-bit space) would not clear RAM and hotplug "
+                                           "memory, so OVMF keeps the classic window {}",
+                                           human_size(mmio_space), bits, window_text(*out.mem64));
+        }
+    } else if (size == 0) {
+        out.choice = Mmio64Choice::None;
+        out.reason = fmt::format("OVMF 2022.11 does not trust phys-bits {} on a {} CPU and {} disables the classic window: there is "
+                                 "no 64-bit window, so every BAR must fit below 4 GiB",
+                                 cpu.phys_bits, cpu.vendor, x_text);
+    } else {
+        out.choice = Mmio64Choice::Classic;
+        out.mem64 = AddressRange::from_start_and_size(base, size);
+        out.reason = fmt::format(
+            "OVMF 2022.11 does not trust phys-bits {} on a {} CPU (it trusts AMD 40, Intel 36 or 39, and 41 or more), so it uses "
+            "the classic window: {}{}, aligned to its size above RAM and hotplug memory: {}",
+            cpu.phys_bits, cpu.vendor, human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
+    }
+    out.mmio64_size = out.mem64 ? out.mem64->size() : 0;
+    return out;
+}
+
+}  // namespace aperture
