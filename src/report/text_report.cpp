@@ -129,9 +129,9 @@ void checks_section(std::string& out, const Plan& plan) {
     if (!highest) return;
     const std::string owner = fmt::format("{} BAR{}", highest->bdf.to_string(), highest->index);
     if (bar_beyond_phys_bits(plan)) {
-        out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; the firmware does "
+        out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; {} does "
                            "not check this, and the guest cannot reach it (it needs phys-bits >= {}).\n",
-                           owner, highest->last, phys_bits, bits_for(highest->last));
+                           owner, highest->last, phys_bits, plan.firmware_model.starts_with("ovmf") ? "OVMF" : "SeaBIOS", bits_for(highest->last));
     } else {
         out += fmt::format("\nHighest BAR address: {:#x} ({}); it needs phys-bits >= {}, the guest has {}.\n", highest->last,
                            owner, bits_for(highest->last), phys_bits);

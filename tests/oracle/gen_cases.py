@@ -244,6 +244,10 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
             user_vga = True
         kinds.append(k)
 
+    # OVMF: GPU-sized BARs often enough that the 64-bit window overflows and OVMF drops devices.
+    if ovmf and rng.random() < 0.35:
+        kinds += ["pci-testdev-big"] * _wchoice(rng, [(1, 4), (2, 3), (3, 2)])
+
     # Default devices take root slots at machine init (before any -device).
     if not nodefaults:
         if not user_vga:
@@ -369,6 +373,12 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
     extra_objects: list[list[str]] = []
 
     def endpoint_opts(kind: str) -> list:
+        if kind == "pci-testdev-big":
+            opts = ["pci-testdev"]
+            if rng.random() < 0.7:
+                opts.append("id=%s" % next_id("gpu"))
+            opts.append("membar=%s" % size_str(rng.choice([8, 16, 32, 32, 64, 128]) * GiB))
+            return opts
         opts = [kind]
         if rng.random() < 0.7:
             opts.append("id=%s" % next_id("dev"))
@@ -408,7 +418,7 @@ def generate_case(seed: int, firmware: str = "seabios") -> dict:
         cands = usable(lambda b: b.kind in ("pcie-root", "pci-root", "pci", "port"))
         # prefer free ports (that is what they are for) some of the time
         ports = [b for b in cands if b.is_port]
-        if ports and rng.random() < 0.45:
+        if ports and rng.random() < (0.75 if kind == "pci-testdev-big" else 0.45):
             bus = rng.choice(ports)
         else:
             bus = rng.choice(cands)

@@ -1,0 +1,184 @@
+// OVMF edk2-stable202211 through the whole pipeline. Every expected address here was read from real
+// QEMU 7.2 + Debian's OVMF_CODE_4M.fd with QMP query-pci (../shared/notes/firmware-research.md section 6
+// and the oracle sweeps), not derived from the model.
+#include "firmware/ovmf/ovmf.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "input/qemu_command_line.hpp"
+#include "plan/plan.hpp"
+
+namespace aperture {
+namespace {
+
+std::vector<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+Plan ovmf_plan(const std::string& args) {
+    PlanOptions options;
+    options.firmware = FirmwareKind::Ovmf;
+    return make_plan(read_qemu_command_line(words(args)), options);
+}
+
+const FunctionResult& function(const Plan& plan, const std::string& id) {
+    for (const auto& f : plan.firmware->functions) {
+        if (f.node->id == id) return f;
+    }
+    throw std::runtime_error("no function " + id);
+}
+
+std::optional<u64> bar(const Plan& plan, const std::string& id, int index) {
+    const auto& f = function(plan, id);
+    for (const auto& b : f.bars) {
+        if (b.index == index) return b.address;
+    }
+    return std::nullopt;
+}
+
+constexpr const char* kRepro =
+    "-machine q35 -m 2G -nodefaults -device pcie-root-port,id=rp,chassis=1,slot=1,addr=3 "
+    "-device pci-testdev,id=big,membar=32G,bus=rp -device pci-testdev,id=one,membar=1G,addr=4";
+
+TEST(OvmfPlan, DynamicWindowOnTheDefaultTcgCpu) {
+    // oracle.md: "the 32 GiB BAR at 0xE0_0000_0000 and the 1 GiB BAR at 0xE8_0000_0000"
+    const Plan plan = ovmf_plan(kRepro);
+    ASSERT_EQ(plan.outcome, Outcome::Ok);
+    EXPECT_EQ(plan.firmware_model, "ovmf-edk2-stable202211");
+    EXPECT_EQ(bar(plan, "big", 2), 0xE0'0000'0000u);
+    EXPECT_EQ(bar(plan, "one", 2), 0xE8'0000'0000u);
+    const auto& rp = function(plan, "rp");
+    EXPECT_EQ(rp.bridge->prefetchable.base, 0xE0'0000'0000u);
+    EXPECT_EQ(rp.bridge->prefetchable.limit, 0xE7'FFFF'FFFFu);
+    EXPECT_EQ(rp.bridge->memory.base, 0xC000'0000u);  // the 2 MiB hotplug padding
+    EXPECT_EQ(rp.bridge->memory.limit, 0xC01F'FFFFu);
+    ASSERT_TRUE(plan.firmware->mmio64_choice);
+    EXPECT_EQ(plan.firmware->mmio64_choice->kind, "dynamic");
+    EXPECT_FALSE(plan.firmware->e820_modelled);
+}
+
+TEST(OvmfPlan, UntrustedPhysBitsFallBackToTheClassicWindowAndRejectTheGpu) {
+    // o2b: Intel with the default 40 bits is not trusted -> classic 32 GiB window at 32 GiB; the
+    // 32 GiB BAR behind the port no longer fits next to the 1 GiB one, so 01:00.0 is rejected.
+    const Plan plan = ovmf_plan(std::string(kRepro) + " -cpu qemu64,vendor=GenuineIntel");
+    ASSERT_EQ(plan.outcome, Outcome::Ok);
+    EXPECT_EQ(plan.firmware->mmio64_choice->kind, "classic");
+    EXPECT_EQ(bar(plan, "one", 2), 0x8'0000'0000u);
+    EXPECT_EQ(bar(plan, "big", 2), std::nullopt);
+    EXPECT_FALSE(function(plan, "big").bars.front().decoding);
+    ASSERT_TRUE(plan.firmware->shortfall);
+    EXPECT_EQ(plan.firmware->shortfall->needed, 33 * GiB);  // the port's 32 GiB window and the 1 GiB BAR
+    // 64 GiB is the first window that holds 32 GiB + 1 GiB, aligned as OVMF aligns it.
+    EXPECT_EQ(plan.firmware->shortfall->fitting_x_pci_mmio64_mb, 65536u);
+    EXPECT_FALSE(plan.firmware->unassigned.empty());
+}
+
+TEST(OvmfPlan, XPciMmio64MbAboveTheDynamicSizeWins) {
+    // o4: X-PciMmio64Mb=262144 on AMD/40 -> classic 256 GiB window at 256 GiB
+    const Plan plan = ovmf_plan(std::string(kRepro) + " -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=262144");
+    EXPECT_EQ(plan.firmware->mmio64_choice->kind, "classic");
+    EXPECT_EQ(bar(plan, "big", 2), 0x40'0000'0000u);
+    EXPECT_EQ(bar(plan, "one", 2), 0x48'0000'0000u);
+}
+
+TEST(OvmfPlan, SmallXPciMmio64MbIsOverriddenByTheDynamicWindow) {
+    // o9 / o10: 0 and 65536 still give 0xE0_0000_0000
+    for (const char* mb : {"0", "65536"}) {
+        const Plan plan = ovmf_plan(std::string(kRepro) + " -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=" + mb);
+        EXPECT_EQ(bar(plan, "big", 2), 0xE0'0000'0000u) << mb;
+    }
+}
+
+TEST(OvmfPlan, PhysBitsAbove40NeedOneGigPages) {
+    // o1_pb41: phys-bits=41 without pdpe1gb behaves as 40; o8_pdpe1gb: with it, 2^41 - 2^38
+    EXPECT_EQ(bar(ovmf_plan(std::string(kRepro) + " -cpu qemu64,phys-bits=41"), "big", 2), 0xE0'0000'0000u);
+    EXPECT_EQ(bar(ovmf_plan(std::string(kRepro) + " -cpu qemu64,phys-bits=41,pdpe1gb=on"), "big", 2), 0x1C0'0000'0000u);
+    // o3: Intel 39 is trusted
+    EXPECT_EQ(bar(ovmf_plan(std::string(kRepro) + " -cpu qemu64,vendor=GenuineIntel,phys-bits=39"), "big", 2), 0x70'0000'0000u);
+    // o8e: phys-bits 46 + pdpe1gb
+    const Plan p46 = ovmf_plan(
+        "-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=46,pdpe1gb=on -device pci-testdev,id=one,membar=1G");
+    EXPECT_EQ(bar(p46, "one", 2), 0x3800'0000'0000u);
+}
+
+TEST(OvmfPlan, HotplugMemoryMovesTheClassicWindow) {
+    // o7: Intel/40, -m 4G,slots=2,maxmem=40G -> reserved-memory-end 44 GiB -> window at 64 GiB
+    const Plan plan = ovmf_plan(
+        "-machine q35 -m 4G,slots=2,maxmem=40G -nodefaults -cpu qemu64,vendor=GenuineIntel "
+        "-device pcie-root-port,id=rp,chassis=1,slot=1,addr=3 -device pci-testdev,id=big,membar=32G,bus=rp");
+    EXPECT_EQ(bar(plan, "big", 2), 0x10'0000'0000u);
+}
+
+TEST(OvmfPlan, EmptyHotplugPortsGetTheDefaultPaddingAndTheIoQuirk) {
+    // o11: rp3 (pref64-reserve=1G,io-reserve=0) at 0xE0_0000_0000, rp1/rp2 512 MiB each after it;
+    // memory windows LIFO; IO 0x6000 / 0x7000 and the test device's IO BAR packed at 0x7200.
+    const Plan plan = ovmf_plan(
+        "-machine q35 -m 2G -nodefaults -device pcie-root-port,id=rp1,chassis=1,slot=1,addr=3 "
+        "-device pcie-root-port,id=rp2,chassis=2,slot=2,addr=4 "
+        "-device pcie-root-port,id=rp3,chassis=3,slot=3,addr=5,pref64-reserve=1G,io-reserve=0 "
+        "-device pci-testdev,id=t,addr=6");
+    EXPECT_EQ(function(plan, "rp3").bridge->prefetchable.base, 0xE0'0000'0000u);
+    EXPECT_EQ(function(plan, "rp1").bridge->prefetchable.base, 0xE0'4000'0000u);
+    EXPECT_EQ(function(plan, "rp2").bridge->prefetchable.base, 0xE0'6000'0000u);
+    EXPECT_EQ(function(plan, "rp2").bridge->io.base, 0x6000u);
+    EXPECT_EQ(function(plan, "rp1").bridge->io.base, 0x7000u);
+    EXPECT_FALSE(function(plan, "rp3").bridge->io.open());
+    EXPECT_EQ(bar(plan, "t", 1), 0x7200u);
+}
+
+TEST(OvmfPlan, NonPrefetchable64BitBarsBehindABridgeGoBelow4GiB) {
+    // o16: nvme behind a root port lands in the port's 32-bit window
+    const Plan plan = ovmf_plan(
+        "-machine q35 -m 2G -nodefaults -device pcie-root-port,id=rp,chassis=1,slot=1,addr=3 "
+        "-device nvme,id=nv,serial=a,bus=rp");
+    const auto address = bar(plan, "nv", 0);
+    ASSERT_TRUE(address);
+    EXPECT_LT(*address, 4 * GiB);
+    EXPECT_GE(*address, function(plan, "rp").bridge->memory.base);
+    EXPECT_LE(*address, function(plan, "rp").bridge->memory.limit);
+}
+
+TEST(OvmfPlan, I440fxWindowsFollowLowRam) {
+    // o6 / o14: mem32 from 0x80000000 with 2 GiB, 0xC0000000 with 3 GiB; IO from 0xC000
+    EXPECT_EQ(ovmf_plan("-machine pc -m 2G -nodefaults")
+                  .firmware->windows.mem32->first(), 0x8000'0000u);
+    const Plan p3 = ovmf_plan("-machine pc -m 3G -nodefaults");
+    EXPECT_EQ(p3.firmware->windows.mem32->first(), 0xC000'0000u);
+    EXPECT_EQ(p3.firmware->windows.io->first(), 0xC000u);
+}
+
+TEST(OvmfPlan, ThirtyTwoBitRequestsOf4GiBMakeOvmfGiveUp) {
+    // No 64-bit window (untrusted phys-bits and X-PciMmio64Mb=0): 8 GiB of BARs cannot be requested below 4 GiB.
+    const Plan plan = ovmf_plan(
+        "-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=37 -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=0 "
+        "-device pci-testdev,id=t,membar=8G");
+    EXPECT_EQ(plan.outcome, Outcome::FirmwareFailed);
+    EXPECT_EQ(plan.firmware->mmio64_choice->kind, "none");
+    EXPECT_FALSE(function(plan, "t").bars.back().decoding);
+}
+
+TEST(XPciMmio64Mb, ParsedAsOvmfParsesIt) {
+    EXPECT_EQ(parse_x_pci_mmio64_mb("65536"), 65536u);
+    EXPECT_EQ(parse_x_pci_mmio64_mb("65536\n"), 65536u);
+    EXPECT_EQ(parse_x_pci_mmio64_mb("65536\r\n"), 65536u);
+    EXPECT_EQ(parse_x_pci_mmio64_mb(std::string("1024\0", 5)), 1024u);
+    EXPECT_EQ(parse_x_pci_mmio64_mb("0"), 0u);
+    EXPECT_EQ(parse_x_pci_mmio64_mb("0x100"), std::nullopt);  // decimal only
+    EXPECT_EQ(parse_x_pci_mmio64_mb("4294967296"), std::nullopt);  // above UINT32
+    EXPECT_EQ(parse_x_pci_mmio64_mb("99999999999999999999999"), std::nullopt);
+    EXPECT_EQ(parse_x_pci_mmio64_mb(""), std::nullopt);
+    EXPECT_EQ(parse_x_pci_mmio64_mb("12 MB"), std::nullopt);
+}
+
+TEST(XPciMmio64Mb, ValuesAbove16TiBAreIgnored) {
+    const Plan plan = ovmf_plan(std::string(kRepro) + " -cpu qemu64,vendor=GenuineIntel -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=16777217");
+    EXPECT_EQ(plan.firmware->windows.mem64->size(), 32 * GiB);  // the default classic size
+}
+
+}  // namespace
+}  // namespace aperture
