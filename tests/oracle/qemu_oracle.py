@@ -397,6 +397,22 @@ def _read(path: str) -> str:
         return ""
 
 
+OVMF_GAVE_UP = ("OVMF programmed no BAR and never brought up a console: PCI resource allocation "
+                "failed (the CPU idles in HLT)")
+
+
+def _halted_rip(qmp) -> str | None:
+    """The vCPU's RIP if it is halted (HMP 'info registers' shows HLT=1), else None."""
+    try:
+        text = qmp.cmd("human-monitor-command", {"command-line": "info registers"})
+    except Exception:  # noqa: BLE001 - a harness probe; not being able to ask means "not known"
+        return None
+    if not isinstance(text, str) or "HLT=1" not in text:
+        return None
+    m = re.search(r"RIP=([0-9a-fA-F]+)", text)
+    return m.group(1) if m else None
+
+
 def _any_mapped(funcs: list) -> bool:
     for f in funcs:
         for b in f["bars"]:
@@ -500,6 +516,7 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         prev = None
         stable = 0
         done_reason = None
+        halted_at: list = []   # OVMF: RIPs seen halted while nothing decodes
         while True:
             if proc.poll() is not None:
                 finish_exited()
@@ -537,6 +554,14 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
                                            stable >= 3 * stable_polls):
                     done_reason = "bds" if bds else "stable"
                     break
+                # When PCI resource allocation fails, OVMF carries on without a single PciIo device:
+                # no BAR decodes, no serial console ever appears (the ISA serial port sits behind the
+                # LPC bridge), and the boot manager idles in HLT. A CPU still enumerating is not halted.
+                if not _any_mapped(funcs) and not serial and stable >= 3 * stable_polls:
+                    halted_at.append(_halted_rip(qmp))
+                    if len(halted_at) >= 3 and None not in halted_at[-3:] and len(set(halted_at[-3:])) == 1:
+                        done_reason = "gave-up"
+                        break
             if time.monotonic() > deadline:
                 done_reason = "timeout"
                 break
@@ -567,6 +592,9 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
                 result["error"] = {"source": "oracle",
                                    "message": "OVMF did not finish PCI enumeration within %gs"
                                               % timeout}
+            elif done_reason == "gave-up":
+                result["outcome"] = "firmware-failed"
+                result["error"] = {"source": "firmware", "message": OVMF_GAVE_UP}
             else:
                 result["outcome"] = "ok"
         warn = _read(os.path.join(tmp, "stderr.txt"))

@@ -125,20 +125,21 @@ def oracle_accepts(intent: str, observed: dict) -> list:
     return []
 
 
-def run_case(i: int, args: list, intent: str | None, ns, placements=None) -> dict:
-    rec = {"case": i, "args": args, "firmware": ns.firmware}
+def run_case(i: int, args: list, intent: str | None, ns, placements=None, firmware=None) -> dict:
+    firmware = firmware or ns.firmware
+    rec = {"case": i, "args": args, "firmware": firmware}
     if intent is not None:
         rec["intent"] = intent
     t0 = time.monotonic()
     if ns.oracle_only:
         keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-        obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
+        obs = qemu_oracle.observe(args, firmware=firmware, timeout=ns.timeout, keep=keep)
         rec["observed"] = obs
         rec["diffs"] = oracle_accepts(intent or "ok", obs)
         if placements and obs.get("outcome") == "ok":
             rec["diffs"] += check_placements(placements, obs)
     else:
-        plan, problem, info = predict(ns.aperture, args, ns.firmware, ns.aperture_arg)
+        plan, problem, info = predict(ns.aperture, args, firmware, ns.aperture_arg)
         rec["aperture"] = info
         rec["predicted"] = plan
         if problem:
@@ -148,7 +149,7 @@ def run_case(i: int, args: list, intent: str | None, ns, placements=None) -> dic
                 obs = ns.recorded[i]
             else:
                 keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-                obs = qemu_oracle.observe(args, firmware=ns.firmware, timeout=ns.timeout, keep=keep)
+                obs = qemu_oracle.observe(args, firmware=firmware, timeout=ns.timeout, keep=keep)
             rec["observed"] = obs
             try:
                 rec["diffs"] = cmp.compare(plan, obs)
@@ -206,11 +207,10 @@ def main(argv=None) -> int:
                 obs = rec.get("observed")
                 if not obs or obs.get("outcome") in ("timeout", "oracle-error"):
                     continue   # nothing real to compare with
-                ns.firmware = rec.get("firmware", ns.firmware)
                 ns.recorded[rec["case"]] = obs
-                cases.append((rec["case"], rec["args"], rec.get("intent"), None))
+                cases.append((rec["case"], rec["args"], rec.get("intent"), None, rec.get("firmware")))
     elif ns.case_args is not None:
-        cases = [(0, shlex.split(ns.case_args), None, None)]
+        cases = [(0, shlex.split(ns.case_args), None, None, None)]
     elif ns.golden:
         cases = []
         for i, path in enumerate(sorted(glob.glob(os.path.join(ns.golden, "*.golden")))):
@@ -218,13 +218,18 @@ def main(argv=None) -> int:
             args = next((l.partition(":")[2] for l in header.splitlines() if l.startswith("args:")), None)
             if args is None:
                 ap.error("%s has no 'args:' line" % path)
+            options = shlex.split(next((l.partition(":")[2] for l in header.splitlines()
+                                        if l.startswith("options:")), ""))
+            firmware = None
+            if "--firmware" in options:
+                firmware = options[options.index("--firmware") + 1]
             print("case %d is %s" % (i, os.path.basename(path)), flush=True)
-            cases.append((i, shlex.split(args), None, None))
+            cases.append((i, shlex.split(args), None, None, firmware))
     else:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
             c = gen_cases.generate_case(case_seed(ns.seed, i), ns.firmware)
-            cases.append((i, c["args"], c["intent"], c.get("placements")))
+            cases.append((i, c["args"], c["intent"], c.get("placements"), None))
 
     out = open(ns.out, "w") if ns.out else None
     passed = failed = 0
@@ -255,10 +260,10 @@ def main(argv=None) -> int:
             out.flush()
 
     def worker(case):
-        i, args, intent, placements = case
+        i, args, intent, placements, firmware = case
         if stop.is_set():
             return None
-        rec = run_case(i, args, intent, ns, placements)
+        rec = run_case(i, args, intent, ns, placements, firmware or ns.firmware)
         if rec["status"] == "FAIL" and ns.fail_fast:
             stop.set()
         return rec

@@ -85,7 +85,6 @@ public:
         r.windows.io = out_.apertures.io;
         r.windows.mem32 = out_.apertures.mem32;
         r.windows.mem64 = out_.apertures.mem64;
-        r.notes.push_back(out_.apertures.reason);
         for (const auto& note : out_.apertures.notes) r.notes.push_back(note);
         enumerate();
         if (allocate()) {
