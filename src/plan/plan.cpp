@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "firmware/ovmf/ovmf.hpp"
+#include "firmware/ovmf/ovmf_layout.hpp"
 #include "firmware/seabios/seabios.hpp"
 
 #include <fmt/format.h>
@@ -39,16 +40,16 @@ bool bar_beyond_phys_bits(const Plan& plan) {
 
 namespace {
 
-constexpr const char* X_PCI_MMIO64_MB = "opt/ovmf/X-PciMmio64Mb";
-constexpr u64 MAX_X_PCI_MMIO64_MB = u64{1} << 24;  // OVMF ignores larger values (16 TiB)
+using ovmf202211::MAX_X_PCI_MMIO64_MB;
+using ovmf202211::X_PCI_MMIO64_MB_FW_CFG;
 
 bool assigns_everything(const FirmwareResult& fw) { return !fw.failed && fw.unassigned.empty(); }
 
 // The smallest power-of-two X-PciMmio64Mb with which OVMF assigns every BAR inside the guest's phys-bits.
 std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine) {
     Machine trial = machine;
-    std::erase_if(trial.fw_cfg, [](const FwCfgSpec& f) { return f.name == X_PCI_MMIO64_MB; });
-    trial.fw_cfg.push_back(FwCfgSpec{X_PCI_MMIO64_MB, "0", std::nullopt, std::nullopt, {}});
+    std::erase_if(trial.fw_cfg, [](const FwCfgSpec& f) { return f.name == X_PCI_MMIO64_MB_FW_CFG; });
+    trial.fw_cfg.push_back(FwCfgSpec{X_PCI_MMIO64_MB_FW_CFG, "0", std::nullopt, std::nullopt, {}});
     const u64 space = trial.cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << trial.cpu.phys_bits);
     for (u64 mb = 1024; mb <= MAX_X_PCI_MMIO64_MB; mb *= 2) {
         trial.fw_cfg.back().string_value = std::to_string(mb);

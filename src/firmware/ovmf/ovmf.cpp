@@ -237,13 +237,11 @@ private:
     // --- The resource tree (CreateResourceMap and its helpers) ---------------------------------------
     RootLists create_window_nodes(int device) {
         RootLists lists;
-        const bool root = device == ROOT;
         lists.list[0] = tree_.create(device, 0, BRIDGE_IO_ALIGNMENT, PPB_IO_RANGE, ResType::Io, ResUsage::Typical, true);
         lists.list[1] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_MEM32_RANGE, ResType::Mem32, ResUsage::Typical, true);
         lists.list[2] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_PMEM32_RANGE, ResType::PMem32, ResUsage::Typical, true);
         lists.list[3] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_MEM64_RANGE, ResType::Mem64, ResUsage::Typical, true);
         lists.list[4] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_PMEM64_RANGE, ResType::PMem64, ResUsage::Typical, true);
-        (void)root;
         return lists;
     }
 

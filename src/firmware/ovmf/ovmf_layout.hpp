@@ -17,7 +17,9 @@ inline constexpr u64 I440FX_PCI_IO_SIZE = 0x4000;
 
 // OvmfPkg/OvmfPkgIa32X64.dsc: PcdPciMmio64Size, the classic 64-bit window.
 inline constexpr u64 DEFAULT_PCI_MMIO64_SIZE = 32 * GiB;
-// PlatformInitLib/MemDetect.c, PlatformGetFirstNonAddress: larger X-PciMmio64Mb values are ignored.
+// PlatformInitLib/MemDetect.c, PlatformGetFirstNonAddress: the fw_cfg item that sizes the classic window
+// (MiB), and the largest value it accepts.
+inline constexpr const char* X_PCI_MMIO64_MB_FW_CFG = "opt/ovmf/X-PciMmio64Mb";
 inline constexpr u64 MAX_X_PCI_MMIO64_MB = 0x100'0000;  // 16 TiB
 inline constexpr u64 MMIO64_GRANULE = 1 * GiB;          // the classic window's base and size alignment
 // PlatformAddressWidthFromCpuid: widths OVMF trusts below 41 bits, and its caps.

@@ -15,8 +15,6 @@ using namespace ovmf202211;
 
 namespace {
 
-constexpr const char* X_PCI_MMIO64_MB = "opt/ovmf/X-PciMmio64Mb";
-
 std::optional<std::string> fw_cfg_content(const Machine& machine, const std::string& name) {
     for (const auto& item : machine.fw_cfg) {
         if (item.name != name) continue;
@@ -103,13 +101,13 @@ OvmfApertures ovmf_apertures(const Machine& machine) {
     // PlatformGetFirstNonAddress: the classic window.
     u64 size = DEFAULT_PCI_MMIO64_SIZE;
     u64 base = 0;
-    if (const auto content = fw_cfg_content(machine, X_PCI_MMIO64_MB)) {
+    if (const auto content = fw_cfg_content(machine, X_PCI_MMIO64_MB_FW_CFG)) {
         const auto mb = parse_x_pci_mmio64_mb(*content);
         if (mb && *mb <= MAX_X_PCI_MMIO64_MB) {
             out.x_pci_mmio64_mb = *mb;
             size = *mb * MiB;
         } else {
-            out.notes.push_back(fmt::format("OVMF ignores {}={:?}: it takes a decimal number of MiB up to {} (16 TiB)", X_PCI_MMIO64_MB,
+            out.notes.push_back(fmt::format("OVMF ignores {}={:?}: it takes a decimal number of MiB up to {} (16 TiB)", X_PCI_MMIO64_MB_FW_CFG,
                                             *content, MAX_X_PCI_MMIO64_MB));
         }
     }
