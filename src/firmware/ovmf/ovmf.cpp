@@ -414,14 +414,14 @@ private:
             };
             switch (POOL_TYPES[t]) {
                 case ResType::Io: bases[t] = try_in(ap.io, 15, false); break;
-                case ResType::Mem64:
-                case ResType::PMem64:
-                    // The PMem apertures do not exist in OVMF; a 64-bit request falls back below 4 GiB.
-                    bases[t] = POOL_TYPES[t] == ResType::Mem64 ? try_in(ap.mem64, 63, true) : std::nullopt;
-                    if (!bases[t]) bases[t] = POOL_TYPES[t] == ResType::Mem64 ? try_in(ap.mem32, 31, true) : std::nullopt;
-                    break;
                 case ResType::Mem32: bases[t] = try_in(ap.mem32, 31, true); break;
-                default: bases[t] = std::nullopt; break;
+                case ResType::Mem64:  // falls back below 4 GiB when the 64-bit aperture cannot hold it
+                    bases[t] = try_in(ap.mem64, 63, true);
+                    if (!bases[t]) bases[t] = try_in(ap.mem32, 31, true);
+                    break;
+                default:  // OVMF has no prefetchable apertures (COMBINE_MEM_PMEM empties those lists)
+                    bases[t] = std::nullopt;
+                    break;
             }
         }
         return bases;
