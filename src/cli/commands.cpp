@@ -64,7 +64,7 @@ int run_plan(const PlanCommand& cmd, std::ostream& out) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "aperture 0.1.0 (models QEMU 7.2, SeaBIOS 1.16.2)");
+    app.set_version_flag("--version", "aperture 0.1.0 (models QEMU 7.2, SeaBIOS 1.16.2, OVMF edk2-stable202211)");
 
     PlanCommand plan_cmd;
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
