@@ -1,0 +1,61 @@
+#include "host/host_context.hpp"
+
+#include <fmt/format.h>
+
+namespace aperture {
+
+namespace {
+
+constexpr const char* kVfioPciDriver = "vfio-pci";
+
+BarSpec bar_spec(const HostBar& bar) {
+    const u64 size = bar.resource.size();
+    switch (bar.kind()) {
+        case BarKind::Io: return BarSpec::io(bar.index, size);
+        case BarKind::Rom: return BarSpec::rom(size);
+        case BarKind::Memory: break;
+    }
+    const Prefetchable prefetch = bar.resource.prefetchable() ? Prefetchable::Yes : Prefetchable::No;
+    return bar.resource.is64() ? BarSpec::memory64(bar.index, size, prefetch)
+                               : BarSpec::memory32(bar.index, size, prefetch);
+}
+
+}  // namespace
+
+std::optional<PciFunctionSpec> passthrough_function(const HostPciDevice& device, std::string& why_not) {
+    if (device.header_layout() != kHeaderTypeNormal) {
+        why_not = fmt::format("{} is a bridge (header type {}); vfio-pci binds only header type 0 functions",
+                              device.address, device.header_layout());
+        return std::nullopt;
+    }
+    PciFunctionSpec spec;
+    spec.driver = kVfioPciDriver;
+    spec.vendor_id = device.vendor_id;
+    spec.device_id = device.device_id;
+    spec.class_code = device.class_word();
+    spec.multifunction = device.multifunction();
+    for (const auto& bar : device.bars) {
+        if (!is_power_of_two(bar.resource.size())) {
+            why_not = fmt::format(
+                "{} {} is {:#x} bytes, not a power of two; QEMU cannot register such a BAR", device.address,
+                bar.index == kRomBarIndex ? std::string("ROM") : fmt::format("BAR {}", bar.index), bar.resource.size());
+            return std::nullopt;
+        }
+        spec.bars.push_back(bar_spec(bar));
+    }
+    return spec;
+}
+
+HostContext host_context(const HostSnapshot& snapshot) {
+    HostContext context;
+    if (snapshot.cpu) context.cpu = host_cpu(*snapshot.cpu);
+    for (const auto& device : snapshot.pci) {
+        std::string why_not;
+        if (auto spec = passthrough_function(device, why_not)) {
+            context.passthrough.emplace(device.address, std::move(*spec));
+        }
+    }
+    return context;
+}
+
+}  // namespace aperture

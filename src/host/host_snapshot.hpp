@@ -1,0 +1,50 @@
+#pragma once
+// Everything the host probe learns about the machine VMs will run on, in one value: the CPU, whether KVM
+// uses EPT/NPT, the IOMMU's widths and reserved ranges, every PCI function with its BARs, the memlock limit
+// and /proc/iomem. A snapshot serialises to JSON (host_snapshot_json.hpp) so every command can later read
+// a saved host (--host FILE) instead of the live one.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/cpuinfo.hpp"
+#include "host/host_files.hpp"
+#include "host/iomem.hpp"
+#include "host/iommu.hpp"
+#include "host/kvm_paging.hpp"
+#include "host/memlock.hpp"
+#include "host/pci_device.hpp"
+
+namespace aperture {
+
+inline constexpr const char* kCpuinfoFile = "/proc/cpuinfo";
+
+struct HostSnapshot {
+    std::string root;                   // the tree the probe read: "/" or a copy of one (HostFiles::describe("/"))
+    std::optional<HostCpuDetails> cpu;  // nullopt when /proc/cpuinfo cannot be read
+    KvmPaging kvm;
+    IommuInfo iommu;
+    std::vector<HostPciDevice> pci;  // ascending by address
+    std::optional<MemlockLimit> memlock;
+    std::optional<Iomem> iomem;  // nullopt when /proc/iomem cannot be read
+
+    const HostPciDevice* device(const std::string& address) const;
+    friend bool operator==(const HostSnapshot&, const HostSnapshot&) = default;
+};
+
+// Where the memlock limit comes from. The live host's is this process's (getrlimit, falling back to
+// /proc/self/limits); a copied tree stands for another process, so only its limits file counts.
+enum class MemlockQuery { ThisProcess, LimitsFileOnly };
+
+// Reads, never writes. Throws InputError naming the file (and line) for content not in the kernel's form;
+// facts whose files are absent stay unknown (host_notes says which matter).
+HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock);
+// The tree under `root`: this process's memlock limit for "/", the tree's limits file otherwise.
+HostSnapshot probe_host(const std::string& root = "/");
+
+// What a reader of the snapshot should know: unknowns and their consequences (KVM module not loaded,
+// iomem addresses hidden, no IOMMU groups, config space unreadable, iomem disagreeing with sysfs).
+std::vector<std::string> host_notes(const HostSnapshot& snapshot);
+
+}  // namespace aperture

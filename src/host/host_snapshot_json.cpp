@@ -1,0 +1,532 @@
+#include "host/host_snapshot_json.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "host/kernel_text.hpp"
+
+namespace aperture {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr u64 kMaxId = 0xffff;
+constexpr u64 kMaxClass = 0xffffff;
+constexpr u64 kMaxByte = 0xff;
+constexpr u64 kMaxAddressBits = 64;
+constexpr u64 kMaxBridgeWindow = 3;
+constexpr u64 kSmallestResizableSize = MiB;    // drivers/pci/rebar.c: bit 0 of the possible sizes is 1 MB
+constexpr std::size_t kQuotedValueLimit = 60;  // how much of a bad value a message repeats
+constexpr const char* kUnlimited = "unlimited";
+
+// ---------------------------------------------------------------------------------------------------
+// Writing
+
+template <class T>
+ordered_json optional_json(const std::optional<T>& value) {
+    return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+ordered_json optional_hex(const std::optional<u64>& value) {
+    return value ? ordered_json(hex(*value)) : ordered_json(nullptr);
+}
+
+ordered_json cpu_json(const std::optional<HostCpuDetails>& cpu) {
+    if (!cpu) return nullptr;
+    ordered_json j;
+    j["vendor"] = optional_json(cpu->vendor);
+    j["model_name"] = optional_json(cpu->model_name);
+    j["phys_bits"] = optional_json(cpu->phys_bits);
+    j["virt_bits"] = optional_json(cpu->virt_bits);
+    j["flags"] = {{"pdpe1gb", cpu->flags.pdpe1gb}, {"la57", cpu->flags.la57}, {"vmx", cpu->flags.vmx},
+                  {"svm", cpu->flags.svm},         {"ept", cpu->flags.ept},   {"npt", cpu->flags.npt}};
+    return j;
+}
+
+ordered_json unit_json(const IommuUnit& unit) {
+    ordered_json j;
+    j["name"] = unit.name;
+    j["vendor"] = to_string(unit.vendor);
+    j["cap"] = optional_hex(unit.cap);
+    j["ecap"] = optional_hex(unit.ecap);
+    // Derived from cap: the VT-d widths.
+    j["mgaw"] = unit.cap ? ordered_json(intel_mgaw(*unit.cap)) : ordered_json(nullptr);
+    j["sagaw"] = unit.cap ? ordered_json(hex(intel_sagaw(*unit.cap))) : ordered_json(nullptr);
+    j["sagaw_widths"] = unit.cap ? ordered_json(intel_sagaw_widths(*unit.cap)) : ordered_json::array();
+    j["domain_width"] = unit.cap ? optional_json(intel_domain_width(*unit.cap)) : ordered_json(nullptr);
+    return j;
+}
+
+ordered_json region_json(const ReservedRegion& region) {
+    return {{"start", hex(region.range.first())}, {"end", hex(region.range.last())}, {"type", region.type}};
+}
+
+ordered_json regions_json(const std::vector<ReservedRegion>& regions) {
+    ordered_json j = ordered_json::array();
+    for (const auto& region : regions) j.push_back(region_json(region));
+    return j;
+}
+
+ordered_json group_json(const IommuGroup& group) {
+    ordered_json j;
+    j["id"] = group.id;
+    j["devices"] = group.devices;
+    j["reserved_regions"] = regions_json(group.reserved);
+    return j;
+}
+
+ordered_json iommu_json(const IommuInfo& iommu) {
+    ordered_json j;
+    j["units"] = ordered_json::array();
+    for (const auto& unit : iommu.units) j["units"].push_back(unit_json(unit));
+    j["groups"] = ordered_json::array();
+    for (const auto& group : iommu.groups) j["groups"].push_back(group_json(group));
+    j["reserved_merged"] = regions_json(merged_reserved_regions(iommu.groups));
+    return j;
+}
+
+const char* kind_name(BarKind kind) {
+    switch (kind) {
+        case BarKind::Io: return "io";
+        case BarKind::Memory: return "mem";
+        case BarKind::Rom: return "rom";
+    }
+    return "mem";
+}
+
+// The fields a BAR and a window share: the kind, width and prefetchability the flags say (derived), then
+// the resource as the kernel printed it, as start, size and flags.
+void resource_fields(ordered_json& j, BarKind kind, const HostResource& resource) {
+    j["kind"] = kind_name(kind);
+    if (kind == BarKind::Memory) {
+        j["bits"] = resource.is64() ? 64 : 32;
+        j["prefetchable"] = resource.prefetchable();
+    }
+    j["start"] = hex(resource.start);
+    j["size"] = resource.size();
+    j["flags"] = hex(resource.flags);
+    j["assigned"] = resource.assigned();
+}
+
+ordered_json bar_json(const HostBar& bar) {
+    ordered_json j;
+    j["index"] = bar.index;
+    resource_fields(j, bar.kind(), bar.resource);
+    j["resizable_sizes"] = bar.resizable_sizes;
+    return j;
+}
+
+ordered_json window_json(const HostBridgeWindow& window) {
+    ordered_json j;
+    j["window"] = window.window;
+    resource_fields(j, window.resource.is_io() ? BarKind::Io : BarKind::Memory, window.resource);
+    return j;
+}
+
+ordered_json device_json(const HostPciDevice& device) {
+    ordered_json j;
+    j["address"] = device.address;
+    j["vendor_id"] = fmt::format("{:#06x}", device.vendor_id);
+    j["device_id"] = fmt::format("{:#06x}", device.device_id);
+    j["subsystem_vendor_id"] = fmt::format("{:#06x}", device.subsystem_vendor_id);
+    j["subsystem_device_id"] = fmt::format("{:#06x}", device.subsystem_device_id);
+    j["class"] = fmt::format("{:#08x}", device.class_code);
+    j["header_type"] =
+        device.header_type ? ordered_json(fmt::format("{:#04x}", *device.header_type)) : ordered_json(nullptr);
+    j["bridge"] = device.is_bridge();
+    j["multifunction"] = device.multifunction();
+    j["secondary_bus"] = optional_json(device.secondary_bus);
+    j["subordinate_bus"] = optional_json(device.subordinate_bus);
+    j["driver"] = optional_json(device.driver);
+    j["iommu_group"] = optional_json(device.iommu_group);
+    j["parent"] = optional_json(device.parent);
+    j["bars"] = ordered_json::array();
+    for (const auto& bar : device.bars) j["bars"].push_back(bar_json(bar));
+    j["windows"] = ordered_json::array();
+    for (const auto& window : device.windows) j["windows"].push_back(window_json(window));
+    return j;
+}
+
+ordered_json limit_json(const std::optional<u64>& bytes) {
+    return bytes ? ordered_json(*bytes) : ordered_json(kUnlimited);
+}
+
+ordered_json memlock_json(const std::optional<MemlockLimit>& memlock) {
+    if (!memlock) return nullptr;
+    return {{"source", to_string(memlock->source)},
+            {"soft", limit_json(memlock->soft)},
+            {"hard", limit_json(memlock->hard)}};
+}
+
+ordered_json iomem_json(const std::optional<Iomem>& iomem) {
+    if (!iomem) return nullptr;
+    ordered_json j;
+    j["addresses_hidden"] = iomem->addresses_hidden();
+    j["entries"] = ordered_json::array();
+    for (const auto& e : iomem->entries) {
+        j["entries"].push_back({{"depth", e.depth}, {"start", hex(e.start)}, {"end", hex(e.end)}, {"name", e.name}});
+    }
+    return j;
+}
+
+ordered_json agreement_json(const HostSnapshot& snapshot) {
+    if (!snapshot.iomem || snapshot.iomem->addresses_hidden()) return nullptr;
+    const IomemAgreement agreement = check_iomem_agreement(*snapshot.iomem, snapshot.pci);
+    return {{"compared", agreement.compared}, {"disagreements", agreement.disagreements}};
+}
+
+ordered_json snapshot_json(const HostSnapshot& snapshot) {
+    ordered_json j;
+    j["schema"] = kHostSnapshotSchema;
+    j["root"] = snapshot.root;
+    j["cpu"] = cpu_json(snapshot.cpu);
+    j["kvm"] = {{"ept", optional_json(snapshot.kvm.ept)}, {"npt", optional_json(snapshot.kvm.npt)}};
+    j["iommu"] = iommu_json(snapshot.iommu);
+    j["pci"] = ordered_json::array();
+    for (const auto& device : snapshot.pci) j["pci"].push_back(device_json(device));
+    j["memlock"] = memlock_json(snapshot.memlock);
+    j["iomem"] = iomem_json(snapshot.iomem);
+    j["iomem_agreement"] = agreement_json(snapshot);
+    j["notes"] = host_notes(snapshot);
+    return j;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+
+// Two JSON values equal up to the order of object members.
+bool same_json(const ordered_json& a, const ordered_json& b) {
+    if (a.is_object() && b.is_object()) {
+        if (a.size() != b.size()) return false;
+        for (const auto& [key, value] : a.items()) {
+            if (!b.contains(key) || !same_json(value, b.at(key))) return false;
+        }
+        return true;
+    }
+    if (a.is_array() && b.is_array()) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!same_json(a[i], b[i])) return false;
+        }
+        return true;
+    }
+    return a == b;
+}
+
+// A value in the document with its JSON path, so every complaint names the field.
+class JsonField {
+public:
+    JsonField(const ordered_json& value, std::string path, const std::string& source)
+        : value_(value), path_(std::move(path)), source_(source) {}
+
+    const ordered_json& value() const { return value_; }
+    bool is_null() const { return value_.is_null(); }
+
+    JsonField operator[](const std::string& key) const {
+        require_member(key);
+        return JsonField(value_.at(key), path_ + "." + key, source_);
+    }
+
+    std::vector<JsonField> elements() const {
+        if (!value_.is_array()) fail("an array");
+        std::vector<JsonField> fields;
+        for (std::size_t i = 0; i < value_.size(); ++i) {
+            fields.emplace_back(value_[i], fmt::format("{}[{}]", path_, i), source_);
+        }
+        return fields;
+    }
+
+    std::string string() const {
+        if (!value_.is_string()) fail("a string");
+        return value_.get<std::string>();
+    }
+
+    bool boolean() const {
+        if (!value_.is_boolean()) fail("true or false");
+        return value_.get<bool>();
+    }
+
+    u64 integer(u64 max = std::numeric_limits<u64>::max()) const {
+        if (!value_.is_number_unsigned() || value_.get<u64>() > max) fail(fmt::format("an integer from 0 to {}", max));
+        return value_.get<u64>();
+    }
+
+    u64 hex_value(u64 max = std::numeric_limits<u64>::max()) const {
+        const auto value =
+            value_.is_string() ? parse_kernel_hex(value_.get<std::string>(), HexPrefix::Required) : std::nullopt;
+        if (!value || *value > max) fail(fmt::format("a \"0x...\" hex string up to {:#x}", max));
+        return *value;
+    }
+
+    template <class Read>
+    auto optional(Read read) const -> std::optional<decltype(read(*this))> {
+        if (is_null()) return std::nullopt;
+        return read(*this);
+    }
+
+    [[noreturn]] void fail(const std::string& expected) const {
+        std::string got = value_.dump();
+        if (got.size() > kQuotedValueLimit) got = got.substr(0, kQuotedValueLimit) + "...";
+        throw InputError(fmt::format("{}: {}: expected {}, got {}", source_, path_, expected, got));
+    }
+
+    // The object has exactly the fields `written` has, and the `derived` ones hold what `written` says
+    // (what the authoritative fields imply).
+    void require_written_form(const ordered_json& written, std::initializer_list<const char*> derived) const {
+        if (!value_.is_object()) fail("an object");
+        for (const auto& [key, unused] : value_.items()) {
+            if (!written.contains(key)) {
+                throw InputError(
+                    fmt::format("{}: {}.{}: no such field in {}", source_, path_, key, kHostSnapshotSchema));
+            }
+        }
+        for (const auto& [key, unused] : written.items()) require_member(key);
+        for (const char* key : derived) {
+            if (!written.contains(key)) continue;  // not written for this kind (an I/O BAR has no "bits")
+            if (!same_json(value_.at(key), written.at(key))) {
+                (*this)[key].fail(fmt::format("{}, which the other fields imply", written.at(key).dump()));
+            }
+        }
+    }
+
+private:
+    void require_member(const std::string& key) const {
+        if (!value_.is_object()) fail("an object");
+        if (!value_.contains(key)) {
+            throw InputError(fmt::format("{}: {}: the field '{}' is missing", source_, path_, key));
+        }
+    }
+
+    const ordered_json& value_;
+    std::string path_;
+    const std::string& source_;
+};
+
+unsigned small_integer(const JsonField& field, u64 max) { return static_cast<unsigned>(field.integer(max)); }
+
+HostCpuDetails read_cpu(const JsonField& j) {
+    HostCpuDetails cpu;
+    cpu.vendor = j["vendor"].optional([](const JsonField& f) { return f.string(); });
+    cpu.model_name = j["model_name"].optional([](const JsonField& f) { return f.string(); });
+    cpu.phys_bits = j["phys_bits"].optional([](const JsonField& f) { return small_integer(f, kMaxAddressBits); });
+    cpu.virt_bits = j["virt_bits"].optional([](const JsonField& f) { return small_integer(f, kMaxAddressBits); });
+    const JsonField flags = j["flags"];
+    cpu.flags = HostCpuFlags{flags["pdpe1gb"].boolean(), flags["la57"].boolean(), flags["vmx"].boolean(),
+                             flags["svm"].boolean(),     flags["ept"].boolean(),  flags["npt"].boolean()};
+    flags.require_written_form(cpu_json(cpu)["flags"], {});
+    j.require_written_form(cpu_json(cpu), {});
+    return cpu;
+}
+
+KvmPaging read_kvm(const JsonField& j) {
+    const auto flag = [](const JsonField& f) { return f.boolean(); };
+    KvmPaging kvm{j["ept"].optional(flag), j["npt"].optional(flag)};
+    j.require_written_form({{"ept", optional_json(kvm.ept)}, {"npt", optional_json(kvm.npt)}}, {});
+    return kvm;
+}
+
+IommuVendor read_vendor(const JsonField& j) {
+    const std::string name = j.string();
+    for (auto vendor : {IommuVendor::Intel, IommuVendor::Amd, IommuVendor::Other}) {
+        if (name == to_string(vendor)) return vendor;
+    }
+    j.fail("\"intel\", \"amd\" or \"other\"");
+}
+
+IommuUnit read_unit(const JsonField& j) {
+    const auto reg = [](const JsonField& f) { return f.hex_value(); };
+    IommuUnit unit{j["name"].string(), read_vendor(j["vendor"]), j["cap"].optional(reg), j["ecap"].optional(reg)};
+    j.require_written_form(unit_json(unit), {"mgaw", "sagaw", "sagaw_widths", "domain_width"});
+    return unit;
+}
+
+ReservedRegion read_region(const JsonField& j) {
+    const u64 start = j["start"].hex_value();
+    const u64 end = j["end"].hex_value();
+    if (start > end) j["end"].fail(fmt::format("an end at or above the start {:#x}", start));
+    ReservedRegion region{AddressRange::from_first_and_last(start, end), j["type"].string()};
+    j.require_written_form(region_json(region), {});
+    return region;
+}
+
+std::vector<ReservedRegion> read_regions(const JsonField& j) {
+    std::vector<ReservedRegion> regions;
+    for (const auto& element : j.elements()) regions.push_back(read_region(element));
+    return regions;
+}
+
+IommuGroup read_group(const JsonField& j) {
+    IommuGroup group;
+    group.id = small_integer(j["id"], std::numeric_limits<unsigned>::max());
+    for (const auto& device : j["devices"].elements()) group.devices.push_back(device.string());
+    group.reserved = read_regions(j["reserved_regions"]);
+    j.require_written_form(group_json(group), {});
+    return group;
+}
+
+IommuInfo read_iommu_json(const JsonField& j) {
+    IommuInfo iommu;
+    for (const auto& unit : j["units"].elements()) iommu.units.push_back(read_unit(unit));
+    for (const auto& group : j["groups"].elements()) iommu.groups.push_back(read_group(group));
+    j.require_written_form(iommu_json(iommu), {"reserved_merged"});
+    return iommu;
+}
+
+// start + size - 1 as the resource's inclusive end; the kernel never prints a region of size 0.
+HostResource read_resource(const JsonField& j) {
+    const u64 start = j["start"].hex_value();
+    const u64 size = j["size"].integer();
+    if (size == 0) j["size"].fail("a size of at least 1 (empty regions are not listed)");
+    const auto end = checked_add(start, size - 1);
+    if (!end) j["size"].fail(fmt::format("a size that keeps the region below 2^64 from its start {:#x}", start));
+    const HostResource resource{start, *end, j["flags"].hex_value()};
+    if (resource.empty()) j["start"].fail("a region other than 0x0-0x0, which the kernel prints for an unused line");
+    if (!resource.is_io() && !resource.is_memory()) {
+        j["flags"].fail("flags with IORESOURCE_IO (0x100) or IORESOURCE_MEM (0x200)");
+    }
+    return resource;
+}
+
+std::vector<u64> read_resizable_sizes(const JsonField& j) {
+    std::vector<u64> sizes;
+    for (const auto& element : j.elements()) {
+        const u64 size = element.integer();
+        if (!is_power_of_two(size) || size < kSmallestResizableSize || (!sizes.empty() && size <= sizes.back())) {
+            element.fail("ascending powers of two of at least 1 MiB (the Resizable BAR sizes)");
+        }
+        sizes.push_back(size);
+    }
+    return sizes;
+}
+
+HostBar read_bar(const JsonField& j) {
+    HostBar bar;
+    bar.index = static_cast<int>(j["index"].integer(kRomBarIndex));
+    bar.resource = read_resource(j);
+    bar.resizable_sizes = read_resizable_sizes(j["resizable_sizes"]);
+    j.require_written_form(bar_json(bar), {"kind", "bits", "prefetchable", "assigned"});
+    return bar;
+}
+
+HostBridgeWindow read_window(const JsonField& j) {
+    HostBridgeWindow window;
+    window.window = static_cast<int>(j["window"].integer(kMaxBridgeWindow));
+    window.resource = read_resource(j);
+    j.require_written_form(window_json(window), {"kind", "bits", "prefetchable", "assigned"});
+    return window;
+}
+
+HostPciDevice read_device(const JsonField& j) {
+    const auto byte = [](const JsonField& f) { return static_cast<std::uint8_t>(f.integer(kMaxByte)); };
+    const auto text = [](const JsonField& f) { return f.string(); };
+    HostPciDevice device;
+    device.address = j["address"].string();
+    if (!is_pci_address(device.address)) j["address"].fail("a PCI address such as \"0000:41:00.0\"");
+    device.vendor_id = static_cast<std::uint16_t>(j["vendor_id"].hex_value(kMaxId));
+    device.device_id = static_cast<std::uint16_t>(j["device_id"].hex_value(kMaxId));
+    device.subsystem_vendor_id = static_cast<std::uint16_t>(j["subsystem_vendor_id"].hex_value(kMaxId));
+    device.subsystem_device_id = static_cast<std::uint16_t>(j["subsystem_device_id"].hex_value(kMaxId));
+    device.class_code = static_cast<std::uint32_t>(j["class"].hex_value(kMaxClass));
+    device.header_type =
+        j["header_type"].optional([](const JsonField& f) { return static_cast<std::uint8_t>(f.hex_value(kMaxByte)); });
+    device.secondary_bus = j["secondary_bus"].optional(byte);
+    device.subordinate_bus = j["subordinate_bus"].optional(byte);
+    device.driver = j["driver"].optional(text);
+    device.iommu_group = j["iommu_group"].optional(
+        [](const JsonField& f) { return small_integer(f, std::numeric_limits<unsigned>::max()); });
+    device.parent = j["parent"].optional(text);
+    for (const auto& bar : j["bars"].elements()) device.bars.push_back(read_bar(bar));
+    for (const auto& window : j["windows"].elements()) device.windows.push_back(read_window(window));
+    j.require_written_form(device_json(device), {"bridge", "multifunction"});
+    return device;
+}
+
+std::optional<u64> read_limit(const JsonField& j) {
+    if (j.value() == kUnlimited) return std::nullopt;
+    if (!j.value().is_number_unsigned()) j.fail("a byte count or \"unlimited\"");
+    return j.integer();
+}
+
+MemlockLimit read_memlock(const JsonField& j) {
+    const std::string source = j["source"].string();
+    MemlockLimit limit;
+    if (source == to_string(MemlockSource::Getrlimit)) {
+        limit.source = MemlockSource::Getrlimit;
+    } else if (source == to_string(MemlockSource::LimitsFile)) {
+        limit.source = MemlockSource::LimitsFile;
+    } else {
+        j["source"].fail("\"getrlimit\" or \"limits-file\"");
+    }
+    limit.soft = read_limit(j["soft"]);
+    limit.hard = read_limit(j["hard"]);
+    j.require_written_form(memlock_json(limit), {});
+    return limit;
+}
+
+Iomem read_iomem(const JsonField& j) {
+    Iomem iomem;
+    for (const auto& e : j["entries"].elements()) {
+        IomemEntry entry{small_integer(e["depth"], std::numeric_limits<unsigned>::max()), e["start"].hex_value(),
+                         e["end"].hex_value(), e["name"].string()};
+        if (entry.start > entry.end) e["end"].fail(fmt::format("an end at or above the start {:#x}", entry.start));
+        iomem.entries.push_back(std::move(entry));
+    }
+    j.require_written_form(iomem_json(iomem), {"addresses_hidden"});
+    return iomem;
+}
+
+HostSnapshot read_snapshot(const JsonField& j) {
+    if (!j.value().is_object()) j.fail("a host snapshot object");
+    if (j["schema"].string() != kHostSnapshotSchema) j["schema"].fail(fmt::format("\"{}\"", kHostSnapshotSchema));
+    HostSnapshot snapshot;
+    snapshot.root = j["root"].string();
+    snapshot.cpu = j["cpu"].optional(read_cpu);
+    snapshot.kvm = read_kvm(j["kvm"]);
+    snapshot.iommu = read_iommu_json(j["iommu"]);
+    for (const auto& device : j["pci"].elements()) snapshot.pci.push_back(read_device(device));
+    snapshot.memlock = j["memlock"].optional(read_memlock);
+    snapshot.iomem = j["iomem"].optional(read_iomem);
+    j.require_written_form(snapshot_json(snapshot), {"iomem_agreement", "notes"});
+    return snapshot;
+}
+
+}  // namespace
+
+std::string host_snapshot_json(const HostSnapshot& snapshot) {
+    // Names come from the host (model name, /proc/iomem); bytes that are not UTF-8 become U+FFFD rather
+    // than aborting the dump.
+    return snapshot_json(snapshot).dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+HostSnapshot parse_host_snapshot_json(const std::string& text, const std::string& source_name) {
+    ordered_json document;
+    try {
+        document = ordered_json::parse(text);
+    } catch (const ordered_json::parse_error& error) {
+        // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
+        std::string message = error.what();
+        if (const auto bracket = message.find("] ");
+            message.starts_with("[json.exception") && bracket != std::string::npos) {
+            message = message.substr(bracket + 2);
+        }
+        throw InputError(fmt::format("{}: not a JSON document: {}", source_name, message));
+    }
+    return read_snapshot(JsonField(document, "$", source_name));
+}
+
+HostSnapshot load_host_snapshot(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError(fmt::format("{}: cannot read the host snapshot", path));
+    std::ostringstream text;
+    text << file.rdbuf();
+    return parse_host_snapshot_json(text.str(), path);
+}
+
+}  // namespace aperture

@@ -1,0 +1,14 @@
+#pragma once
+// The host snapshot for people: the CPU, KVM's paging, the IOMMU's widths and reserved ranges, one block
+// per PCI function (IDs, class, driver, IOMMU group, BARs with sizes, flags and resizable sizes), the
+// memlock limit, the /proc/iomem cross-check and the notes.
+
+#include <string>
+
+#include "host/host_snapshot.hpp"
+
+namespace aperture {
+
+std::string render_host_text(const HostSnapshot& snapshot);
+
+}  // namespace aperture

@@ -1,0 +1,152 @@
+#include "host/host_snapshot_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "host_test_support.hpp"
+
+namespace aperture {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string fixture_json(const std::string& name) { return host_snapshot_json(test::probe_fixture(name)); }
+
+// The A100 host's JSON with one edit applied to the parsed document.
+template <class Edit>
+std::string edited_epyc_json(Edit edit) {
+    ordered_json document = ordered_json::parse(fixture_json("amd-epyc-a100"));
+    edit(document);
+    return document.dump();
+}
+
+TEST(HostSnapshotJson, RoundTripEpyc) {
+    const HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(snapshot), "epyc.json"), snapshot);
+}
+TEST(HostSnapshotJson, RoundTripAlderLake) {
+    const HostSnapshot snapshot = test::probe_fixture("intel-i7-12700-rtx4090");
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(snapshot), "adl.json"), snapshot);
+}
+TEST(HostSnapshotJson, RoundTripXeonE3) {
+    const HostSnapshot snapshot = test::probe_fixture("xeon-e3-1230-36bit");
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(snapshot), "e3.json"), snapshot);
+}
+TEST(HostSnapshotJson, RoundTripH100ServerTextIsStable) {
+    const std::string text = fixture_json("h100-8gpu-server");
+    EXPECT_EQ(host_snapshot_json(parse_host_snapshot_json(text, "h100.json")), text);
+}
+TEST(HostSnapshotJson, RoundTripEmptySnapshot) {
+    const HostSnapshot empty;
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(empty), "empty.json"), empty);
+}
+
+TEST(HostSnapshotJson, SchemaAddressesAndSizes) {
+    const ordered_json document = ordered_json::parse(fixture_json("amd-epyc-a100"));
+    EXPECT_EQ(document["schema"], "aperture-host/1");
+    const ordered_json& bar1 = document["pci"][2]["bars"][1];
+    EXPECT_EQ(bar1["start"], "0x20000000000");
+    EXPECT_EQ(bar1["size"], 64 * GiB);
+    EXPECT_EQ(bar1["kind"], "mem");
+    EXPECT_EQ(bar1["bits"], 64);
+    EXPECT_EQ(bar1["prefetchable"], true);
+}
+TEST(HostSnapshotJson, IntelWidthsAreWrittenForReaders) {
+    const ordered_json unit = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"))["iommu"]["units"][1];
+    EXPECT_EQ(unit["cap"], "0xd2008c40660462");
+    EXPECT_EQ(unit["mgaw"], 39);
+    EXPECT_EQ(unit["sagaw_widths"], ordered_json::array({48}));
+}
+TEST(HostSnapshotJson, MemlockUnlimitedIsAString) {
+    const ordered_json document = ordered_json::parse(fixture_json("h100-8gpu-server"));
+    EXPECT_EQ(document["memlock"]["soft"], "unlimited");
+}
+
+TEST(HostSnapshotJson, TruncatedDocumentNamesTheFile) {
+    const std::string text = fixture_json("amd-epyc-a100");
+    const std::string message =
+        test::input_error([&] { parse_host_snapshot_json(text.substr(0, text.size() / 2), "host.json"); });
+    EXPECT_TRUE(message.starts_with("host.json: not a JSON document: parse error at line ")) << message;
+}
+TEST(HostSnapshotJson, BadSizeNamesItsPath) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["size"] = "64G"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.pci[2].bars[1].size: expected an integer from 0 to 18446744073709551615, got \"64G\"");
+}
+TEST(HostSnapshotJson, BadHexNamesItsPath) {
+    const std::string text = edited_epyc_json(
+        [](ordered_json& d) { d["iommu"]["groups"][0]["reserved_regions"][1]["start"] = "fd00000000"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.iommu.groups[0].reserved_regions[1].start: expected a \"0x...\" hex string up to "
+              "0xffffffffffffffff, got \"fd00000000\"");
+}
+TEST(HostSnapshotJson, MissingFieldNamesItsPath) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][0].erase("driver"); });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.pci[0]: the field 'driver' is missing");
+}
+TEST(HostSnapshotJson, UnknownFieldIsRefused) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["vmx"] = true; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.vmx: no such field in aperture-host/1");
+}
+TEST(HostSnapshotJson, DerivedFieldMustAgree) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["kind"] = "io"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.pci[2].bars[1].kind: expected \"mem\", which the other fields imply, got \"io\"");
+}
+TEST(HostSnapshotJson, DerivedMgawMustAgreeWithCap) {
+    ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
+    document["iommu"]["units"][1]["mgaw"] = 48;
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(document.dump(), "adl.json"); }),
+              "adl.json: $.iommu.units[1].mgaw: expected 39, which the other fields imply, got 48");
+}
+TEST(HostSnapshotJson, SizeOverflowIsRefused) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["size"] = ~u64{0}; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.pci[2].bars[1].size: expected a size that keeps the region below 2^64 from its start "
+              "0x20000000000, got 18446744073709551615");
+}
+TEST(HostSnapshotJson, WrongSchemaIsRefused) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["schema"] = "aperture-plan/1"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.schema: expected \"aperture-host/1\", got \"aperture-plan/1\"");
+}
+TEST(HostSnapshotJson, ResizableSizesMustBePowersOfTwo) {
+    ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
+    document["pci"][3]["bars"][1]["resizable_sizes"][0] = 3 * MiB;
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(document.dump(), "adl.json"); }),
+              "adl.json: $.pci[3].bars[1].resizable_sizes[0]: expected ascending powers of two of at least 1 MiB (the "
+              "Resizable BAR sizes), got 3145728");
+}
+TEST(HostSnapshotJson, KeyOrderDoesNotMatter) {
+    const std::string text = edited_epyc_json([](ordered_json& d) {
+        const ordered_json cpu = d["cpu"];
+        d.erase("cpu");
+        d["cpu"] = cpu;
+        const ordered_json size = d["pci"][2]["bars"][1]["size"];
+        d["pci"][2]["bars"][1].erase("size");
+        d["pci"][2]["bars"][1]["size"] = size;
+    });
+    EXPECT_EQ(parse_host_snapshot_json(text, "host.json"), test::probe_fixture("amd-epyc-a100"));
+}
+
+TEST(HostSnapshotJson, LoadsAFile) {
+    const std::string path = ::testing::TempDir() + "aperture-host-snapshot-test.json";
+    {
+        std::ofstream out(path);
+        out << fixture_json("xeon-e3-1230-36bit");
+    }
+    EXPECT_EQ(load_host_snapshot(path), test::probe_fixture("xeon-e3-1230-36bit"));
+    std::remove(path.c_str());
+}
+TEST(HostSnapshotJson, MissingFileNamesIt) {
+    EXPECT_EQ(test::input_error([] { load_host_snapshot("/nonexistent/host.json"); }),
+              "/nonexistent/host.json: cannot read the host snapshot");
+}
+
+}  // namespace
+}  // namespace aperture

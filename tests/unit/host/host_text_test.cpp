@@ -1,0 +1,70 @@
+#include "host/host_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "host_test_support.hpp"
+
+namespace aperture {
+namespace {
+
+const std::string& epyc_text() {
+    static const std::string text = render_host_text(test::probe_fixture("amd-epyc-a100"));
+    return text;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(HostText, CpuLine) {
+    EXPECT_TRUE(
+        contains(epyc_text(), "CPU       AuthenticAMD AMD EPYC 7543 32-Core Processor: phys-bits 48, virt-bits 48\n"))
+        << epyc_text();
+    EXPECT_TRUE(contains(epyc_text(), "          1 GiB pages, 4-level paging, AMD-V with NPT\n"));
+}
+TEST(HostText, KvmLine) { EXPECT_TRUE(contains(epyc_text(), "KVM       kvm_amd npt=Y (two-dimensional paging)\n")); }
+TEST(HostText, AmdIommuWidthUnknown) {
+    EXPECT_TRUE(contains(epyc_text(), "IOMMU     ivhd0 (AMD): address width unknown (not in sysfs)\n"));
+}
+TEST(HostText, ReservedHyperTransportHole) {
+    EXPECT_TRUE(contains(epyc_text(), "          0x000000fd00000000-0x000000ffffffffff  reserved          12 GiB\n"));
+}
+TEST(HostText, DeviceLineWithDriverAndGroup) {
+    EXPECT_TRUE(contains(epyc_text(),
+                         "  0000:41:00.0 10de:20f1 (subsystem 10de:145f) class 030200, driver vfio-pci, group 32 "
+                         "(alone), behind 0000:40:01.1\n"));
+}
+TEST(HostText, BarLines) {
+    EXPECT_TRUE(contains(epyc_text(),
+                         "            BAR 1    mem64 pref    64 GiB  0x20000000000-0x20fffffffff  flags 0x14220c\n"));
+    EXPECT_TRUE(
+        contains(epyc_text(), "            ROM      rom          512 KiB  0xb3000000-0xb307ffff  flags 0x46200\n"));
+}
+TEST(HostText, ResizableSizes) {
+    const std::string text = render_host_text(test::probe_fixture("intel-i7-12700-rtx4090"));
+    EXPECT_TRUE(
+        contains(text, "resizable: 64 MiB, 128 MiB, 256 MiB, 512 MiB, 1 GiB, 2 GiB, 4 GiB, 8 GiB, 16 GiB, 32 GiB\n"));
+}
+TEST(HostText, IntelIommuWidths) {
+    const std::string text = render_host_text(test::probe_fixture("intel-i7-12700-rtx4090"));
+    EXPECT_TRUE(contains(text,
+                         "dmar1 (Intel VT-d): MGAW 39 bits, SAGAW 48 bits, DMA domain 39 bits (cap 0xd2008c40660462, "
+                         "ecap 0xf050da)\n"))
+        << text;
+}
+TEST(HostText, GroupSharedWithOtherFunctions) {
+    const std::string text = render_host_text(test::probe_fixture("intel-i7-12700-rtx4090"));
+    EXPECT_TRUE(contains(text, "group 2 (with 0000:00:01.0, 0000:01:00.1)"));
+}
+TEST(HostText, MemlockAndIomem) {
+    EXPECT_TRUE(contains(epyc_text(),
+                         "Memlock   soft 8 MiB (8388608 bytes), hard 8 MiB (8388608 bytes) (/proc/self/limits)\n"));
+    EXPECT_TRUE(contains(epyc_text(), "iomem     6 of 6 BAR and window ranges agree with sysfs\n"));
+}
+TEST(HostText, HiddenIomemAndNotes) {
+    const std::string text = render_host_text(test::probe_fixture("xeon-e3-1230-36bit"));
+    EXPECT_TRUE(contains(text, "iomem     addresses hidden (read without CAP_SYS_ADMIN): not compared with sysfs\n"));
+    EXPECT_TRUE(
+        contains(text, "Notes\n  - neither kvm_intel nor kvm_amd is loaded: whether KVM uses EPT/NPT is unknown\n"));
+}
+
+}  // namespace
+}  // namespace aperture
