@@ -50,6 +50,8 @@ struct UnassignedResource {
     std::string what;
     u64 size = 0;
     std::string reason;
+    // The root window whose shortage caused it, when the firmware says ("32-bit MMIO", "64-bit MMIO", "IO").
+    std::string short_window;
 };
 
 struct RootWindows {
@@ -83,6 +85,8 @@ struct FirmwareResult {
     std::vector<std::vector<E820Entry>> e820_alternatives;
     RootWindows windows;
     std::optional<WindowChoice> mmio64_choice;
+    // The guest-physical width the firmware identity-maps before the OS runs (OVMF's PhysMemAddressWidth).
+    std::optional<unsigned> mapped_address_width;
     std::optional<WindowShortfall> shortfall;
     std::vector<FunctionResult> functions;  // BDF order
     std::vector<UnassignedResource> unassigned;

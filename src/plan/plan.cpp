@@ -82,6 +82,7 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     if (firmware == FirmwareKind::Ovmf) {
         OvmfResult r = run_ovmf_2022_11(plan.machine);
         r.firmware.mmio64_choice = WindowChoice{to_string(r.apertures.choice), r.apertures.reason};
+        r.firmware.mapped_address_width = r.apertures.address_width;
         if (!assigns_everything(r.firmware) && r.mem64_request > 0) {
             WindowShortfall shortfall;
             shortfall.needed = r.mem64_request;

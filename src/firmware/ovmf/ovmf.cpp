@@ -56,6 +56,7 @@ struct Device {
     std::optional<Padding> padding;  // ResourcePaddingDescriptors
     bool removed = false;            // rejected for lack of resources
     std::string removed_because;
+    std::string removed_for;  // the pool that was short
 
     std::optional<BridgeRegisters> regs;
     unsigned secondary = 0, subordinate = 0;
@@ -539,6 +540,7 @@ private:
         }
         if (node.device == ROOT) return false;
         dev.removed = true;
+        dev.removed_for = POOL_NAMES[pool];
         dev.removed_because = fmt::format("OVMF rejected this device: the {} window could not hold everything and it was the largest "
                                           "consumer OVMF may drop ({} {})",
                                           POOL_NAMES[pool], human_size(node.length), node.bar >= 0 ? fmt::format("BAR{}", node.bar) : "");
@@ -643,7 +645,8 @@ private:
                                              : !dev ? "OVMF never finds this function: its scan does not reach it (a missing function 0)"
                                              : dev->removed ? dev->removed_because
                                                             : "OVMF does not assign this BAR";
-                        r.unassigned.push_back({fr.bdf, bar.index, fmt::format("BAR{}", bar.index), bar.size, reason});
+                        r.unassigned.push_back({fr.bdf, bar.index, fmt::format("BAR{}", bar.index), bar.size, reason,
+                                                !r.failed && dev && dev->removed ? dev->removed_for : std::string()});
                     }
                     fr.bars.push_back(a);
                 }

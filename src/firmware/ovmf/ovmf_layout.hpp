@@ -27,6 +27,7 @@ inline constexpr unsigned ALWAYS_TRUSTED_PHYS_BITS = 41;
 inline constexpr unsigned MAX_PHYS_BITS = 47;                  // "avoid 5-level paging"
 inline constexpr unsigned MAX_PHYS_BITS_WITHOUT_1G_PAGES = 40;
 inline constexpr unsigned CPUID_DEFAULT_PHYS_BITS = 36;        // leaf 0x80000008 absent
+inline constexpr unsigned UNTRUSTED_MIN_ADDRESS_WIDTH = 36;    // PlatformAddressWidthInitialization's floor
 inline constexpr unsigned DYNAMIC_WINDOW_SHIFT = 3;            // PlatformDynamicMmioWindow: 2^(bits-3)
 
 // MdeModulePkg/Bus/Pci/PciBusDxe

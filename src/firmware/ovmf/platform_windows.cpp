@@ -1,6 +1,7 @@
 #include "firmware/ovmf/platform_windows.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <fstream>
 #include <iterator>
@@ -179,6 +180,10 @@ OvmfApertures ovmf_apertures(const Machine& machine) {
             "OVMF 2022.11 does not trust phys-bits {} on a {} CPU (it trusts AMD 40, Intel 36 or 39, and 41 or more), so it uses "
             "the classic window: {}{}, aligned to its size above RAM and hotplug memory: {}",
             cpu.phys_bits, cpu.vendor, human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
+    }
+    if (!out.phys_bits_trusted) {
+        // PlatformAddressWidthInitialization: wide enough for the highest address PEI computed, at least 36.
+        out.address_width = std::max(static_cast<unsigned>(std::bit_width(first_non_address - 1)), UNTRUSTED_MIN_ADDRESS_WIDTH);
     }
     out.mmio64_size = out.mem64 ? out.mem64->size() : 0;
     return out;

@@ -28,7 +28,7 @@ struct OvmfApertures {
     Mmio64Choice choice = Mmio64Choice::Classic;
     unsigned cpuid_phys_bits = 0;  // what CPUID 0x80000008 reports
     bool phys_bits_trusted = false;
-    unsigned address_width = 0;    // PhysMemAddressWidth OVMF settles on
+    unsigned address_width = 0;    // PhysMemAddressWidth OVMF settles on: what its page tables map
     std::optional<u64> x_pci_mmio64_mb;  // the fw_cfg value OVMF accepted
     std::string reason;                  // the choice in a user's words
     std::vector<std::string> notes;      // fw_cfg items OVMF ignored

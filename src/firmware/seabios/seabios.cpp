@@ -537,6 +537,12 @@ private:
         }
     }
 
+    // Which window SeaBIOS ran out of, from the message it stops with.
+    std::string short_window() const {
+        if (!result_.failed) return "";
+        return result_.failure_message.find("I/O") != std::string::npos ? "IO" : "32-bit MMIO";
+    }
+
     bool fail(const std::string& message) {
         result_.failed = true;
         result_.failure_message = message;
@@ -605,7 +611,7 @@ private:
                         const std::string reason = result_.failed ? result_.failure_message
                                                                   : "SeaBIOS never finds this function: its scan does not reach it (bus numbering or a missing function 0)";
                         result_.unassigned.push_back({fr.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
-                                                      bar.size, reason});
+                                                      bar.size, reason, short_window()});
                     }
                     fr.bars.push_back(a);
                 }

@@ -154,3 +154,57 @@ TEST(PlanCommand, MissingArgsFileIsNamed) {
 
 }  // namespace
 }  // namespace aperture::cli
+
+namespace aperture::cli {
+namespace {
+
+std::string fixture(const std::string& name) { return std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/" + name; }
+
+std::string saved_snapshot(const std::string& name) {
+    const std::string path = ::testing::TempDir() + "aperture-" + name + ".json";
+    const auto r = run_cli({"host", "--root", fixture(name), "--save", path, "--format", "json"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    return path;
+}
+
+TEST(HostCommand, ProbesAFixtureTreeAndSavesItsSnapshot) {
+    const auto r = run_cli({"host", "--root", fixture("amd-epyc-a100")});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "0x000000fd00000000-0x000000ffffffffff"));
+    const std::string path = saved_snapshot("amd-epyc-a100");
+    const auto again = run_cli({"plan", "--host", path, "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults",
+                                "-device", "vfio-pci,host=41:00.0"});
+    EXPECT_EQ(again.status, EXIT_OK) << again.err;
+    EXPECT_TRUE(mentions(again.out, "\"driver\": \"vfio-pci\"")) << again.out;
+}
+
+TEST(HostCommand, AMissingSnapshotIsBadInputNamingTheFile) {
+    const auto r = run_cli({"plan", "--host", "/nonexistent/host.json", "--", "-machine", "q35"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "/nonexistent/host.json"));
+    EXPECT_TRUE(r.out.empty());
+}
+
+TEST(CheckCommand, FailsWithAFixAndChecksTheMigrationTarget) {
+    const std::string xeon = saved_snapshot("xeon-e3-1230-36bit");
+    const std::string epyc = saved_snapshot("amd-epyc-a100");
+    const auto r = run_cli({"check", "--host", xeon, "--migrate-to", epyc, "--", "-machine", "q35", "-m", "8G", "-nodefaults", "-cpu",
+                            "qemu64,vendor=GenuineIntel", "-bios", "OVMF.fd", "-device", "pcie-root-port,id=rp,chassis=1", "-device",
+                            "pci-testdev,membar=32G,bus=rp", "-device", "pci-testdev,membar=1G"});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE) << r.err;
+    EXPECT_TRUE(mentions(r.out, "FAIL  firmware.assignment"));
+    EXPECT_TRUE(mentions(r.out, "-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536"));
+    EXPECT_TRUE(mentions(r.out, "On the migration target AMD EPYC 7543"));
+    EXPECT_TRUE(mentions(r.out, "target.host.phys-bits"));
+}
+
+TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
+    const std::string epyc = saved_snapshot("amd-epyc-a100");
+    const auto r = run_cli({"check", "--host", epyc, "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.out;
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/1\""));
+    EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
+}
+
+}  // namespace
+}  // namespace aperture::cli

@@ -1,0 +1,307 @@
+#include "diagnostics/checks.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <fmt/format.h>
+
+#include "diagnostics/fix_syntax.hpp"
+#include "firmware/ovmf/ovmf_layout.hpp"
+#include "host/iommu.hpp"
+
+namespace aperture {
+
+namespace {
+
+// Guests older than Linux 4.x and Windows before 10 1803 mishandle BARs past these heights (64-bit
+// BAR support in their resource code); a WARN, not a FAIL: modern guests are fine.
+constexpr unsigned OLD_GUEST_BAR_BITS = 44;
+// OVMF's page tables above this share of guest RAM are worth a WARN (seed 000: "do you really want to
+// pay for the necessary page tables with that meager guest RAM?").
+constexpr u64 PAGE_TABLE_WARN_DIVISOR = 64;  // 1/64 of RAM
+constexpr u64 PAGE_SIZE = 4 * KiB;
+constexpr u64 PD_SPAN = 1 * GiB;     // one page directory maps 1 GiB with 2 MiB pages
+constexpr u64 PDPT_SPAN = 512 * GiB;  // one PDPT maps 512 GiB
+
+std::string range_text(const AddressRange& r) { return fmt::format("[{:#x}, {:#x}]", r.first(), r.last()); }
+
+bool is_ovmf(const Plan& plan) { return plan.firmware_model.starts_with("ovmf"); }
+
+bool has_vfio(const Machine& machine) {
+    for (const auto& bus : machine.pci.buses()) {
+        for (const auto& node : bus.devices) {
+            if (node.function.driver == "vfio-pci") return true;
+        }
+    }
+    return false;
+}
+
+// The highest guest-physical byte the guest uses: RAM, hotpluggable memory and every assigned BAR.
+u64 highest_used_address(const Plan& plan) {
+    u64 highest = 0;
+    for (const auto& r : guest_ram_ranges(plan.machine)) highest = std::max(highest, r.last());
+    if (plan.firmware) {
+        if (const auto bar = highest_assigned_bar(*plan.firmware)) highest = std::max(highest, bar->last);
+    }
+    return highest;
+}
+
+unsigned bits_for(u64 last) { return static_cast<unsigned>(std::bit_width(last)); }
+
+Plan replan(const VmSpec& spec, const PlanOptions& options) { return make_plan(spec, options); }
+
+bool assigns_everything(const Plan& plan) {
+    return plan.outcome == Outcome::Ok && plan.firmware && plan.firmware->unassigned.empty();
+}
+
+// --- firmware.assignment ------------------------------------------------------------------------------
+Finding check_assignment(const CheckInput& in) {
+    Finding f;
+    f.id = "firmware.assignment";
+    f.title = "The firmware assigns every BAR";
+    const Plan& plan = in.plan;
+    if (plan.outcome == Outcome::Refused) {
+        f.verdict = Verdict::Fail;
+        f.title = "QEMU starts";
+        f.evidence = "QEMU refuses the command line: " + plan.refusal;
+        f.why = "the VM never starts";
+        return f;
+    }
+    const FirmwareResult& fw = *plan.firmware;
+    if (!fw.failed && fw.unassigned.empty()) {
+        f.evidence = fmt::format("{} functions, every BAR assigned", fw.functions.size());
+        return f;
+    }
+    f.verdict = Verdict::Fail;
+    if (fw.failed) {
+        f.evidence = "the firmware gives up: " + fw.failure_message;
+    } else {
+        std::vector<std::string> lines;
+        for (const auto& u : fw.unassigned) lines.push_back(fmt::format("{} {} ({})", u.bdf.to_string(), u.what, human_size(u.size)));
+        f.evidence = fmt::format("unassigned: {}", fmt::join(lines, ", "));
+    }
+    f.why = "a device whose BARs are not assigned is invisible to the guest driver (a GPU shows \"BAR1 is 0M @ 0x0\" or fails to probe)";
+    if (is_ovmf(plan) && fw.shortfall && fw.shortfall->fitting_x_pci_mmio64_mb) {
+        const u64 mb = *fw.shortfall->fitting_x_pci_mmio64_mb;
+        VmSpec fixed = in.spec;
+        set_x_pci_mmio64_mb(fixed, mb);
+        Fix fix = x_pci_mmio64_mb_fix(mb);
+        fix.proven = assigns_everything(replan(fixed, in.options));
+        f.fix = fix;
+    } else if (is_ovmf(plan) && fw.shortfall) {
+        f.no_fix = "no X-PciMmio64Mb up to 16 TiB holds every BAR inside the guest's phys-bits; raise phys-bits first (see host.phys-bits)";
+    } else {
+        f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB; remove or move devices (SeaBIOS has no knob for it)";
+    }
+    return f;
+}
+
+// --- bar32.room ---------------------------------------------------------------------------------------
+Finding check_bar32_room(const CheckInput& in) {
+    Finding f;
+    f.id = "bar32.room";
+    f.title = "32-bit-only BARs fit below 4 GiB";
+    const FirmwareResult& fw = *in.plan.firmware;
+    std::vector<std::string> stuck;
+    for (const auto& u : fw.unassigned) {
+        // A device dropped because the 64-bit window was short loses its 32-bit BARs too: not this check's case.
+        if (!u.short_window.empty() && u.short_window.find("32-bit") == std::string::npos) continue;
+        for (const auto& fr : fw.functions) {
+            if (fr.bdf != u.bdf) continue;
+            const BarSpec* bar = fr.node->function.bar(u.bar);
+            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", u.bdf.to_string(), u.bar, human_size(u.size)));
+        }
+    }
+    const bool out_of_32bit = fw.failed && fw.failure_message.find("32bit") != std::string::npos;
+    if (stuck.empty() && !out_of_32bit) {
+        f.evidence = fw.windows.mem32 ? fmt::format("32-bit window {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()))
+                                      : "no 32-bit window needed";
+        return f;
+    }
+    f.verdict = Verdict::Fail;
+    f.evidence = out_of_32bit ? fw.failure_message : fmt::format("32-bit-only BARs left unassigned: {}", fmt::join(stuck, ", "));
+    if (fw.windows.mem32) f.evidence += fmt::format("; the 32-bit window is {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()));
+    f.why = "a 32-bit BAR can only live below 4 GiB, where the window is fixed by the chipset and the firmware";
+    f.no_fix = "no firmware setting enlarges the 32-bit window of QEMU 7.2's pc/q35; fewer or smaller 32-bit BARs are needed";
+    return f;
+}
+
+// --- guest.bar-height ---------------------------------------------------------------------------------
+Finding check_bar_height(const CheckInput& in) {
+    Finding f;
+    f.id = "guest.bar-height";
+    f.title = fmt::format("BARs stay below 2^{}", OLD_GUEST_BAR_BITS);
+    const auto highest = highest_assigned_bar(*in.plan.firmware);
+    if (!highest) {
+        f.evidence = "no memory BAR assigned";
+        return f;
+    }
+    f.evidence = fmt::format("highest BAR ends at {:#x} ({} BAR{}), needs {} address bits", highest->last, highest->bdf.to_string(),
+                             highest->index, bits_for(highest->last));
+    if (bits_for(highest->last) > OLD_GUEST_BAR_BITS) {
+        f.verdict = Verdict::Warn;
+        f.why = "older guest kernels (Linux before 4.x, Windows before 10 1803) cannot use BARs this high";
+    }
+    return f;
+}
+
+// --- ovmf.page-tables ---------------------------------------------------------------------------------
+Finding check_page_tables(const CheckInput& in) {
+    Finding f;
+    f.id = "ovmf.page-tables";
+    f.title = "OVMF's identity-map page tables are cheap for this address width";
+    const unsigned width = *in.plan.firmware->mapped_address_width;
+    const u64 cost = ovmf_page_table_bytes(width);
+    const u64 ram = in.plan.machine.memory.ram_size;
+    f.evidence = fmt::format("OVMF maps the whole {}-bit guest-physical space with 2 MiB pages: {} of page tables, {:.2f}% of {} RAM", width,
+                             human_size(cost), 100.0 * static_cast<double>(cost) / static_cast<double>(std::max<u64>(ram, 1)), human_size(ram));
+    if (cost > ram / PAGE_TABLE_WARN_DIVISOR) {
+        f.verdict = Verdict::Warn;
+        f.why = "the firmware builds these tables before the OS runs, out of guest RAM below 4 GiB; wide address spaces also slow its boot";
+    }
+    return f;
+}
+
+// --- host.phys-bits -----------------------------------------------------------------------------------
+std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
+    if (!in.host || !in.host->cpu || !in.host->cpu->phys_bits) return std::nullopt;
+    Finding f;
+    f.id = "host.phys-bits";
+    const unsigned host_bits = *in.host->cpu->phys_bits;
+    const bool tdp = in.host->kvm.ept.value_or(false) || in.host->kvm.npt.value_or(false);
+    f.title = fmt::format("Every guest-physical address fits the host's {} physical address bits", host_bits);
+    const u64 highest = highest_used_address(in.plan);
+    f.evidence = fmt::format("highest guest-physical address used: {:#x} (needs {} bits); host: {} bits, EPT/NPT {}", highest, bits_for(highest),
+                             host_bits, tdp ? "on" : "off or unknown");
+    if (bits_for(highest) <= host_bits) return f;
+    f.verdict = tdp ? Verdict::Fail : Verdict::Warn;
+    f.why = "with EPT/NPT the host cannot map guest addresses beyond its own physical width: the guest dies when it touches them";
+    // The smallest change: guest phys-bits equal to the host's, which moves OVMF's window inside it.
+    VmSpec fixed = in.spec;
+    fixed.cpu.phys_bits = host_bits;
+    fixed.cpu.host_phys_bits.reset();
+    const Plan after = replan(fixed, in.options);
+    if (after.outcome == Outcome::Ok && bits_for(highest_used_address(after)) <= host_bits) {
+        Fix fix = phys_bits_fix(in.spec.cpu, host_bits);
+        fix.proven = true;
+        f.fix = fix;
+    } else {
+        f.no_fix = fmt::format("even with phys-bits={} the guest's RAM and BARs need more than {} bits: this host cannot run this VM", host_bits, host_bits);
+    }
+    return f;
+}
+
+// --- iommu.width --------------------------------------------------------------------------------------
+std::optional<Finding> check_iommu_width(const CheckInput& in) {
+    if (!in.host || !has_vfio(in.plan.machine)) return std::nullopt;
+    std::optional<unsigned> width;
+    for (const auto& unit : in.host->iommu.units) {
+        if (!unit.cap) continue;
+        if (const auto w = intel_domain_width(*unit.cap)) width = width ? std::min(*width, *w) : *w;
+    }
+    if (!width) return std::nullopt;
+    Finding f;
+    f.id = "iommu.width";
+    f.title = fmt::format("Guest RAM fits the IOMMU's {}-bit DMA address width", *width);
+    u64 highest = 0;
+    for (const auto& r : guest_ram_ranges(in.plan.machine)) highest = std::max(highest, r.last());
+    f.evidence = fmt::format("highest guest RAM address {:#x} (needs {} bits); VT-d domain width {} bits", highest, bits_for(highest), *width);
+    if (bits_for(highest) > *width) {
+        f.verdict = Verdict::Fail;
+        f.why = "VFIO maps guest RAM at its guest-physical address as IOVA; addresses past the IOMMU's width fail with VFIO_MAP_DMA: -22";
+        f.no_fix = "guest RAM (and hotplug memory) must end below the IOMMU width: lower -m/maxmem";
+    }
+    return f;
+}
+
+// --- iommu.reserved -----------------------------------------------------------------------------------
+std::optional<Finding> check_reserved_regions(const CheckInput& in) {
+    if (!in.host || !has_vfio(in.plan.machine) || in.host->iommu.groups.empty()) return std::nullopt;
+    Finding f;
+    f.id = "iommu.reserved";
+    f.title = "Guest RAM avoids the host IOMMU's reserved ranges";
+    std::vector<std::string> clashes;
+    const auto reserved = merged_reserved_regions(in.host->iommu.groups);
+    for (const auto& ram : guest_ram_ranges(in.plan.machine)) {
+        for (const auto& r : reserved) {
+            // vfio_iommu_type1 leaves relaxable RMRRs (IGD, USB) out of the ranges it refuses.
+            if (r.type == "direct-relaxable" || !ram.overlaps(r.range)) continue;
+            clashes.push_back(fmt::format("guest RAM {} overlaps {} {}", range_text(ram), r.type, range_text(r.range)));
+        }
+    }
+    if (clashes.empty()) {
+        f.evidence = fmt::format("{} reserved ranges on the host, none under guest RAM", reserved.size());
+        return f;
+    }
+    f.verdict = Verdict::Fail;
+    f.evidence = fmt::format("{}", fmt::join(clashes, "; "));
+    f.why = "VFIO refuses DMA maps into IOMMU reserved ranges (Linux 5.4+): QEMU fails with VFIO_MAP_DMA: -22";
+    f.no_fix = in.plan.machine.cpu.is_amd()
+                   ? "lower -m/maxmem so guest RAM ends below the reserved range (QEMU 7.1+ already moves AMD guests' RAM above 1 TiB when it reaches 0xfd00000000)"
+                   : "lower -m/maxmem so guest RAM ends below the reserved range, or give the guest an AMD vCPU so QEMU 7.1+ moves its RAM above 1 TiB";
+    return f;
+}
+
+// --- host.memlock -------------------------------------------------------------------------------------
+std::optional<Finding> check_memlock(const CheckInput& in) {
+    if (!in.host || !in.host->memlock || !has_vfio(in.plan.machine)) return std::nullopt;
+    Finding f;
+    f.id = "host.memlock";
+    f.title = "The locked-memory limit covers what VFIO pins";
+    u64 needed = 0;
+    for (const auto& r : guest_ram_ranges(in.plan.machine)) needed = add_or_throw(needed, r.size(), "guest RAM");
+    const auto soft = in.host->memlock->soft;
+    f.evidence = fmt::format("VFIO pins all guest RAM ({}); RLIMIT_MEMLOCK here: {}", human_size(needed), soft ? human_size(*soft) : "unlimited");
+    if (!soft || *soft >= needed) return f;
+    f.verdict = Verdict::Fail;
+    f.why = "QEMU started with this limit fails with \"vfio_pin_pages_remote: RLIMIT_MEMLOCK exceeded\" (libvirt raises the limit itself for the VMs it starts)";
+    Fix fix;
+    fix.summary = fmt::format("raise the locked-memory limit to at least {} for QEMU", human_size(needed));
+    fix.qemu_args = {fmt::format("(shell) ulimit -l {}", needed / KiB)};
+    fix.libvirt_xml = fmt::format("<memtune>\n  <hard_limit unit='KiB'>{}</hard_limit>\n</memtune>", needed / KiB + GiB / KiB);
+    f.fix = fix;
+    return f;
+}
+
+}  // namespace
+
+std::vector<AddressRange> guest_ram_ranges(const Machine& machine) {
+    std::vector<AddressRange> ranges;
+    for (const auto& e : machine.memory.qemu_e820) {
+        if (e.type == E820Type::Ram && e.size > 0) ranges.push_back(AddressRange::from_start_and_size(e.start, e.size));
+    }
+    if (machine.memory.device_memory && machine.memory.device_memory->size > 0) {
+        ranges.push_back(AddressRange::from_start_and_size(machine.memory.device_memory->base, machine.memory.device_memory->size));
+    }
+    return ranges;
+}
+
+u64 ovmf_page_table_bytes(unsigned width) {
+    const u64 space = width >= 64 ? ~u64{0} : (u64{1} << width);
+    const u64 directories = std::max<u64>(1, space / PD_SPAN);
+    const u64 pointer_tables = std::max<u64>(1, space / PDPT_SPAN);
+    return (directories + pointer_tables + 1) * PAGE_SIZE;  // + the PML4
+}
+
+std::vector<Finding> run_checks(const CheckInput& in) {
+    std::vector<Finding> findings;
+    findings.push_back(check_assignment(in));
+    if (in.plan.outcome == Outcome::Refused || !in.plan.firmware) return findings;
+    findings.push_back(check_bar32_room(in));
+    findings.push_back(check_bar_height(in));
+    if (in.plan.firmware->mapped_address_width) findings.push_back(check_page_tables(in));
+    for (auto host_check : {check_host_phys_bits, check_iommu_width, check_reserved_regions, check_memlock}) {
+        if (auto f = host_check(in)) findings.push_back(std::move(*f));
+    }
+    return findings;
+}
+
+const char* to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::Pass: return "PASS";
+        case Verdict::Warn: return "WARN";
+        case Verdict::Fail: return "FAIL";
+    }
+    return "PASS";
+}
+
+}  // namespace aperture

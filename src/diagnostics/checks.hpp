@@ -1,0 +1,31 @@
+#pragma once
+// `aperture check`: the plan's findings against the host it will run on. Each check is a function of the
+// plan, the VM as the user wrote it (fixes are changes to it, proven by planning again) and, where it
+// matters, the host snapshot; without a host the host-dependent checks are skipped, not passed.
+
+#include <vector>
+
+#include "config/vm_spec.hpp"
+#include "diagnostics/finding.hpp"
+#include "host/host_snapshot.hpp"
+#include "plan/plan.hpp"
+
+namespace aperture {
+
+struct CheckInput {
+    const VmSpec& spec;
+    const PlanOptions& options;
+    const Plan& plan;
+    const HostSnapshot* host = nullptr;  // nullptr: no host known
+};
+
+std::vector<Finding> run_checks(const CheckInput& input);
+
+// The guest-physical ranges VFIO maps for DMA: every RAM range QEMU builds, hotpluggable memory included.
+std::vector<AddressRange> guest_ram_ranges(const Machine& machine);
+
+// What OVMF's identity-mapped page tables cost for a `width`-bit address space. Debian's OVMF_CODE_4M is
+// built with PcdUse1GPageTable FALSE, so it maps with 2 MiB pages whatever the CPU offers.
+u64 ovmf_page_table_bytes(unsigned width);
+
+}  // namespace aperture

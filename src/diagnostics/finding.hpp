@@ -1,0 +1,33 @@
+#pragma once
+// One diagnostic: a verdict in the manner of libvirt's virt-host-validate (PASS / WARN / FAIL), the
+// evidence behind it (addresses, sizes), why it matters, and for a FAIL the smallest change that makes
+// it pass, written in the user's own syntax.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aperture {
+
+enum class Verdict { Pass, Warn, Fail };
+const char* to_string(Verdict verdict);  // "PASS", "WARN", "FAIL"
+
+struct Fix {
+    std::string summary;                 // "give OVMF a 64 GiB 64-bit window"
+    std::vector<std::string> qemu_args;  // words to add to the QEMU command line
+    std::string libvirt_xml;             // the domain XML fragment that does the same
+    bool proven = false;                 // re-planning with the fix applied passes this check
+};
+
+struct Finding {
+    std::string id;     // stable: "firmware.assignment", "host.phys-bits", ...
+    Verdict verdict = Verdict::Pass;
+    std::string title;
+    std::string evidence;
+    std::string why;
+    std::optional<Fix> fix;
+    // FAIL with no fix: why no software change helps ("this host cannot run this VM").
+    std::string no_fix;
+};
+
+}  // namespace aperture

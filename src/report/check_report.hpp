@@ -1,0 +1,23 @@
+#pragma once
+// `aperture check` output: one line per finding in virt-host-validate's manner, with its evidence, why
+// it matters and the fix in QEMU and libvirt syntax; or the same as JSON ("aperture-check/1").
+
+#include <string>
+#include <vector>
+
+#include "diagnostics/finding.hpp"
+
+namespace aperture {
+
+struct CheckReport {
+    std::string subject;  // "QEMU 7.2 pc-q35-7.2 with OVMF ... on <host>"
+    std::vector<Finding> findings;
+    std::string migration_target;              // the other host's name, when --migrate-to was given
+    std::vector<Finding> migration_findings;   // the host-dependent findings on that host
+};
+
+std::string render_check_text(const CheckReport& report);
+std::string render_check_json(const CheckReport& report);
+bool any_failure(const CheckReport& report);
+
+}  // namespace aperture

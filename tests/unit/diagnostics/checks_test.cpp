@@ -1,0 +1,179 @@
+// `aperture check` findings on the fixture hosts (tests/fixtures/host/) and their fixes, each proven by
+// planning again with the fix applied.
+#include "diagnostics/checks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "../host/host_test_support.hpp"
+#include "diagnostics/fix_syntax.hpp"
+#include "host/host_context.hpp"
+#include "input/qemu_command_line.hpp"
+
+namespace aperture {
+namespace {
+
+std::vector<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+struct Checked {
+    VmSpec spec;
+    PlanOptions options;
+    Plan plan;
+    std::vector<Finding> findings;
+};
+
+Checked check(const std::string& args, const HostSnapshot* host) {
+    Checked c{read_qemu_command_line(words(args)), {}, {}, {}};
+    if (host) c.options.host = host_context(*host);
+    c.plan = make_plan(c.spec, c.options);
+    c.findings = run_checks({c.spec, c.options, c.plan, host});
+    return c;
+}
+
+const Finding* find(const Checked& c, const std::string& id) {
+    for (const auto& f : c.findings) {
+        if (f.id == id) return &f;
+    }
+    return nullptr;
+}
+
+TEST(Checks, OvmfDroppingAGpuFailsWithAProvenXPciMmio64MbFix) {
+    const auto c = check("-machine q35 -m 2G -nodefaults -cpu qemu64,vendor=GenuineIntel -bios OVMF.fd "
+                         "-device pcie-root-port,id=rp,chassis=1 -device pci-testdev,membar=32G,bus=rp -device pci-testdev,membar=1G",
+                         nullptr);
+    const Finding* f = find(c, "firmware.assignment");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, Verdict::Fail);
+    ASSERT_TRUE(f->fix);
+    EXPECT_TRUE(f->fix->proven);
+    EXPECT_EQ(f->fix->qemu_args, (std::vector<std::string>{"-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"}));
+    EXPECT_NE(f->fix->libvirt_xml.find("xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"), std::string::npos);
+    // The GPU's 32-bit BAR was dropped with it, for lack of 64-bit room: not a 32-bit window problem.
+    EXPECT_EQ(find(c, "bar32.room")->verdict, Verdict::Pass);
+    // Without a host, the host checks are skipped rather than passed.
+    EXPECT_EQ(find(c, "host.phys-bits"), nullptr);
+}
+
+TEST(Checks, ApplyingTheFixMakesThePlanPass) {
+    const std::string args = "-machine q35 -m 2G -nodefaults -cpu qemu64,vendor=GenuineIntel -bios OVMF.fd "
+                             "-device pcie-root-port,id=rp,chassis=1 -device pci-testdev,membar=32G,bus=rp -device pci-testdev,membar=1G";
+    const auto fixed = check(args + " -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536", nullptr);
+    EXPECT_EQ(find(fixed, "firmware.assignment")->verdict, Verdict::Pass);
+}
+
+TEST(Checks, GuestWiderThanTheHostFailsWithAPhysBitsFix) {
+    // An Intel client with 39 physical bits and EPT: OVMF trusts the guest's 42 bits and puts its window
+    // at 0x380_0000_0000, beyond what the host can map.
+    const HostSnapshot host = test::probe_fixture("intel-i7-12700-rtx4090");
+    const auto c = check("-machine q35,accel=kvm -m 16G -nodefaults -cpu qemu64,phys-bits=42,pdpe1gb=on -bios OVMF.fd "
+                         "-device pcie-root-port,id=rp,chassis=1 -device pci-testdev,membar=16G,bus=rp",
+                         &host);
+    const Finding* f = find(c, "host.phys-bits");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, Verdict::Fail);
+    ASSERT_TRUE(f->fix);
+    EXPECT_TRUE(f->fix->proven);
+    EXPECT_EQ(f->fix->qemu_args.back(), "qemu64,pdpe1gb=on,phys-bits=39");
+    EXPECT_NE(f->fix->libvirt_xml.find("<maxphysaddr mode='emulate' bits='39'/>"), std::string::npos);
+}
+
+TEST(Checks, GuestRamOverTheAmdHyperTransportHoleFails) {
+    // An Intel vCPU on an AMD host: QEMU does not move RAM above 1 TiB, and 1020 GiB of it crosses
+    // 0xfd00000000, which the host IOMMU reserves (seed 001: VFIO_MAP_DMA: -22).
+    const HostSnapshot host = test::probe_fixture("amd-epyc-a100");
+    const auto c = check("-machine q35,accel=kvm -m 1020G -nodefaults -cpu qemu64,vendor=GenuineIntel,phys-bits=48,pdpe1gb=on -bios OVMF.fd "
+                         "-device pcie-root-port,id=rp,chassis=1 -device vfio-pci,host=41:00.0,bus=rp",
+                         &host);
+    const Finding* f = find(c, "iommu.reserved");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, Verdict::Fail);
+    EXPECT_NE(f->evidence.find("0xfd00000000"), std::string::npos);
+    // The same VM with an AMD vCPU: QEMU 7.1+ relocates RAM above 1 TiB and the clash is gone.
+    const auto amd = check("-machine q35,accel=kvm -m 1020G -nodefaults -cpu qemu64,phys-bits=48,pdpe1gb=on -bios OVMF.fd "
+                           "-device pcie-root-port,id=rp,chassis=1 -device vfio-pci,host=41:00.0,bus=rp",
+                           &host);
+    EXPECT_EQ(find(amd, "iommu.reserved")->verdict, Verdict::Pass);
+}
+
+TEST(Checks, RelaxableRmrrsDoNotBlockVfio) {
+    // The Intel client fixture reserves an IGD RMRR as direct-relaxable inside low RAM; vfio_iommu_type1
+    // leaves those out, so guest RAM there is fine.
+    const HostSnapshot host = test::probe_fixture("intel-i7-12700-rtx4090");
+    const auto c = check("-machine q35,accel=kvm -m 4G -nodefaults -cpu qemu64,phys-bits=39 -bios OVMF.fd "
+                         "-device pcie-root-port,id=rp,chassis=1 -device vfio-pci,host=01:00.0,bus=rp",
+                         &host);
+    const Finding* f = find(c, "iommu.reserved");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, Verdict::Pass);
+}
+
+TEST(Checks, MemlockBelowGuestRamFails) {
+    const HostSnapshot host = test::probe_fixture("amd-epyc-a100");
+    ASSERT_TRUE(host.memlock && host.memlock->soft);
+    const auto c = check("-machine q35,accel=kvm -m 8G -nodefaults -cpu qemu64 -bios OVMF.fd "
+                         "-device pcie-root-port,id=rp,chassis=1 -device vfio-pci,host=41:00.0,bus=rp",
+                         &host);
+    const Finding* f = find(c, "host.memlock");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, *host.memlock->soft < 8 * GiB ? Verdict::Fail : Verdict::Pass);
+}
+
+TEST(Checks, PageTablesForWideSpacesWarn) {
+    // 46 trusted bits with 1 GiB pages: Debian's OVMF_CODE_4M still maps with 2 MiB pages, 256.5 MiB of
+    // tables for a 1 GiB guest.
+    const auto c = check("-machine q35 -m 1G -nodefaults -cpu qemu64,phys-bits=46,pdpe1gb=on -bios OVMF.fd", nullptr);
+    const Finding* f = find(c, "ovmf.page-tables");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, Verdict::Warn);
+    EXPECT_NE(f->evidence.find("256.5 MiB"), std::string::npos) << f->evidence;
+}
+
+TEST(Checks, PageTableCostFollowsTheWidth) {
+    EXPECT_EQ(ovmf_page_table_bytes(36), (64u + 1u + 1u) * 4 * KiB);
+    EXPECT_EQ(ovmf_page_table_bytes(46), (65536u + 128u + 1u) * 4 * KiB);
+}
+
+TEST(Checks, HighBarsWarnForOldGuests) {
+    const auto c = check("-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=46,pdpe1gb=on -bios OVMF.fd -device pci-testdev,membar=1G", nullptr);
+    EXPECT_EQ(find(c, "guest.bar-height")->verdict, Verdict::Warn);
+    const auto low = check("-machine q35 -m 2G -nodefaults -bios OVMF.fd -device pci-testdev,membar=1G", nullptr);
+    EXPECT_EQ(find(low, "guest.bar-height")->verdict, Verdict::Pass);
+}
+
+TEST(Checks, SeaBiosOutOf32BitSpaceIsABar32Failure) {
+    // pc, -m 3G: the 32-bit window starts at 0xC0000000; two 512 MiB 32-bit BARs (ivshmem-plain's BAR2 is
+    // 64-bit, so use VGA memory) cannot all fit.
+    const auto c = check("-machine pc -m 3G -nodefaults -device VGA,vgamem_mb=512 -device VGA,vgamem_mb=512", nullptr);
+    EXPECT_EQ(find(c, "firmware.assignment")->verdict, Verdict::Fail);
+    EXPECT_EQ(find(c, "bar32.room")->verdict, Verdict::Fail);
+}
+
+TEST(FixSyntax, CpuOptionRestatesEveryProperty) {
+    CpuSpec cpu;
+    cpu.model = "host";
+    cpu.vendor = "GenuineIntel";
+    cpu.flags["pdpe1gb"] = true;
+    cpu.host_phys_bits = true;
+    const Fix fix = phys_bits_fix(cpu, 39);
+    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,phys-bits=39"}));
+}
+
+TEST(FixSyntax, XPciMmio64MbReplacesAnEarlierItem) {
+    VmSpec spec;
+    FwCfgSpec old;
+    old.name = "opt/ovmf/X-PciMmio64Mb";
+    old.string_value = "32768";
+    spec.fw_cfg.push_back(old);
+    set_x_pci_mmio64_mb(spec, 131072);
+    ASSERT_EQ(spec.fw_cfg.size(), 1u);
+    EXPECT_EQ(spec.fw_cfg.front().string_value, "131072");
+}
+
+}  // namespace
+}  // namespace aperture
