@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/size_parse.hpp"
 #include "devices/device_model.hpp"
 #include "devices/passthrough_catalog.hpp"
 #include <fmt/ranges.h>
@@ -33,6 +34,7 @@ struct PlanCommand {
     unsigned host_phys_bits = 0;
     std::string host_file;                 // --host FILE: a saved snapshot instead of the live host
     std::string migrate_to;                // check only: the snapshot of the host it may migrate to
+    std::vector<std::string> will_attach;  // check only: PORT=SIZE, a device to hot-plug later
     std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
 };
@@ -106,11 +108,22 @@ int run_check(const PlanCommand& cmd, std::ostream& out) {
     const Plan plan = make_plan(p.spec, p.options);
     CheckReport report;
     report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*p.host));
-    report.findings = run_checks({p.spec, p.options, plan, &*p.host});
+    std::vector<PlannedHotplug> hotplug;
+    for (const auto& item : cmd.will_attach) {
+        const auto eq = item.find('=');
+        const auto size = eq == std::string::npos ? std::nullopt : parse_size(item.substr(eq + 1));
+        if (eq == std::string::npos || eq == 0 || !size || *size == 0 || !is_power_of_two(*size)) {
+            throw InputError(fmt::format("--will-attach {}: expected PORT=SIZE, the port's id and the largest BAR (a power of two, "
+                                         "e.g. rp3=32G)",
+                                         item));
+        }
+        hotplug.push_back({item.substr(0, eq), *size});
+    }
+    report.findings = run_checks({p.spec, p.options, plan, &*p.host, hotplug});
     if (!cmd.migrate_to.empty()) {
         const HostSnapshot target = load_host_snapshot(cmd.migrate_to);
         report.migration_target = host_name(target);
-        for (auto& f : run_checks({p.spec, p.options, plan, &target})) {
+        for (auto& f : run_checks({p.spec, p.options, plan, &target, hotplug})) {
             if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
         }
     }
@@ -176,6 +189,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ->check(CLI::IsMember({"seabios", "ovmf"}));
     check->add_option("--host", check_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     check->add_option("--migrate-to", check_cmd.migrate_to, "A snapshot of a host the VM may migrate to: its host checks too");
+    check->add_option("--will-attach", check_cmd.will_attach,
+                      "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind port id PORT later (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     check->add_option("--passthrough", check_cmd.passthrough, "HOST=DEVICE from the passthrough catalog")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -262,6 +262,54 @@ std::optional<Finding> check_memlock(const CheckInput& in) {
     return f;
 }
 
+// --- hotplug.reservation ------------------------------------------------------------------------------
+// Whether a naturally aligned block of `size` fits inside the port's prefetchable window: the guest OS
+// places a hot-plugged device's BAR there and rarely moves the window itself.
+bool window_holds(const WindowView& w, u64 size) {
+    if (!w.open()) return false;
+    const auto first = align_up(w.base, size);
+    return first && *first <= w.limit && w.limit - *first >= size - 1;
+}
+
+const FunctionResult* port_result(const Plan& plan, const std::string& id) {
+    for (const auto& f : plan.firmware->functions) {
+        if (f.node->id == id && f.bridge) return &f;
+    }
+    return nullptr;
+}
+
+Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
+    Finding f;
+    f.id = "hotplug.reservation";
+    f.title = fmt::format("Port {} has room for a hot-plugged {} BAR", want.port, human_size(want.bar_size));
+    const FunctionResult* port = port_result(in.plan, want.port);
+    if (!port) {
+        f.verdict = Verdict::Fail;
+        f.evidence = fmt::format("no bridge or port with id={} in this VM", want.port);
+        f.no_fix = "name a pcie-root-port, downstream port or pci-bridge of this VM";
+        return f;
+    }
+    const WindowView& w = port->bridge->prefetchable;
+    f.evidence = w.open() ? fmt::format("{} prefetchable window {:#x}-{:#x} ({})", port->bdf.to_string(), w.base, w.limit, human_size(w.limit - w.base + 1))
+                          : fmt::format("{} has no prefetchable window", port->bdf.to_string());
+    if (window_holds(w, want.bar_size)) return f;
+    f.verdict = Verdict::Fail;
+    f.why = "the firmware sizes bridge windows at boot; a device hot-plugged later must fit the window it left, or its BAR stays unassigned";
+    const DeviceSpec* device = nullptr;
+    for (const auto& d : in.spec.devices) {
+        if (d.id == want.port) device = &d;
+    }
+    if (!device) return f;
+    VmSpec fixed = in.spec;
+    set_pref64_reserve(fixed, want.port, want.bar_size);
+    const Plan after = replan(fixed, in.options);
+    Fix fix = pref64_reserve_fix(*device, want.bar_size);
+    const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
+    fix.proven = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
+    f.fix = fix;
+    return f;
+}
+
 }  // namespace
 
 std::vector<AddressRange> guest_ram_ranges(const Machine& machine) {
@@ -289,6 +337,7 @@ std::vector<Finding> run_checks(const CheckInput& in) {
     findings.push_back(check_bar32_room(in));
     findings.push_back(check_bar_height(in));
     if (in.plan.firmware->mapped_address_width) findings.push_back(check_page_tables(in));
+    for (const auto& want : in.hotplug) findings.push_back(check_hotplug(in, want));
     for (auto host_check : {check_host_phys_bits, check_iommu_width, check_reserved_regions, check_memlock}) {
         if (auto f = host_check(in)) findings.push_back(std::move(*f));
     }

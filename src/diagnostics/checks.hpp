@@ -12,11 +12,18 @@
 
 namespace aperture {
 
+// A device the user will hot-plug later behind a port: its largest 64-bit prefetchable BAR (a GPU's).
+struct PlannedHotplug {
+    std::string port;  // the port's id=
+    u64 bar_size = 0;  // a power of two
+};
+
 struct CheckInput {
     const VmSpec& spec;
     const PlanOptions& options;
     const Plan& plan;
     const HostSnapshot* host = nullptr;  // nullptr: no host known
+    std::vector<PlannedHotplug> hotplug = {};
 };
 
 std::vector<Finding> run_checks(const CheckInput& input);

@@ -34,6 +34,59 @@ Fix x_pci_mmio64_mb_fix(u64 mb) {
     return fix;
 }
 
+namespace {
+
+// QEMU's size syntax for a power of two: "32G", "512M".
+std::string qemu_size(u64 bytes) {
+    for (const auto& [unit, scale] : {std::pair{"T", TiB}, {"G", GiB}, {"M", MiB}, {"K", KiB}}) {
+        if (bytes >= scale && bytes % scale == 0) return fmt::format("{}{}", bytes / scale, unit);
+    }
+    return std::to_string(bytes);
+}
+
+void set_property(PropertyList& list, const std::string& key, const std::string& value) {
+    std::erase_if(list.entries, [&](const auto& kv) { return kv.first == key; });
+    list.entries.emplace_back(key, value);
+}
+
+}  // namespace
+
+void set_pref64_reserve(VmSpec& spec, const std::string& port, u64 bytes) {
+    for (auto& d : spec.devices) {
+        if (d.id == port) set_property(d.properties, "pref64-reserve", qemu_size(bytes));
+    }
+}
+
+Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
+    DeviceSpec changed = port;
+    set_property(changed.properties, "pref64-reserve", qemu_size(bytes));
+    std::string arg = changed.driver;
+    if (!changed.id.empty()) arg += ",id=" + changed.id;
+    if (changed.bus) arg += ",bus=" + *changed.bus;
+    if (changed.addr) arg += ",addr=" + *changed.addr;
+    if (changed.multifunction) arg += ",multifunction=on";
+    for (const auto& [key, value] : changed.properties.entries) arg += fmt::format(",{}={}", key, value);
+    Fix fix;
+    fix.summary = fmt::format("reserve {} of 64-bit prefetchable space behind {} (pref64-reserve)", human_size(bytes), port.id);
+    fix.qemu_args = {"-device", arg};
+    // libvirt has no element for it: <qemu:override> sets the property on the port's device (libvirt 8.2+),
+    // whose alias is the controller's ("pci.N", or "ua-<id>" for a user alias).
+    fix.libvirt_xml = fmt::format(
+        "<domain type='kvm' xmlns:qemu='{}'>\n"
+        "  ...\n"
+        "  <qemu:override>\n"
+        "    <!-- alias of the controller of port {}: pci.N, N its index -->\n"
+        "    <qemu:device alias='pci.N'>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='pref64-reserve' type='unsigned' value='{}'/>\n"
+        "      </qemu:frontend>\n"
+        "    </qemu:device>\n"
+        "  </qemu:override>\n"
+        "</domain>",
+        LIBVIRT_QEMU_NAMESPACE, port.id, bytes);
+    return fix;
+}
+
 std::string cpu_option(const CpuSpec& cpu) {
     std::string out = cpu.model.empty() ? "qemu64" : cpu.model;
     if (cpu.vendor) out += ",vendor=" + *cpu.vendor;

@@ -16,6 +16,10 @@ inline constexpr const char* LIBVIRT_QEMU_NAMESPACE = "http://libvirt.org/schema
 void set_x_pci_mmio64_mb(VmSpec& spec, u64 mb);
 Fix x_pci_mmio64_mb_fix(u64 mb);
 
+// The port's pref64-reserve set to `bytes` (replacing any earlier value).
+void set_pref64_reserve(VmSpec& spec, const std::string& port, u64 bytes);
+Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes);
+
 // -cpu as written with phys-bits=N (and host-phys-bits dropped); libvirt's <maxphysaddr mode='emulate'>.
 Fix phys_bits_fix(const CpuSpec& cpu, unsigned bits);
 

@@ -28,11 +28,12 @@ struct Checked {
     std::vector<Finding> findings;
 };
 
-Checked check(const std::string& args, const HostSnapshot* host) {
-    Checked c{read_qemu_command_line(words(args)), {}, {}, {}};
+Checked check(const std::string& args, const HostSnapshot* host, std::vector<PlannedHotplug> hotplug = {}) {
+    Checked c;
+    c.spec = read_qemu_command_line(words(args));
     if (host) c.options.host = host_context(*host);
     c.plan = make_plan(c.spec, c.options);
-    c.findings = run_checks({c.spec, c.options, c.plan, host});
+    c.findings = run_checks({c.spec, c.options, c.plan, host, std::move(hotplug)});
     return c;
 }
 
@@ -173,6 +174,35 @@ TEST(FixSyntax, XPciMmio64MbReplacesAnEarlierItem) {
     set_x_pci_mmio64_mb(spec, 131072);
     ASSERT_EQ(spec.fw_cfg.size(), 1u);
     EXPECT_EQ(spec.fw_cfg.front().string_value, "131072");
+}
+
+}  // namespace
+}  // namespace aperture
+
+namespace aperture {
+namespace {
+
+TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
+    const auto c = check("-machine q35 -m 4G -nodefaults -bios OVMF.fd -device pcie-root-port,id=rp1,chassis=1 "
+                         "-device pcie-root-port,id=rp2,chassis=2",
+                         nullptr, {{"rp2", 32 * GiB}, {"rp1", 512 * MiB}});
+    std::vector<const Finding*> hotplug;
+    for (const auto& f : c.findings) {
+        if (f.id == "hotplug.reservation") hotplug.push_back(&f);
+    }
+    ASSERT_EQ(hotplug.size(), 2u);
+    // OVMF's default padding for a 128 GiB window is 512 MiB: enough for rp1's device, not for rp2's GPU.
+    EXPECT_EQ(hotplug[0]->verdict, Verdict::Fail);
+    ASSERT_TRUE(hotplug[0]->fix);
+    EXPECT_TRUE(hotplug[0]->fix->proven);
+    EXPECT_EQ(hotplug[0]->fix->qemu_args.back(), "pcie-root-port,id=rp2,chassis=2,pref64-reserve=32G");
+    EXPECT_EQ(hotplug[1]->verdict, Verdict::Pass);
+}
+
+TEST(Checks, AnUnknownPortIsAFailNamingIt) {
+    const auto c = check("-machine q35 -m 2G -nodefaults", nullptr, {{"nope", GiB}});
+    EXPECT_EQ(c.findings.back().verdict, Verdict::Fail);
+    EXPECT_NE(c.findings.back().evidence.find("id=nope"), std::string::npos);
 }
 
 }  // namespace
