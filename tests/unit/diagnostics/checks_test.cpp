@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include "../support/words.hpp"
 
 #include "../host/host_test_support.hpp"
 #include "diagnostics/fix_syntax.hpp"
@@ -14,12 +14,7 @@
 namespace aperture {
 namespace {
 
-std::vector<std::string> words(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
+using test::words;
 
 struct Checked {
     VmSpec spec;

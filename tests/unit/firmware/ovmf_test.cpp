@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include "../support/words.hpp"
 
 #include "input/qemu_command_line.hpp"
 #include "plan/plan.hpp"
@@ -13,12 +13,7 @@
 namespace aperture {
 namespace {
 
-std::vector<std::string> words(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
+using test::words;
 
 Plan ovmf_plan(const std::string& args) {
     PlanOptions options;
