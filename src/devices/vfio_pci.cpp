@@ -14,8 +14,9 @@ PciFunctionSpec build_vfio_pci(const DeviceProperties& properties, const PlugCon
     std::optional<PciFunctionSpec> function;
     if (context.passthrough_device) function = context.passthrough_device(*host);
     if (!function) {
-        properties.fail("aperture does not know the BARs of host device '" + *host +
-                        "'; map it to a catalog device (find_passthrough_device) or describe its BARs");
+        properties.fail("host device '" + *host +
+                        "' is not on the host aperture planned for (see `aperture host`); plan for the host that has it "
+                        "(--host FILE from `aperture host --save`) or name a catalog device (--passthrough " + *host + "=h100)");
     }
     function->driver = "vfio-pci";
     // x-pci-vendor-id / x-pci-device-id override what the guest sees (hw/vfio/pci.c, vfio_pci_realize).
