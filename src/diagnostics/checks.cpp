@@ -49,9 +49,7 @@ unsigned bits_for(u64 last) { return static_cast<unsigned>(std::bit_width(last))
 
 Plan replan(const VmSpec& spec, const PlanOptions& options) { return make_plan(spec, options); }
 
-bool assigns_everything(const Plan& plan) {
-    return plan.outcome == Outcome::Ok && plan.firmware && plan.firmware->unassigned.empty();
-}
+bool assigns_everything(const Plan& plan) { return plan.outcome == Outcome::Ok && plan.firmware && aperture::assigns_everything(*plan.firmware); }
 
 // --- firmware.assignment ------------------------------------------------------------------------------
 Finding check_assignment(const CheckInput& in) {
@@ -89,6 +87,8 @@ Finding check_assignment(const CheckInput& in) {
         f.fix = fix;
     } else if (is_ovmf(plan) && fw.shortfall) {
         f.no_fix = "no X-PciMmio64Mb up to 16 TiB holds every BAR inside the guest's phys-bits; raise phys-bits first (see host.phys-bits)";
+    } else if (is_ovmf(plan)) {
+        f.no_fix = "no window size fixes this: the firmware's message above says what OVMF trips on";
     } else {
         f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB; remove or move devices (SeaBIOS has no knob for it)";
     }

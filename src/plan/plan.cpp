@@ -5,8 +5,6 @@
 #include "firmware/ovmf/ovmf_layout.hpp"
 #include "firmware/seabios/seabios.hpp"
 
-#include <fmt/format.h>
-
 namespace aperture {
 
 const char* to_string(Outcome outcome) {
@@ -31,6 +29,8 @@ std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware) {
     return highest;
 }
 
+bool assigns_everything(const FirmwareResult& firmware) { return !firmware.failed && firmware.unassigned.empty(); }
+
 bool bar_beyond_phys_bits(const Plan& plan) {
     if (!plan.firmware) return false;
     const auto highest = highest_assigned_bar(*plan.firmware);
@@ -42,8 +42,6 @@ namespace {
 
 using ovmf202211::MAX_X_PCI_MMIO64_MB;
 using ovmf202211::X_PCI_MMIO64_MB_FW_CFG;
-
-bool assigns_everything(const FirmwareResult& fw) { return !fw.failed && fw.unassigned.empty(); }
 
 // The smallest power-of-two X-PciMmio64Mb with which OVMF assigns every BAR inside the guest's phys-bits.
 std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine) {

@@ -38,6 +38,8 @@ struct BarExtent {
     int index = 0;
 };
 std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware);
+// The firmware finished and left no BAR unassigned.
+bool assigns_everything(const FirmwareResult& firmware);
 bool bar_beyond_phys_bits(const Plan& plan);
 
 struct PlanOptions {
