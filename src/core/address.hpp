@@ -53,6 +53,9 @@ constexpr std::optional<u64> power_of_two_ceil(u64 value) {
     return std::bit_ceil(value);
 }
 
+// The address width that reaches `address`: phys-bits >= this can address it.
+constexpr unsigned address_bits(u64 address) { return static_cast<unsigned>(std::bit_width(address)); }
+
 // The largest power of two <= value (0 for 0).
 constexpr u64 power_of_two_floor(u64 value) { return value == 0 ? 0 : std::bit_floor(value); }
 

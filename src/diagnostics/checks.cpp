@@ -45,7 +45,6 @@ u64 highest_used_address(const Plan& plan) {
     return highest;
 }
 
-unsigned bits_for(u64 last) { return static_cast<unsigned>(std::bit_width(last)); }
 
 Plan replan(const VmSpec& spec, const PlanOptions& options) { return make_plan(spec, options); }
 
@@ -136,8 +135,8 @@ Finding check_bar_height(const CheckInput& in) {
         return f;
     }
     f.evidence = fmt::format("highest BAR ends at {:#x} ({} BAR{}), needs {} address bits", highest->last, highest->bdf.to_string(),
-                             highest->index, bits_for(highest->last));
-    if (bits_for(highest->last) > OLD_GUEST_BAR_BITS) {
+                             highest->index, address_bits(highest->last));
+    if (address_bits(highest->last) > OLD_GUEST_BAR_BITS) {
         f.verdict = Verdict::Warn;
         f.why = "older guest kernels (Linux before 4.x, Windows before 10 1803) cannot use BARs this high";
     }
@@ -170,9 +169,9 @@ std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     const bool tdp = in.host->kvm.ept.value_or(false) || in.host->kvm.npt.value_or(false);
     f.title = fmt::format("Every guest-physical address fits the host's {} physical address bits", host_bits);
     const u64 highest = highest_used_address(in.plan);
-    f.evidence = fmt::format("highest guest-physical address used: {:#x} (needs {} bits); host: {} bits, EPT/NPT {}", highest, bits_for(highest),
+    f.evidence = fmt::format("highest guest-physical address used: {:#x} (needs {} bits); host: {} bits, EPT/NPT {}", highest, address_bits(highest),
                              host_bits, tdp ? "on" : "off or unknown");
-    if (bits_for(highest) <= host_bits) return f;
+    if (address_bits(highest) <= host_bits) return f;
     f.verdict = tdp ? Verdict::Fail : Verdict::Warn;
     f.why = "with EPT/NPT the host cannot map guest addresses beyond its own physical width: the guest dies when it touches them";
     // The smallest change: guest phys-bits equal to the host's, which moves OVMF's window inside it.
@@ -180,7 +179,7 @@ std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     fixed.cpu.phys_bits = host_bits;
     fixed.cpu.host_phys_bits.reset();
     const Plan after = replan(fixed, in.options);
-    if (after.outcome == Outcome::Ok && bits_for(highest_used_address(after)) <= host_bits) {
+    if (after.outcome == Outcome::Ok && address_bits(highest_used_address(after)) <= host_bits) {
         Fix fix = phys_bits_fix(in.spec.cpu, host_bits);
         fix.proven = true;
         f.fix = fix;
@@ -204,8 +203,8 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
     f.title = fmt::format("Guest RAM fits the IOMMU's {}-bit DMA address width", *width);
     u64 highest = 0;
     for (const auto& r : guest_ram_ranges(in.plan.machine)) highest = std::max(highest, r.last());
-    f.evidence = fmt::format("highest guest RAM address {:#x} (needs {} bits); VT-d domain width {} bits", highest, bits_for(highest), *width);
-    if (bits_for(highest) > *width) {
+    f.evidence = fmt::format("highest guest RAM address {:#x} (needs {} bits); VT-d domain width {} bits", highest, address_bits(highest), *width);
+    if (address_bits(highest) > *width) {
         f.verdict = Verdict::Fail;
         f.why = "VFIO maps guest RAM at its guest-physical address as IOVA; addresses past the IOMMU's width fail with VFIO_MAP_DMA: -22";
         f.no_fix = "guest RAM (and hotplug memory) must end below the IOMMU width: lower -m/maxmem";

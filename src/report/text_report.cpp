@@ -26,8 +26,6 @@ std::string space_end(unsigned phys_bits) {
     return fmt::format("{:#x} ({})", (u64{1} << phys_bits) - 1, human_size(u64{1} << phys_bits));
 }
 
-// The smallest phys-bits whose space holds `address`.
-unsigned bits_for(u64 address) { return static_cast<unsigned>(std::bit_width(address)); }
 
 std::string firmware_name(const std::string& model) {
     if (model == "seabios-1.16.2") return "SeaBIOS 1.16.2";
@@ -131,10 +129,10 @@ void checks_section(std::string& out, const Plan& plan) {
     if (bar_beyond_phys_bits(plan)) {
         out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; {} does "
                            "not check this, and the guest cannot reach it (it needs phys-bits >= {}).\n",
-                           owner, highest->last, phys_bits, plan.firmware_model.starts_with("ovmf") ? "OVMF" : "SeaBIOS", bits_for(highest->last));
+                           owner, highest->last, phys_bits, plan.firmware_model.starts_with("ovmf") ? "OVMF" : "SeaBIOS", address_bits(highest->last));
     } else {
         out += fmt::format("\nHighest BAR address: {:#x} ({}); it needs phys-bits >= {}, the guest has {}.\n", highest->last,
-                           owner, bits_for(highest->last), phys_bits);
+                           owner, address_bits(highest->last), phys_bits);
     }
 }
 
@@ -148,7 +146,7 @@ std::string render_text(const Plan& plan) {
         out += fmt::format("\nQEMU refuses to start:\n  {}\n", plan.refusal);
         const u64 max_used = plan.machine.memory.max_used_gpa;
         if (plan.refusal.find("phys-bits too low") != std::string::npos && max_used != 0) {
-            out += fmt::format("  The highest address this VM uses is {:#x}; it needs phys-bits >= {}.\n", max_used, bits_for(max_used));
+            out += fmt::format("  The highest address this VM uses is {:#x}; it needs phys-bits >= {}.\n", max_used, address_bits(max_used));
         }
         return out;
     }

@@ -63,8 +63,9 @@ struct Device {
     std::array<std::optional<u64>, PCI_MAX_BAR> bar_value{};
 };
 
-struct RootLists {
-    std::array<int, 5> list{};  // node ids of the root bridge's five lists, POOL_TYPES order
+// A bridge's (or the root bridge's) five resource lists: node ids in POOL_TYPES order.
+struct WindowLists {
+    std::array<int, 5> list{};
 };
 
 int high_bit_round_up(u64 operand, unsigned width) {
@@ -255,8 +256,8 @@ private:
     }
 
     // --- The resource tree (CreateResourceMap and its helpers) ---------------------------------------
-    RootLists create_window_nodes(int device) {
-        RootLists lists;
+    WindowLists create_window_nodes(int device) {
+        WindowLists lists;
         lists.list[0] = tree_.create(device, 0, BRIDGE_IO_ALIGNMENT, PPB_IO_RANGE, ResType::Io, ResUsage::Typical, true);
         lists.list[1] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_MEM32_RANGE, ResType::Mem32, ResUsage::Typical, true);
         lists.list[2] = tree_.create(device, 0, BRIDGE_MEM_ALIGNMENT, PPB_PMEM32_RANGE, ResType::PMem32, ResUsage::Typical, true);
@@ -277,7 +278,7 @@ private:
         return 1;
     }
 
-    void get_resource_from_device(int device, const RootLists& lists) {
+    void get_resource_from_device(int device, const WindowLists& lists) {
         const Device& dev = devices_[static_cast<std::size_t>(device)];
         for (int i = 0; i < PCI_MAX_BAR; ++i) {
             const BarInfo& b = dev.bars[static_cast<std::size_t>(i)];
@@ -287,11 +288,11 @@ private:
         }
     }
 
-    void create_resource_map(int bridge, const RootLists& lists) {
+    void create_resource_map(int bridge, const WindowLists& lists) {
         for (const int child : devices_[static_cast<std::size_t>(bridge)].children) {
             get_resource_from_device(child, lists);
             if (!devices_[static_cast<std::size_t>(child)].bridge) continue;
-            const RootLists windows = create_window_nodes(child);
+            const WindowLists windows = create_window_nodes(child);
             create_resource_map(child, windows);
             for (std::size_t t = 0; t < windows.list.size(); ++t) {
                 if (tree_.requested(windows.list[t])) tree_.insert(lists.list[t], windows.list[t]);
@@ -302,7 +303,7 @@ private:
         for (const std::size_t t : {1u, 2u, 3u, 4u, 0u}) tree_.calculate_aperture(lists.list[t]);
     }
 
-    void apply_resource_padding(int bridge, const RootLists& lists) {
+    void apply_resource_padding(int bridge, const WindowLists& lists) {
         const Device& dev = devices_[static_cast<std::size_t>(bridge)];
         if (!dev.padding) return;
         for (const PaddingRequest& p : dev.padding->requests) {
@@ -311,7 +312,7 @@ private:
         }
     }
 
-    void degrade_resource(int bridge, const RootLists& lists) {
+    void degrade_resource(int bridge, const WindowLists& lists) {
         const Device& dev = devices_[static_cast<std::size_t>(bridge)];
         const int mem32 = lists.list[1], pmem32 = lists.list[2], mem64 = lists.list[3], pmem64 = lists.list[4];
         // PcdPciDegradeResourceForOptionRom: 64-bit BARs of a child with an option ROM move below 4 GiB,
@@ -389,7 +390,7 @@ private:
     static unsigned low_bit_set(u64 alignment_mask) { return static_cast<unsigned>(std::countr_zero(alignment_mask + 1)); }
 
     // One round's allocation of the root bridge's requests; the bases of the satisfied types.
-    std::array<std::optional<u64>, 5> allocate_root(const RootLists& root, std::array<bool, 5>& submitted) {
+    std::array<std::optional<u64>, 5> allocate_root(const WindowLists& root, std::array<bool, 5>& submitted) {
         std::array<std::optional<u64>, 5> bases{};
         std::vector<std::size_t> order;
         for (std::size_t t = 0; t < 5; ++t) {
@@ -432,7 +433,7 @@ private:
         bool first = true;
         for (;;) {
             tree_ = ResourceTree{};
-            const RootLists root = create_window_nodes(ROOT);
+            const WindowLists root = create_window_nodes(ROOT);
             if (const u64 rom = max_option_rom_size(ROOT); rom != 0) {
                 rom_slot_size_ = rom;
                 const int node = tree_.create(ROOT, rom, rom - 1, ROOT_ROM_SLOT, ResType::OpRom, ResUsage::Typical);
@@ -679,7 +680,7 @@ private:
     std::vector<Device> devices_;
     std::map<const PciNode*, int> index_of_;
     ResourceTree tree_;
-    RootLists root_;
+    WindowLists root_;
     std::array<std::optional<u64>, 5> bases_{};
     u64 rom_slot_size_ = 0;
     u64 rom_slot_address_ = 0;
