@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages only, what aperture needs to build, test and run its oracle:
-# the compiler and libraries, and the real QEMU + firmware the oracle tests boot.
+# the compiler and libraries, the real QEMU + firmware the oracle tests boot, libvirt's virt-xml-validate
+# (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser).
 set -euo pipefail
 
 packages=(
   build-essential cmake
-  libfmt-dev nlohmann-json3-dev libcli11-dev
+  libfmt-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
   libgtest-dev libbenchmark-dev
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
+  libvirt-clients
+  chromium chromium-driver
 )
 
 missing=()
