@@ -57,6 +57,8 @@ struct PlugContext {
     // The function a vfio-pci device passes through, looked up by its host= (or sysfsdev=) value.
     // Unset, or nullopt: the device is unknown and building it fails with an InputError.
     std::function<std::optional<PciFunctionSpec>(const std::string& host)> passthrough_device;
+    // The IGD registers (GMCH, BDSM, ASLS) of that host device, when the host snapshot has them.
+    std::function<std::optional<IgdRegisters>(const std::string& host)> igd_registers;
 };
 
 // Properties a model reads; whatever it does not mark as read is checked against its list of

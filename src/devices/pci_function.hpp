@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/address.hpp"
+#include "devices/vfio_igd.hpp"
 
 namespace aperture {
 
@@ -77,6 +78,8 @@ struct PciFunctionSpec {
     bool multifunction = false;    // header type bit 7 on function 0
     std::vector<BarSpec> bars;     // ascending index; ROM last
     std::optional<BridgeSpec> bridge;
+    // vfio-pci passing an Intel IGD through: what its legacy-mode decision needs from the device's side.
+    std::optional<IgdFacts> igd;
 
     const BarSpec* bar(int index) const;
     const BarSpec* rom() const { return bar(kRomBarIndex); }

@@ -26,6 +26,19 @@ PciFunctionSpec build_vfio_pci(const DeviceProperties& properties, const PlugCon
     if (auto device = properties.uint32("x-pci-device-id"); device && *device != 0xffffffff) {
         function->device_id = static_cast<std::uint16_t>(*device);
     }
+    const std::uint32_t gms = properties.uint32("x-igd-gms").value_or(0);
+    const bool opregion = properties.boolean_or("x-igd-opregion", false);
+    // vfio_pci_is / vfio_is_vga look at the IDs the guest sees, after the x-pci-* overrides.
+    if (is_intel_vga(function->vendor_id, function->class_code)) {
+        IgdFacts facts;
+        facts.host = *host;
+        facts.device_id = function->device_id;
+        facts.has_rom = function->rom() != nullptr || properties.string("romfile").has_value();
+        facts.x_igd_gms = gms;
+        facts.x_igd_opregion = opregion;
+        if (context.igd_registers) facts.host_registers = context.igd_registers(*host);
+        function->igd = facts;
+    }
     return *function;
 }
 
@@ -42,10 +55,10 @@ std::vector<DeviceModel> device_families::vfio_devices() {
                                           "x-no-vfio-ioeventfd", "x-nv-gpudirect-clique", "x-pci-sub-device-id",
                                           "x-pci-sub-vendor-id", "x-pre-copy-dirty-page-tracking", "x-req", "xres",
                                           "yres"},
-            .layout_properties = {"host", "sysfsdev", "x-pci-vendor-id", "x-pci-device-id"},
+            .layout_properties = {"host", "sysfsdev", "x-pci-vendor-id", "x-pci-device-id", "x-igd-gms", "x-igd-opregion"},
             .build = build_vfio_pci,
-            // IGD stolen memory / OpRegion, legacy VGA ranges, and MSI-X moved to a new BAR.
-            .unmodelled_properties = {"x-igd-gms", "x-igd-opregion", "x-vga", "x-msix-relocation"},
+            // Legacy VGA ranges, and MSI-X moved to a new BAR.
+            .unmodelled_properties = {"x-vga", "x-msix-relocation"},
         },
     };
 }

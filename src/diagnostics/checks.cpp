@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "diagnostics/fix_syntax.hpp"
+#include "diagnostics/igd_check.hpp"
 #include "firmware/ovmf/ovmf_layout.hpp"
 #include "host/iommu.hpp"
 
@@ -337,6 +338,7 @@ std::vector<Finding> run_checks(const CheckInput& in) {
     findings.push_back(check_bar_height(in));
     if (in.plan.firmware->mapped_address_width) findings.push_back(check_page_tables(in));
     for (const auto& want : in.hotplug) findings.push_back(check_hotplug(in, want));
+    if (auto f = check_igd(in)) findings.push_back(std::move(*f));
     for (auto host_check : {check_host_phys_bits, check_iommu_width, check_reserved_regions, check_memlock}) {
         if (auto f = host_check(in)) findings.push_back(std::move(*f));
     }

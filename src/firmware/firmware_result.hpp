@@ -74,6 +74,17 @@ struct WindowShortfall {
     std::optional<u64> fitting_x_pci_mmio64_mb;  // the first X-PciMmio64Mb that assigns every BAR
 };
 
+// Where the firmware put what QEMU asked it to place for an Intel IGD (devices/vfio_igd.hpp).
+struct IgdPlacement {
+    Bdf bdf;
+    std::optional<u64> opregion;  // the OpRegion copy, written to ASLS
+    u64 opregion_size = 0;        // what QEMU asked for; 0: nothing
+    std::optional<u64> bdsm;      // the stolen-memory block, written to BDSM and e820-reserved
+    u64 bdsm_size = 0;            // what QEMU asked for; 0: nothing
+    std::vector<std::string> problems;  // what was asked for and not placed, and why
+    std::vector<std::string> notes;     // what the prediction assumes
+};
+
 struct FirmwareResult {
     std::string firmware;  // "seabios-1.16.2"
     bool failed = false;
@@ -90,6 +101,7 @@ struct FirmwareResult {
     std::optional<WindowShortfall> shortfall;
     std::vector<FunctionResult> functions;  // BDF order
     std::vector<UnassignedResource> unassigned;
+    std::optional<IgdPlacement> igd;
     std::vector<std::string> notes;
 };
 

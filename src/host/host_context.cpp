@@ -54,6 +54,7 @@ HostContext host_context(const HostSnapshot& snapshot) {
         if (auto spec = passthrough_function(device, why_not)) {
             context.passthrough.emplace(device.address, std::move(*spec));
         }
+        if (device.igd) context.igd_registers.emplace(device.address, *device.igd);
     }
     return context;
 }

@@ -151,6 +151,11 @@ ordered_json device_json(const HostPciDevice& device) {
     for (const auto& bar : device.bars) j["bars"].push_back(bar_json(bar));
     j["windows"] = ordered_json::array();
     for (const auto& window : device.windows) j["windows"].push_back(window_json(window));
+    if (device.igd) {
+        j["igd"] = {{"gmch", fmt::format("{:#010x}", device.igd->gmch)},
+                    {"bdsm", fmt::format("{:#010x}", device.igd->bdsm)},
+                    {"asls", fmt::format("{:#010x}", device.igd->asls)}};
+    }
     return j;
 }
 
@@ -228,6 +233,7 @@ public:
 
     const ordered_json& value() const { return value_; }
     bool is_null() const { return value_.is_null(); }
+    bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
 
     JsonField operator[](const std::string& key) const {
         require_member(key);
@@ -444,6 +450,12 @@ HostPciDevice read_device(const JsonField& j) {
     device.parent = j["parent"].optional(text);
     for (const auto& bar : j["bars"].elements()) device.bars.push_back(read_bar(bar));
     for (const auto& window : j["windows"].elements()) device.windows.push_back(read_window(window));
+    if (j.has("igd")) {
+        const JsonField igd = j["igd"];
+        const auto reg = [&](const char* key) { return static_cast<std::uint32_t>(igd[key].hex_value(0xffff'ffff)); };
+        device.igd = IgdRegisters{reg("gmch"), reg("bdsm"), reg("asls")};
+        igd.require_written_form(device_json(device)["igd"], {});
+    }
     j.require_written_form(device_json(device), {"bridge", "multifunction"});
     return device;
 }

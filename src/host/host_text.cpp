@@ -107,6 +107,12 @@ void device_section(std::string& out, const HostPciDevice& device, const IommuIn
     }
     if (device.parent) out += ", behind " + *device.parent;
     out += "\n";
+    if (device.igd) {
+        out += fmt::format("            IGD      GMCH {:#010x}  BDSM {:#010x}  ASLS {:#010x}\n", device.igd->gmch,
+                           device.igd->bdsm, device.igd->asls);
+    } else if (is_intel_vga(device.vendor_id, device.class_word())) {
+        out += "            IGD      GMCH/BDSM/ASLS unknown: config space past 64 bytes needs root\n";
+    }
     for (const auto& bar : device.bars) bar_line(out, bar);
     static constexpr const char* kWindowNames[] = {"io win", "mem win", "pref win", "mem2 win"};
     for (const auto& window : device.windows) {

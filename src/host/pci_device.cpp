@@ -66,6 +66,22 @@ void read_config_header(const HostFiles& files, const std::string& address, Host
     }
 }
 
+std::uint32_t little_endian_u32(const std::string& bytes, std::size_t offset) {
+    std::uint32_t value = 0;
+    for (std::size_t i = 4; i-- > 0;) value = value << 8 | static_cast<std::uint8_t>(bytes[offset + i]);
+    return value;
+}
+
+// pci-sysfs.c pci_read_config serves only the first 64 bytes without CAP_SYS_ADMIN: the IGD registers
+// then stay unknown, and what depends on them says so.
+void read_igd_registers(const HostFiles& files, const std::string& address, HostPciDevice& device) {
+    if (!is_intel_vga(device.vendor_id, device.class_word()) || !device.header_type) return;
+    const auto config = files.read_prefix(device_path(address, "config"), kConfigLegacyBytes);
+    if (!config || config->size() < kConfigLegacyBytes) return;
+    device.igd = IgdRegisters{little_endian_u32(*config, kIgdGmchOffset), little_endian_u32(*config, kIgdBdsmOffset),
+                              little_endian_u32(*config, kIgdAslsOffset)};
+}
+
 void read_resizable_sizes(const HostFiles& files, const std::string& address, HostPciDevice& device) {
     for (int index = 0; index < kRomBarIndex; ++index) {
         const std::string path = device_path(address, fmt::format("resource{}_resize", index));
@@ -140,6 +156,7 @@ HostPciDevice read_pci_device(const HostFiles& files, const std::string& address
     device.class_code =
         static_cast<std::uint32_t>(read_hex_id(files, device_path(address, "class"), kMaxClass, "0x%06x"));
     read_config_header(files, address, device);
+    read_igd_registers(files, address, device);
 
     const std::string resource_path = device_path(address, "resource");
     auto resources = parse_resource_file(required_file(files, resource_path), files.describe(resource_path));

@@ -1,13 +1,15 @@
 #pragma once
 // A host PCI function as /sys/bus/pci/devices/<address>/ shows it: IDs, class, BARs and bridge windows,
 // resizable BAR sizes, IOMMU group, bound driver and, from the first 64 bytes of config space (which the
-// kernel serves without root), the header type and a bridge's bus numbers. Read-only throughout.
+// kernel serves without root), the header type and a bridge's bus numbers; as root, an Intel IGD's GMCH,
+// BDSM and ASLS registers past those 64 bytes. Read-only throughout.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "devices/vfio_igd.hpp"
 #include "host/host_files.hpp"
 #include "host/pci_resource.hpp"
 
@@ -17,6 +19,7 @@ inline constexpr const char* kPciDevicesDir = "/sys/bus/pci/devices";
 
 // PCI config space header (include/uapi/linux/pci_regs.h)
 inline constexpr std::size_t kConfigHeaderBytes = 64;       // what an unprivileged read returns
+inline constexpr std::size_t kConfigLegacyBytes = 256;      // PCI_CFG_SPACE_SIZE: what a root read returns at least
 inline constexpr std::size_t kConfigHeaderType = 0x0e;      // PCI_HEADER_TYPE
 inline constexpr std::size_t kConfigSecondaryBus = 0x19;    // PCI_SECONDARY_BUS (type 1 header)
 inline constexpr std::size_t kConfigSubordinateBus = 0x1a;  // PCI_SUBORDINATE_BUS (type 1 header)
@@ -44,6 +47,8 @@ struct HostPciDevice {
     std::optional<std::string> parent;            // the upstream bridge's address; nullopt on a root bus
     std::vector<HostBar> bars;                    // ascending index, ROM (6) last
     std::vector<HostBridgeWindow> windows;        // bridges only
+    // Intel IGDs: GMCH, BDSM and ASLS; nullopt for other devices, or when config space past 64 bytes needs root.
+    std::optional<IgdRegisters> igd;
 
     const HostBar* bar(int index) const;
     // Base class and sub class, as PciFunctionSpec::class_code holds it.

@@ -31,6 +31,11 @@ constexpr std::array NEUTRAL_GLOBALS{
     "qxl-vga.vram_size",
 };
 
+// hw/vfio/igd.c vfio_pci_igd_lpc_init: the ISA bridge QEMU creates for an IGD in legacy mode, at 00:1f.0.
+constexpr const char* kIgdLpcBridgeDriver = "vfio-pci-igd-lpc-bridge";
+constexpr DevFn kIgdLpcBridgeDevFn{0x1f, 0};
+constexpr std::uint16_t kPciClassBridgeIsa = 0x0601;  // include/hw/pci/pci_ids.h PCI_CLASS_BRIDGE_ISA
+
 std::string global_key(const GlobalSpec& g) { return g.driver + "." + g.property; }
 
 bool contains(const auto& list, const std::string& value) {
@@ -188,6 +193,11 @@ private:
             if (it == host_.passthrough.end()) return std::nullopt;
             return it->second;
         };
+        context.igd_registers = [this](const std::string& host) -> std::optional<IgdRegisters> {
+            auto it = host_.igd_registers.find(normalize_host_pci_address(host));
+            if (it == host_.igd_registers.end()) return std::nullopt;
+            return it->second;
+        };
         PciFunctionSpec function;
         try {
             function = build_device(device, context);
@@ -226,7 +236,35 @@ private:
         node.function = std::move(function);
         node.where = where;
         node.properties = device.properties;
+        std::optional<IgdFacts> igd = node.function.igd;
         pci.add(bus, std::move(node));
+        if (igd) plan_igd(*igd, bus_node.root && bus == 0, devfn);
+    }
+
+    // hw/vfio/igd.c vfio_probe_igd_bar4_quirk, run while this vfio-pci device is realized: legacy mode, and
+    // in it the LPC/ISA bridge QEMU creates at 00:1f.0 (vfio_pci_igd_lpc_init) for the video BIOS.
+    void plan_igd(IgdFacts facts, bool on_root_bus, DevFn devfn) {
+        facts.host = normalize_host_pci_address(facts.host);  // QEMU names it by its sysfs name
+        facts.on_root_bus = on_root_bus;
+        facts.guest_device = devfn.device;
+        facts.guest_function = devfn.function;
+        const PciNode* at_1f = machine_.pci.occupant(0, kIgdLpcBridgeDevFn);
+        facts.root_slot_1f_taken = at_1f != nullptr && at_1f->function.driver != kIgdLpcBridgeDriver;
+        IgdAssignment assignment = decide_igd_assignment(facts);
+        if (!assignment.gms_warning.empty()) machine_.notes.push_back("QEMU: " + assignment.gms_warning);
+        if (assignment.legacy && at_1f == nullptr) {
+            PciFunctionSpec lpc;
+            lpc.driver = kIgdLpcBridgeDriver;
+            lpc.vendor_id = kPciVendorIntel;  // the host LPC bridge's IDs are copied in; the vendor is Intel
+            lpc.class_code = kPciClassBridgeIsa;
+            machine_.pci.add(0, chipset_node(std::move(lpc), kIgdLpcBridgeDevFn));
+        }
+        if (machine_.igd) {
+            machine_.notes.push_back("more than one Intel IGD is passed through: QEMU and the firmware only handle one; "
+                                     "the first is modelled");
+            return;
+        }
+        machine_.igd = std::move(assignment);
     }
 
     // hw/pci/pcie.c pcie_cap_slot_init -> pcie_chassis_add_slot: a PCIe slot's (chassis, slot) pair must be unique.

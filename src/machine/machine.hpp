@@ -30,6 +30,8 @@ struct Machine {
     bool acpi = true;                     // false for -machine acpi=off / -no-acpi: QEMU builds no ACPI tables
     bool default_cdrom = false;           // softmmu/vl.c default_cdrom: an empty CD-ROM at IDE/AHCI index 2
     std::vector<DeviceSpec> bus_devices;  // -device entries that create no PCI function (usb-*, scsi-*, ide-*, ...)
+    // An Intel IGD passed through, and what QEMU asks the firmware to place for it (devices/vfio_igd.hpp).
+    std::optional<IgdAssignment> igd;
     std::vector<std::string> notes;  // things the report should say (ignored options, assumptions)
 };
 
@@ -47,6 +49,8 @@ struct HostContext {
     // domain means 0000). The host probe fills this from sysfs; today the CLI maps names from the
     // passthrough catalog.
     std::map<std::string, PciFunctionSpec> passthrough;
+    // The IGD registers of those functions that are Intel IGDs, when the probe could read them (as root).
+    std::map<std::string, IgdRegisters> igd_registers;
 };
 
 // "41:00.0" -> "0000:41:00.0": the form HostContext::passthrough is keyed by.

@@ -129,6 +129,25 @@ std::string render_json(const Plan& plan) {
         j["shortfall"] = {{"mem64_needed", s.needed}, {"mem64_alignment", s.needed_alignment},
                           {"fitting_x_pci_mmio64_mb", s.fitting_x_pci_mmio64_mb ? ordered_json(*s.fitting_x_pci_mmio64_mb) : ordered_json(nullptr)}};
     }
+    if (m.igd) {
+        const IgdAssignment& igd = *m.igd;
+        const IgdPlacement* placed = plan.firmware && plan.firmware->igd ? &*plan.firmware->igd : nullptr;
+        const auto address = [](const std::optional<u64>& a) { return a ? ordered_json(hex(*a)) : ordered_json(nullptr); };
+        const auto size = [](const std::optional<u64>& s) { return s ? ordered_json(*s) : ordered_json(nullptr); };
+        ordered_json problems = ordered_json::array();
+        if (placed) {
+            for (const auto& p : placed->problems) problems.push_back(p);
+            for (const auto& n : placed->notes) notes.push_back(n);
+        }
+        j["igd"] = {{"host", igd.host},
+                    {"legacy_mode", igd.legacy},
+                    {"legacy_refusal", igd.legacy ? ordered_json(nullptr) : ordered_json(igd.legacy_refusal)},
+                    {"opregion_size", size(igd.opregion_size)},
+                    {"opregion", placed ? address(placed->opregion) : ordered_json(nullptr)},
+                    {"bdsm_size", size(igd.bdsm_size)},
+                    {"bdsm", placed ? address(placed->bdsm) : ordered_json(nullptr)},
+                    {"problems", problems}};
+    }
     j["functions"] = functions;
     j["unassigned"] = unassigned;
     j["notes"] = notes;

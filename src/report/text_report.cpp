@@ -138,6 +138,33 @@ void checks_section(std::string& out, const Plan& plan) {
 
 }  // namespace
 
+// The Intel IGD: QEMU's legacy-mode decision and where the firmware put the stolen memory and OpRegion.
+void igd_section(std::string& out, const Plan& plan) {
+    if (!plan.machine.igd) return;
+    const IgdAssignment& igd = *plan.machine.igd;
+    out += fmt::format("\nIntel IGD (host {})\n", igd.host);
+    out += igd.legacy ? "  legacy mode  on: QEMU asks the firmware for stolen memory and the OpRegion\n"
+                      : fmt::format("  legacy mode  off: {}\n", igd.legacy_refusal);
+    const IgdPlacement* placed = plan.firmware && plan.firmware->igd ? &*plan.firmware->igd : nullptr;
+    const auto where = [](const std::optional<u64>& address) {
+        return address ? fmt::format("at {:#010x}", *address) : std::string("not placed");
+    };
+    if (igd.opregion_size) {
+        out += fmt::format("  OpRegion     {} (etc/igd-opregion), {}\n", human_size(*igd.opregion_size),
+                           placed ? where(placed->opregion) : std::string("not placed"));
+    }
+    if (igd.legacy && !igd.bdsm_size) {
+        out += "  stolen mem   size unknown: the host's GMCH register was not read (run `aperture host` as root)\n";
+    } else if (igd.bdsm_size) {
+        out += fmt::format("  stolen mem   {} (etc/igd-bdsm-size), {}\n", human_size(*igd.bdsm_size),
+                           placed ? where(placed->bdsm) : std::string("not placed"));
+    }
+    if (placed) {
+        for (const auto& problem : placed->problems) out += fmt::format("  problem      {}\n", problem);
+        for (const auto& note : placed->notes) out += fmt::format("  note         {}\n", note);
+    }
+}
+
 std::string render_text(const Plan& plan) {
     std::string out;
     machine_section(out, plan);
@@ -155,6 +182,7 @@ std::string render_text(const Plan& plan) {
     windows_section(out, fw);
     functions_section(out, fw);
     shortfall_section(out, fw);
+    igd_section(out, plan);
     for (const auto& note : fw.notes) out += fmt::format("\nNote: {}\n", note);
     if (!fw.failed) checks_section(out, plan);
     out += "\nOutcome: ";

@@ -22,6 +22,8 @@ import subprocess
 import sys
 
 CASES = pathlib.Path(__file__).resolve().parent / "cases"
+# "options:" may name test fixtures as @FIXTURES@/...: the tests/fixtures directory wherever the tree is.
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def parse_case(path):
@@ -39,7 +41,8 @@ def parse_case(path):
 
 
 def run_case(aperture, fields):
-    cmd = [aperture, "plan", "--format", fields["format"]] + shlex.split(fields.get("options", "")) + ["--"] + shlex.split(fields["args"])
+    options = shlex.split(fields.get("options", "").replace("@FIXTURES@", str(FIXTURES)))
+    cmd = [aperture, "plan", "--format", fields["format"]] + options + ["--"] + shlex.split(fields["args"])
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     return proc.returncode, proc.stdout + (proc.stderr if fields.get("stderr") == "yes" else "")
 

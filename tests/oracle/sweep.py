@@ -218,6 +218,11 @@ def main(argv=None) -> int:
             args = next((l.partition(":")[2] for l in header.splitlines() if l.startswith("args:")), None)
             if args is None:
                 ap.error("%s has no 'args:' line" % path)
+            # A case that passes a host device through cannot boot here; it says so and is not counted.
+            skip = next((l.partition(":")[2].strip() for l in header.splitlines() if l.startswith("oracle:")), None)
+            if skip:
+                print("case %s not booted: %s" % (os.path.basename(path), skip), flush=True)
+                continue
             options = shlex.split(next((l.partition(":")[2] for l in header.splitlines()
                                         if l.startswith("options:")), ""))
             firmware = None

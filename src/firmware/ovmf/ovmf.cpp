@@ -98,10 +98,30 @@ public:
             program();
         }
         report();
+        igd_not_supported();
         return std::move(out_);
     }
 
 private:
+    // OvmfPkg at edk2-stable202211 has no driver that reads etc/igd-opregion or etc/igd-bdsm-size (nor does
+    // later edk2): ASLS and BDSM stay as QEMU left them, 0.
+    void igd_not_supported() {
+        if (!machine_.igd || (!machine_.igd->opregion_size && !machine_.igd->bdsm_size)) return;
+        FirmwareResult& r = out_.firmware;
+        for (const auto& fn : r.functions) {
+            if (!fn.node->function.igd) continue;
+            IgdPlacement placed;
+            placed.bdf = fn.bdf;
+            placed.opregion_size = machine_.igd->opregion_size.value_or(0);
+            placed.bdsm_size = machine_.igd->bdsm_size.value_or(0);
+            placed.problems.push_back(
+                "OVMF (edk2-stable202211) has no IGD support: it reads neither etc/igd-opregion nor etc/igd-bdsm-size, "
+                "so ASLS and BDSM stay 0 (an edk2 build with an IGD driver, e.g. VfioIgdPkg, or SeaBIOS places them)");
+            r.igd = std::move(placed);
+            return;
+        }
+    }
+
     // A trusted address width sizes OVMF's page tables and GCD; an X-PciMmio64Mb window reaching past it
     // is not reconciled by 2022.11. Seen on real OVMF (Intel, phys-bits 36, X-PciMmio64Mb=65536, both
     // q35 and pc): busy for 150 s and more, no console, no BAR decoding. Not traced to a line of edk2,

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
+#include "devices/vfio_igd.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
 
@@ -111,6 +112,7 @@ public:
 
     HighZonePlan plan() {
         check_supported();
+        igd_opregion();
         smbios_setup();
         acpi_table_loader();
         usb_setup();
@@ -121,6 +123,16 @@ public:
     }
 
 private:
+    // src/fw/pciinit.c intel_igd_setup, from pci_setup: before anything else lands in ZoneHigh.
+    void igd_opregion() {
+        if (!machine_.igd || !machine_.igd->opregion_size) return;
+        for (const auto& fn : found_) {
+            if (!is_intel_vga(fn.node->function.vendor_id, fn.node->function.class_code)) continue;
+            allocate("IGD OpRegion", static_cast<u32>(*machine_.igd->opregion_size), IGD_OPREGION_ALIGN);
+            return;  // "more than one is undefined": QEMU passes one OpRegion
+        }
+    }
+
     int allocate(std::string what, u32 size, u32 align) {
         plan_.steps.push_back({HighZoneStep::Kind::Allocate, std::move(what), size, align, -1});
         return static_cast<int>(plan_.steps.size()) - 1;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "devices/vfio_igd.hpp"
 #include "firmware/bridge_registers.hpp"
 #include "firmware/seabios/high_zone.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
@@ -550,6 +551,57 @@ private:
         return false;
     }
 
+    // --- Intel IGD (src/fw/pciinit.c intel_igd_setup) ------------------------------------------------------
+    // The OpRegion copy is ZoneHigh's first allocation (pci_setup runs before smbios_setup and the ACPI
+    // tables; high_zone.cpp plans it so), for any Intel VGA device. The stolen-memory block comes from
+    // ZoneTmpHigh, whose top is ZoneHigh's start, for the one at 00:02.0 only.
+    void intel_igd_setup(const Device& dev) {
+        const IgdAssignment& asked = *machine_.igd;
+        if (!asked.opregion_size && !(asked.bdsm_size && *asked.bdsm_size > 0)) return;  // QEMU asked for nothing
+        IgdPlacement placed;
+        placed.bdf = dev.bdf;
+        if (asked.opregion_size) {
+            placed.opregion_size = *asked.opregion_size;
+            HighZone zone(static_cast<u32>(*high_table_), static_cast<u32>(*high_table_ + BUILD_MAX_HIGHTABLE));
+            placed.opregion = zone.allocate(static_cast<u32>(*asked.opregion_size), IGD_OPREGION_ALIGN);
+            if (!placed.opregion) placed.problems.push_back("the OpRegion does not fit in SeaBIOS's ZoneHigh (warn_noalloc)");
+        }
+        const bool at_00_02_0 = dev.bdf.bus == 0 && dev.bdf.devfn == DevFn{2, 0};
+        if (asked.bdsm_size && *asked.bdsm_size > 0 && at_00_02_0) {
+            placed.bdsm_size = *asked.bdsm_size;
+            place_bdsm(placed);
+        }
+        if (!result_.igd) result_.igd = std::move(placed);
+    }
+
+    // ZoneTmpHigh holds, above the block, the relocated init code and every allocation's bookkeeping:
+    // more than nothing and less than 1 MiB (the whole image is 256 KiB). Below a 1 MiB-aligned ZoneHigh
+    // the block (QEMU asks for whole MiB) therefore ends exactly 1 MiB below it; below an unaligned one it
+    // lands at the boundary under ZoneHigh's start, or 1 MiB lower.
+    void place_bdsm(IgdPlacement& placed) {
+        const u64 top = *high_table_;
+        const u64 size = placed.bdsm_size;
+        const u64 lowest = 1 * MiB;  // ZoneTmpHigh begins with the RAM entry that starts at 1 MiB
+        const bool aligned_top = top % IGD_BDSM_ALIGN == 0;
+        const u64 needed = size + (aligned_top ? IGD_BDSM_ALIGN : 0);
+        if (needed > top || align_down(top - needed, IGD_BDSM_ALIGN) < lowest) {
+            placed.problems.push_back(fmt::format(
+                "the {} stolen-memory block does not fit in RAM below 4 GiB under SeaBIOS's ZoneHigh (warn_noalloc): "
+                "BDSM stays 0",
+                human_size(size)));
+            return;
+        }
+        const u64 address = align_down(top - needed, IGD_BDSM_ALIGN);
+        if (!aligned_top) {
+            placed.notes.push_back(fmt::format(
+                "ZoneHigh starts at {:#x}, not on a 1 MiB boundary: the stolen-memory block is at {:#x} or 1 MiB lower, "
+                "depending on how much SeaBIOS holds in ZoneTmpHigh",
+                top, address));
+        }
+        placed.bdsm = address;
+        e820_.add(address, size, E820Type::Reserved);
+    }
+
     // --- Per-device fixups (pci_bios_init_devices) --------------------------------------------------------
     void pci_bios_init_devices() {
         for (auto& dev : devices_) {
@@ -560,6 +612,8 @@ private:
                 dev.state->bar_value[ICH9_SMB_BAR] = ICH9_SMBUS_IO_BASE;  // ich9_smbus_enable
             } else if (f.class_code == PCI_CLASS_STORAGE_IDE && !(f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == 0x7010)) {
                 for (std::size_t i = 0; i < LEGACY_IDE_PORTS.size(); ++i) dev.state->bar_value[i] = LEGACY_IDE_PORTS[i];
+            } else if (is_intel_vga(f.vendor_id, f.class_code) && machine_.igd) {
+                intel_igd_setup(dev);
             }
             dev.state->enabled = true;
         }

@@ -34,6 +34,8 @@ inline constexpr u64 BUILD_BIOS_ADDR = 0xF0000;
 inline constexpr u64 BUILD_BIOS_SIZE = 64 * KiB;
 inline constexpr u64 EBDA_START = 0x9FC00;  // BDA mem_size_kb = 639 KiB: the EBDA's 1 KiB is reserved
 inline constexpr u64 BUILD_MAX_HIGHTABLE = 16 * MiB;  // ZoneHigh, at the top of RAM below 4 GiB
+inline constexpr u32 IGD_OPREGION_ALIGN = 4 * KiB;    // src/fw/pciinit.c intel_igd_setup: memalign_high(PAGE_SIZE, ...)
+inline constexpr u64 IGD_BDSM_ALIGN = 1 * MiB;        // intel_igd_setup: memalign_tmphigh(1024 * 1024, ...)
 
 // ZoneHigh's allocations (firmware/seabios/high_zone.cpp). Sizes are sizeof() in the 32-bit build, read
 // from a debug build of rel-1.16.2 ("phys_alloc zone=... size=... align=...") and checked on real boots.

@@ -121,6 +121,13 @@ TEST(HostProbeAlderLake, IommuMgaw39) {
     EXPECT_EQ(intel_domain_width(*dmar1.cap), 39u);
     EXPECT_EQ(dmar1.ecap, 0xf050dau);
 }
+TEST(HostProbeAlderLake, IgpuRegistersFromARootRead) {
+    const auto& igd = alder_lake().device("0000:00:02.0")->igd;
+    ASSERT_TRUE(igd.has_value());
+    EXPECT_EQ(igd->gmch, 0x0280u);
+    EXPECT_EQ(igd->bdsm, 0x7b800001u);  // the stolen range the iGPU's direct-relaxable RMRR covers
+    EXPECT_FALSE(alder_lake().device("0000:01:00.0")->igd.has_value());  // the RTX 4090 is no IGD
+}
 TEST(HostProbeAlderLake, Rtx4090ResizableBar1) {
     const HostBar* bar1 = alder_lake().device("0000:01:00.0")->bar(1);
     EXPECT_EQ(bar1->resource.size(), 32 * GiB);

@@ -60,6 +60,25 @@ TEST(HostSnapshotJson, IntelWidthsAreWrittenForReaders) {
     EXPECT_EQ(unit["mgaw"], 39);
     EXPECT_EQ(unit["sagaw_widths"], ordered_json::array({48}));
 }
+// The golden reports plan against this saved snapshot: it must be what probing the tree gives today.
+TEST(HostSnapshotJson, CommittedSnapshotMatchesItsTree) {
+    HostSnapshot saved = load_host_snapshot(test::host_fixture("snapshots/intel-i7-12700-rtx4090.json"));
+    const HostSnapshot probed = test::probe_fixture("intel-i7-12700-rtx4090");
+    saved.root = probed.root;  // saved from the source tree's top: a relative root
+    EXPECT_EQ(saved, probed) << "regenerate with: aperture host --root tests/fixtures/host/intel-i7-12700-rtx4090 --save "
+                                "tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json";
+}
+TEST(HostSnapshotJson, IgdRegistersOnlyOnTheIgpu) {
+    const ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
+    for (const auto& device : document["pci"]) {
+        if (device["address"] == "0000:00:02.0") {
+            EXPECT_EQ(device["igd"]["gmch"], "0x00000280");
+            EXPECT_EQ(device["igd"]["asls"], "0x7a9a8018");
+        } else {
+            EXPECT_FALSE(device.contains("igd")) << device["address"];
+        }
+    }
+}
 TEST(HostSnapshotJson, MemlockUnlimitedIsAString) {
     const ordered_json document = ordered_json::parse(fixture_json("h100-8gpu-server"));
     EXPECT_EQ(document["memlock"]["soft"], "unlimited");

@@ -137,3 +137,56 @@ TEST(HostSysfsAddress, Shapes) {
 
 }  // namespace
 }  // namespace aperture
+
+namespace aperture {
+namespace {
+
+// An Intel iGPU at 00:02.0 whose config file is `config`: 64 bytes as a user reads it, 256 as root.
+MemoryHostFiles igpu(const std::string& config) {
+    const std::string dir = "/sys/bus/pci/devices/0000:00:02.0";
+    MemoryHostFiles files;
+    files.add_file(dir + "/vendor", "0x8086\n")
+        .add_file(dir + "/device", "0x3e92\n")
+        .add_file(dir + "/subsystem_vendor", "0x8086\n")
+        .add_file(dir + "/subsystem_device", "0x2212\n")
+        .add_file(dir + "/class", "0x030000\n")
+        .add_file(dir + "/resource", kEmpty + kEmpty + kEmpty + kEmpty + kEmpty + kEmpty + kEmpty)
+        .add_file(dir + "/config", config);
+    return files;
+}
+
+std::string igpu_config(std::size_t bytes) {
+    std::string config(bytes, '\0');
+    config[0] = '\x86';
+    config[1] = '\x80';
+    if (bytes > kIgdAslsOffset) {
+        const auto put = [&](std::size_t offset, std::uint32_t value) {
+            for (std::size_t i = 0; i < 4; ++i) config[offset + i] = static_cast<char>((value >> (8 * i)) & 0xff);
+        };
+        put(kIgdGmchOffset, 0x000002c0);
+        put(kIgdBdsmOffset, 0x8b800001);
+        put(kIgdAslsOffset, 0x8a6f2018);
+    }
+    return config;
+}
+
+TEST(HostSysfsDevice, ARootReadGivesTheIgdRegistersLittleEndian) {
+    const auto device = read_pci_device(igpu(igpu_config(kConfigLegacyBytes)), "0000:00:02.0");
+    ASSERT_TRUE(device.igd.has_value());
+    EXPECT_EQ(device.igd->gmch, 0x000002c0u);
+    EXPECT_EQ(device.igd->bdsm, 0x8b800001u);
+    EXPECT_EQ(device.igd->asls, 0x8a6f2018u);
+}
+
+TEST(HostSysfsDevice, AUserReadLeavesTheIgdRegistersUnknown) {
+    EXPECT_FALSE(read_pci_device(igpu(igpu_config(kConfigHeaderBytes)), "0000:00:02.0").igd.has_value());
+}
+
+TEST(HostSysfsDevice, OnlyIntelVgaFunctionsHaveIgdRegisters) {
+    auto files = igpu(igpu_config(kConfigLegacyBytes));
+    files.add_file("/sys/bus/pci/devices/0000:00:02.0/class", "0x038000\n");  // display, not VGA
+    EXPECT_FALSE(read_pci_device(files, "0000:00:02.0").igd.has_value());
+}
+
+}  // namespace
+}  // namespace aperture
