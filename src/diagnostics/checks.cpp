@@ -258,6 +258,7 @@ std::optional<Finding> check_memlock(const CheckInput& in) {
     fix.summary = fmt::format("raise the locked-memory limit to at least {} for QEMU", human_size(needed));
     fix.qemu_args = {fmt::format("(shell) ulimit -l {}", needed / KiB)};
     fix.libvirt_xml = fmt::format("<memtune>\n  <hard_limit unit='KiB'>{}</hard_limit>\n</memtune>", needed / KiB + GiB / KiB);
+    fix.domain.hard_limit_kib = needed / KiB + GiB / KiB;
     f.fix = fix;
     return f;
 }

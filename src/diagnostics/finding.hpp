@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "libvirt/domain_fix.hpp"
+
 namespace aperture {
 
 enum class Verdict { Pass, Warn, Fail };
@@ -16,6 +18,7 @@ struct Fix {
     std::string summary;                 // "give OVMF a 64 GiB 64-bit window"
     std::vector<std::string> qemu_args;  // words to add to the QEMU command line
     std::string libvirt_xml;             // the domain XML fragment that does the same
+    DomainFix domain;                    // the same change as an edit `aperture fix` applies to a domain XML
     bool proven = false;                 // re-planning with the fix applied passes this check
 };
 

@@ -22,6 +22,7 @@ Fix x_pci_mmio64_mb_fix(u64 mb) {
     const std::string value = fmt::format("name={},string={}", X_PCI_MMIO64_MB_FW_CFG, mb);
     fix.summary = fmt::format("give OVMF a {} 64-bit PCI window (X-PciMmio64Mb={}, replacing any earlier value)", human_size(mb * MiB), mb);
     fix.qemu_args = {"-fw_cfg", value};
+    fix.domain.x_pci_mmio64_mb = mb;
     fix.libvirt_xml = fmt::format(
         "<domain type='kvm' xmlns:qemu='{}'>\n"
         "  ...\n"
@@ -69,6 +70,8 @@ Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
     Fix fix;
     fix.summary = fmt::format("reserve {} of 64-bit prefetchable space behind {} (pref64-reserve)", human_size(bytes), port.id);
     fix.qemu_args = {"-device", arg};
+    // A port read from domain XML carries its libvirt alias as its id.
+    fix.domain.overrides.push_back({port.id, "pref64-reserve", "unsigned", std::to_string(bytes)});
     // libvirt has no element for it: <qemu:override> sets the property on the port's device (libvirt 8.2+),
     // whose alias is the controller's ("pci.N", or "ua-<id>" for a user alias).
     fix.libvirt_xml = fmt::format(
@@ -107,6 +110,7 @@ Fix phys_bits_fix(const CpuSpec& cpu, unsigned bits) {
     fix.summary = fmt::format("give the guest the host's {} physical address bits", bits);
     fix.qemu_args = {"-cpu", cpu_option(changed)};
     fix.libvirt_xml = fmt::format("<cpu>\n  <maxphysaddr mode='emulate' bits='{}'/>\n</cpu>", bits);
+    fix.domain.maxphysaddr_bits = bits;
     return fix;
 }
 

@@ -49,6 +49,7 @@ TEST(Checks, OvmfDroppingAGpuFailsWithAProvenXPciMmio64MbFix) {
     ASSERT_TRUE(f->fix);
     EXPECT_TRUE(f->fix->proven);
     EXPECT_EQ(f->fix->qemu_args, (std::vector<std::string>{"-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"}));
+    EXPECT_EQ(f->fix->domain.x_pci_mmio64_mb, 65536u);
     EXPECT_NE(f->fix->libvirt_xml.find("xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"), std::string::npos);
     // The GPU's 32-bit BAR was dropped with it, for lack of 64-bit room: not a 32-bit window problem.
     EXPECT_EQ(find(c, "bar32.room")->verdict, Verdict::Pass);
@@ -77,6 +78,7 @@ TEST(Checks, GuestWiderThanTheHostFailsWithAPhysBitsFix) {
     EXPECT_TRUE(f->fix->proven);
     EXPECT_EQ(f->fix->qemu_args.back(), "qemu64,pdpe1gb=on,phys-bits=39");
     EXPECT_NE(f->fix->libvirt_xml.find("<maxphysaddr mode='emulate' bits='39'/>"), std::string::npos);
+    EXPECT_EQ(f->fix->domain.maxphysaddr_bits, 39u);  // what `aperture fix` writes into a domain
 }
 
 TEST(Checks, GuestRamOverTheAmdHyperTransportHoleFails) {
@@ -191,6 +193,8 @@ TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
     ASSERT_TRUE(hotplug[0]->fix);
     EXPECT_TRUE(hotplug[0]->fix->proven);
     EXPECT_EQ(hotplug[0]->fix->qemu_args.back(), "pcie-root-port,id=rp2,chassis=2,pref64-reserve=32G");
+    EXPECT_EQ(hotplug[0]->fix->domain.overrides,
+              (std::vector<QemuOverrideProperty>{{"rp2", "pref64-reserve", "unsigned", std::to_string(32 * GiB)}}));
     EXPECT_EQ(hotplug[1]->verdict, Verdict::Pass);
 }
 
