@@ -59,33 +59,43 @@ void check_bars(const SpaprCheckInput& in, std::vector<Finding>& out) {
         const SpaprPhb& phb = m.phbs[p];
         for (std::size_t k = 0; k < phb.functions.size(); ++k) {
             const auto& f = phb.functions[k];
+            std::string outside;
             for (const auto& b : in.plan.slof[p].functions[k].bars) {
                 if (b.fits) continue;
-                any = true;
-                Finding finding = make("spapr.bar-window", Verdict::Fail,
-                                       fmt::format("BAR {} of {} does not fit PHB {}'s {} window", b.index, f.id.empty() ? f.function.driver : f.id,
-                                                   phb.index, slof::to_string(b.pool)),
-                                       fmt::format("SLOF puts the {} BAR at PCI {:#x}, past the window; the BAR holds {:#x}", human_size(b.size),
-                                                   b.bus_address, b.programmed),
-                                       "SLOF (pci-properties.fs assign-var-align) never checks a window's end: the BAR is programmed "
-                                       "outside what the PHB forwards, and the driver cannot reach the device");
-                if (auto index = free_index(m)) {
-                    std::vector<std::string> args;
-                    if (auto moved = with_device_on_new_phb(in.spec, f.where, *index, args)) {
-                        Fix fix;
-                        fix.summary = fmt::format("put {} on a PHB of its own (index {})", f.id.empty() ? f.function.driver : f.id, *index);
-                        fix.qemu_args = args;
-                        fix.libvirt_xml = fmt::format("<controller type='pci' model='pci-root' index='N'><model name='spapr-pci-host-bridge'/>"
-                                                      "<target index='{}'/></controller> and the device's <address bus='N'/>",
-                                                      *index);
-                        const SpaprPlan again = make_spapr_plan(*moved, in.release, in.host);
-                        fix.proven = again.outcome == Outcome::Ok && again.all_bars_fit();
-                        finding.fix = fix;
-                    }
-                }
-                if (!finding.fix) finding.no_fix = "no free PHB index is left to spread the devices over";
-                out.push_back(std::move(finding));
+                outside += fmt::format("{}BAR {} ({}, {}) at PCI {:#x}, holding {:#x}", outside.empty() ? "" : "; ", b.index,
+                                       human_size(b.size), slof::to_string(b.pool), b.bus_address, b.programmed);
             }
+            if (outside.empty()) continue;
+            any = true;
+            const std::string name = f.id.empty() ? f.function.driver : f.id;
+            Finding finding = make("spapr.bar-window", Verdict::Fail, fmt::format("{} does not fit PHB {}'s windows", name, phb.index),
+                                   "SLOF places " + outside + ": past the window's end",
+                                   "SLOF (pci-properties.fs assign-var-align) never checks a window's end: the BAR is programmed "
+                                   "outside what the PHB forwards, and the driver cannot reach the device");
+            if (auto index = free_index(m)) {
+                std::vector<std::string> args;
+                if (auto moved = with_device_on_new_phb(in.spec, f.where, *index, args)) {
+                    Fix fix;
+                    fix.summary = fmt::format("put {} on a PHB of its own (index {})", name, *index);
+                    fix.qemu_args = args;
+                    fix.libvirt_xml = fmt::format("<controller type='pci' model='pci-root' index='N'><model name='spapr-pci-host-bridge'/>"
+                                                  "<target index='{}'/></controller> and the device's <address bus='N'/>",
+                                                  *index);
+                    // Proven when, planned again, the moved device fits.
+                    const SpaprPlan again = make_spapr_plan(*moved, in.release, in.host);
+                    bool fits = again.outcome == Outcome::Ok;
+                    for (std::size_t q = 0; fits && q < again.machine.phbs.size(); ++q) {
+                        for (std::size_t r = 0; r < again.machine.phbs[q].functions.size(); ++r) {
+                            if (again.machine.phbs[q].functions[r].where != f.where) continue;
+                            for (const auto& b : again.slof[q].functions[r].bars) fits = fits && b.fits;
+                        }
+                    }
+                    fix.proven = fits;
+                    finding.fix = fix;
+                }
+            }
+            if (!finding.fix) finding.no_fix = "no free PHB index is left to spread the devices over";
+            out.push_back(std::move(finding));
         }
     }
     if (!any) {

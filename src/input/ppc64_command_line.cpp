@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 #include <string_view>
 
@@ -79,6 +80,14 @@ std::string basename_of(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// NAME=VALUE before the command, as libvirt's .args files and shells write environment settings.
+bool is_environment_assignment(std::string_view word) {
+    const auto eq = word.find('=');
+    if (eq == std::string_view::npos || eq == 0 || word[0] == '-') return false;
+    return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 // hw/core/machine.c machine_set_mem / vl.c: -m is rounded up to 8 KiB.
 constexpr u64 kRamSizeAlignment = 8 * KiB;
 
@@ -89,12 +98,13 @@ public:
     VmSpec read(std::vector<LocatedArg> args) {
         std::size_t i = 0;
         if (!args.empty() && args[0].text.starts_with("@")) splice(args, 0);
-        if (!args.empty() && !args[0].text.empty() && args[0].text[0] != '-') {
-            const std::string name = basename_of(args[0].text);
+        while (i < args.size() && is_environment_assignment(args[i].text)) ++i;  // "LC_ALL=C ... qemu-system-ppc64" (libvirt's .args)
+        if (i < args.size() && !args[i].text.empty() && args[i].text[0] != '-') {
+            const std::string name = basename_of(args[i].text);
             if (name == "qemu-system-ppc64" || name == "qemu-system-ppc64le") {
-                i = 1;
+                ++i;
             } else if (name.starts_with("qemu-")) {
-                throw InputError(args[0].origin + " (" + args[0].text + "): only qemu-system-ppc64 builds a pseries machine");
+                throw InputError(args[i].origin + " (" + args[i].text + "): only qemu-system-ppc64 builds a pseries machine");
             }
         }
         spec_.machine.type = "pseries";  // qemu-system-ppc64's default machine (spapr.c: mc->is_default)
@@ -353,8 +363,10 @@ bool looks_like_ppc64_command_line(const std::vector<std::string>& args) {
             words.push_back(a);
         }
     }
-    if (!words.empty() && !words[0].empty() && words[0][0] != '-') {
-        const std::string name = basename_of(words[0]);
+    std::size_t first = 0;
+    while (first < words.size() && is_environment_assignment(words[first])) ++first;
+    if (first < words.size() && !words[first].empty() && words[first][0] != '-') {
+        const std::string name = basename_of(words[first]);
         if (name.starts_with("qemu-system-ppc64")) return true;
         if (name.starts_with("qemu-")) return false;
     }

@@ -218,6 +218,9 @@ def main(argv=None) -> int:
             args = next((l.partition(":")[2] for l in header.splitlines() if l.startswith("args:")), None)
             if args is None:
                 ap.error("%s has no 'args:' line" % path)
+            if any(l.startswith("oracle:") and l.partition(":")[2].strip() == "none" for l in header.splitlines()):
+                print("case %d (%s) is skipped: no oracle for it here" % (i, os.path.basename(path)), flush=True)
+                continue
             options = shlex.split(next((l.partition(":")[2] for l in header.splitlines()
                                         if l.startswith("options:")), ""))
             firmware = None
