@@ -9,6 +9,7 @@
 #include "core/size_parse.hpp"
 #include "devices/device_model.hpp"
 #include "devices/passthrough_catalog.hpp"
+#include "devices/nvlink2_catalog.hpp"
 #include <fmt/ranges.h>
 #include "diagnostics/checks.hpp"
 #include "host/cpuinfo.hpp"
@@ -254,6 +255,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << "Passthrough catalog (--passthrough HOST=NAME with -device vfio-pci,host=HOST):\n";
             for (const auto& name : passthrough_device_names()) {
                 out << fmt::format("  {:<20} {}\n", name, find_passthrough_device(name)->description);
+            }
+            out << "NVLink2 devices for ppc64 pseries (--passthrough HOST=NAME, a link as HOST=NAME@GPUHOST):\n";
+            for (const auto& name : nvlink2_device_names()) {
+                out << fmt::format("  {:<22} {}\n", name, find_nvlink2_device(name)->description);
             }
             return EXIT_OK;
         }

@@ -90,6 +90,8 @@ bool is_environment_assignment(std::string_view word) {
 
 // hw/core/machine.c machine_set_mem / vl.c: -m is rounded up to 8 KiB.
 constexpr u64 kRamSizeAlignment = 8 * KiB;
+// hw/ppc/spapr.c spapr_machine_class_init: mc->default_ram_size, for the -m checks before the machine exists.
+constexpr u64 kPseriesDefaultRam = 512 * MiB;
 
 class Reader {
 public:
@@ -136,6 +138,7 @@ public:
             SourceLocation where{arg.origin + " (" + arg.text + (info->takes_argument ? " " + value : "") + ")"};
             option(*info, value, where);
         }
+        check_memory();
         // vl.c qemu_create_cli_devices: QemuOpts -device options first, then the JSON ones.
         for (auto& d : opts_devices_) spec_.devices.push_back(std::move(d));
         for (auto& d : json_devices_) spec_.devices.push_back(std::move(d));
@@ -242,11 +245,31 @@ private:
                 auto n = qemu_syntax::parse_number(v);
                 if (!n || *n > 0xFFFF'FFFFu) fail(where, "Parameter 'slots' expects a number");
                 spec_.memory.slots = static_cast<unsigned>(*n);
+                slots_given_ = true;
             } else {
                 fail(where, "Invalid parameter '" + key + "'");
             }
         }
         spec_.memory.where = where;
+    }
+
+    // hw/core/machine.c machine_set_mem (the same rules as vl.c's in 7.2): maxmem and slots against the size.
+    void check_memory() {
+        const SourceLocation& where = spec_.memory.where;
+        const u64 size = spec_.memory.size == 0 ? kPseriesDefaultRam : spec_.memory.size;
+        if (spec_.memory.maxmem) {
+            const u64 maxmem = *spec_.memory.maxmem;
+            if (maxmem < size) {
+                fail(where, "invalid value of maxmem: maximum memory size (" + hex(maxmem) + ") must be at least the initial memory size (" +
+                                hex(size) + ")");
+            }
+            if (slots_given_ && spec_.memory.slots != 0 && maxmem == size) {
+                fail(where, "invalid value of maxmem: memory slots were specified but maximum memory size (" + hex(maxmem) +
+                                ") is equal to the initial memory size (" + hex(size) + ")");
+            }
+        } else if (slots_given_) {
+            fail(where, "slots specified but no max-size");
+        }
     }
 
     void device(const std::string& arg, const SourceLocation& where) {
@@ -336,6 +359,7 @@ private:
     std::vector<DeviceSpec> json_devices_;
     std::set<std::string> ids_;
     int files_ = 0;
+    bool slots_given_ = false;
 };
 
 }  // namespace

@@ -117,6 +117,7 @@ std::string render_spapr_text(const SpaprPlan& plan) {
     out += fmt::format("PHBs      {} ({} placement); for libvirt's memlock: nPHB {}, NVLink2 {}\n", m.phbs.size(),
                        m.type.defaults.placement == spapr::PhbPlacementStyle::Legacy ? "legacy pseries-2.7" : "pseries-2.8+",
                        plan.memlock.phb_count, plan.memlock.nvlink2 ? "present" : "absent");
+    for (const auto& note : m.notes) out += "Note      " + note + "\n";
     for (std::size_t i = 0; i < m.phbs.size(); ++i) text_phb(out, m.phbs[i], i < plan.slof.size() ? &plan.slof[i] : nullptr);
     if (!plan.all_bars_fit()) out += "\nSLOF places some BARs outside their PHB's window: the guest cannot reach them.\n";
     return out;
@@ -136,6 +137,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
     j["ram"] = {{"size", m.ram_size}, {"hotplug", m.device_memory ? ordered_json{{"start", hex(m.device_memory->first())},
                                                                                  {"end", hex(m.device_memory->last())}}
                                                                   : ordered_json(nullptr)}};
+    j["notes"] = m.notes;
     j["placement"] = m.type.defaults.placement == spapr::PhbPlacementStyle::Legacy ? "legacy" : "new-style";
     ordered_json phbs = ordered_json::array();
     for (std::size_t i = 0; i < m.phbs.size(); ++i) {

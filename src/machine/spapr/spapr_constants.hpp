@@ -17,6 +17,9 @@ inline constexpr u64 MEMORY_BLOCK_SIZE = 256 * MiB;
 // (hw/ppc/spapr.c spapr_machine_init, device_mem_base).
 inline constexpr u64 DEVICE_MEM_ALIGN = 1 * GiB;
 
+// include/hw/ppc/spapr.h SPAPR_MAX_RAM_SLOTS: hotplug memory slots under TCG (and the floor under KVM).
+inline constexpr unsigned MAX_RAM_SLOTS = 32;
+
 // --- New-style PHB placement (pseries-2.8 and later), hw/ppc/spapr.c spapr_phb_placement -------------
 // include/hw/pci-host/spapr.h SPAPR_PCI_BASE: every PHB window lies in [32 TiB, 64 TiB).
 inline constexpr u64 PCI_BASE = u64{1} << 45;

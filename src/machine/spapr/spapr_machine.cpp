@@ -76,6 +76,15 @@ private:
         }
         m_.ram_top = m_.ram_size;
         if (m_.maxram_size > m_.ram_size) {
+            // spapr_machine_init: at most half of KVM's memory slots, never fewer than SPAPR_MAX_RAM_SLOTS (32);
+            // TCG has exactly 32.
+            if (spec_.memory.slots > MAX_RAM_SLOTS) {
+                if (m_.accel != "kvm") {
+                    throw Refusal{fmt::format("Specified number of memory slots {} exceeds max supported {}", spec_.memory.slots, MAX_RAM_SLOTS)};
+                }
+                m_.notes.push_back(fmt::format("slots={} passes 32: QEMU accepts it only if the host's KVM has at least {} memory slots",
+                                               spec_.memory.slots, 2 * u64{spec_.memory.slots}));
+            }
             // spapr_machine_init: device_mem_base = ROUND_UP(ram_size, SPAPR_DEVICE_MEM_ALIGN).
             const u64 base = align_up_or_throw(m_.ram_size, DEVICE_MEM_ALIGN, "hotplug memory base");
             m_.device_memory = AddressRange::from_start_and_size(base, m_.maxram_size - m_.ram_size);
