@@ -117,7 +117,8 @@ private:
         return *n;
     }
 
-    void apply_phb_property(PhbProps& p, const std::string& key, const std::string& value, const std::string& where) {
+    void apply_phb_property(PhbProps& p, const std::string& key, const std::string& value, const std::string& where,
+                            const std::string& qemu_prefix) {
         if (key == "index") {
             const u64 n = number(key, value, where);
             if (n > 0xFFFF'FFFFu) throw InputError(fmt::format("{}: Parameter 'index' expects uint32_t", where));
@@ -136,6 +137,9 @@ private:
         } else if (key == "numa_node") {
             const u64 n = number(key, value, where);
             p.numa_node_set = n != 0xFFFF'FFFFu;
+        } else if ((key == "gpa" || key == "atsd") && !release_info(m_.type.release).has_nvlink2) {
+            // QEMU 8.2 dropped these properties with NVLink2.
+            throw Refusal{fmt::format("{}Property '{}.{}' not found", qemu_prefix, kPhbDriver, key)};
         } else if (std::find(kNeutralPhbProperties.begin(), kNeutralPhbProperties.end(), key) == kNeutralPhbProperties.end()) {
             throw InputError(fmt::format("{}: property '{}' of spapr-pci-host-bridge is not known to aperture", where, key));
         }
@@ -144,10 +148,11 @@ private:
     PhbProps phb_props(const DeviceSpec* device) {
         PhbProps p = phb_defaults();
         for (const auto& g : spec_.globals) {
-            if (g.driver == kPhbDriver) apply_phb_property(p, g.property, g.value, g.where.text);
+            if (g.driver == kPhbDriver) apply_phb_property(p, g.property, g.value, g.where.text, "-global " + g.driver + "." + g.property + "=" + g.value + ": ");
         }
         if (device) {
-            for (const auto& [k, v] : device->properties.entries) apply_phb_property(p, k, v, device->where.text);
+            const std::string prefix = "-device " + (device->written.empty() ? device->driver : device->written) + ": ";
+            for (const auto& [k, v] : device->properties.entries) apply_phb_property(p, k, v, device->where.text, prefix);
         }
         return p;
     }
@@ -171,7 +176,13 @@ private:
             place_phb(m_.type.defaults.placement, index, m_.ram_top, m_.type.defaults.nvlink2_windows);
         if (!placed.placement) throw Refusal{qemu_prefix + placed.error};
         // hw/ppc/spapr_pci.c spapr_phb_realize
-        const RealizeResult realized = realize_phb_windows(*placed.placement, p.mem_win_size, p.mem64_win_size);
+        RealizeResult realized;
+        try {
+            realized = realize_phb_windows(*placed.placement, p.mem_win_size, p.mem64_win_size);
+        } catch (const ArithmeticError& e) {
+            throw ArithmeticError(fmt::format("{}PHB index {}'s windows (mem_win_size {:#x}, mem64_win_size {:#x}): {}",
+                                              qemu_prefix.empty() ? "" : qemu_prefix, index, p.mem_win_size, p.mem64_win_size, e.what()));
+        }
         if (!realized.windows) throw Refusal{qemu_prefix + realized.error};
         if (std::any_of(m_.phbs.begin(), m_.phbs.end(), same_index)) {
             std::string in_use;
@@ -180,13 +191,20 @@ private:
                           "\nTry another value for the index property"};
         }
         if (p.numa_node_set) throw Refusal{qemu_prefix + "Invalid NUMA node ID for PCI host bridge"};
+        std::optional<DmaWindowsOfPhb> dma;
+        try {
+            dma = dma_windows_of_phb(p.dma_win_addr, p.dma_win_size, p.ddw, p.dma64_win_addr, p.pgsz, m_.ram_top);
+        } catch (const ArithmeticError& e) {
+            throw ArithmeticError(fmt::format("{}PHB index {}'s default DMA window (dma_win_addr {:#x}, dma_win_size {:#x}): {}",
+                                              qemu_prefix, index, p.dma_win_addr, p.dma_win_size, e.what()));
+        }
         SpaprPhb phb{index,
                      id,
                      bus_name_for(id),
                      is_default,
                      *placed.placement,
                      *realized.windows,
-                     dma_windows_of_phb(p.dma_win_addr, p.dma_win_size, p.ddw, p.dma64_win_addr, p.pgsz, m_.ram_top),
+                     std::move(*dma),
                      p.pgsz,
                      p.dma_win_addr,
                      p.dma_win_size,

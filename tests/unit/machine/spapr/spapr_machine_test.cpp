@@ -72,6 +72,12 @@ TEST(SpaprMachine, UnknownBusIsRefused) {
     EXPECT_EQ(b.refusal, "-device virtio-net-pci,bus=pci.7: Bus 'pci.7' not found");
 }
 
+TEST(SpaprMachine, Qemu82HasNoNvlink2Properties) {
+    EXPECT_TRUE(build("-nodefaults -device spapr-pci-host-bridge,index=1,gpa=0", QemuRelease::V8_1).machine);
+    const auto b = build("-nodefaults -device spapr-pci-host-bridge,index=1,gpa=0", QemuRelease::V8_2);
+    EXPECT_EQ(b.refusal, "-device spapr-pci-host-bridge,index=1,gpa=0: Property 'spapr-pci-host-bridge.gpa' not found");
+}
+
 TEST(SpaprMachine, GlobalChangesEveryPhbIncludingTheDefault) {
     const auto b = build("-nodefaults -global spapr-pci-host-bridge.dma_win_size=0x80000000");
     ASSERT_TRUE(b.machine);
