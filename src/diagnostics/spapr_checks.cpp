@@ -70,8 +70,13 @@ void check_bars(const SpaprCheckInput& in, std::vector<Finding>& out) {
             const std::string name = f.id.empty() ? f.function.driver : f.id;
             Finding finding = make("spapr.bar-window", Verdict::Fail, fmt::format("{} does not fit PHB {}'s windows", name, phb.index),
                                    "SLOF places " + outside + ": past the window's end",
-                                   "SLOF (pci-properties.fs assign-var-align) never checks a window's end: the BAR is programmed "
-                                   "outside what the PHB forwards, and the driver cannot reach the device");
+                                   std::string("SLOF (pci-properties.fs assign-var-align) never checks a window's end: the BAR is "
+                                               "programmed outside what the PHB forwards, so SLOF's own drivers cannot reach the "
+                                               "device") +
+                                       (m.type.defaults.linux_pci_probe
+                                            ? "; Linux (linux,pci-probe-only = 0 from pseries-4.2) may reassign it at boot, which "
+                                              "aperture does not model"
+                                            : "; Linux stays probe-only on this machine type and keeps SLOF's address"));
             if (auto index = free_index(m)) {
                 std::vector<std::string> args;
                 if (auto moved = with_device_on_new_phb(in.spec, f.where, *index, args)) {

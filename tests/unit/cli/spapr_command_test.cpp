@@ -62,7 +62,8 @@ TEST(SpaprCli, WindowSizeNear2To64IsBadInputNotACrash) {
 }
 
 TEST(SpaprCli, BarOverflowFailsWithAProvenFix) {
-    // Five 512 MiB 32-bit VGA framebuffers in PHB 0's 2 GiB window: the fifth starts at PCI 4 GiB.
+    // Five 512 MiB 32-bit VGA framebuffers in PHB 0's 2 GiB window: with each VGA's MMIO BAR and ROM after its
+    // framebuffer, v3's framebuffer already starts at PCI 4 GiB.
     std::vector<std::string> words{"check", "--", "qemu-system-ppc64", "-nodefaults"};
     for (int i = 1; i <= 5; ++i) {
         words.push_back("-device");

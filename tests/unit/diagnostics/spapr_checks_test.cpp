@@ -43,6 +43,21 @@ TEST(SpaprChecks, FittingBarsPass) {
     EXPECT_TRUE(find(f, "spapr.bar-window", Verdict::Pass));
 }
 
+// Five 512 MiB VGA framebuffers in a 2 GiB window: each VGA's 4 KiB MMIO BAR and ROM follow its framebuffer,
+// so the next framebuffer aligns 512 MiB higher and v3's already starts at PCI 4 GiB. pseries-4.1 keeps Linux
+// probe-only.
+TEST(SpaprChecks, BarPastTheWindowFailsAndSaysWhatTheGuestDoes) {
+    std::string line = "-M pseries-4.1 -nodefaults";
+    for (int i = 1; i <= 5; ++i) line += " -device VGA,vgamem_mb=512,id=v" + std::to_string(i);
+    const auto f = check(line, QemuRelease::V7_2);
+    const Finding* bar = find(f, "spapr.bar-window", Verdict::Fail);
+    ASSERT_TRUE(bar);
+    EXPECT_EQ(bar->title, "v3 does not fit PHB 0's windows");
+    EXPECT_NE(bar->why.find("probe-only"), std::string::npos);
+    ASSERT_TRUE(bar->fix);
+    EXPECT_TRUE(bar->fix->proven);
+}
+
 TEST(SpaprChecks, RefusedIndexIsAFailWithoutAFixButWithTheLimit) {
     const auto f = check("-nodefaults -device spapr-pci-host-bridge,index=40", QemuRelease::V7_2);
     const Finding* refusal = find(f, "qemu.refusal", Verdict::Fail);
