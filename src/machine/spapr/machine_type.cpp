@@ -78,9 +78,10 @@ PseriesMachineType resolve_pseries_machine(const std::string& written, QemuRelea
         const auto v = parse_version(rest);
         if (!v || !release_defines(release, *v)) {
             throw InputError(fmt::format("-machine {}: unsupported machine type (QEMU {} defines pseries-{}.{} down to "
-                                         "pseries-{}.{}; 'qemu-system-ppc64 -machine help' lists them)",
+                                         "pseries-{}.{}; 'qemu-system-ppc64 -machine help' lists them){}",
                                          written, info.name, info.latest_machine.major, info.latest_machine.minor,
-                                         OLDEST_MACHINE.major, OLDEST_MACHINE.minor));
+                                         OLDEST_MACHINE.major, OLDEST_MACHINE.minor,
+                                         v && *v > info.latest_machine ? "; --qemu names a newer release to model (8.1, 8.2)" : ""));
         }
         if (written.ends_with("-sxxm") && *v != MachineVersion{2, 12}) {
             throw InputError(fmt::format("-machine {}: unsupported machine type (only pseries-2.12-sxxm exists)", written));

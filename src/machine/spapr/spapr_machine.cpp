@@ -234,8 +234,8 @@ private:
             DeviceSpec d;
             if (vga == "std") d.driver = "VGA";
             else if (vga == "virtio") d.driver = "virtio-vga";
-            else throw InputError(fmt::format("-vga {}: Unsupported VGA mode, only -vga std or -vga virtio is supported (cirrus "
-                                              "is not modelled)", vga));
+            else if (vga == "cirrus") throw UnsupportedError("-vga cirrus (cirrus-vga on a PHB) is not modelled by aperture");
+            else throw InputError(fmt::format("-vga {}: Unsupported VGA mode, only -vga std or -vga virtio is supported", vga));
             d.where.text = fmt::format("the -vga {} display device", vga);
             place_function(d, m_.phbs.front());
             has_vga = true;
