@@ -117,6 +117,36 @@ TEST(SpaprPlan, LibvirtHostdevs2CountsThreePhbs) {
     EXPECT_EQ(plan.slof[2].functions[0].bars[0].cpu_address, 0x2001'8000'0000u);
 }
 
+// libvirt's pseries-hostdevs-1 and -3 (v10.7.0 .args): both also end with PHBs 0, 1 and 2; in -3 both functions of
+// host 0001:01:00 share PHB 2 (their IOMMU group), at slots 1 and 2, and PHB 1 stays empty.
+TEST(SpaprPlan, LibvirtHostdevs1And3) {
+    SpaprHost host;
+    PciFunctionSpec nic;
+    nic.driver = "vfio-pci";
+    nic.bars = {BarSpec::memory64(0, 1 * MiB, Prefetchable::Yes)};
+    for (const char* h : {"0001:01:00.0", "0001:01:00.1", "0005:90:01.0"}) host.passthrough[h] = {nic, std::nullopt};
+    const std::string phbs = "-machine pseries,usb=off -nodefaults "
+                             "-device {\"driver\":\"spapr-pci-host-bridge\",\"index\":1,\"id\":\"pci.1\"} "
+                             "-device {\"driver\":\"spapr-pci-host-bridge\",\"index\":2,\"id\":\"pci.2\"} ";
+    const VmSpec one = read_ppc64_command_line(test::words(
+        phbs + "-device {\"driver\":\"vfio-pci\",\"host\":\"0005:90:01.0\",\"id\":\"hostdev0\",\"bus\":\"pci.1.0\",\"addr\":\"0x1\"} "
+               "-device {\"driver\":\"vfio-pci\",\"host\":\"0001:01:00.0\",\"id\":\"hostdev1\",\"bus\":\"pci.2.0\",\"addr\":\"0x1\"} "
+               "-device {\"driver\":\"vfio-pci\",\"host\":\"0001:01:00.1\",\"id\":\"hostdev2\",\"bus\":\"pci.2.0\",\"addr\":\"0x2\"}"));
+    const SpaprPlan p1 = make_spapr_plan(one, QemuRelease::V7_2, host);
+    ASSERT_EQ(p1.outcome, Outcome::Ok);
+    EXPECT_EQ(p1.memlock.phb_count, 3u);
+    EXPECT_EQ(p1.machine.phbs[1].functions.size(), 1u);
+    const VmSpec three = read_ppc64_command_line(test::words(
+        phbs + "-device {\"driver\":\"vfio-pci\",\"host\":\"0001:01:00.0\",\"id\":\"hostdev0\",\"bus\":\"pci.2.0\",\"addr\":\"0x1\"} "
+               "-device {\"driver\":\"vfio-pci\",\"host\":\"0001:01:00.1\",\"id\":\"hostdev1\",\"bus\":\"pci.2.0\",\"addr\":\"0x2\"}"));
+    const SpaprPlan p3 = make_spapr_plan(three, QemuRelease::V7_2, host);
+    ASSERT_EQ(p3.outcome, Outcome::Ok);
+    EXPECT_EQ(p3.memlock.phb_count, 3u);
+    EXPECT_TRUE(p3.machine.phbs[1].functions.empty());
+    // SLOF: slot 1's 1 MiB BAR at the 64-bit window's start, slot 2's right after it.
+    EXPECT_EQ(p3.slof[2].functions[1].bars[0].cpu_address, 0x2300'0010'0000u);
+}
+
 TEST(SpaprPlan, Nvlink2GpuGetsItsRamWindowOnlyWhereQemuHasIt) {
     SpaprHost host;
     PciFunctionSpec gpu;
