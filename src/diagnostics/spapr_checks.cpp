@@ -1,5 +1,6 @@
 #include "diagnostics/spapr_checks.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "machine/spapr/spapr_constants.hpp"
@@ -174,6 +175,32 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
                        "QEMU maps none (not checked here: no host snapshot carries it)"));
 }
 
+// A PHB without DDW gives its passed-through devices only the default 32-bit DMA window.
+void check_ddw(const SpaprCheckInput& in, std::vector<Finding>& out) {
+    for (const auto& phb : in.plan.machine.phbs) {
+        const bool vfio = std::any_of(phb.functions.begin(), phb.functions.end(), [](const auto& f) { return f.function.driver == "vfio-pci"; });
+        if (!vfio || phb.dma.ddw) continue;
+        Finding f = make("spapr.ddw", Verdict::Warn, fmt::format("PHB {} has no dynamic DMA window", phb.index),
+                         fmt::format("ddw is off ({}); the only DMA window is {} ({})", in.plan.machine.type.defaults.ddw ? "ddw=off" : in.plan.machine.type.name,
+                                     phb.dma.default_window.to_string(), human_size(phb.dma.default_window.size())),
+                         "hw/ppc/spapr_pci.c advertises ibm,ddw-applicable only with ddw on: the guest must map every DMA buffer "
+                         "through the small default window (pseries-2.6 and older have ddw off)");
+        Fix fix;
+        fix.summary = "turn DDW on for the PHB";
+        fix.qemu_args = {"-global", "spapr-pci-host-bridge.ddw=on"};
+        fix.libvirt_xml = "<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='spapr-pci-host-bridge.ddw=on'/></qemu:commandline>";
+        VmSpec again = in.spec;
+        again.globals.push_back(GlobalSpec{"spapr-pci-host-bridge", "ddw", "on", {"the fix"}});
+        // A device's own ddw=off still wins over the global: proven only if the re-plan has DDW here.
+        const SpaprPlan replanned = make_spapr_plan(again, in.release, in.host);
+        for (const auto& p : replanned.machine.phbs) {
+            if (p.index == phb.index) fix.proven = p.dma.ddw;
+        }
+        f.fix = fix;
+        out.push_back(std::move(f));
+    }
+}
+
 }  // namespace
 
 std::vector<Finding> run_spapr_checks(const SpaprCheckInput& in) {
@@ -192,6 +219,7 @@ std::vector<Finding> run_spapr_checks(const SpaprCheckInput& in) {
     }
     check_bars(in, out);
     check_ram(in, out);
+    check_ddw(in, out);
     check_nvlink2(in, out);
     return out;
 }

@@ -87,6 +87,23 @@ TEST(SpaprChecks, Nvlink2WhereSupportedWarnsAboutTheHostKernel) {
     EXPECT_TRUE(find(f, "spapr.nvlink2-host", Verdict::Warn));
 }
 
+// pseries-2.6 turns ddw off (spapr_machine_2_6_class_options); a -global turns it back on for every PHB.
+TEST(SpaprChecks, PassthroughWithoutDdwWarnsWithAProvenGlobal) {
+    const auto f = check("-M pseries-2.6 -nodefaults -device vfio-pci,host=0004:04:00.0", QemuRelease::V7_2, nvlink2_host());
+    const Finding* ddw = find(f, "spapr.ddw", Verdict::Warn);
+    ASSERT_TRUE(ddw);
+    ASSERT_TRUE(ddw->fix);
+    EXPECT_TRUE(ddw->fix->proven);
+}
+
+TEST(SpaprChecks, DeviceDdwOffBeatsTheGlobalSoTheFixIsNotProven) {
+    const auto f = check("-nodefaults -device spapr-pci-host-bridge,index=1,ddw=off,id=p1 -device vfio-pci,host=0004:04:00.0,bus=p1.0",
+                         QemuRelease::V7_2, nvlink2_host());
+    const Finding* ddw = find(f, "spapr.ddw", Verdict::Warn);
+    ASSERT_TRUE(ddw);
+    EXPECT_FALSE(ddw->fix->proven);
+}
+
 TEST(SpaprChecks, RamPast32TiBOverlapsThePhbWindows) {
     const auto f = check("-nodefaults -m 1G,slots=1,maxmem=33T", QemuRelease::V7_2);
     EXPECT_TRUE(find(f, "spapr.ram-below-phbs", Verdict::Fail));
