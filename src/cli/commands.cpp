@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/spapr_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "core/size_parse.hpp"
 #include "devices/device_model.hpp"
 #include "devices/passthrough_catalog.hpp"
+#include "devices/nvlink2_catalog.hpp"
 #include <fmt/ranges.h>
 #include "diagnostics/checks.hpp"
 #include "host/cpuinfo.hpp"
@@ -37,7 +39,14 @@ struct PlanCommand {
     std::vector<std::string> will_attach;  // check only: PORT=SIZE, a device to hot-plug later
     std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
+    std::string arch;          // --arch: x86_64 or ppc64; empty: from the command line
+    std::string qemu_release;  // --qemu: the QEMU release modelled (pseries: 7.2, 8.1, 8.2)
 };
+
+// A ppc64 pseries command line goes to the spapr model (cli/spapr_command.cpp).
+SpaprCommand spapr_command(const PlanCommand& cmd) {
+    return SpaprCommand{cmd.format, cmd.qemu_release, cmd.passthrough, cmd.host_file, cmd.qemu_args};
+}
 
 struct HostCommand {
     std::string format = "text";
@@ -87,6 +96,7 @@ Prepared prepare(const PlanCommand& cmd, bool want_host) {
 }
 
 int run_plan(const PlanCommand& cmd, std::ostream& out) {
+    if (is_ppc64_invocation(cmd.qemu_args, cmd.arch)) return run_spapr_plan(spapr_command(cmd), out);
     const Prepared p = prepare(cmd, false);
     const Plan plan = make_plan(p.spec, p.options);
     // Render fully before writing anything, so an error never leaves half a report.
@@ -104,6 +114,7 @@ std::string host_name(const HostSnapshot& host) {
 bool host_dependent(const Finding& f) { return f.id.starts_with("host.") || f.id.starts_with("iommu."); }
 
 int run_check(const PlanCommand& cmd, std::ostream& out) {
+    if (is_ppc64_invocation(cmd.qemu_args, cmd.arch)) return run_spapr_check(spapr_command(cmd), out);
     const Prepared p = prepare(cmd, true);
     const Plan plan = make_plan(p.spec, p.options);
     CheckReport report;
@@ -181,6 +192,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     plan->add_option("args-file", plan_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", plan_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    plan->add_option("--arch", plan_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
+        ->check(CLI::IsMember({"x86_64", "ppc64"}));
+    plan->add_option("--qemu", plan_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
 
     PlanCommand check_cmd;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
@@ -196,6 +210,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     check->add_option("--passthrough", check_cmd.passthrough, "HOST=DEVICE from the passthrough catalog")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    check->add_option("--arch", check_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
+        ->check(CLI::IsMember({"x86_64", "ppc64"}));
+    check->add_option("--qemu", check_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     HostCommand host_cmd;
@@ -238,6 +255,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << "Passthrough catalog (--passthrough HOST=NAME with -device vfio-pci,host=HOST):\n";
             for (const auto& name : passthrough_device_names()) {
                 out << fmt::format("  {:<20} {}\n", name, find_passthrough_device(name)->description);
+            }
+            out << "NVLink2 devices for ppc64 pseries (--passthrough HOST=NAME, a link as HOST=NAME@GPUHOST):\n";
+            for (const auto& name : nvlink2_device_names()) {
+                out << fmt::format("  {:<22} {}\n", name, find_nvlink2_device(name)->description);
             }
             return EXIT_OK;
         }

@@ -1,0 +1,97 @@
+#include "machine/spapr/machine_type.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "machine/spapr/spapr_constants.hpp"
+
+namespace aperture::spapr {
+
+namespace {
+
+std::optional<MachineVersion> parse_version(std::string_view text) {
+    const auto dot = text.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    MachineVersion v;
+    const char* end = text.data() + text.size();
+    auto [p1, e1] = std::from_chars(text.data(), text.data() + dot, v.major);
+    auto [p2, e2] = std::from_chars(text.data() + dot + 1, end, v.minor);
+    if (e1 != std::errc() || e2 != std::errc() || p1 != text.data() + dot || p2 != end) return std::nullopt;
+    return v;
+}
+
+// The machine types each release defines between 2.1 and its newest: hw/ppc/spapr.c DEFINE_SPAPR_MACHINE.
+// QEMU numbers them x.0, x.1, x.2 (2.x ran to 2.12; 3.x to 3.1).
+bool release_defines(QemuRelease release, MachineVersion v) {
+    if (v < OLDEST_MACHINE || v > release_info(release).latest_machine) return false;
+    if (v.major == 2) return v.minor >= 1 && v.minor <= 12;
+    if (v.major == 3) return v.minor <= 1;
+    return v.minor >= 0 && v.minor <= 2;
+}
+
+}  // namespace
+
+bool is_pseries_machine_name(const std::string& written) {
+    return written == "pseries" || written.starts_with("pseries-");
+}
+
+PseriesDefaults pseries_defaults(MachineVersion v, QemuRelease release) {
+    PseriesDefaults d;
+    // spapr_phb_properties defaults, then each compat level in turn (newest first, as the class options chain).
+    d.mem_win_size = MEM32_WIN_SIZE;
+    d.mem64_win_size = MEM64_WIN_SIZE;
+    d.page_size_mask = DEFAULT_PAGE_SIZE_MASK;
+    d.nvlink2_windows = release_info(release).has_nvlink2;
+    // spapr_machine_4_1_class_options: pgsz 0x11000; linux_pci_probe = false.
+    if (v <= MachineVersion{4, 1}) {
+        d.page_size_mask = PSERIES_4_1_PAGE_SIZE_MASK;
+        d.linux_pci_probe = false;
+    }
+    // spapr_machine_4_0_class_options: phb_placement_4_0 zeroes nv2gpa / nv2atsd.
+    if (v <= MachineVersion{4, 0}) d.nvlink2_windows = false;
+    // spapr_machine_3_1_class_options: dr_phb_enabled = false.
+    if (v <= MachineVersion{3, 1}) d.dr_phb_enabled = false;
+    // spapr_machine_2_7_class_options: phb_placement_2_7, mem_win_size 0xf80000000, mem64_win_size 0.
+    if (v <= MachineVersion{2, 7}) {
+        d.placement = PhbPlacementStyle::Legacy;
+        d.mem_win_size = LEGACY_MEM_WIN_SIZE;
+        d.mem64_win_size = 0;
+    }
+    // spapr_machine_2_6_class_options: ddw off.
+    if (v <= MachineVersion{2, 6}) d.ddw = false;
+    // spapr_machine_2_2_class_options: mem_win_size 0x20000000.
+    if (v <= MachineVersion{2, 2}) d.mem_win_size = PSERIES_2_2_MEM_WIN_SIZE;
+    return d;
+}
+
+PseriesMachineType resolve_pseries_machine(const std::string& written, QemuRelease release) {
+    const ReleaseInfo& info = release_info(release);
+    PseriesMachineType type;
+    type.written = written;
+    type.release = release;
+    if (written == "pseries") {
+        type.version = info.latest_machine;
+    } else {
+        std::string_view rest = std::string_view(written).substr(std::string_view("pseries-").size());
+        if (rest.ends_with("-sxxm")) rest.remove_suffix(5);  // pseries-2.12-sxxm: 2.12 with Spectre caps on
+        const auto v = parse_version(rest);
+        if (!v || !release_defines(release, *v)) {
+            throw InputError(fmt::format("-machine {}: unsupported machine type (QEMU {} defines pseries-{}.{} down to "
+                                         "pseries-{}.{}; 'qemu-system-ppc64 -machine help' lists them){}",
+                                         written, info.name, info.latest_machine.major, info.latest_machine.minor,
+                                         OLDEST_MACHINE.major, OLDEST_MACHINE.minor,
+                                         v && *v > info.latest_machine ? "; --qemu names a newer release to model (8.1, 8.2)" : ""));
+        }
+        if (written.ends_with("-sxxm") && *v != MachineVersion{2, 12}) {
+            throw InputError(fmt::format("-machine {}: unsupported machine type (only pseries-2.12-sxxm exists)", written));
+        }
+        type.version = *v;
+    }
+    type.name = fmt::format("pseries-{}.{}", type.version.major, type.version.minor);
+    if (written.ends_with("-sxxm")) type.name += "-sxxm";
+    type.defaults = pseries_defaults(type.version, release);
+    return type;
+}
+
+}  // namespace aperture::spapr
