@@ -18,6 +18,7 @@
 #include "report/check_report.hpp"
 #include <cstdio>
 #include <fstream>
+#include "input/libvirt_xml/domain.hpp"
 #include "input/qemu_command_line.hpp"
 #include "plan/plan.hpp"
 #include "report/json_report.hpp"
@@ -37,6 +38,7 @@ struct PlanCommand {
     std::vector<std::string> will_attach;  // check only: PORT=SIZE, a device to hot-plug later
     std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
+    std::string xml_file;                  // --xml FILE: a libvirt domain instead of a QEMU command line
 };
 
 struct HostCommand {
@@ -58,8 +60,14 @@ struct Prepared {
 };
 
 Prepared prepare(const PlanCommand& cmd, bool want_host) {
-    if (cmd.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
-    Prepared p{read_qemu_command_line(cmd.qemu_args), {}, std::nullopt};
+    if (!cmd.xml_file.empty() && !cmd.qemu_args.empty()) {
+        throw InputError("give either --xml FILE or a QEMU command line, not both");
+    }
+    if (cmd.xml_file.empty() && cmd.qemu_args.empty()) {
+        throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
+    }
+    Prepared p{cmd.xml_file.empty() ? read_qemu_command_line(cmd.qemu_args) : read_libvirt_domain_file(cmd.xml_file).spec, {},
+               std::nullopt};
     if (cmd.firmware == "seabios") p.options.firmware = FirmwareKind::SeaBios;
     else if (cmd.firmware == "ovmf") p.options.firmware = FirmwareKind::Ovmf;
     if (!cmd.host_file.empty()) p.host = load_host_snapshot(cmd.host_file);
@@ -178,6 +186,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                      "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE (aperture devices)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    plan->add_option("--xml", plan_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     plan->add_option("args-file", plan_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", plan_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
@@ -196,6 +205,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     check->add_option("--passthrough", check_cmd.passthrough, "HOST=DEVICE from the passthrough catalog")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    check->add_option("--xml", check_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     HostCommand host_cmd;
