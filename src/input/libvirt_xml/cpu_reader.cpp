@@ -1,6 +1,7 @@
 // <vcpu> and <cpu>: the -cpu and -smp libvirt passes (src/qemu/qemu_command.c qemuBuildCpuModelArgStr,
 // qemuBuildCpuCommandLine, qemuBuildSmpCommandLine; src/conf/cpu_conf.c virCPUDefParseXML).
 
+#include <algorithm>
 #include <limits>
 
 #include "input/libvirt_xml/domain_context.hpp"
@@ -85,9 +86,12 @@ void read_cpu_model(DomainContext& context) {
     } else if (mode == "maximum") {
         cpu.model = "max";
     } else if (mode == "host-model") {
+        // libvirt expands host-model into a named model with the host's vendor and features; a named
+        // model does not copy the host's address width, so neither does this.
         cpu.model = "host";
-        context.note(node, "host-model is planned as -cpu host: libvirt expands it to a named model from the host's CPU, "
-                           "which has the same vendor and address width");
+        cpu.host_phys_bits = false;
+        context.note(node, "host-model is planned as the host's CPU without its address width (-cpu host,host-phys-bits=off): "
+                           "libvirt expands it to a named model of the host's vendor");
     } else if (mode == "custom") {
         if (const pugi::xml_node model = node.child("model")) {
             const std::string name = model.text().get();
@@ -101,10 +105,12 @@ void read_cpu_model(DomainContext& context) {
         const auto name = XmlDocument::attribute(feature, "name");
         if (!name) xml.fail(feature, "a CPU feature needs a 'name'");
         const std::string policy = XmlDocument::attribute(feature, "policy").value_or("require");
+        std::string qemu_name = *name;  // libvirt's "lahf_lm" is QEMU's "lahf-lm"
+        std::replace(qemu_name.begin(), qemu_name.end(), '_', '-');
         if (policy == "require" || policy == "force") {
-            cpu.flags[*name] = true;
+            cpu.flags[qemu_name] = true;
         } else if (policy == "disable" || policy == "forbid") {
-            cpu.flags[*name] = false;
+            cpu.flags[qemu_name] = false;
         } else if (policy != "optional") {
             xml.fail(feature, "Invalid CPU feature policy '" + policy + "'");
         }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 #include "core/error.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
@@ -365,6 +366,13 @@ private:
                                     "root bus in ways the firmware models do not cover");
         }
         const bool root = *model == PciControllerModel::PciRoot || *model == PciControllerModel::PcieRoot;
+        const PciControllerModel machine_root = c_.q35() ? PciControllerModel::PcieRoot : PciControllerModel::PciRoot;
+        if (index == 0 && root && *model != machine_root) {
+            // qemuDomainDefAddDefaultDevices
+            xml_.fail(e, fmt::format("The PCI controller with index='0' must be model='{}' for this machine type, but "
+                                     "model='{}' was found instead",
+                                     to_string(machine_root), model_name));
+        }
         if (root != (index == 0)) {
             if (index == 0) {
                 xml_.fail(e, fmt::format("The PCI controller with index='0' must be model='{}' for this machine type, but "
@@ -480,6 +488,8 @@ private:
                                                                       : "virtio-blk-pci";
             GuestDevice device = make(DeviceClass::Disk, e, driver, "virtio-disk" + std::to_string(*index));
             device.connect = model == "virtio-transitional" ? kPciFlags : virtio_flags();
+            // The block node libvirt names (qemuBuildDiskDeviceProps): virtio-blk-pci refuses to start without one.
+            set(device, "drive", "libvirt-" + device.spec.id + "-format");
             if (const auto queues = xml_.unsigned_attribute(e.child("driver"), "queues")) {
                 set(device, "num-queues", std::to_string(*queues));
             }
@@ -563,7 +573,10 @@ private:
             xml_.fail(e.child("driver"), "host device assignment with driver '" + *name + "' is not supported (only vfio)");
         }
         GuestDevice device = make(DeviceClass::Hostdev, e, "vfio-pci", "hostdev" + std::to_string(hostdevs_++));
-        set(device, "host", host_address(e));
+        const std::string host = host_address(e);
+        // virDomainHostdevInsert's check (hostdev-pci-duplicate.x86_64-latest.err).
+        if (!host_addresses_.insert(host).second) xml_.fail(e, "Hostdev already exists in the domain configuration");
+        set(device, "host", host);
         // qemuDomainDeviceCalculatePCIConnectFlags: a host device that cannot be looked at is taken for PCIe.
         device.connect = pcie_flags();
         read_rom(device, e);
@@ -850,6 +863,7 @@ private:
     const XmlDocument& xml_;
     std::map<std::string, unsigned> count_;
     unsigned hostdevs_ = 0;
+    std::set<std::string> host_addresses_;
     bool have_memballoon_ = false;
 };
 

@@ -98,6 +98,19 @@ const char* connection_name(unsigned flags) {
     return "device";
 }
 
+// virDomainPCIControllerConnectTypeToModel: the controller model a connect type stands for.
+const char* controller_model_of(unsigned flags) {
+    if (flags & kPcieRootPort) return "pcie-root-port";
+    if (flags & kSwitchUpstreamPort) return "pcie-switch-upstream-port";
+    if (flags & kSwitchDownstreamPort) return "pcie-switch-downstream-port";
+    if (flags & kDmiToPciBridge) return "dmi-to-pci-bridge";
+    if (flags & kPcieToPciBridge) return "pcie-to-pci-bridge";
+    if (flags & kPciExpanderBus) return "pci-expander-bus";
+    if (flags & kPcieExpanderBus) return "pcie-expander-bus";
+    if (flags & kPciBridge) return "pci-bridge";
+    return nullptr;
+}
+
 class AddressSet {
 public:
     AddressSet(std::size_t bus_count, bool dry_run) : buses_(bus_count), dry_run_(dry_run) {}
@@ -194,10 +207,12 @@ public:
             }
         } else if (flags & (kPcieDevice | kSwitchUpstreamPort)) {
             model = PciControllerModel::PcieRootPort;
+        } else if (const char* controller = controller_model_of(flags)) {
+            fail(where, fmt::format("a PCI slot is needed to connect a PCI controller model='{}', but none is available, "
+                                    "and it cannot be automatically added",
+                                    controller));
         } else {
-            fail(where, fmt::format("a PCI slot is needed to connect a {}, but none is available, and it cannot be "
-                                    "automatically added",
-                                    connection_name(flags)));
+            fail(where, fmt::format("Cannot automatically add a new PCI bus for a device with connect flags {:02x}", flags));
         }
         std::size_t next = buses_.size();
         buses_.resize(buses_.size() + add);
