@@ -389,6 +389,23 @@ TEST(LibvirtAddresses, Q35AddsARootPortPerDeviceAndASpare) {
     EXPECT_EQ(*find(spec, "balloon0")->bus, "pci.3");
 }
 
+// virDomainPCIAddressSetGrow: a conventional PCI device on a pure PCIe q35 gets a pcie-root-port that
+// takes only a pcie-to-pci-bridge, and sits in the bridge's first slot.
+TEST(LibvirtAddresses, Q35ConventionalDeviceGetsAPcieToPciBridge) {
+    DomainText d;
+    d.devices = "<interface type='user'><model type='e1000'/></interface>";
+    const auto domain = read(d);
+    const DeviceSpec* bridge = find(domain.spec, "pci.2");
+    ASSERT_NE(bridge, nullptr);
+    EXPECT_EQ(bridge->driver, "pcie-pci-bridge");
+    EXPECT_EQ(*bridge->bus, "pci.1");
+    EXPECT_EQ(*bridge->addr, "0x0");
+    const DeviceSpec* nic = find(domain.spec, "net0");
+    EXPECT_EQ(*nic->bus, "pci.2");
+    EXPECT_EQ(*nic->addr, "0x1");
+    EXPECT_EQ(*find(domain.spec, "usb")->bus, "pci.3");
+}
+
 // hostdev-vfio.x86_64-latest.args: four host devices at 00:02.0-00:05.0, the balloon at 00:06.0.
 TEST(LibvirtAddresses, I440fxTakesSlotsFromTwoUpward) {
     DomainText d;
