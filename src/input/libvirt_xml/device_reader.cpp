@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "input/libvirt_xml/controller_models.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
 #include "input/libvirt_xml/scaled_integer.hpp"
 
@@ -165,57 +166,6 @@ private:
 
     // ---- controllers ------------------------------------------------------------------------------------
 
-    static std::optional<PciControllerModel> pci_model_named(const std::string& model) {
-        static const std::map<std::string, PciControllerModel> models{
-            {"pci-root", PciControllerModel::PciRoot},
-            {"pcie-root", PciControllerModel::PcieRoot},
-            {"pci-bridge", PciControllerModel::PciBridge},
-            {"dmi-to-pci-bridge", PciControllerModel::DmiToPciBridge},
-            {"pcie-to-pci-bridge", PciControllerModel::PcieToPciBridge},
-            {"pcie-root-port", PciControllerModel::PcieRootPort},
-            {"pcie-switch-upstream-port", PciControllerModel::SwitchUpstreamPort},
-            {"pcie-switch-downstream-port", PciControllerModel::SwitchDownstreamPort},
-            {"pci-expander-bus", PciControllerModel::PciExpanderBus},
-            {"pcie-expander-bus", PciControllerModel::PcieExpanderBus},
-        };
-        auto it = models.find(model);
-        return it == models.end() ? std::nullopt : std::optional(it->second);
-    }
-
-    // qemuDomainPCIControllerSetDefaultModelName: the QEMU device of each PCI controller model.
-    static std::string pci_controller_driver(PciControllerModel model) {
-        switch (model) {
-            case PciControllerModel::PciBridge: return "pci-bridge";
-            case PciControllerModel::DmiToPciBridge: return "i82801b11-bridge";
-            case PciControllerModel::PcieToPciBridge: return "pcie-pci-bridge";
-            case PciControllerModel::PcieRootPort: return "pcie-root-port";
-            case PciControllerModel::SwitchUpstreamPort: return "x3130-upstream";
-            case PciControllerModel::SwitchDownstreamPort: return "xio3130-downstream";
-            case PciControllerModel::PciExpanderBus: return "pxb";
-            case PciControllerModel::PcieExpanderBus: return "pxb-pcie";
-            case PciControllerModel::PciRoot:
-            case PciControllerModel::PcieRoot: return "";
-        }
-        return "";
-    }
-
-    // virDomainPCIControllerModelToConnectType
-    static unsigned pci_controller_connect(PciControllerModel model) {
-        switch (model) {
-            case PciControllerModel::PciBridge: return kPciBridge;
-            case PciControllerModel::DmiToPciBridge: return kDmiToPciBridge;
-            case PciControllerModel::PcieToPciBridge: return kPcieToPciBridge;
-            case PciControllerModel::PcieRootPort: return kPcieRootPort | kAggregateSlot;
-            case PciControllerModel::SwitchUpstreamPort: return kSwitchUpstreamPort;
-            case PciControllerModel::SwitchDownstreamPort: return kSwitchDownstreamPort;
-            case PciControllerModel::PciExpanderBus: return kPciExpanderBus;
-            case PciControllerModel::PcieExpanderBus: return kPcieExpanderBus;
-            case PciControllerModel::PciRoot:
-            case PciControllerModel::PcieRoot: return 0;
-        }
-        return 0;
-    }
-
     int next_index(const std::string& type) const {
         int index = 0;
         while (std::any_of(c_.controllers.begin(), c_.controllers.end(),
@@ -229,7 +179,6 @@ private:
     void insert_controller(GuestDevice controller) {
         auto& list = c_.controllers;
         auto position = list.end();
-        bool seen = false;
         for (auto it = list.begin(); it != list.end(); ++it) {
             if (it->controller_type != controller.controller_type) continue;
             if (it->controller_index > controller.controller_index) {
@@ -237,9 +186,7 @@ private:
                 break;
             }
             position = it + 1;
-            seen = true;
         }
-        (void)seen;
         list.insert(position, std::move(controller));
     }
 
@@ -283,44 +230,23 @@ private:
         std::string& model = d.controller_model;
         if (type == "usb") {
             if (model.empty()) model = c_.q35() ? "qemu-xhci" : "piix3-uhci";  // qemuDomainControllerDefPostParse
-            static const std::map<std::string, std::pair<std::string, bool>> usb{
-                // model -> QEMU device, PCI Express on q35 (qemuDomainDeviceCalculatePCIConnectFlags)
-                {"piix3-uhci", {"piix3-usb-uhci", false}},  {"piix4-uhci", {"piix4-usb-uhci", false}},
-                {"ehci", {"usb-ehci", false}},              {"ich9-ehci1", {"ich9-usb-ehci1", false}},
-                {"ich9-uhci1", {"ich9-usb-uhci1", false}},  {"ich9-uhci2", {"ich9-usb-uhci2", false}},
-                {"ich9-uhci3", {"ich9-usb-uhci3", false}},  {"vt82c686b-uhci", {"vt82c686b-usb-uhci", false}},
-                {"pci-ohci", {"pci-ohci", false}},          {"nec-xhci", {"nec-usb-xhci", true}},
-                {"qemu-xhci", {"qemu-xhci", true}},
-            };
             if (model == "none") {
                 d.emitted = false;
                 return;
             }
-            auto it = usb.find(model);
-            if (it == usb.end()) xml_.unsupported(e, "USB controller model '" + model + "' is not modelled");
-            d.spec.driver = it->second.first;
-            d.connect = it->second.second ? pcie_flags() : kPciFlags;
+            const auto usb = usb_controller_model(model);
+            if (!usb) xml_.unsupported(e, "USB controller model '" + model + "' is not modelled");
+            d.spec.driver = usb->driver;
+            d.connect = usb->express ? pcie_flags() : kPciFlags;
             if (const pugi::xml_node master = e.child("master")) {
                 // A UHCI companion names its EHCI's bus: QEMU joins them, their PCI functions are unchanged.
                 (void)master;
             }
         } else if (type == "scsi") {
             if (model.empty()) model = "lsilogic";  // qemuDomainGetSCSIControllerModel on x86
-            static const std::map<std::string, std::string> scsi{
-                {"virtio-scsi", "virtio-scsi-pci"},
-                {"virtio-transitional", "virtio-scsi-pci-transitional"},
-                {"virtio-non-transitional", "virtio-scsi-pci-non-transitional"},
-                {"lsilogic", "lsi"},
-                {"lsisas1068", "mptsas1068"},
-                {"lsisas1078", "megasas-gen2"},
-                {"vmpvscsi", "pvscsi"},
-                {"buslogic", "buslogic"},
-                {"dc390", "dc390"},
-                {"am53c974", "am53c974"},
-            };
-            auto it = scsi.find(model);
-            if (it == scsi.end()) xml_.unsupported(e, "SCSI controller model '" + model + "' is not modelled");
-            d.spec.driver = it->second;
+            const auto driver = scsi_controller_driver(model);
+            if (!driver) xml_.unsupported(e, "SCSI controller model '" + model + "' is not modelled");
+            d.spec.driver = *driver;
             d.connect = (model == "virtio-scsi" || model == "virtio-non-transitional") ? virtio_flags() : kPciFlags;
             if (const auto queues = xml_.unsigned_attribute(e.child("driver"), "queues")) {
                 set(d, "num_queues", std::to_string(*queues));
@@ -358,7 +284,7 @@ private:
             if (index != 0) xml_.fail(e, "a PCI controller other than index 0 needs a model");
             model_name = c_.q35() ? "pcie-root" : "pci-root";
         }
-        const auto model = pci_model_named(model_name);
+        const auto model = pci_controller_model_named(model_name);
         if (!model) xml_.fail(e, "Unknown model type '" + model_name + "'");
         if (*model == PciControllerModel::PciExpanderBus || *model == PciControllerModel::PcieExpanderBus) {
             xml_.unsupported(e, model_name + " (QEMU's " + pci_controller_driver(*model) +
@@ -879,26 +805,8 @@ GuestDevice make_implicit_pci_controller(DomainContext& context, int index, PciC
     device.emitted = model != PciControllerModel::PciRoot && model != PciControllerModel::PcieRoot;
     device.spec.id = model == PciControllerModel::PcieRoot ? "pcie." + std::to_string(index) : "pci." + std::to_string(index);
     device.spec.where.text = fmt::format("{}: the {} controller libvirt adds (index {})", context.xml.file_name(), to_string(model), index);
-    switch (model) {
-        case PciControllerModel::PciBridge:
-            device.spec.driver = "pci-bridge";
-            device.connect = connect::kPciBridge;
-            break;
-        case PciControllerModel::PcieRootPort:
-            device.spec.driver = "pcie-root-port";
-            device.connect = connect::kPcieRootPort | connect::kAggregateSlot;
-            break;
-        case PciControllerModel::PcieToPciBridge:
-            device.spec.driver = "pcie-pci-bridge";
-            device.connect = connect::kPcieToPciBridge;
-            break;
-        case PciControllerModel::DmiToPciBridge:
-            device.spec.driver = "i82801b11-bridge";
-            device.connect = connect::kDmiToPciBridge;
-            break;
-        default:
-            break;
-    }
+    device.spec.driver = pci_controller_driver(model);
+    device.connect = pci_controller_connect(model);
     return device;
 }
 
