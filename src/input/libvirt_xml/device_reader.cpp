@@ -363,10 +363,15 @@ private:
             }
         }
         if (start == 0) return std::nullopt;
+        // Four letters reach index 475253, past any bus libvirt has; more cannot be a real disk.
+        constexpr std::size_t kMaxLetters = 4;
+        const std::size_t letters = name.size() - start;
+        if (letters == 0 || letters > kMaxLetters) return std::nullopt;
         int index = 0;
-        std::size_t i = start;
-        for (; i < name.size() && name[i] >= 'a' && name[i] <= 'z'; ++i) index = (index + (i == start ? 0 : 1)) * 26 + (name[i] - 'a');
-        if (i == start || i != name.size()) return std::nullopt;
+        for (std::size_t i = start; i < name.size(); ++i) {
+            if (name[i] < 'a' || name[i] > 'z') return std::nullopt;
+            index = (index + (i == start ? 0 : 1)) * 26 + (name[i] - 'a');
+        }
         return index;
     }
 
@@ -428,9 +433,14 @@ private:
         int drive_bus = 0;
         int unit = 0;
         if (drive_address) {
-            controller = static_cast<int>(xml_.unsigned_attribute(address, "controller").value_or(0));
-            drive_bus = static_cast<int>(xml_.unsigned_attribute(address, "bus").value_or(0));
-            unit = static_cast<int>(xml_.unsigned_attribute(address, "unit").value_or(0));
+            auto field = [&](const char* name) {
+                const u64 value = xml_.unsigned_attribute(address, name).value_or(0);
+                if (value > 255) xml_.fail(address, std::string("drive address '") + name + "' must be below 256");
+                return static_cast<int>(value);
+            };
+            controller = field("controller");
+            drive_bus = field("bus");
+            unit = field("unit");
         } else if (bus == "ide") {
             controller = *index / 4;
             drive_bus = (*index % 4) / 2;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/error.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
+#include "machine/machine_type.hpp"
 
 namespace aperture::libvirt_xml {
 
@@ -72,6 +74,11 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
     }
     context.chipset = *chipset;
     machine.where = context.xml.where(type);
+    try {
+        resolve_machine_type(machine.type);  // a version QEMU 7.2 lacks (pc-q35-9.0): said here, with the line
+    } catch (const InputError& e) {
+        context.xml.fail(type, e.what());
+    }
 }
 
 void read_firmware(DomainContext& context, pugi::xml_node os) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -110,6 +111,47 @@ TEST(LibvirtCorpusCounts, EveryManifestEntryIsACorpusFile) {
     EXPECT_EQ(files.size(), 60U);
     for (const auto& [name, outcome] : manifest()) {
         EXPECT_NE(std::find(files.begin(), files.end(), name), files.end()) << name;
+    }
+}
+
+// Every prefix of a real domain, and the domain with its numbers made huge, is read or refused with an
+// InputError/UnsupportedError: never a crash or another exception (run under ASan/UBSan by scripts/test.sh).
+std::string read_verdict(const std::string& text) {
+    try {
+        read_libvirt_domain(text, "mutated.xml");
+        return "read";
+    } catch (const InputError&) {
+        return "input";
+    } catch (const UnsupportedError&) {
+        return "unsupported";
+    }
+}
+
+TEST_P(LibvirtCorpus, TruncatedDomainsFailClearly) {
+    std::ifstream file(kCorpus / GetParam());
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    constexpr std::size_t kStep = 37;  // a prime, so cuts land inside tags, attributes and text alike
+    const std::size_t end_tag = text.rfind("</domain>");
+    for (std::size_t cut = 0; cut < end_tag; cut += kStep) {
+        EXPECT_EQ(read_verdict(text.substr(0, cut)), "input") << "cut at " << cut;
+    }
+}
+
+TEST_P(LibvirtCorpus, HugeNumbersFailClearly) {
+    std::ifstream file(kCorpus / GetParam());
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    for (const char* huge : {"18446744073709551615", "18446744073709551616", "4294967296", "0xffffffffffffffff", "-1"}) {
+        std::string mutated;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            // Every number in an attribute or element text becomes `huge`.
+            if (std::isdigit(static_cast<unsigned char>(text[i])) && i > 0 && (text[i - 1] == '\'' || text[i - 1] == '>')) {
+                while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i]))) ++i;
+                mutated += huge;
+            }
+            if (i < text.size()) mutated += text[i];
+        }
+        const std::string verdict = read_verdict(mutated);
+        EXPECT_TRUE(verdict == "input" || verdict == "unsupported" || verdict == "read") << verdict;
     }
 }
 
