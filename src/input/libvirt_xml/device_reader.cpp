@@ -51,7 +51,6 @@ public:
             for (pugi::xml_node element : devices.children(name)) read_element(name, element);
         }
         add_default_devices();
-        check_pci_root();
     }
 
 private:
@@ -784,15 +783,6 @@ private:
         device.controller_index = index;
         configure_controller(device, anchor);
         insert_controller(std::move(device));
-    }
-
-    void check_pci_root() const {
-        for (const auto& d : c_.controllers) {
-            if (d.pci_model && d.controller_index > 0 && d.pci_model == PciControllerModel::PcieRootPort && !c_.q35()) {
-                // QEMU accepts root ports on i440fx, libvirt refuses them: the PCIe topology needs pcie-root.
-                throw InputError(d.spec.where.text + ": a pcie-root-port needs a machine with pcie-root (q35)");
-            }
-        }
     }
 
     DomainContext& c_;

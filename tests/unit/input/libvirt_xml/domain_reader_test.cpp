@@ -317,6 +317,16 @@ TEST(LibvirtControllers, RootOfTheWrongModelIsLibvirtsError) {
               std::string::npos);
 }
 
+// A PCIe root port on i440fx: libvirt finds no bus that takes it.
+TEST(LibvirtControllers, RootPortOnI440fxIsLibvirtsError) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='pci' index='1' model='pcie-root-port'/>";
+    EXPECT_NE(error_of(d).find("a PCI slot is needed to connect a PCI controller model='pcie-root-port', but none is "
+                               "available, and it cannot be automatically added"),
+              std::string::npos);
+}
+
 TEST(LibvirtControllers, ExpanderBusIsUnsupported) {
     DomainText d;
     d.devices = "<controller type='pci' index='1' model='pcie-expander-bus'/>";
