@@ -611,7 +611,12 @@ private:
         const pugi::xml_node model_node = e.child("model");
         const std::string type = XmlDocument::attribute(model_node, "type").value_or("cirrus");  // qemuDomainDefaultVideoDevice
         const unsigned index = count_["video"]++;
-        const bool primary = index == 0 || (XmlDocument::attribute(model_node, "primary").value_or("") == "yes");
+        const bool primary = index == 0;
+        if (index > 0 && XmlDocument::attribute(model_node, "primary").value_or("") == "yes") {
+            // libvirt moves it to the front (virDomainDefParseXML); aperture keeps the document's order.
+            xml_.unsupported(model_node, "primary='yes' on a video device other than the first is not modelled; "
+                                         "put the primary <video> first");
+        }
         if (type == "none") return;
         if (type == "ramfb") {
             c_.note(e, "ramfb is not a PCI device; its framebuffer lives in guest RAM the firmware allocates");
