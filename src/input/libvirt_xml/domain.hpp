@@ -42,9 +42,15 @@ struct LibvirtDomain {
     LibvirtDomainFacts facts;
 };
 
+struct LibvirtReadOptions {
+    // A PCI device libvirt would create that aperture's device catalog lacks (qxl-vga, rtl8139, ...) is
+    // an UnsupportedError naming its element. Off, the VmSpec keeps it (to compare the mapping alone).
+    bool refuse_unmodelled_devices = true;
+};
+
 // `file_name` is used in messages only.
-LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& file_name);
+LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& file_name, const LibvirtReadOptions& options = {});
 // Reads the file; InputError naming it when it cannot be read.
-LibvirtDomain read_libvirt_domain_file(const std::string& path);
+LibvirtDomain read_libvirt_domain_file(const std::string& path, const LibvirtReadOptions& options = {});
 
 }  // namespace aperture

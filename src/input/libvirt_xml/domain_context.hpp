@@ -17,6 +17,7 @@ inline constexpr const char* kQemuNamespace = "http://libvirt.org/schemas/domain
 struct DomainContext {
     const XmlDocument& xml;
     LibvirtDomain& domain;
+    LibvirtReadOptions options;
     ChipsetKind chipset = ChipsetKind::I440fx;
     std::vector<GuestDevice> controllers;  // libvirt's controller order
     std::vector<GuestDevice> devices;      // every other device, in libvirt's order within its class

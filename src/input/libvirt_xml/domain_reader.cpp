@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "devices/device_model.hpp"
 #include "input/args_file.hpp"
 #include "input/libvirt_xml/domain.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
@@ -128,6 +129,12 @@ private:
                          [](const GuestDevice* a, const GuestDevice* b) { return command_line_rank(*a) < command_line_rank(*b); });
         for (const GuestDevice* d : ordered) {
             if (!d->emitted || d->unassigned || d->spec.driver.empty()) continue;
+            if (c_.options.refuse_unmodelled_devices && d->connect != 0 && find_device_model(d->spec.driver) == nullptr) {
+                const std::string what = d->element ? c_.xml.where(d->element).text : d->spec.where.text;
+                throw UnsupportedError(fmt::format("{}: libvirt makes this a QEMU '{}', which aperture does not model (aperture "
+                                                   "devices lists the models)",
+                                                   what, d->spec.driver));
+            }
             DeviceSpec spec = d->spec;
             if (d->address) {
                 spec.bus = bus_alias(d->address->bus, *d);
@@ -145,22 +152,22 @@ private:
 
 }  // namespace libvirt_xml
 
-LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& file_name) {
+LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& file_name, const LibvirtReadOptions& options) {
     const libvirt_xml::XmlDocument xml(xml_text, file_name);
     LibvirtDomain domain;
-    libvirt_xml::DomainContext context{xml, domain, libvirt_xml::ChipsetKind::I440fx, {}, {}};
+    libvirt_xml::DomainContext context{xml, domain, options, libvirt_xml::ChipsetKind::I440fx, {}, {}};
     libvirt_xml::DomainReader(context).read();
     return domain;
 }
 
-LibvirtDomain read_libvirt_domain_file(const std::string& path) {
+LibvirtDomain read_libvirt_domain_file(const std::string& path, const LibvirtReadOptions& options) {
     std::string text;
     try {
         text = read_text_file(path);
     } catch (const InputError&) {
         throw InputError("cannot read domain XML '" + path + "'");
     }
-    return read_libvirt_domain(text, path);
+    return read_libvirt_domain(text, path, options);
 }
 
 }  // namespace aperture

@@ -490,8 +490,16 @@ TEST(LibvirtDevices, NoNicModelIsRtl8139) {
     DomainText d;
     d.machine = "pc";
     d.devices = "<interface type='user'/>";
-    const auto domain = read(d);
+    const auto domain = read_libvirt_domain(xml_of(d), "vm.xml", {.refuse_unmodelled_devices = false});
     EXPECT_EQ(find(domain.spec, "net0")->driver, "rtl8139");
+}
+
+TEST(LibvirtDevices, DeviceTheCatalogLacksIsUnsupportedAndNamed) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<interface type='user'/>";
+    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<interface type='user'>): libvirt makes this a QEMU 'rtl8139', "
+                           "which aperture does not model (aperture devices lists the models)");
 }
 
 TEST(LibvirtDevices, VirtioDiskIsNamedByItsTarget) {
