@@ -20,6 +20,7 @@
 #include "report/check_report.hpp"
 #include <cstdio>
 #include <fstream>
+#include "input/libvirt_xml/domain.hpp"
 #include "input/qemu_command_line.hpp"
 #include "plan/plan.hpp"
 #include "report/json_report.hpp"
@@ -41,6 +42,7 @@ struct PlanCommand {
     std::vector<std::string> qemu_args;
     std::string arch;          // --arch: x86_64 or ppc64; empty: from the command line
     std::string qemu_release;  // --qemu: the QEMU release modelled (pseries: 7.2, 8.1, 8.2)
+    std::string xml_file;      // --xml FILE: a libvirt domain instead of a QEMU command line
 };
 
 // A ppc64 pseries command line goes to the spapr model (cli/spapr_command.cpp).
@@ -67,8 +69,14 @@ struct Prepared {
 };
 
 Prepared prepare(const PlanCommand& cmd, bool want_host) {
-    if (cmd.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
-    Prepared p{read_qemu_command_line(cmd.qemu_args), {}, std::nullopt};
+    if (!cmd.xml_file.empty() && !cmd.qemu_args.empty()) {
+        throw InputError("give either --xml FILE or a QEMU command line, not both");
+    }
+    if (cmd.xml_file.empty() && cmd.qemu_args.empty()) {
+        throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
+    }
+    Prepared p{cmd.xml_file.empty() ? read_qemu_command_line(cmd.qemu_args) : read_libvirt_domain_file(cmd.xml_file).spec, {},
+               std::nullopt};
     if (cmd.firmware == "seabios") p.options.firmware = FirmwareKind::SeaBios;
     else if (cmd.firmware == "ovmf") p.options.firmware = FirmwareKind::Ovmf;
     if (!cmd.host_file.empty()) p.host = load_host_snapshot(cmd.host_file);
@@ -189,6 +197,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                      "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE (aperture devices)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    plan->add_option("--xml", plan_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     plan->add_option("args-file", plan_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", plan_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
@@ -213,6 +222,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     check->add_option("--arch", check_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
     check->add_option("--qemu", check_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    check->add_option("--xml", check_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     HostCommand host_cmd;

@@ -28,5 +28,6 @@ std::vector<DeviceModel> nvme_devices();        // nvme.cpp: nvme
 std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec-usb-xhci
 std::vector<DeviceModel> vga_devices();         // vga.cpp: VGA, secondary-vga, bochs-display
 std::vector<DeviceModel> vfio_devices();        // vfio_pci.cpp: vfio-pci
+std::vector<DeviceModel> uhci_devices();        // usb_uhci.cpp: piix3-usb-uhci
 
 }  // namespace aperture::device_families

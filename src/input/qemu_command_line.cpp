@@ -1356,4 +1356,9 @@ VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFi
     return CommandLineReader(load_args_file).read(number_arguments(args));
 }
 
+VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args) {
+    const ArgsFileLoader load = [](const std::string& path) { return read_text_file(path); };
+    return CommandLineReader(load).read(std::move(args));
+}
+
 }  // namespace aperture

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "input/args_file.hpp"
 
 namespace aperture {
 
@@ -32,6 +33,9 @@ using ArgsFileLoader = std::function<std::string(const std::string& path)>;
 // /usr/bin/qemu-system-x86_64, qemu-kvm); any other qemu-system-* binary is refused.
 VmSpec read_qemu_command_line(const std::vector<std::string>& args);
 VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFileLoader& load_args_file);
+
+// Words that already carry their origin ("vm.xml:42" for a libvirt <qemu:arg>); no qemu binary first.
+VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args);
 
 // The words of an @FILE (implemented in args_file.cpp).
 std::vector<std::string> read_args_file(const std::string& path);

@@ -4,7 +4,7 @@
 A case file (tests/golden/cases/NAME.golden) looks like:
 
     # what this case shows
-    args: -machine q35 -m 2G ...
+    args: -machine q35 -m 2G ...      (or  xml: NAME.xml, a libvirt domain in the same folder)
     format: text            (or json)
     exit: 0
     ---
@@ -34,7 +34,7 @@ def parse_case(path):
             continue
         key, _, value = line.partition(":")
         fields[key.strip()] = value.strip()
-    for key in ("args", "format", "exit"):
+    for key in ("format", "exit") if "xml" in fields else ("args", "format", "exit"):
         if key not in fields:
             raise SystemExit(f"{path}: header has no '{key}:' line")
     return fields, expected
@@ -42,8 +42,13 @@ def parse_case(path):
 
 def run_case(aperture, fields):
     options = shlex.split(fields.get("options", "").replace("@FIXTURES@", str(FIXTURES)))
-    cmd = [aperture, "plan", "--format", fields["format"]] + options + ["--"] + shlex.split(fields["args"])
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    cmd = [aperture, "plan", "--format", fields["format"]] + options
+    if "xml" in fields:
+        # A libvirt domain beside the case, read from the cases folder so messages name it "NAME.xml:LINE".
+        cmd += ["--xml", fields["xml"]]
+    else:
+        cmd += ["--"] + shlex.split(fields["args"])
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=CASES)
     return proc.returncode, proc.stdout + (proc.stderr if fields.get("stderr") == "yes" else "")
 
 
@@ -53,6 +58,8 @@ def main():
     parser.add_argument("--update", action="store_true")
     parser.add_argument("names", nargs="*")
     opts = parser.parse_args()
+    if "/" in opts.aperture:
+        opts.aperture = str(pathlib.Path(opts.aperture).resolve())  # cases run from the cases folder
     paths = sorted(CASES.glob("*.golden"))
     if opts.names:
         paths = [p for p in paths if p.stem in opts.names]

@@ -1,0 +1,58 @@
+// `aperture plan --xml` and `aperture check --xml`: a libvirt domain instead of a QEMU command line.
+#include "cli/commands.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace aperture::cli {
+namespace {
+
+struct Result {
+    int status;
+    std::string out;
+    std::string err;
+};
+
+Result run_cli(std::vector<std::string> words) {
+    words.insert(words.begin(), "aperture");
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    std::ostringstream out, err;
+    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {status, out.str(), err.str()};
+}
+
+const std::string kGolden = std::string(APERTURE_SOURCE_DIR) + "/tests/golden/cases/";
+
+TEST(PlanXml, PlansADomainFile) {
+    const Result r = run_cli({"plan", "--xml", kGolden + "libvirt-pc-explicit-addresses.xml"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_NE(r.out.find("pci.1      pci-bridge"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("net0       e1000"), std::string::npos) << r.out;
+}
+
+TEST(PlanXml, RefusesBothAnXmlAndACommandLine) {
+    const Result r = run_cli({"plan", "--xml", kGolden + "libvirt-pc-explicit-addresses.xml", "--", "-m", "1G"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_NE(r.err.find("give either --xml FILE or a QEMU command line, not both"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(PlanXml, MissingFileIsNamed) {
+    const Result r = run_cli({"plan", "--xml", "/nonexistent/vm.xml"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_NE(r.err.find("cannot read domain XML '/nonexistent/vm.xml'"), std::string::npos) << r.err;
+}
+
+TEST(PlanXml, UnsupportedArchitectureExitsTwo) {
+    const Result r = run_cli({"plan", "--xml", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/libvirt-xml/pseries-hostdevs-1.xml"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_NE(r.err.find("not modelled: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("architecture 'ppc64'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace aperture::cli
