@@ -92,7 +92,7 @@ LibvirtMemlockLimit other_arch_limit(const LibvirtMemlockInput& in, const Libvir
 
     if (limit.formula == LibvirtMemlockFormula::RamPlusOneGiB) {
         // qemuDomainNeedsVFIO (PCI or mdev hostdev, NVMe disk) || virDomainDefHasVDPANet → RAM + 1 GiB once.
-        if (vfio + in.nvme_disks + vdpa_net == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device: libvirt leaves the limit alone");
+        if (vfio + in.nvme_disks + vdpa_net == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device in the domain");
         const u64 kib = add_kib(in.memory_kib, kMmioAllowanceKiB, "RAM + 1 GiB");
         return finish(limit, kib, fmt::format("{} RAM + 1 GiB (one RAM whatever the number of devices) = {}", kib_text(in.memory_kib), kib_text(kib)));
     }
@@ -116,7 +116,7 @@ LibvirtMemlockLimit other_arch_limit(const LibvirtMemlockInput& in, const Libvir
         factor += in.viommu ? vfio_like : 1;
         reasons.push_back(fmt::format("{} {}", plural(vfio_like, what, whats), in.viommu ? "with a vIOMMU" : "sharing one mapping without a vIOMMU"));
     }
-    if (factor == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device: libvirt leaves the limit alone");
+    if (factor == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device in the domain");
     const u64 ram_kib = mul_kib(in.memory_kib, factor, "factor × RAM");
     const u64 kib = add_kib(ram_kib, kMmioAllowanceKiB, "factor × RAM + 1 GiB");
     return finish(limit, kib,
