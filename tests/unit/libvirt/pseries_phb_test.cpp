@@ -1,6 +1,6 @@
-// The PHBs libvirt 10.7.0 adds to a pSeries guest for its host devices. The expected counts are libvirt's
-// own: tests/qemuxmlconfdata/pseries-hostdevs-{1,2,3}.ppc64-latest.args (shared/data/libvirt-xml/args/)
-// each start spapr-pci-host-bridge index 1 and 2 besides the implicit PHB 0. The host IOMMU groups are
+// The PHBs libvirt 10.7.0 adds to a pSeries guest. The expected counts are libvirt's own: the
+// spapr-pci-host-bridge devices in tests/qemuxmlconfdata/<name>.ppc64-latest.args, plus the implicit
+// PHB 0 (pseries-hostdevs-{1,2,3} are also in shared/data/libvirt-xml/args/). The host IOMMU groups are
 // those of tests/virpcimock.c: 0001:01:00.0 and 0001:01:00.1 in group 5, 0005:90:01.0 in group 7.
 #include "libvirt/pseries_phb.hpp"
 
@@ -47,6 +47,42 @@ TEST(PseriesPhb, Hostdevs3AddressPastTheLastPhbAddsTheGap) {
     PseriesPhbInput in;
     in.devices = {hostdev(GROUP_0001_01_00, PseriesGuestAddress{2, 1, 0}), hostdev(GROUP_0001_01_00)};
     EXPECT_EQ(pseries_phb_count(in), 3u);
+}
+
+// pseries-many-devices.xml: 32 virtio-scsi controllers; the args put 31 on PHB 0 and one on PHB 1.
+TEST(PseriesPhb, ManyDevicesSpillOntoASecondPhb) {
+    PseriesPhbInput in;
+    in.devices.assign(32, emulated());
+    EXPECT_EQ(pseries_phb_count(in), 2u);
+}
+
+// pseries-many-buses-1.xml: a virtio-scsi controller at bus 1 slot 1, with no PHB 1 in the XML.
+TEST(PseriesPhb, ManyBuses1AnAddressOnAMissingPhbAddsIt) {
+    PseriesPhbInput in;
+    in.devices = {emulated(PseriesGuestAddress{1, 1, 0})};
+    EXPECT_EQ(pseries_phb_count(in), 2u);
+}
+
+// pseries-many-buses-2.xml: pci-root controllers 0 and 2; libvirt fills in PHB 1.
+TEST(PseriesPhb, ManyBuses2TheGapIsFilled) {
+    PseriesPhbInput in;
+    in.explicit_phbs = {0, 2};
+    EXPECT_EQ(pseries_phb_count(in), 3u);
+}
+
+// pseries-phb-default-missing.xml: pci-root controllers 1 and 2 only; PHB 0 is implicit.
+TEST(PseriesPhb, PhbDefaultMissingStillHasPhbZero) {
+    PseriesPhbInput in;
+    in.explicit_phbs = {1, 2};
+    EXPECT_EQ(pseries_phb_count(in), 3u);
+}
+
+// pseries-phb-simple.xml: two pci-root controllers (indices 0 and 1 after parsing), an interface on each.
+TEST(PseriesPhb, PhbSimpleTwoExplicitPhbs) {
+    PseriesPhbInput in;
+    in.explicit_phbs = {0, 1};
+    in.devices = {emulated(PseriesGuestAddress{0, 1, 0}), emulated(PseriesGuestAddress{1, 1, 0})};
+    EXPECT_EQ(pseries_phb_count(in), 2u);
 }
 
 TEST(PseriesPhb, AnEmptyExplicitPhbTakesTheFirstHostdevGroup) {
