@@ -1,6 +1,7 @@
 #include "diagnostics/checks.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <fmt/format.h>
 
@@ -242,23 +243,109 @@ std::optional<Finding> check_reserved_regions(const CheckInput& in) {
 }
 
 // --- host.memlock -------------------------------------------------------------------------------------
+// -device drivers that give the guest an IOMMU (QEMU 7.2). Behind one, each vfio-pci device DMAs in an
+// address space of its own, and hw/vfio/common.c (vfio_connect_container) gives each address space its
+// own container.
+constexpr std::array VIOMMU_DRIVERS{"intel-iommu", "amd-iommu", "virtio-iommu-pci"};
+
+unsigned vfio_device_count(const Machine& machine) {
+    unsigned count = 0;
+    for (const auto& bus : machine.pci.buses()) {
+        for (const auto& node : bus.devices) count += node.function.driver == "vfio-pci" ? 1u : 0u;
+    }
+    return count;
+}
+
+bool has_viommu(const VmSpec& spec) {
+    return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) {
+        return std::find(VIOMMU_DRIVERS.begin(), VIOMMU_DRIVERS.end(), d.driver) != VIOMMU_DRIVERS.end();
+    });
+}
+
+// What VFIO pins, charged by vfio_iommu_type1 to the process's locked memory container by container.
+// Without a vIOMMU every vfio-pci device shares the one container of the guest's memory, which maps all
+// guest RAM once however many devices there are. With a vIOMMU each device has a container of its own,
+// and a guest that maps all its RAM for each device (iommu=pt, or DMA anywhere) pins it once per device.
+struct VfioPinning {
+    u64 bytes = 0;
+    std::string text;
+};
+
+VfioPinning vfio_pinning(const CheckInput& in) {
+    u64 ram = 0;
+    for (const auto& r : guest_ram_ranges(in.plan.machine)) ram = add_or_throw(ram, r.size(), "guest RAM");
+    const unsigned devices = vfio_device_count(in.plan.machine);
+    if (devices <= 1 || !has_viommu(in.spec)) {
+        const std::string shared = devices > 1 ? fmt::format(" (the {} vfio-pci devices share one container without a vIOMMU)", devices) : "";
+        return {ram, fmt::format("VFIO pins all guest RAM once: {}{}", human_size(ram), shared)};
+    }
+    const u64 pinned = mul_or_throw(ram, devices, "guest RAM × vfio-pci devices");
+    return {pinned, fmt::format("behind the vIOMMU each vfio-pci device may pin all guest RAM: {} × {} = {}", devices, human_size(ram), human_size(pinned))};
+}
+
+// The limit QEMU will run with: nullopt bytes is unlimited; `known` false when libvirt leaves the limit
+// to libvirtd's own and no host was given.
+struct QemuMemlock {
+    bool known = true;
+    std::optional<u64> bytes;
+    std::string text;
+};
+
+QemuMemlock qemu_memlock(const CheckInput& in) {
+    const bool host_known = in.host && in.host->memlock;
+    const auto host_text = [&] { return host_known && in.host->memlock->soft ? human_size(*in.host->memlock->soft) : std::string("unlimited"); };
+    if (!in.libvirt) return {true, in.host->memlock->soft, fmt::format("RLIMIT_MEMLOCK here: {}", host_text())};
+    const auto limit = libvirt_memlock_limit(in.libvirt->domain, in.libvirt->version);
+    const std::string who = fmt::format("libvirt {}{}", to_string(in.libvirt->version), limit.verified ? "" : " (formula as of 10.7.0, the newest read)");
+    switch (limit.action) {
+        case LibvirtMemlockAction::Set:
+            return {true, limit.bytes, fmt::format("{} sets RLIMIT_MEMLOCK: {}", who, limit.explanation)};
+        case LibvirtMemlockAction::Unlimited: return {true, std::nullopt, fmt::format("{} lifts RLIMIT_MEMLOCK: {}", who, limit.explanation)};
+        case LibvirtMemlockAction::Leave: break;
+    }
+    const std::string leave = fmt::format("{} leaves RLIMIT_MEMLOCK alone ({}); QEMU inherits libvirtd's", who, limit.explanation);
+    if (!host_known) return {false, std::nullopt, leave};
+    return {true, in.host->memlock->soft, fmt::format("{}, {} for this host's processes", leave, host_text())};
+}
+
 std::optional<Finding> check_memlock(const CheckInput& in) {
-    if (!in.host || !in.host->memlock || !has_vfio(in.plan.machine)) return std::nullopt;
+    if (!has_vfio(in.plan.machine) || (!in.libvirt && !(in.host && in.host->memlock))) return std::nullopt;
     Finding f;
     f.id = "host.memlock";
     f.title = "The locked-memory limit covers what VFIO pins";
-    u64 needed = 0;
-    for (const auto& r : guest_ram_ranges(in.plan.machine)) needed = add_or_throw(needed, r.size(), "guest RAM");
-    const auto soft = in.host->memlock->soft;
-    f.evidence = fmt::format("VFIO pins all guest RAM ({}); RLIMIT_MEMLOCK here: {}", human_size(needed), soft ? human_size(*soft) : "unlimited");
-    if (!soft || *soft >= needed) return f;
+    const auto pinned = vfio_pinning(in);
+    const auto limit = qemu_memlock(in);
+    f.evidence = fmt::format("{}; {}", pinned.text, limit.text);
+    if (!limit.known) {
+        f.verdict = Verdict::Warn;
+        f.why = "libvirt sets no limit for this domain, so QEMU runs with libvirtd's own; give --host to compare";
+        return f;
+    }
+    if (!limit.bytes || *limit.bytes >= pinned.bytes) return f;
     f.verdict = Verdict::Fail;
-    f.why = "QEMU started with this limit fails with \"vfio_pin_pages_remote: RLIMIT_MEMLOCK exceeded\" (libvirt raises the limit itself for the VMs it starts)";
+    const char* fails = "QEMU started with this limit fails with \"vfio_pin_pages_remote: RLIMIT_MEMLOCK exceeded\"";
+    if (!in.libvirt) {
+        f.why = fmt::format("{} (libvirt raises the limit itself for the VMs it starts)", fails);
+    } else if (in.libvirt->domain.pci_hostdevs + in.libvirt->domain.mdev_hostdevs == 0) {
+        f.why = fmt::format("{}: libvirt sees no hostdev in the domain (vfio-pci given through <qemu:commandline>?), so it raises nothing", fails);
+    } else {
+        f.why = fmt::format("{}: libvirt's formula falls short of it for this domain", fails);
+    }
+    // <hard_limit> is libvirt's memlock limit and also the cgroup's memory limit: 1 GiB above what VFIO
+    // pins leaves room for QEMU's own memory.
+    const u64 pinned_kib = align_up_or_throw(pinned.bytes, KiB, "locked-memory limit") / KiB;
+    const u64 hard_limit_kib = pinned_kib + GiB / KiB;
     Fix fix;
-    fix.summary = fmt::format("raise the locked-memory limit to at least {} for QEMU", human_size(needed));
-    fix.qemu_args = {fmt::format("(shell) ulimit -l {}", needed / KiB)};
-    fix.libvirt_xml = fmt::format("<memtune>\n  <hard_limit unit='KiB'>{}</hard_limit>\n</memtune>", needed / KiB + GiB / KiB);
-    fix.domain.hard_limit_kib = needed / KiB + GiB / KiB;
+    fix.summary = fmt::format("raise the locked-memory limit to at least {} for QEMU", human_size(pinned.bytes));
+    fix.qemu_args = {fmt::format("(shell) ulimit -l {}", pinned_kib)};
+    fix.libvirt_xml = fmt::format("<memtune>\n  <hard_limit unit='KiB'>{}</hard_limit>\n</memtune>", hard_limit_kib);
+    fix.domain.hard_limit_kib = hard_limit_kib;
+    if (in.libvirt) {
+        LibvirtMemlockInput fixed = in.libvirt->domain;
+        fixed.hard_limit_kib = hard_limit_kib;
+        const auto after = libvirt_memlock_limit(fixed, in.libvirt->version);
+        fix.proven = after.action == LibvirtMemlockAction::Set && after.bytes >= pinned.bytes;
+    }
     f.fix = fix;
     return f;
 }

@@ -3,11 +3,13 @@
 // plan, the VM as the user wrote it (fixes are changes to it, proven by planning again) and, where it
 // matters, the host snapshot; without a host the host-dependent checks are skipped, not passed.
 
+#include <optional>
 #include <vector>
 
 #include "config/vm_spec.hpp"
 #include "diagnostics/finding.hpp"
 #include "host/host_snapshot.hpp"
+#include "libvirt/memlock_limit.hpp"
 #include "plan/plan.hpp"
 
 namespace aperture {
@@ -18,12 +20,20 @@ struct PlannedHotplug {
     u64 bar_size = 0;  // a power of two
 };
 
+// The VM came from libvirt domain XML: what libvirt reads to set QEMU's locked-memory limit, and which
+// libvirt will start it (Debian 12 ships 9.0.0).
+struct LibvirtMemlockContext {
+    LibvirtMemlockInput domain;
+    LibvirtVersion version{9, 0, 0};
+};
+
 struct CheckInput {
     const VmSpec& spec;
     const PlanOptions& options;
     const Plan& plan;
     const HostSnapshot* host = nullptr;  // nullptr: no host known
     std::vector<PlannedHotplug> hotplug = {};
+    std::optional<LibvirtMemlockContext> libvirt = std::nullopt;  // nullopt: a plain QEMU command line
 };
 
 std::vector<Finding> run_checks(const CheckInput& input);
