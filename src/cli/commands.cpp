@@ -1,28 +1,32 @@
 #include "cli/commands.hpp"
-#include "cli/spapr_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <fstream>
+#include <sstream>
 
+#include "cli/spapr_command.hpp"
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "devices/device_model.hpp"
-#include "devices/passthrough_catalog.hpp"
 #include "devices/nvlink2_catalog.hpp"
-#include <fmt/ranges.h>
+#include "devices/passthrough_catalog.hpp"
 #include "diagnostics/checks.hpp"
+#include "diagnostics/domain_fixes.hpp"
 #include "host/cpuinfo.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "host/host_text.hpp"
-#include "report/check_report.hpp"
-#include <cstdio>
-#include <fstream>
 #include "input/libvirt_xml/domain.hpp"
 #include "input/qemu_command_line.hpp"
+#include "libvirt/domain_fix.hpp"
+#include "libvirt/domain_memlock_input.hpp"
 #include "plan/plan.hpp"
+#include "report/check_report.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 
@@ -43,6 +47,8 @@ struct PlanCommand {
     std::string arch;          // --arch: x86_64 or ppc64; empty: from the command line
     std::string qemu_release;  // --qemu: the QEMU release modelled (pseries: 7.2, 8.1, 8.2)
     std::string xml_file;      // --xml FILE: a libvirt domain instead of a QEMU command line
+    std::string libvirt_version = "9.0.0";  // the libvirt that starts an --xml domain (Debian 12's)
+    std::string output;                      // fix only: write the fixed domain here instead of stdout
 };
 
 // A ppc64 pseries command line goes to the spapr model (cli/spapr_command.cpp).
@@ -66,6 +72,7 @@ struct Prepared {
     VmSpec spec;
     PlanOptions options;
     std::optional<HostSnapshot> host;
+    std::optional<LibvirtDomain> domain;  // --xml: the domain as read
 };
 
 Prepared prepare(const PlanCommand& cmd, bool want_host) {
@@ -75,8 +82,13 @@ Prepared prepare(const PlanCommand& cmd, bool want_host) {
     if (cmd.xml_file.empty() && cmd.qemu_args.empty()) {
         throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
     }
-    Prepared p{cmd.xml_file.empty() ? read_qemu_command_line(cmd.qemu_args) : read_libvirt_domain_file(cmd.xml_file).spec, {},
-               std::nullopt};
+    Prepared p;
+    if (cmd.xml_file.empty()) {
+        p.spec = read_qemu_command_line(cmd.qemu_args);
+    } else {
+        p.domain = read_libvirt_domain_file(cmd.xml_file);
+        p.spec = p.domain->spec;
+    }
     if (cmd.firmware == "seabios") p.options.firmware = FirmwareKind::SeaBios;
     else if (cmd.firmware == "ovmf") p.options.firmware = FirmwareKind::Ovmf;
     if (!cmd.host_file.empty()) p.host = load_host_snapshot(cmd.host_file);
@@ -121,12 +133,7 @@ std::string host_name(const HostSnapshot& host) {
 
 bool host_dependent(const Finding& f) { return f.id.starts_with("host.") || f.id.starts_with("iommu."); }
 
-int run_check(const PlanCommand& cmd, std::ostream& out) {
-    if (is_ppc64_invocation(cmd.qemu_args, cmd.arch)) return run_spapr_check(spapr_command(cmd), out);
-    const Prepared p = prepare(cmd, true);
-    const Plan plan = make_plan(p.spec, p.options);
-    CheckReport report;
-    report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*p.host));
+std::vector<PlannedHotplug> planned_hotplug(const PlanCommand& cmd) {
     std::vector<PlannedHotplug> hotplug;
     for (const auto& item : cmd.will_attach) {
         const auto eq = item.find('=');
@@ -138,11 +145,28 @@ int run_check(const PlanCommand& cmd, std::ostream& out) {
         }
         hotplug.push_back({item.substr(0, eq), *size});
     }
-    report.findings = run_checks({p.spec, p.options, plan, &*p.host, hotplug});
+    return hotplug;
+}
+
+// For a domain read from XML: what libvirt sets the locked-memory limit from, and which libvirt.
+std::optional<LibvirtMemlockContext> libvirt_context(const PlanCommand& cmd, const Prepared& p) {
+    if (!p.domain) return std::nullopt;
+    return LibvirtMemlockContext{libvirt_memlock_input(*p.domain), parse_libvirt_version(cmd.libvirt_version)};
+}
+
+int run_check(const PlanCommand& cmd, std::ostream& out) {
+    if (is_ppc64_invocation(cmd.qemu_args, cmd.arch)) return run_spapr_check(spapr_command(cmd), out);
+    const Prepared p = prepare(cmd, true);
+    const Plan plan = make_plan(p.spec, p.options);
+    CheckReport report;
+    report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*p.host));
+    const std::vector<PlannedHotplug> hotplug = planned_hotplug(cmd);
+    const auto libvirt = libvirt_context(cmd, p);
+    report.findings = run_checks({p.spec, p.options, plan, &*p.host, hotplug, libvirt});
     if (!cmd.migrate_to.empty()) {
         const HostSnapshot target = load_host_snapshot(cmd.migrate_to);
         report.migration_target = host_name(target);
-        for (auto& f : run_checks({p.spec, p.options, plan, &target, hotplug})) {
+        for (auto& f : run_checks({p.spec, p.options, plan, &target, hotplug, libvirt})) {
             if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
         }
     }
@@ -151,28 +175,69 @@ int run_check(const PlanCommand& cmd, std::ostream& out) {
 }
 
 // Writes `text` to `path` through a temporary file in the same directory, so a failure leaves nothing half-written.
-void write_file_atomically(const std::string& path, const std::string& text) {
+void write_file_atomically(const std::string& option, const std::string& path, const std::string& text) {
     const std::string temporary = path + ".tmp";
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file) throw InputError(fmt::format("--save {}: cannot write there", path));
+        if (!file) throw InputError(fmt::format("{} {}: cannot write there", option, path));
         file << text;
         file.close();
         if (!file) {
             std::remove(temporary.c_str());
-            throw InputError(fmt::format("--save {}: writing failed", path));
+            throw InputError(fmt::format("{} {}: writing failed", option, path));
         }
     }
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
         std::remove(temporary.c_str());
-        throw InputError(fmt::format("--save {}: cannot replace the file", path));
+        throw InputError(fmt::format("{} {}: cannot replace the file", option, path));
     }
+}
+
+std::string read_whole_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError(fmt::format("--xml {}: cannot read the file", path));
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// The findings for a domain read from XML, against the prepared host.
+std::vector<Finding> domain_findings(const PlanCommand& cmd, const Prepared& p, const std::vector<PlannedHotplug>& hotplug) {
+    const Plan plan = make_plan(p.spec, p.options);
+    return run_checks({p.spec, p.options, plan, &*p.host, hotplug, libvirt_context(cmd, p)});
+}
+
+// `aperture fix --xml FILE`: the domain with every proven FAIL fix written in, then read, planned and
+// checked again from the written XML itself; what still fails is said on stderr and in the exit status.
+int run_fix(const PlanCommand& cmd, std::ostream& out, std::ostream& err) {
+    if (cmd.xml_file.empty()) throw InputError("aperture fix needs --xml FILE: it writes fixes into a libvirt domain");
+    const Prepared p = prepare(cmd, true);
+    const std::vector<PlannedHotplug> hotplug = planned_hotplug(cmd);
+    const CombinedDomainFix combined = combine_domain_fixes(domain_findings(cmd, p, hotplug));
+    const std::string fixed_text = apply_domain_fix(read_whole_file(cmd.xml_file), cmd.xml_file, combined.edit);
+
+    PlanCommand again = cmd;
+    Prepared after = p;
+    after.domain = read_libvirt_domain(fixed_text, cmd.xml_file + " (fixed)");
+    after.spec = after.domain->spec;
+    std::vector<std::string> still_failing;
+    for (const auto& f : domain_findings(again, after, hotplug)) {
+        if (f.verdict == Verdict::Fail) still_failing.push_back(fmt::format("{}: {}", f.id, f.evidence));
+    }
+
+    if (cmd.output.empty()) out << fixed_text;
+    else write_file_atomically("--output", cmd.output, fixed_text);
+    for (const auto& line : combined.applied) err << "aperture fix: applied " << line << "\n";
+    if (combined.applied.empty()) err << "aperture fix: nothing to change\n";
+    for (const auto& line : combined.not_applied) err << "aperture fix: not applied " << line << "\n";
+    for (const auto& line : still_failing) err << "aperture fix: still FAIL after the fix " << line << "\n";
+    return still_failing.empty() ? EXIT_OK : EXIT_PREDICTED_FAILURE;
 }
 
 int run_host(const HostCommand& cmd, std::ostream& out) {
     const HostSnapshot host = probe_host(cmd.root);
     const std::string json = host_snapshot_json(host);
-    if (!cmd.save.empty()) write_file_atomically(cmd.save, json);
+    if (!cmd.save.empty()) write_file_atomically("--save", cmd.save, json);
     out << (cmd.format == "json" ? json : render_host_text(host));
     return EXIT_OK;
 }
@@ -224,6 +289,21 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     check->add_option("--qemu", check_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
     check->add_option("--xml", check_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
+    check->add_option("--libvirt-version", check_cmd.libvirt_version,
+                      "The libvirt release that starts an --xml domain (its memlock formula; default 9.0.0, Debian 12's)");
+
+    PlanCommand fix_cmd;
+    auto* fix = app.add_subcommand("fix", "Write a libvirt domain with every proven fix for its FAIL findings applied");
+    fix->add_option("--xml", fix_cmd.xml_file, "The libvirt domain XML (virsh dumpxml) to fix")->required();
+    fix->add_option("--host", fix_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    fix->add_option("--firmware", fix_cmd.firmware, "Override the firmware the domain selects")
+        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    fix->add_option("--will-attach", fix_cmd.will_attach,
+                    "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    fix->add_option("--libvirt-version", fix_cmd.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
+    fix->add_option("--output", fix_cmd.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
 
     HostCommand host_cmd;
     auto* host = app.add_subcommand("host", "Probe this host read-only (CPU, KVM paging, IOMMU, PCI devices, memlock)");
@@ -258,6 +338,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     try {
         if (*plan) return run_plan(plan_cmd, out);
         if (*check) return run_check(check_cmd, out);
+        if (*fix) return run_fix(fix_cmd, out, err);
         if (*host) return run_host(host_cmd, out);
         if (*devices) {
             out << "QEMU 7.2 device models:\n";

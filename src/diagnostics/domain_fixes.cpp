@@ -1,0 +1,52 @@
+#include "diagnostics/domain_fixes.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace aperture {
+
+namespace {
+
+// Two fixes asking for the same setting: the larger value satisfies both (a wider window, a higher limit,
+// more address bits).
+template <class T>
+void take_larger(std::optional<T>& into, const std::optional<T>& from) {
+    if (from && (!into || *from > *into)) into = from;
+}
+
+}  // namespace
+
+CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
+    CombinedDomainFix out;
+    for (const auto& f : findings) {
+        if (f.verdict != Verdict::Fail) continue;
+        if (!f.fix) {
+            out.not_applied.push_back(fmt::format("{}: no fix ({})", f.id, f.no_fix.empty() ? f.evidence : f.no_fix));
+            continue;
+        }
+        const DomainFix& d = f.fix->domain;
+        if (d.empty()) {
+            out.not_applied.push_back(fmt::format("{}: the fix is not a domain XML change: {}", f.id, f.fix->summary));
+            continue;
+        }
+        if (!f.fix->proven) {
+            out.not_applied.push_back(fmt::format("{}: the fix did not pass when planned again, so it is not written: {}", f.id,
+                                                  f.fix->summary));
+            continue;
+        }
+        take_larger(out.edit.maxphysaddr_bits, d.maxphysaddr_bits);
+        take_larger(out.edit.pcihole64_kib, d.pcihole64_kib);
+        take_larger(out.edit.hard_limit_kib, d.hard_limit_kib);
+        take_larger(out.edit.x_pci_mmio64_mb, d.x_pci_mmio64_mb);
+        for (const auto& p : d.overrides) {
+            auto same = std::find_if(out.edit.overrides.begin(), out.edit.overrides.end(),
+                                     [&](const QemuOverrideProperty& q) { return q.alias == p.alias && q.name == p.name; });
+            if (same == out.edit.overrides.end()) out.edit.overrides.push_back(p);
+            else if (p.type != "unsigned" || std::stoull(p.value) > std::stoull(same->value)) *same = p;
+        }
+        out.applied.push_back(fmt::format("{}: {}", f.id, f.fix->summary));
+    }
+    return out;
+}
+
+}  // namespace aperture
