@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/xen_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -37,7 +38,17 @@ struct PlanCommand {
     std::vector<std::string> will_attach;  // check only: PORT=SIZE, a device to hot-plug later
     std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
+    XenCommand xen;  // --xl FILE: a Xen HVM guest instead of a QEMU command line (cli/xen_command.hpp)
 };
+
+XenCommand xen_command(const PlanCommand& cmd) {
+    XenCommand xen = cmd.xen;
+    xen.format = cmd.format;
+    xen.host_file = cmd.host_file;
+    xen.passthrough = cmd.passthrough;
+    xen.will_attach = cmd.will_attach;
+    return xen;
+}
 
 struct HostCommand {
     std::string format = "text";
@@ -181,6 +192,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     plan->add_option("args-file", plan_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", plan_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    add_xen_options(*plan, plan_cmd.xen);
 
     PlanCommand check_cmd;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
@@ -197,6 +209,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
+    add_xen_options(*check, check_cmd.xen);
 
     HostCommand host_cmd;
     auto* host = app.add_subcommand("host", "Probe this host read-only (CPU, KVM paging, IOMMU, PCI devices, memlock)");
@@ -229,6 +242,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
 
     try {
+        if (*plan && !plan_cmd.xen.xl_file.empty()) return run_xen_plan(xen_command(plan_cmd), out);
+        if (*check && !check_cmd.xen.xl_file.empty()) return run_xen_check(xen_command(check_cmd), out);
         if (*plan) return run_plan(plan_cmd, out);
         if (*check) return run_check(check_cmd, out);
         if (*host) return run_host(host_cmd, out);

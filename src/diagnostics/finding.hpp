@@ -16,6 +16,7 @@ struct Fix {
     std::string summary;                 // "give OVMF a 64 GiB 64-bit window"
     std::vector<std::string> qemu_args;  // words to add to the QEMU command line
     std::string libvirt_xml;             // the domain XML fragment that does the same
+    std::vector<std::string> xl_cfg;     // Xen: the xl.cfg lines to set (`mmio_hole = 512`)
     bool proven = false;                 // re-planning with the fix applied passes this check
 };
 
