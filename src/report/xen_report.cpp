@@ -61,7 +61,7 @@ std::string render_xen_text(const XenPlan& plan) {
     for (const auto& e : plan.hvmloader->firmware.e820) {
         out += fmt::format("  {:#018x}-{:#018x}  {:<8}  {}\n", e.start, e.start + e.size - 1, to_string(e.type), human_size(e.size));
     }
-    out += "\nhvmloader prints:\n";
+    out += "\nhvmloader prints (its BAR and memory lines):\n";
     for (const auto& line : d.log) out += "  " + line + "\n";
     std::vector<std::string> notes = plan.notes;
     notes.insert(notes.end(), plan.hvmloader->firmware.notes.begin(), plan.hvmloader->firmware.notes.end());

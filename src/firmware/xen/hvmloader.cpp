@@ -30,6 +30,17 @@ std::string bar_register(int index) {
     return fmt::format("{:02x}", index == kRomBarIndex ? 0x30 : 0x10 + 4 * index);
 }
 
+// util.h PRIllx: hvmloader prints 64-bit values as two 32-bit halves, "%x%08x", without 0x.
+std::string prillx(u64 value) { return fmt::format("{:x}{:08x}", static_cast<u32>(value >> 32), static_cast<u32>(value)); }
+
+// The low bits hvmloader keeps when it writes a BAR (pci.c: bar_data &= ~PCI_BASE_ADDRESS_MEM_MASK /
+// ~PCI_BASE_ADDRESS_IO_MASK): the space bit, a memory BAR's type and prefetch bits (pci_regs.h).
+u64 bar_flags(const HvmloaderBar& bar) {
+    if (bar.kind == BarKind::Io) return 0x1;
+    if (bar.kind == BarKind::Rom) return 0x0;
+    return (bar.is64 ? 0x4u : 0x0u) | (bar.prefetchable ? 0x8u : 0x0u);
+}
+
 struct Scan {
     std::vector<HvmloaderBar> bars;
     u64 mmio_total = 0;
@@ -73,16 +84,18 @@ Scan scan_bars(const HvmloaderInput& in, HvmloaderDetails& d) {
                 if (is64) {
                     d.log.push_back(fmt::format("xen platform pci dev {:02x}:{:x} unexpected MMIO 64bit BAR{}", functions[f].devfn.device, functions[f].devfn.function, bar.index));
                 } else if (bar.size > s.pci_mem_end || ((s.pci_mem_end - bar.size) & ~(bar.size - 1)) < xen::HVM_BELOW_4G_MMIO_START) {
-                    d.log.push_back(fmt::format("xen platform pci dev {:02x}:{:x} BAR{} size {} overflows low PCI hole", functions[f].devfn.device, functions[f].devfn.function, bar.index, hex(bar.size)));
+                    d.log.push_back(fmt::format("xen platform pci dev {:02x}:{:x} BAR{} size {:x} overflows low PCI hole", functions[f].devfn.device, functions[f].devfn.function, bar.index, bar.size));
                 } else {
                     s.pci_mem_end = (s.pci_mem_end - bar.size) & ~(bar.size - 1);
-                    s.bars.push_back({f, bar.index, bar.kind, false, bar.size, s.pci_mem_end, false, true});
+                    s.bars.push_back({f, bar.index, bar.kind, false, bar.prefetchable, bar.size, s.pci_mem_end, false, true});
+                    d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: 0{:08x}", functions[f].devfn.device, functions[f].devfn.function,
+                                                bar_register(bar.index), prillx(bar.size), s.pci_mem_end | bar_flags(s.bars.back())));
                     continue;
                 }
             }
             // Insert before the first strictly smaller BAR: equal sizes keep scan order.
             auto at = std::find_if(s.bars.begin(), s.bars.end(), [&](const HvmloaderBar& b) { return !b.fixed_at_top && b.size < bar.size; });
-            s.bars.insert(at, HvmloaderBar{f, bar.index, bar.kind, is64, bar.size, std::nullopt, false, false});
+            s.bars.insert(at, HvmloaderBar{f, bar.index, bar.kind, is64, bar.prefetchable, bar.size, std::nullopt, false, false});
             if (relocates_huge_bars(in.release) && is64 && bar.size > kBarRelocThresh) {
                 s.bar64_relocate = true;
             } else if (memory) {
@@ -101,11 +114,11 @@ u64 size_low_hole(const HvmloaderInput& in, const Scan& s, HvmloaderDetails& d) 
     if (in.memory.mmio_hole_size) {
         const u64 max_ram_below_4g = 4 * GiB - *in.memory.mmio_hole_size;
         if (max_ram_below_4g > xen::HVM_BELOW_4G_MMIO_START) {
-            d.log.push_back(fmt::format("max_ram_below_4g={} too big for mmio_hole_size={} has been ignored.", hex(max_ram_below_4g), hex(*in.memory.mmio_hole_size)));
+            d.log.push_back(fmt::format("max_ram_below_4g=0x{} too big for mmio_hole_size=0x{} has been ignored.", prillx(max_ram_below_4g), prillx(*in.memory.mmio_hole_size)));
         } else {
             start = max_ram_below_4g;
             d.hole_from_mmio_hole = true;
-            d.log.push_back(fmt::format("pci_mem_start={} (was {}) for mmio_hole_size={}", hex(start), hex(xen::HVM_BELOW_4G_MMIO_START), hex(*in.memory.mmio_hole_size)));
+            d.log.push_back(fmt::format("pci_mem_start={:#x} (was {:#x}) for mmio_hole_size={:#x}", start, xen::HVM_BELOW_4G_MMIO_START, *in.memory.mmio_hole_size));
         }
         return start;
     }
@@ -132,7 +145,7 @@ void relocate_ram(const HvmloaderInput& in, HvmloaderDetails& d) {
         const u64 pages = std::min(low_pages - start_page, xen::RELOCATION_CHUNK_PAGES);
         if (high_pages == 0) high_pages = 4 * GiB / xen::PAGE_SIZE;
         low_pages -= pages;
-        d.log.push_back(fmt::format("Relocating {:#x} pages from {} to {} for lowmem MMIO hole", pages, hex(low_pages * xen::PAGE_SIZE), hex(high_pages * xen::PAGE_SIZE)));
+        d.log.push_back(fmt::format("Relocating {:#x} pages from {} to {} for lowmem MMIO hole", pages, prillx(low_pages * xen::PAGE_SIZE), prillx(high_pages * xen::PAGE_SIZE)));
         high_pages += pages;
         d.relocated_bytes += pages * xen::PAGE_SIZE;
     }
@@ -175,13 +188,15 @@ void assign_bars(const HvmloaderInput& in, Scan& s, HvmloaderDetails& d) {
         const auto base = align_up(resource->base, bar.size);
         const auto end = base ? checked_add(*base, bar.size) : std::nullopt;
         if (!end || *end < resource->base || *end > resource->max) {
-            d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: no space for resource!", node.devfn.device, node.devfn.function, bar_register(bar.index), hex(bar.size)));
+            d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: no space for resource!", node.devfn.device, node.devfn.function, bar_register(bar.index), prillx(bar.size)));
             continue;
         }
         resource->base = *end;
         bar.address = *base;
         bar.high = resource == &high;
-        d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: {}", node.devfn.device, node.devfn.function, bar_register(bar.index), hex(bar.size), hex(*base)));
+        // pci.c prints bar_data_upper:bar_data, the base with the BAR's flag bits.
+        const u64 written = *base | bar_flags(bar);
+        d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: {}", node.devfn.device, node.devfn.function, bar_register(bar.index), prillx(bar.size), prillx(written)));
     }
     d.low_free_start = mem.base;
     d.high_free_start = high.base;
@@ -274,6 +289,9 @@ HvmloaderResult run_hvmloader(const HvmloaderInput& in) {
     HvmloaderDetails d;
     d.memory_relocation_allowed = in.memory.allow_memory_relocate;
     d.log.push_back(fmt::format("Relocating guest memory for lowmem MMIO space {}", in.memory.allow_memory_relocate ? "enabled" : "disabled"));
+    if (places_platform_bar_at_top(in.release)) {
+        d.log.push_back(fmt::format("Xen platform PCI device BAR MTRR cache attribute set to {}", in.xen_platform_pci_bar_uc ? "UC" : "WB"));
+    }
     d.high_limit = in.phys_bits >= 64 ? ~u64{0} : u64{1} << in.phys_bits;
     Scan scan = scan_bars(in, d);
     d.mmio_total = scan.mmio_total;
@@ -286,7 +304,7 @@ HvmloaderResult run_hvmloader(const HvmloaderInput& in) {
         d.bar64_relocate = true;
     }
     relocate_ram(in, d);
-    d.log.push_back(fmt::format("{}RAM in high memory; setting high_mem resource base to {}", d.high_mem_end ? "" : "No ", hex(std::max(d.high_mem_end, 4 * GiB))));
+    d.log.push_back(fmt::format("{}RAM in high memory; setting high_mem resource base to {}", d.high_mem_end ? "" : "No ", prillx(std::max(d.high_mem_end, 4 * GiB))));
     assign_bars(in, scan, d);
     d.bars = std::move(scan.bars);
     HvmloaderResult result;

@@ -33,6 +33,7 @@ struct HvmloaderBar {
     int index = 0;             // 0-5, 6 = ROM
     BarKind kind = BarKind::Memory;
     bool is64 = false;
+    bool prefetchable = false;
     u64 size = 0;
     std::optional<u64> address;
     bool high = false;  // placed above 4 GiB (high_mem_resource)
