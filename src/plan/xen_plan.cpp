@@ -40,6 +40,10 @@ XenPlan make_xen_plan(const XlDomainConfig& config, const XenPlanOptions& option
     if (config.device_model == XenDeviceModel::QemuXenTraditional) {
         plan.notes.push_back("qemu-xen-traditional's own emulated devices are taken to be qemu-xen's (not modelled separately)");
     }
+    if (config.gfx_passthru) {
+        plan.notes.push_back("gfx_passthru: the IGD OpRegion hvmloader reserves is modelled; qemu's igd-passthru host bridge, "
+                             "the IGD's stolen memory and its slot 2 requirement are not");
+    }
     if (!config.xen_platform_pci_bar_uc && !places_platform_bar_at_top(options.release)) {
         plan.notes.push_back(fmt::format("xen_platform_pci_bar_uc = 0 has no effect on {} (added in Xen 4.21)", model_name(options.release)));
     }
