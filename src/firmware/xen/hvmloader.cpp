@@ -22,7 +22,7 @@ constexpr std::uint16_t kCirrusVendor = 0x1013, kCirrusDevice = 0x00b8;
 // pci.c (4.21+): the platform device IDs whose BAR may go to the top of the hole.
 constexpr std::uint16_t kXenPlatformDevice1 = 0x0001, kXenPlatformDevice2 = 0x0002;
 // The SeaBIOS image hvmloader loads below 1 MiB (seabios.c seabios_load: bios_address = 1 MiB -
-// image size). Assumed: Debian's xen uses the 256 KiB /usr/share/seabios/bios-256k.bin.
+// image size). Debian 12's libxenlight (libxenmisc4.17 4.17.7+13) names /usr/share/seabios/bios-256k.bin.
 constexpr u64 kSeabiosImageSize = 256 * KiB;
 
 std::string bar_register(int index) {
@@ -174,10 +174,13 @@ void assign_bars(const HvmloaderInput& in, Scan& s, HvmloaderDetails& d) {
         Resource* resource = &io;
         if (bar.kind != BarKind::Io) {
             if (using_64bar) {
-                if (high.base & (bar.size - 1)) {
-                    auto aligned = align_up(high.base, bar.size);
-                    high.base = aligned ? *aligned : 0;  // 64-bit wrap in hvmloader; then nothing fits
+                const auto aligned = align_up(high.base, bar.size);
+                if (!aligned) {
+                    // Past 2^64 (hvmloader's arithmetic would wrap): nothing can be placed there.
+                    d.log.push_back(fmt::format("pci dev {:02x}:{:x} bar {} size {}: no space for resource!", node.devfn.device, node.devfn.function, bar_register(bar.index), prillx(bar.size)));
+                    continue;
                 }
+                high.base = *aligned;
                 if (!d.pci_hi_mem_start) d.pci_hi_mem_start = high.base;
                 resource = &high;
             } else {
