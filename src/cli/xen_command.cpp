@@ -122,7 +122,7 @@ namespace aperture::cli {
 
 void add_xen_options(CLI::App& app, XenCommand& command) {
     app.add_option("--xl", command.xl_file, "An xl.cfg of a Xen HVM guest: plan libxl + qemu-xen + hvmloader instead of QEMU");
-    app.add_option("--xen", command.release, "With --xl: the Xen release to model (4.17.0, 4.17.7 = Debian 12, 4.22.0); default 4.17.7");
+    app.add_option("--xen", command.release, "With --xl: the Xen release (4.17.0 ... 4.22.0; models 4.17.0, 4.17.7 = Debian 12, 4.22.0); default 4.17.7");
     app.add_option("--phys-bits", command.phys_bits, "With --xl: the guest's physical address width (default: the --host snapshot's CPU)")
         ->check(CLI::Range(32u, 64u));
 }

@@ -1,5 +1,7 @@
 #include "firmware/xen/hvmloader_release.hpp"
 
+#include <sstream>
+
 namespace aperture {
 
 namespace {
@@ -37,6 +39,15 @@ std::optional<HvmloaderRelease> parse_hvmloader_release(const std::string& text)
             if (alias && t == alias) return r.release;
         }
     }
+    // Any other release whose pci.c is one of the three (compared blob by blob across the tags):
+    // 4.17.1-4.17.3 and 4.18.0 have 4.17.0's; 4.17.4+, 4.18.1+, 4.19.x and 4.20.x 4.17.7's; 4.21.x 4.22.0's.
+    unsigned minor = 0, patch = 0;
+    char dot = 0;
+    std::istringstream in(t);
+    if (!(in.get() == '4' && in.get() == '.' && in >> minor >> dot >> patch && dot == '.' && in.peek() == EOF)) return std::nullopt;
+    if ((minor == 17 && patch <= 3) || (minor == 18 && patch == 0)) return HvmloaderRelease::Xen4_17_0;
+    if (minor == 17 || minor == 18 || minor == 19 || minor == 20) return HvmloaderRelease::Xen4_17_7;
+    if (minor == 21 || (minor == 22 && patch == 0)) return HvmloaderRelease::Xen4_22_0;
     return std::nullopt;
 }
 

@@ -310,4 +310,11 @@ TEST(HvmloaderRelease, NamesParse) {
     EXPECT_EQ(parse_hvmloader_release("hvmloader-4.17.0"), HvmloaderRelease::Xen4_17_0);
     EXPECT_EQ(parse_hvmloader_release("RELEASE-4.22.0"), HvmloaderRelease::Xen4_22_0);
     EXPECT_FALSE(parse_hvmloader_release("4.16"));
+    // Releases with the same pci.c map to the model (blobs compared across the tags).
+    EXPECT_EQ(parse_hvmloader_release("4.18.0"), HvmloaderRelease::Xen4_17_0);
+    EXPECT_EQ(parse_hvmloader_release("4.17.4"), HvmloaderRelease::Xen4_17_7);
+    EXPECT_EQ(parse_hvmloader_release("4.20.1"), HvmloaderRelease::Xen4_17_7);
+    EXPECT_EQ(parse_hvmloader_release("4.21.2"), HvmloaderRelease::Xen4_22_0);
+    EXPECT_FALSE(parse_hvmloader_release("4.23.0"));
+    EXPECT_FALSE(parse_hvmloader_release("4.19.x"));
 }
