@@ -82,8 +82,9 @@ Finding assignment_finding(const XenCheckInput& in) {
         list += (list.empty() ? "" : "; ") + bar_name(plan, u);
         if (u.short_window == "32-bit MMIO") any32 = true;
     }
-    f.evidence = fmt::format("{}; low hole [{}, {}) holds {} of {} MiB asked; 64-bit window [{}, 2^{})", list, hex(d.pci_mem_start),
-                             hex(d.pci_mem_end), human_size(d.pci_mem_end - d.pci_mem_start), d.mmio_total / MiB, hex(d.high_base), plan.phys_bits);
+    f.evidence = fmt::format("{}; low hole [{}, {}) is {} for {} of BARs counted (mmio_total); window above RAM [{}, 2^{})", list,
+                             hex(d.pci_mem_start), hex(d.pci_mem_end), human_size(d.pci_mem_end - d.pci_mem_start), human_size(d.mmio_total),
+                             hex(d.high_base), plan.phys_bits);
     f.why = any32 ? "a 32-bit BAR must sit below 4 GiB, and with qemu-xen hvmloader may not move RAM to grow the hole (libxl writes "
                     "allow-memory-relocate=0): only mmio_hole makes it bigger"
                   : "hvmloader's 64-bit window runs from the end of RAM to 2^phys-bits, and the guest sees the host's phys-bits";
