@@ -41,15 +41,6 @@ struct PlanCommand {
     XenCommand xen;  // --xl FILE: a Xen HVM guest instead of a QEMU command line (cli/xen_command.hpp)
 };
 
-XenCommand xen_command(const PlanCommand& cmd) {
-    XenCommand xen = cmd.xen;
-    xen.format = cmd.format;
-    xen.host_file = cmd.host_file;
-    xen.passthrough = cmd.passthrough;
-    xen.will_attach = cmd.will_attach;
-    return xen;
-}
-
 struct HostCommand {
     std::string format = "text";
     std::string root = "/";
@@ -242,8 +233,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
 
     try {
-        if (*plan && !plan_cmd.xen.xl_file.empty()) return run_xen_plan(xen_command(plan_cmd), out);
-        if (*check && !check_cmd.xen.xl_file.empty()) return run_xen_check(xen_command(check_cmd), out);
+        const auto& p = plan_cmd, &c = check_cmd;
+        if (*plan && !p.xen.xl_file.empty()) return run_xen_plan(with_shared(p.xen, p.format, p.host_file, p.passthrough, {}), out);
+        if (*check && !c.xen.xl_file.empty()) return run_xen_check(with_shared(c.xen, c.format, c.host_file, c.passthrough, c.will_attach), out);
         if (*plan) return run_plan(plan_cmd, out);
         if (*check) return run_check(check_cmd, out);
         if (*host) return run_host(host_cmd, out);

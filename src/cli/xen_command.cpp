@@ -95,6 +95,15 @@ XenHotplugRequest hotplug_request(const std::string& text, const XenPlanOptions&
 
 }  // namespace
 
+XenCommand with_shared(XenCommand command, const std::string& format, const std::string& host_file,
+                       const std::vector<std::string>& passthrough, const std::vector<std::string>& will_attach) {
+    command.format = format;
+    command.host_file = host_file;
+    command.passthrough = passthrough;
+    command.will_attach = will_attach;
+    return command;
+}
+
 int run_xen_plan(const XenCommand& cmd, std::ostream& out) {
     const PreparedXen p = prepare(cmd);
     const XenPlan plan = make_xen_plan(p.config, p.options);

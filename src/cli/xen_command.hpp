@@ -17,6 +17,10 @@ struct XenCommand {
     std::vector<std::string> will_attach;  // check: BDF, catalog name, or mem32=SIZE,mem64=SIZE
 };
 
+// `command` with the options plan/check share with the QEMU path (--format, --host, --passthrough, --will-attach).
+XenCommand with_shared(XenCommand command, const std::string& format, const std::string& host_file,
+                       const std::vector<std::string>& passthrough, const std::vector<std::string>& will_attach);
+
 int run_xen_plan(const XenCommand& command, std::ostream& out);
 int run_xen_check(const XenCommand& command, std::ostream& out);
 
