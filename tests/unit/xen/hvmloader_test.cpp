@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "devices/pci_ids.hpp"
 #include "diagnostics/xen_checks.hpp"
@@ -317,4 +319,51 @@ TEST(HvmloaderRelease, NamesParse) {
     EXPECT_EQ(parse_hvmloader_release("4.21.2"), HvmloaderRelease::Xen4_22_0);
     EXPECT_FALSE(parse_hvmloader_release("4.23.0"));
     EXPECT_FALSE(parse_hvmloader_release("4.19.x"));
+}
+
+// pci.c: RAM moves in chunks of at most 0xFFFF pages. qemu-xen-traditional (relocation allowed), 8 GiB and
+// 1.5 GiB of 32-bit BARs: the hole doubles to 0x80000000, 0x70000 pages move: seven full chunks + 7 pages,
+// the last from 0x80000000 to 0x20FC00000 + 7 * 0xFFFF pages = 0x27FBF9000, printed as hvmloader does
+// (util.h PRIllx "%x%08x": "080000000").
+TEST(Hvmloader, RelocationMovesRamInChunks) {
+    XlDomainConfig c = config(8192, {"41:00.0"});
+    c.device_model = XenDeviceModel::QemuXenTraditional;
+    const auto big = gpu({BarSpec::memory32(0, 1 * GiB, Prefetchable::Yes), BarSpec::memory32(1, 512 * MiB, Prefetchable::Yes)});
+    const XenPlan plan = make_xen_plan(c, options({{"0000:41:00.0", big}}));
+    const HvmloaderDetails& d = plan.hvmloader->details;
+    EXPECT_EQ(d.pci_mem_start, 0x8000'0000u);
+    EXPECT_EQ(d.relocated_bytes, 0x7000'0000u);
+    const auto chunks = std::count_if(d.log.begin(), d.log.end(), [](const std::string& l) { return l.starts_with("Relocating 0x"); });
+    EXPECT_EQ(chunks, 8);
+    EXPECT_NE(std::find(d.log.begin(), d.log.end(), "Relocating 0x7 pages from 080000000 to 27fbf9000 for lowmem MMIO hole"), d.log.end());
+    // e820.c adjust_memory_map: low RAM ends at the hole, high RAM grew by what moved.
+    const auto& e = plan.hvmloader->firmware.e820;
+    EXPECT_EQ(e[2].start + e[2].size, 0x8000'0000u);
+    // qemu-xen-traditional's cirrus takes 4 MiB of video RAM (libxl_create.c): RAM ended at 0x20FC00000.
+    EXPECT_EQ(e.back().start + e.back().size, 0x2'0FC0'0000u + 0x7000'0000u);
+    EXPECT_TRUE(plan.hvmloader->firmware.unassigned.empty());
+}
+
+// libxl_pci.c: "BB:SS.*" passes every function, each keeping its number in the guest slot.
+TEST(XenBus, AllFunctionsShareTheVslot) {
+    const XenPlan plan = make_xen_plan(config(2048, {"41:00.*@9"}), options({{"0000:41:00.0", gpu({})}, {"0000:41:00.1", gpu({})}, {"0000:42:00.0", gpu({})}}));
+    std::vector<std::string> placed;
+    for (const auto& [index, host] : plan.bus.host_addresses) {
+        const auto& devfn = plan.bus.functions[index].devfn;
+        placed.push_back(host + "@" + std::to_string(devfn.device) + "." + std::to_string(devfn.function));
+    }
+    EXPECT_EQ(placed, (std::vector<std::string>{"0000:41:00.0@9.0", "0000:41:00.1@9.1"}));
+}
+
+// A 32-bit BAR of a hot-plugged device can only use the low _CRS window, a 64-bit one the high window too.
+TEST(XenHotplug, SixtyFourBitBarsUseTheHighWindow) {
+    const auto gpu4090 = gpu({BarSpec::memory32(0, 16 * MiB, Prefetchable::No), BarSpec::memory64(1, 256 * MiB, Prefetchable::Yes)});
+    const XenPlan plan = make_xen_plan(config(8192, {"41:00.0"}), options({{"0000:41:00.0", gpu4090}}));
+    // The high window is [0x210000000, 0x220000000) and holds the boot GPU's 256 MiB BAR: no room left there.
+    const HotplugFit full = fit_hotplug(*plan.hvmloader, gpu({BarSpec::memory64(1, 256 * MiB, Prefetchable::Yes)}));
+    EXPECT_TRUE(full.free_high.empty());
+    EXPECT_FALSE(full.fits);
+    const HotplugFit small = fit_hotplug(*plan.hvmloader, gpu({BarSpec::memory32(0, 8 * MiB, Prefetchable::No)}));
+    EXPECT_TRUE(small.fits);
+    EXPECT_LT(*small.bars[0].address, 0xFC00'0000u);
 }
