@@ -33,6 +33,10 @@ PreparedXen prepare(const XenCommand& cmd) {
     if (!cmd.host_file.empty()) {
         const HostSnapshot host = load_host_snapshot(cmd.host_file);
         p.options.passthrough = host_context(host).passthrough;
+        for (const auto& device : host.pci) {
+            std::string why_not;
+            if (!passthrough_function(device, why_not)) p.options.not_passable[device.address] = why_not;
+        }
         if (host.cpu && host.cpu->phys_bits) {
             p.options.phys_bits = *host.cpu->phys_bits;
             p.options.phys_bits_source = "the host's, from " + cmd.host_file + " (Xen passes it to HVM guests)";

@@ -29,7 +29,7 @@ XenPlan make_xen_plan(const XlDomainConfig& config, const XenPlanOptions& option
     if (plan.memory.lowmem_end < kHvmloaderMinLowMem) {
         throw InputError(fmt::format("{}: memory leaves {} of RAM below 4 GiB; hvmloader stops (BUG_ON low_mem_end < 2 MiB)", config.source, human_size(plan.memory.lowmem_end)));
     }
-    plan.bus = build_xenfv_bus(config, options.passthrough);
+    plan.bus = build_xenfv_bus(config, options.passthrough, options.not_passable);
     HvmloaderInput input;
     input.release = options.release;
     input.functions = &plan.bus.functions;

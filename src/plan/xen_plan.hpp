@@ -19,6 +19,7 @@ struct XenPlanOptions {
     std::optional<unsigned> phys_bits;      // the guest's CPUID phys-bits (Xen passes the host's through)
     std::string phys_bits_source;           // where phys_bits came from, for the report
     std::map<std::string, PciFunctionSpec> passthrough;  // host address -> function (host snapshot / catalog)
+    std::map<std::string, std::string> not_passable;     // host address -> why it cannot be passed through
 };
 
 // Results point into `bus`, so a plan moves but never copies.

@@ -124,7 +124,8 @@ PciFunctionSpec make_xen_platform_device() {
     return spec;
 }
 
-XenBus build_xenfv_bus(const XlDomainConfig& config, const std::map<std::string, PciFunctionSpec>& passthrough) {
+XenBus build_xenfv_bus(const XlDomainConfig& config, const std::map<std::string, PciFunctionSpec>& passthrough,
+                       const std::map<std::string, std::string>& not_passable) {
     Bus bus;
     // QEMU 7.2 hw/i386/pc_piix.c pc_init1: host bridge at 00.0, PIIX3 at the first free slot (1) with
     // IDE at .1, UHCI at .2 when -usb, the PIIX4 power management function at .3 (ACPI on).
@@ -177,6 +178,9 @@ XenBus build_xenfv_bus(const XlDomainConfig& config, const std::map<std::string,
             }
         } else if (auto it = passthrough.find(device.host_address); it != passthrough.end()) {
             functions.emplace_back(it->first, &it->second);
+        }
+        if (auto why = not_passable.find(device.host_address); functions.empty() && why != not_passable.end()) {
+            throw InputError(fmt::format("{}: {}", where, why->second));
         }
         if (functions.empty()) {
             throw InputError(fmt::format("{}: host device {} is not known: plan with the host that has it (--host FILE from "

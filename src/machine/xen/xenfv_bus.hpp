@@ -26,7 +26,9 @@ struct XenBus {
 // BARs are the host's: hw/xen/xen_pt.c xen_pt_register_regions). Throws InputError for a host device it
 // does not know (naming --host / --passthrough) or two devices in one slot, UnsupportedError for an
 // emulated device aperture does not model.
-XenBus build_xenfv_bus(const XlDomainConfig& config, const std::map<std::string, PciFunctionSpec>& passthrough);
+// `not_passable` says why a host device that exists cannot be passed through (a bridge, an odd BAR size).
+XenBus build_xenfv_bus(const XlDomainConfig& config, const std::map<std::string, PciFunctionSpec>& passthrough,
+                       const std::map<std::string, std::string>& not_passable = {});
 
 // The Xen platform PCI device (hw/i386/xen/xen_platform.c): vendor 0x5853, device 0x0001.
 PciFunctionSpec make_xen_platform_device();
