@@ -230,8 +230,10 @@ XlDomainConfig read_xl_domain_config(const XlConfig& config) {
     if (*type == "pv" || *type == "pvh") throw UnsupportedError(fmt::format("{}:{}: type \"{}\": aperture models HVM guests (hvmloader) only", d.source, config.find(config.find("type") ? "type" : "builder")->line, *type));
     if (*type != "hvm") fail_at(config, config.find(config.find("type") ? "type" : "builder")->line, "type", fmt::format("Invalid domain type {}.", *type));
 
-    d.memory_mib = mebibytes(config, "memory").value_or(kLibxlDefaultMemoryMiB);
+    // xl_parse.c: memory= is the target, maxmem= the maximum; a missing one follows the other
+    // (xl sets max = target; libxl_create.c sets target = max), and with neither libxl uses 32 MiB.
     d.maxmem_mib = mebibytes(config, "maxmem");
+    d.memory_mib = mebibytes(config, "memory").value_or(d.maxmem_mib.value_or(kLibxlDefaultMemoryMiB));
     if (auto v = integer(config, "vcpus")) {
         if (*v < 1 || *v > 4096) fail_at(config, config.find("vcpus")->line, "vcpus", "expected 1 or more vCPUs");
         d.vcpus = static_cast<unsigned>(*v);

@@ -114,3 +114,10 @@ TEST(XlPciSpec, BadSpecsFail) {
     EXPECT_THROW(parse_pci_spec("41:00.0,bogus=1", "p"), InputError);
     EXPECT_THROW(parse_pci_spec("41:00.0,vslot=2,vslot=3", "p"), InputError);
 }
+
+// xl_parse.c / libxl_create.c: with only maxmem, the target follows it (no PoD).
+TEST(XlDomainConfig, MaxmemAloneSetsTheTargetToo) {
+    const XlDomainConfig d = read("type='hvm'\nmaxmem = 4096\n");
+    EXPECT_EQ(d.memory_mib, 4096u);
+    EXPECT_EQ(d.max_memory_mib(), 4096u);
+}
