@@ -40,6 +40,10 @@ XenPlan make_xen_plan(const XlDomainConfig& config, const XenPlanOptions& option
     if (config.device_model == XenDeviceModel::QemuXenTraditional) {
         plan.notes.push_back("qemu-xen-traditional's own emulated devices are taken to be qemu-xen's (not modelled separately)");
     }
+    if (config.maxmem_mib && *config.maxmem_mib < config.memory_mib) {
+        plan.notes.push_back(fmt::format("maxmem ({} MiB) is below memory ({} MiB): libxl lays RAM out by maxmem (libxl_dom.c libxl__build_hvm mem_size)",
+                                         *config.maxmem_mib, config.memory_mib));
+    }
     if (config.gfx_passthru) {
         plan.notes.push_back("gfx_passthru: the IGD OpRegion hvmloader reserves is modelled; qemu's igd-passthru host bridge, "
                              "the IGD's stolen memory and its slot 2 requirement are not");
