@@ -318,6 +318,20 @@ XlDomainConfig read_xl_domain_config(const XlConfig& config) {
         if (const XlSetting* s = config.find(u.key)) d.unmodelled.push_back(fmt::format("{}:{}: {}: not modelled ({})", d.source, s->line, u.key, u.what));
     }
     if (d.vnuma) d.unmodelled.push_back(fmt::format("{}:{}: vnuma: not modelled (vNUMA splits RAM into vmemranges; it also stops hvmloader relocating RAM)", d.source, config.find("vnuma")->line));
+    // libxl_dm.c: a non-CD-ROM disk with an sd* vdev makes libxl add an lsi53c895a SCSI controller.
+    int disk_line = 0;
+    for (const auto& disk : string_list(config, "disk", disk_line)) {
+        bool scsi = false;
+        const bool cdrom = disk.find("cdrom") != std::string::npos;  // devtype=cdrom, or "hdc:cdrom"
+        for (const auto& [key, value, has_value] : split_options(disk)) {
+            // The vdev: positional (a bare word) or vdev=.
+            if ((has_value ? key == "vdev" && value.starts_with("sd") : key.starts_with("sd"))) scsi = true;
+        }
+        if (scsi && !cdrom) {
+            d.unmodelled.push_back(fmt::format("{}:{}: disk '{}': an sd* disk makes libxl add an lsi53c895a SCSI controller, whose BARs are not modelled", d.source, disk_line, disk));
+            break;
+        }
+    }
     if (!d.soundhw.empty()) d.unmodelled.push_back(fmt::format("{}:{}: soundhw: the sound card's BARs are not modelled", d.source, config.find("soundhw")->line));
     return d;
 }

@@ -121,3 +121,8 @@ TEST(XlDomainConfig, MaxmemAloneSetsTheTargetToo) {
     EXPECT_EQ(d.memory_mib, 4096u);
     EXPECT_EQ(d.max_memory_mib(), 4096u);
 }
+
+TEST(XlDomainConfig, ScsiDiskIsNotedAsUnmodelled) {
+    EXPECT_EQ(read("type='hvm'\ndisk = [ 'phy:/dev/vg/g,xvda,w' ]\n").unmodelled.size(), 0u);
+    EXPECT_EQ(read("type='hvm'\ndisk = [ 'phy:/dev/vg/g,sda,w' ]\n").unmodelled.size(), 1u);
+}
