@@ -10,12 +10,11 @@ namespace aperture {
 namespace {
 
 std::string bar_name(const XenPlan& plan, const UnassignedResource& u) {
-    return fmt::format("{:02x}.{} {} {} ({})", u.bdf.devfn.device, u.bdf.devfn.function,
-                       plan.bus.functions.empty() ? "" : [&] {
-                           for (const auto& n : plan.bus.functions) if (n.devfn == u.bdf.devfn) return n.function.driver;
-                           return std::string();
-                       }(),
-                       u.what, human_size(u.size));
+    std::string driver;
+    for (const auto& n : plan.bus.functions) {
+        if (n.devfn == u.bdf.devfn) driver = n.function.driver;
+    }
+    return fmt::format("{:02x}.{} {} {} ({})", u.bdf.devfn.device, u.bdf.devfn.function, driver, u.what, human_size(u.size));
 }
 
 // What an mmio_hole does to RAM, in the user's terms.

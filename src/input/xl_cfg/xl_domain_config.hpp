@@ -37,7 +37,7 @@ struct XlNic {
 struct XlDomainConfig {
     std::string source;  // the file name, for messages
     std::string name;
-    u64 memory_mib = 0;                // memory= (xl: target); libxl's default is 32 MiB... see reader
+    u64 memory_mib = 0;                // memory= (the target); maxmem= when absent, else libxl's 32 MiB
     std::optional<u64> maxmem_mib;     // maxmem=; libxl sets max = target when absent
     unsigned vcpus = 1;
     std::optional<u64> mmio_hole_mib;  // mmio_hole=
