@@ -110,7 +110,12 @@ XenCommand with_shared(XenCommand command, const std::string& format, const std:
 
 int run_xen_plan(const XenCommand& cmd, std::ostream& out) {
     const PreparedXen p = prepare(cmd);
-    const XenPlan plan = make_xen_plan(p.config, p.options);
+    XenPlan plan = make_xen_plan(p.config, p.options);
+    // Say when another modelled release would build a different map (the releases differ in pci.c).
+    for (const auto release : {HvmloaderRelease::Xen4_17_0, HvmloaderRelease::Xen4_17_7, HvmloaderRelease::Xen4_22_0}) {
+        if (release == plan.release) continue;
+        if (auto difference = compare_with_release(plan, p.config, p.options, release); !difference.empty()) plan.notes.push_back(difference);
+    }
     out << (cmd.format == "json" ? render_xen_json(plan) : render_xen_text(plan));
     return xen_plan_failed(plan) ? EXIT_PREDICTED_FAILURE : EXIT_OK;
 }

@@ -54,6 +54,24 @@ XenPlan make_xen_plan(const XlDomainConfig& config, const XenPlanOptions& option
     return plan;
 }
 
+std::string compare_with_release(const XenPlan& plan, const XlDomainConfig& config, XenPlanOptions options, HvmloaderRelease other) {
+    options.release = other;
+    const XenPlan alt = make_xen_plan(config, options);
+    if (!alt.refusal.empty() && plan.refusal.empty()) return fmt::format("{}: refused ({})", model_name(other), alt.refusal);
+    if (!alt.hvmloader || !plan.hvmloader) return "";
+    unsigned moved = 0, lost = 0;
+    for (const auto& a : alt.hvmloader->details.bars) {
+        for (const auto& b : plan.hvmloader->details.bars) {
+            if (a.function != b.function || a.index != b.index) continue;
+            if (!a.address && b.address) ++lost;
+            else if (a.address != b.address) ++moved;
+        }
+    }
+    if (moved == 0 && lost == 0) return "";
+    return fmt::format("{} would place this guest differently: {} BAR(s) at other addresses{}", model_name(other), moved,
+                       lost ? fmt::format(", {} unassigned", lost) : "");
+}
+
 bool xen_plan_failed(const XenPlan& plan) {
     return !plan.refusal.empty() || !plan.hvmloader || !plan.hvmloader->firmware.unassigned.empty();
 }

@@ -43,6 +43,10 @@ struct XenPlan {
 
 XenPlan make_xen_plan(const XlDomainConfig& config, const XenPlanOptions& options);
 
+// How the same guest fares under `other`: "" when every BAR lands at the same address, otherwise a
+// sentence saying how many BARs move or go unassigned, or that it is refused.
+std::string compare_with_release(const XenPlan& plan, const XlDomainConfig& config, XenPlanOptions options, HvmloaderRelease other);
+
 // Refused, or a BAR left unassigned.
 bool xen_plan_failed(const XenPlan& plan);
 

@@ -367,3 +367,16 @@ TEST(XenHotplug, SixtyFourBitBarsUseTheHighWindow) {
     EXPECT_TRUE(small.fits);
     EXPECT_LT(*small.bars[0].address, 0xFC00'0000u);
 }
+
+// The releases' pci.c differ only for 64-bit BARs over 1 GiB (4.17.0 vs later) and the platform BAR (4.22).
+TEST(XenPlan, ComparisonNamesTheReleaseThatDiffers) {
+    const auto big = gpu({BarSpec::memory64(0, 2 * GiB, Prefetchable::Yes)});
+    const XlDomainConfig with_big = config(1024, {"41:00.0"});
+    const XenPlanOptions o = options({{"0000:41:00.0", big}});
+    const XenPlan plan = make_xen_plan(with_big, o);
+    EXPECT_NE(compare_with_release(plan, with_big, o, HvmloaderRelease::Xen4_17_0).find("hvmloader-4.17.0"), std::string::npos);
+    EXPECT_EQ(compare_with_release(plan, with_big, o, HvmloaderRelease::Xen4_22_0), "");
+    const XlDomainConfig plain = config(2048);
+    const XenPlan plain_plan = make_xen_plan(plain, options({}));
+    EXPECT_EQ(compare_with_release(plain_plan, plain, options({}), HvmloaderRelease::Xen4_17_0), "");
+}
