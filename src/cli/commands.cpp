@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/xen_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -49,6 +50,7 @@ struct PlanCommand {
     std::string xml_file;      // --xml FILE: a libvirt domain instead of a QEMU command line
     std::string libvirt_version = "9.0.0";  // the libvirt that starts an --xml domain (Debian 12's)
     std::string output;                      // fix only: write the fixed domain here instead of stdout
+    XenCommand xen;  // --xl FILE: a Xen HVM guest instead of a QEMU command line (cli/xen_command.hpp)
 };
 
 // A ppc64 pseries command line goes to the spapr model (cli/spapr_command.cpp).
@@ -269,6 +271,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     plan->add_option("--arch", plan_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
     plan->add_option("--qemu", plan_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    add_xen_options(*plan, plan_cmd.xen);
 
     PlanCommand check_cmd;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
@@ -304,6 +307,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     fix->add_option("--libvirt-version", fix_cmd.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
     fix->add_option("--output", fix_cmd.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
+    add_xen_options(*check, check_cmd.xen);
 
     HostCommand host_cmd;
     auto* host = app.add_subcommand("host", "Probe this host read-only (CPU, KVM paging, IOMMU, PCI devices, memlock)");
@@ -336,6 +340,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
 
     try {
+        const auto& p = plan_cmd, &c = check_cmd;
+        if (*plan && !p.xen.xl_file.empty()) return run_xen_plan(with_shared(p.xen, p.format, p.host_file, p.passthrough, {}), out);
+        if (*check && !c.xen.xl_file.empty()) return run_xen_check(with_shared(c.xen, c.format, c.host_file, c.passthrough, c.will_attach), out);
         if (*plan) return run_plan(plan_cmd, out);
         if (*check) return run_check(check_cmd, out);
         if (*fix) return run_fix(fix_cmd, out, err);

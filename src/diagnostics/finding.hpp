@@ -19,6 +19,7 @@ struct Fix {
     std::vector<std::string> qemu_args;  // words to add to the QEMU command line
     std::string libvirt_xml;             // the domain XML fragment that does the same
     DomainFix domain;                    // the same change as an edit `aperture fix` applies to a domain XML
+    std::vector<std::string> xl_cfg;     // Xen: the xl.cfg lines to set (`mmio_hole = 512`)
     bool proven = false;                 // re-planning with the fix applied passes this check
 };
 

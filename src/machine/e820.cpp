@@ -4,7 +4,15 @@
 
 namespace aperture {
 
-const char* to_string(E820Type type) { return type == E820Type::Ram ? "ram" : "reserved"; }
+const char* to_string(E820Type type) {
+    switch (type) {
+        case E820Type::Ram: return "ram";
+        case E820Type::Reserved: return "reserved";
+        case E820Type::Acpi: return "acpi";
+        case E820Type::Nvs: return "nvs";
+    }
+    return "reserved";
+}
 
 void E820Map::remove(u64 start, u64 size) {
     if (size == 0) return;

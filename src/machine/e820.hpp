@@ -8,7 +8,8 @@
 
 namespace aperture {
 
-enum class E820Type { Ram = 1, Reserved = 2 };
+// ACPI (3) and NVS (4) appear in tables Xen's hvmloader builds (tools/firmware/hvmloader/e820.c).
+enum class E820Type { Ram = 1, Reserved = 2, Acpi = 3, Nvs = 4 };
 
 struct E820Entry {
     u64 start = 0;

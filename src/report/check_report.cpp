@@ -13,9 +13,10 @@ void finding_text(std::string& out, const Finding& f, const std::string& prefix)
     if (!f.why.empty() && f.verdict != Verdict::Pass) out += fmt::format("      why: {}\n", f.why);
     if (f.fix) {
         out += fmt::format("      fix: {}{}\n", f.fix->summary, f.fix->proven ? " (planned again with it: passes)" : "");
+        for (const auto& line : f.fix->xl_cfg) out += fmt::format("        xl.cfg:  {}\n", line);
         std::string args;
         for (const auto& a : f.fix->qemu_args) args += (args.empty() ? "" : " ") + a;
-        out += fmt::format("        QEMU:    {}\n", args);
+        if (!args.empty() || f.fix->xl_cfg.empty()) out += fmt::format("        QEMU:    {}\n", args);
         std::string xml = f.fix->libvirt_xml;
         std::string indented;
         for (std::size_t start = 0; start < xml.size();) {
@@ -40,6 +41,7 @@ nlohmann::ordered_json finding_json(const Finding& f) {
     j["why"] = f.why;
     if (f.fix) {
         j["fix"] = {{"summary", f.fix->summary}, {"qemu_args", f.fix->qemu_args}, {"libvirt_xml", f.fix->libvirt_xml}, {"proven", f.fix->proven}};
+        if (!f.fix->xl_cfg.empty()) j["fix"]["xl_cfg"] = f.fix->xl_cfg;
     } else {
         j["fix"] = nullptr;
     }
