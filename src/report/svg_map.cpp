@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "report/markup.hpp"
 
 namespace aperture {
@@ -12,6 +14,7 @@ constexpr double ZIGZAG_STEP = 8;     // width of one tooth of a break's cut lin
 constexpr double ZIGZAG_DEPTH = 3;
 constexpr double LIMIT_MARKER = 5;    // half-size of the marker where a region crosses a limit
 constexpr double TICK_MARK = 6;
+constexpr double COORDINATE_SCALE = 10;  // coordinates are written to a tenth of a pixel
 
 // Colours after lstopo's pale boxes; every class is scoped to the map so the HTML page can hold it.
 constexpr const char* STYLESHEET = R"css(
@@ -89,9 +92,14 @@ void text(std::string& out, const TextLine& t) {
                        num(t.x), num(t.baseline), num(t.font_size), num(t.width), anchor_name(t.anchor), escape_xml(t.css_class), escape_xml(t.text));
 }
 
+// Edges are rounded, not sizes, so boxes that share an edge in the layout share it in the file too.
+double rounded(double v) { return std::round(v * COORDINATE_SCALE) / COORDINATE_SCALE; }
+
 void rect(std::string& out, const Box& b, const std::string& css = "") {
-    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}/>\n", num(b.x), num(b.y), num(b.width), num(b.height),
-                       css.empty() ? "" : fmt::format(" class=\"{}\"", css));
+    const double x = rounded(b.x);
+    const double y = rounded(b.y);
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}/>\n", num(x), num(y), num(rounded(b.right()) - x),
+                       num(rounded(b.bottom()) - y), css.empty() ? "" : fmt::format(" class=\"{}\"", css));
 }
 
 std::string region_classes(const LaidRegion& laid) {
