@@ -334,7 +334,11 @@ private:
                 if (p.space != r.space || p.column == Column::Host || p.column == Column::Memory) continue;
                 const bool earlier = p.column < r.column || (p.column == r.column && p.depth < r.depth && r.column == Column::Bridge);
                 if (!earlier || !p.range.contains(r.range)) continue;
-                if (!best || byte_count_less(p.range, best->range)) best = &p;
+                // Of windows that are the same size (a switch's ports often are), the innermost: the deepest.
+                const bool smaller = best && byte_count_less(p.range, best->range);
+                const bool same_but_deeper = best && !byte_count_less(best->range, p.range) && !smaller &&
+                                             (p.column > best->column || (p.column == best->column && p.depth > best->depth));
+                if (!best || smaller || same_but_deeper) best = &p;
             }
             if (best) r.parent = best->key;
         }

@@ -143,6 +143,8 @@ def check_page(driver, page, out, name, click_css, expect, failures):
     failures.check(shown is not None and shown["bars"] > 0, f"{name}: the map has BARs ({shown and shown['bars']})")
     failures.check(driver.run("return document.getElementById('details-hint').hidden") is False,
                    f"{name}: the details panel starts with its hint")
+    fetched = driver.run("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    failures.check(fetched == [], f"{name}: the page fetches nothing ({fetched})")
     driver.screenshot(out / f"{name}.png")
 
     driver.click(driver.find(click_css))

@@ -285,7 +285,7 @@ TEST(SvgMap, BarPastTheGuestPhysBitsIsMarkedWhereItCrossesTheLimit) {
     // The line is drawn through the BAR, at the limit's address, with a marker there.
     const double y = test::attr(limit[0].child("line"), "y1");
     const Box bar = test::rect_box(crossing[0].child("rect"));
-    // gpu0's BAR starts exactly at 2^36: wholly past the limit, so the line runs along its top edge.
+    // t1g's BAR2 starts exactly at 2^36: wholly past the limit, so the line runs along its top edge.
     EXPECT_GE(y, bar.y);
     EXPECT_LT(y, bar.bottom());
     EXPECT_FALSE(select(limit[0], "path[@class='marker']").empty());
