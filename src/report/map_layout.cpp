@@ -20,6 +20,7 @@ constexpr double HEADER_LINE = 18;
 constexpr double PAD = 4;                 // text inside a box
 constexpr double LABEL_MIN_HEIGHT = 16;   // every region box holds at least one line
 constexpr double TWO_LINE_HEIGHT = 2 * LINE_HEIGHT + PAD;
+constexpr double LAYOUT_EPSILON = 1e-6;    // heights the axis stretched to a minimum may fall short of it by rounding
 constexpr double TICK_GAP = 2;            // between address labels on the axis
 constexpr double TICK_MARK = 6;
 constexpr double COLUMN_GAP = 6;
@@ -30,7 +31,7 @@ constexpr double LEGEND_GAP = 18;
 
 // Column widths: wide enough for "01:00.0 gpu0 BAR2 32 GiB" in the BAR column, and for a 52-bit address.
 constexpr double TICK_COLUMN = 124;
-constexpr double HOST_COLUMN = 110;
+constexpr double HOST_COLUMN = 130;
 constexpr double MEMORY_COLUMN = 136;
 constexpr double ROOT_COLUMN = 170;
 constexpr double BRIDGE_COLUMN = 170;
@@ -104,11 +105,12 @@ public:
         breaks();
         overlaps();
         limits();
-        unassigned();
+        notes();
         ticks();
         double bottom = panel_.axis_top + panel_.axis.height();
         for (const auto& u : panel_.unassigned) bottom = std::max(bottom, u.box.bottom());
         for (const auto& l : panel_.limits) bottom = std::max(bottom, l.label_box.bottom());
+        for (const auto& o : panel_.overlaps) bottom = std::max(bottom, o.label_box ? o.label_box->bottom() : 0.0);
         double right = notes_x_ + notes_width_;
         panel_.frame = {left_, top_, right - left_, bottom + PAD - top_};
         return std::move(panel_);
@@ -231,7 +233,7 @@ private:
         const MapRegion& r = *laid.region;
         const Box& b = laid.box;
         const double room = b.width - 2 * PAD;
-        const bool two = b.height >= TWO_LINE_HEIGHT;
+        const bool two = b.height + LAYOUT_EPSILON >= TWO_LINE_HEIGHT;
         const bool container = r.kind == RegionKind::RootWindow || r.kind == RegionKind::BridgeWindow || r.kind == RegionKind::DeviceMemory;
         const double block = two ? 2 * LINE_HEIGHT : LINE_HEIGHT;
         // Containers keep their label at the top, beside their first child; content centres it.
@@ -279,7 +281,10 @@ private:
             const double x = std::min(a->box.x, b->box.x);
             const double right = std::max(a->box.right(), b->box.right());
             const double y = y_top(o.range.first());
-            panel_.overlaps.push_back({&o, {x, y, right - x, y_bottom(std::min(o.range.last(), last())) - y}});
+            LaidOverlap laid_overlap;
+            laid_overlap.overlap = &o;
+            laid_overlap.box = {x, y, right - x, y_bottom(std::min(o.range.last(), last())) - y};
+            panel_.overlaps.push_back(std::move(laid_overlap));
         }
     }
 
@@ -291,9 +296,10 @@ private:
         return top;
     }
 
+    enum class NoteKind { Limit, Overlap, Unassigned };
     struct Note {
         double desired = 0;
-        bool limit = false;
+        NoteKind kind = NoteKind::Limit;
         std::size_t index = 0;
     };
 
@@ -312,41 +318,62 @@ private:
         }
     }
 
-    void unassigned() {
+    // Text lines in a note box of the notes column, starting at `top`.
+    std::vector<TextLine> note_lines(const std::vector<std::string>& text, double top, const std::vector<std::string>& classes) const {
+        std::vector<TextLine> lines;
+        const double room = notes_width_ - 2 * PAD;
+        for (std::size_t t = 0; t < text.size(); ++t) {
+            lines.push_back(line(notes_x_ + PAD, centered_baseline(top + PAD / 2 + LINE_HEIGHT * (static_cast<double>(t) + 0.5), TEXT_SIZE), TEXT_SIZE,
+                                 fit(text[t], room, TEXT_SIZE), classes[std::min(t, classes.size() - 1)]));
+        }
+        return lines;
+    }
+
+    static double note_height(std::size_t lines) { return static_cast<double>(lines) * LINE_HEIGHT + PAD; }
+
+    // Everything in the notes column (limit labels, overlaps, unassigned BARs), each as close to the address
+    // it is about as the notes above it allow.
+    void notes() {
         std::vector<Note> notes;
-        for (std::size_t i = 0; i < limits_.size(); ++i) notes.push_back({limits_[i].y - LINE_HEIGHT, true, i});
+        for (std::size_t i = 0; i < limits_.size(); ++i) notes.push_back({limits_[i].y - LINE_HEIGHT, NoteKind::Limit, i});
+        for (std::size_t i = 0; i < panel_.overlaps.size(); ++i) notes.push_back({panel_.overlaps[i].box.y, NoteKind::Overlap, i});
         std::vector<LaidUnassigned> items;
         AxisStyle style;
         for (const auto& u : map_.unassigned) {
             if (u.space != space_) continue;
-            LaidUnassigned laid;
-            laid.item = &u;
-            const LaidRegion* window = u.window.empty() ? nullptr : laid_region(u.window);
-            laid.anchor_x = window ? window->box.right() : panel_.content_right;
-            laid.anchor_y = window ? window->box.bottom() : panel_.axis_top + panel_.axis.height();
+            LaidUnassigned item;
+            item.item = &u;
+            const LaidRegion* window = u.window.empty() ? nullptr : laid(u.window);
+            item.anchor_x = window ? window->box.right() : panel_.content_right;
+            item.anchor_y = window ? window->box.bottom() : panel_.axis_top + panel_.axis.height();
             // As tall as an assigned BAR of its size would be, so a dropped 32 GiB BAR looks its size.
             const double doublings = u.size > style.base_size ? std::log2(static_cast<double>(u.size) / static_cast<double>(style.base_size)) : 0.0;
             const double height = std::max(TWO_LINE_HEIGHT, style.content_min + style.content_per_doubling * doublings);
-            laid.box = {notes_x_, 0, notes_width_, height};
-            notes.push_back({laid.anchor_y, false, items.size()});
-            items.push_back(std::move(laid));
+            item.box = {notes_x_, 0, notes_width_, height};
+            notes.push_back({item.anchor_y, NoteKind::Unassigned, items.size()});
+            items.push_back(std::move(item));
         }
         std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.desired < b.desired; });
         notes_bottom_ = panel_.axis_top - NOTE_GAP;
         const double room = notes_width_ - 2 * PAD;
         for (const Note& n : notes) {
-            if (n.limit) {
+            if (n.kind == NoteKind::Limit) {
                 LaidLimit& l = limits_[n.index];
                 const MapLimit& m = *l.limit;
-                std::vector<std::string> text{fmt::format("{} at {:#x}", m.label, m.address)};
+                std::vector<std::string> text{m.label, fmt::format("at {:#x}", m.address)};
                 if (!m.crossed_by.empty()) text.push_back(fmt::format("crossed by {} region(s)", m.crossed_by.size()));
-                const double height = static_cast<double>(text.size()) * LINE_HEIGHT + PAD;
-                const double top = place_note(n.desired, height);
-                l.label_box = {notes_x_, top, notes_width_, height};
-                for (std::size_t t = 0; t < text.size(); ++t) {
-                    l.lines.push_back(line(notes_x_ + PAD, centered_baseline(top + PAD / 2 + LINE_HEIGHT * (static_cast<double>(t) + 0.5), TEXT_SIZE),
-                                           TEXT_SIZE, fit(text[t], room, TEXT_SIZE), t == 0 ? "limit-text" : "limit-crossed"));
-                }
+                const double top = place_note(n.desired, note_height(text.size()));
+                l.label_box = {notes_x_, top, notes_width_, note_height(text.size())};
+                l.lines = note_lines(text, top, {"limit-text", "limit-text", "limit-crossed"});
+            } else if (n.kind == NoteKind::Overlap) {
+                LaidOverlap& o = panel_.overlaps[n.index];
+                const MapRegion* a = map_.region(o.overlap->first);
+                const MapRegion* b = map_.region(o.overlap->second);
+                const std::vector<std::string> text{"OVERLAP", fmt::format("{} and", a ? a->label : o.overlap->first),
+                                                    b ? b->label : o.overlap->second, range_text(o.overlap->range)};
+                const double top = place_note(n.desired, note_height(text.size()));
+                o.label_box = Box{notes_x_, top, notes_width_, note_height(text.size())};
+                o.lines = note_lines(text, top, {"overlap-title", "overlap-text"});
             } else {
                 LaidUnassigned& u = items[n.index];
                 u.box.y = place_note(n.desired, u.box.height);
@@ -361,8 +388,6 @@ private:
         panel_.unassigned = std::move(items);
         panel_.limits = std::move(limits_);
     }
-
-    const LaidRegion* laid_region(const std::string& key) const { return laid(key); }
 
     // Address labels left of the axis, most important first, each placed only where it overlaps none
     // placed before it.

@@ -76,7 +76,9 @@ struct LaidLimit {
 
 struct LaidOverlap {
     const MapOverlap* overlap = nullptr;
-    Box box;
+    Box box;                       // where the two regions share addresses
+    std::optional<Box> label_box;  // its note in the notes column
+    std::vector<TextLine> lines;
 };
 
 struct ColumnHeader {

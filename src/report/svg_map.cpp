@@ -53,7 +53,11 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .break rect, .aperture-map .swatch.break { fill: #f6f6f6; }
 .aperture-map .break path { fill: none; stroke: #999999; stroke-width: 1; }
 .aperture-map .break-text { fill: #777777; font-style: italic; }
-.aperture-map .overlap rect { fill: url(#aperture-hatch-red); stroke: #b00020; stroke-width: 1.5; }
+.aperture-map .overlap rect { fill: url(#aperture-hatch-red); fill-opacity: 0.45; stroke: #b00020; stroke-width: 1.5; }
+.aperture-map .overlap rect.label-box { fill: #ffffff; fill-opacity: 1; }
+.aperture-map .overlap line { stroke: #b00020; stroke-width: 1.2; stroke-dasharray: 4 3; }
+.aperture-map .overlap-title { fill: #b00020; font-weight: bold; }
+.aperture-map .overlap-text { fill: #b00020; }
 .aperture-map .limit line { stroke: #555555; stroke-width: 1.2; stroke-dasharray: 6 3; }
 .aperture-map .limit.crossed line { stroke: #b00020; stroke-width: 2; }
 .aperture-map .limit .beyond { fill: #b00020; opacity: 0.08; stroke: none; }
@@ -177,6 +181,12 @@ void panel(std::string& out, const MapPanel& p) {
                            o.overlap->range.first(), o.overlap->range.last(), escape_xml(o.overlap->first), escape_xml(o.overlap->second),
                            escape_xml(o.overlap->text));
         rect(out, o.box);
+        if (o.label_box) {
+            rect(out, *o.label_box, "label-box");
+            out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", num(o.box.right()), num(o.box.y + o.box.height / 2), num(o.label_box->x),
+                               num(o.label_box->y + o.label_box->height / 2));
+        }
+        for (const auto& t : o.lines) text(out, t);
         out += "</g>\n";
     }
     out += "</g>\n";
