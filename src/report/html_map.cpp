@@ -19,12 +19,10 @@ body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', sans-serif; col
 header { padding: 12px 20px 4px; }
 header h1 { font-size: 18px; margin: 0 0 4px; }
 header p { margin: 2px 0; font-size: 13px; }
-.failed { color: #b00020; font-weight: bold; }
-.ok { color: #1b6e20; font-weight: bold; }
 main { display: flex; align-items: flex-start; gap: 12px; padding: 8px 20px; }
 #map-pane { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 90px); background: #ffffff; border: 1px solid #cccccc; }
 #map-pane svg { display: block; }
-#details { flex: 0 0 340px; position: sticky; top: 8px; background: #ffffff; border: 1px solid #cccccc; padding: 10px 14px; font-size: 13px; }
+#details { flex: 0 0 300px; position: sticky; top: 8px; background: #ffffff; border: 1px solid #cccccc; padding: 10px 14px; font-size: 13px; }
 #details h2 { font-size: 15px; margin: 0 0 8px; }
 #details dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 10px; margin: 0; }
 #details dt { color: #555555; }
@@ -110,7 +108,8 @@ std::string render_html(const AddressMapInput& input, const std::string& text_re
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     out += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n", CONTENT_SECURITY_POLICY);
     out += fmt::format("<title>aperture: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(map.title), PAGE_STYLE);
-    out += fmt::format("<header>\n<h1>{}</h1>\n<p class=\"{}\">Outcome: {}</p>\n", escape_xml(map.title), map.failed ? "failed" : "ok", escape_xml(map.outcome));
+    // The map itself carries the title, outcome and findings; the page header only says how to use it.
+    out += "<header>\n<h1>aperture address map</h1>\n";
     out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The full report is below the map.</p>\n</header>\n";
     out += "<main>\n<div id=\"map-pane\">\n";
     out += render_svg_element(map, layout);

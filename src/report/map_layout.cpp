@@ -30,13 +30,13 @@ constexpr double LEGEND_SWATCH = 12;
 constexpr double LEGEND_GAP = 18;
 
 // Column widths: wide enough for "01:00.0 gpu0 BAR2 32 GiB" in the BAR column, and for a 52-bit address.
-constexpr double TICK_COLUMN = 124;
-constexpr double HOST_COLUMN = 130;
-constexpr double MEMORY_COLUMN = 136;
-constexpr double ROOT_COLUMN = 170;
-constexpr double BRIDGE_COLUMN = 170;
-constexpr double BAR_COLUMN = 300;
-constexpr double NOTES_COLUMN = 250;
+constexpr double TICK_COLUMN = 112;
+constexpr double HOST_COLUMN = 124;
+constexpr double MEMORY_COLUMN = 130;
+constexpr double ROOT_COLUMN = 164;
+constexpr double BRIDGE_COLUMN = 164;
+constexpr double BAR_COLUMN = 276;
+constexpr double NOTES_COLUMN = 220;
 constexpr double IO_ROOT_COLUMN = 110;
 constexpr double IO_BRIDGE_COLUMN = 120;
 constexpr double IO_BAR_COLUMN = 250;

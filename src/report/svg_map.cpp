@@ -55,7 +55,6 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .break-text { fill: #777777; font-style: italic; }
 .aperture-map .overlap rect { fill: url(#aperture-hatch-red); fill-opacity: 0.45; stroke: #b00020; stroke-width: 1.5; }
 .aperture-map .overlap rect.label-box { fill: #ffffff; fill-opacity: 1; }
-.aperture-map .overlap line { stroke: #b00020; stroke-width: 1.2; stroke-dasharray: 4 3; }
 .aperture-map .overlap-title { fill: #b00020; font-weight: bold; }
 .aperture-map .overlap-text { fill: #b00020; }
 .aperture-map .limit line { stroke: #555555; stroke-width: 1.2; stroke-dasharray: 6 3; }
@@ -66,9 +65,10 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .limit-crossed { fill: #b00020; }
 .aperture-map .limit .marker { fill: #b00020; }
 .aperture-map .unassigned rect, .aperture-map .swatch.unassigned { fill: #fbd5d5; stroke: #b00020; stroke-width: 1.5; }
-.aperture-map .unassigned line { stroke: #b00020; stroke-width: 1.2; stroke-dasharray: 4 3; pointer-events: none; }
+.aperture-map .leaders line { stroke: #b00020; stroke-width: 1.2; stroke-dasharray: 4 3; pointer-events: none; }
 .aperture-map .unassigned-size { fill: #b00020; font-weight: bold; }
 .aperture-map .unassigned { cursor: pointer; }
+.aperture-map .unassigned:hover rect, .aperture-map .unassigned.selected rect { stroke: #0b57d0; stroke-width: 3; }
 .aperture-map .region text, .aperture-map .unassigned text { pointer-events: none; }
 )css";
 
@@ -159,6 +159,20 @@ void panel(std::string& out, const MapPanel& p) {
     text(out, p.title);
     for (const auto& h : p.headers) text(out, h.text);
 
+    // Leader lines from a note to the place it is about go under the regions: where they cross a box the
+    // box hides them, so no line strikes through a label.
+    out += "<g class=\"leaders\">\n";
+    for (const auto& u : p.unassigned) {
+        out += fmt::format("<line class=\"unassigned-leader\" data-for=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", escape_xml(u.item->key),
+                           num(u.anchor_x), num(u.anchor_y), num(u.box.x), num(u.box.y + u.box.height / 2));
+    }
+    for (const auto& o : p.overlaps) {
+        if (!o.label_box) continue;
+        out += fmt::format("<line class=\"overlap-leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", num(o.box.right()), num(o.box.y + o.box.height / 2),
+                           num(o.label_box->x), num(o.label_box->y + o.label_box->height / 2));
+    }
+    out += "</g>\n";
+
     out += "<g class=\"regions\">\n";
     for (const auto& r : p.regions) region(out, r);
     out += "</g>\n";
@@ -181,11 +195,7 @@ void panel(std::string& out, const MapPanel& p) {
                            o.overlap->range.first(), o.overlap->range.last(), escape_xml(o.overlap->first), escape_xml(o.overlap->second),
                            escape_xml(o.overlap->text));
         rect(out, o.box);
-        if (o.label_box) {
-            rect(out, *o.label_box, "label-box");
-            out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", num(o.box.right()), num(o.box.y + o.box.height / 2), num(o.label_box->x),
-                               num(o.label_box->y + o.label_box->height / 2));
-        }
+        if (o.label_box) rect(out, *o.label_box, "label-box");
         for (const auto& t : o.lines) text(out, t);
         out += "</g>\n";
     }
@@ -231,7 +241,6 @@ void panel(std::string& out, const MapPanel& p) {
                            escape_xml(item.window));
         out += fmt::format("<title>UNASSIGNED {} {} {} ({})&#10;{}</title>\n", escape_xml(item.bdf), escape_xml(item.owner), escape_xml(item.what),
                            human_size(item.size), escape_xml(item.reason));
-        out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", num(u.anchor_x), num(u.anchor_y), num(u.box.x), num(u.box.y + u.box.height / 2));
         rect(out, u.box);
         for (const auto& t : u.lines) text(out, t);
         out += "</g>\n";

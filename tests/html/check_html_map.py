@@ -33,6 +33,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--hide-scrollbars", "--force-device-scale-factor=1"]
 WINDOW = {"width": 1600, "height": 1000}
+README_WINDOW = {"width": 1600, "height": 1240}
 STARTUP_SECONDS = 30
 
 # The OVMF case from the golden tests: a 32 GiB GPU no longer fits OVMF's classic 32 GiB window.
@@ -162,10 +163,22 @@ def check_page(driver, page, out, name, click_css, expect, failures):
     failures.check(not errors, f"{name}: no errors in the browser console")
 
 
+def readme_image(driver, page, path):
+    """The README's picture: OVMF's dropped GPU BAR selected, the map scrolled back to its left edge."""
+    driver.s("POST", "/window/rect", README_WINDOW)
+    driver.open(page.as_uri())
+    driver.click(driver.find("g.unassigned[data-owner='gpu'][data-bar='2'] rect"))
+    driver.run("var p = document.getElementById('map-pane'); p.scrollLeft = 0; p.scrollTop = 0; window.scrollTo(0, 0);")
+    driver.screenshot(path)
+    driver.s("POST", "/window/rect", WINDOW)
+    print(f"README image: {path}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--aperture", required=True)
     parser.add_argument("--out", required=True, help="directory for the pages and screenshots")
+    parser.add_argument("--readme-image", help="also write the README's screenshot here (docs/images/aperture-map.png)")
     opts = parser.parse_args()
 
     chromium = first_existing(CHROMIUM_CANDIDATES, "chromium")
@@ -209,6 +222,8 @@ def main():
                        ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"], failures)
             check_page(driver, dropped, out, "ovmf-drops-gpu", "g.unassigned[data-owner='gpu'][data-bar='2'] rect",
                        ["gpu", "BAR2", "32 GiB", "UNASSIGNED"], failures)
+            if opts.readme_image:
+                readme_image(driver, dropped, pathlib.Path(opts.readme_image))
             driver.quit()
     finally:
         process.terminate()

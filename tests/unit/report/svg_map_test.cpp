@@ -260,10 +260,13 @@ TEST(SvgMap, OvmfDroppedGpuBarIsDrawnRedWithItsSizeNextToTheWindowItNeeded) {
     bool says_size = false;
     for (const auto& t : gpu[0].children("text")) says_size = says_size || std::string(t.child_value()) == "UNASSIGNED 32 GiB";
     EXPECT_TRUE(says_size);
-    // Its leader line starts at the end of the 64-bit window.
+    // Its leader line runs from the end of the 64-bit window to its box.
     const Box window = test::rect_box(select(r->root, "//g[@data-key='root-mem64']/rect").at(0));
-    EXPECT_DOUBLE_EQ(test::attr(gpu[0].child("line"), "y1"), window.bottom());
-    EXPECT_DOUBLE_EQ(test::attr(gpu[0].child("line"), "x1"), window.right());
+    const auto leader = select(r->root, "//line[@data-for='" + std::string(gpu[0].attribute("data-key").value()) + "']");
+    ASSERT_EQ(leader.size(), 1u);
+    EXPECT_DOUBLE_EQ(test::attr(leader[0], "y1"), window.bottom());
+    EXPECT_DOUBLE_EQ(test::attr(leader[0], "x1"), window.right());
+    EXPECT_DOUBLE_EQ(test::attr(leader[0], "x2"), test::rect_box(gpu[0].child("rect")).x);
 }
 
 TEST(SvgMap, CheckFindingsAreListedWithTheirVerdicts) {
