@@ -243,9 +243,10 @@ private:
                 if (own && own->open()) return window_key(*bi, kind);
             }
         }
+        // By the BAR's own type first: a 32-bit BAR of a device dropped for lack of 64-bit room still needed
+        // room below 4 GiB. A 64-bit BAR needed the 64-bit window unless the firmware says the 32-bit one ran short.
         if (kind == WindowKind::Io) return root.io ? "root-io" : "";
-        if (short_window.find("32-bit") != std::string::npos && root.mem32) return "root-mem32";
-        if ((short_window.find("64-bit") != std::string::npos || bar.is64) && root.mem64) return "root-mem64";
+        if (bar.is64 && short_window.find("32-bit") == std::string::npos && root.mem64) return "root-mem64";
         return root.mem32 ? "root-mem32" : "";
     }
 

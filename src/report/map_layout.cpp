@@ -354,6 +354,13 @@ private:
             items.push_back(std::move(item));
         }
         std::stable_sort(notes.begin(), notes.end(), [](const Note& a, const Note& b) { return a.desired < b.desired; });
+        // Among notes that want the same place, unassigned BARs of one window stay together (their anchors match).
+        std::stable_sort(notes.begin(), notes.end(), [&](const Note& a, const Note& b) {
+            if (a.desired != b.desired) return a.desired < b.desired;
+            const double ax = a.kind == NoteKind::Unassigned ? items[a.index].anchor_x : 0.0;
+            const double bx = b.kind == NoteKind::Unassigned ? items[b.index].anchor_x : 0.0;
+            return ax < bx;
+        });
         notes_bottom_ = panel_.axis_top - NOTE_GAP;
         const double room = notes_width_ - 2 * PAD;
         for (const Note& n : notes) {
@@ -385,6 +392,8 @@ private:
                                        fit(fmt::format("UNASSIGNED {}", human_size(item.size)), room, TEXT_SIZE), "unassigned-size"));
             }
         }
+        // In stacking order, so BARs that share a window (and so a leader) are neighbours.
+        std::stable_sort(items.begin(), items.end(), [](const LaidUnassigned& a, const LaidUnassigned& b) { return a.box.y < b.box.y; });
         panel_.unassigned = std::move(items);
         panel_.limits = std::move(limits_);
     }

@@ -14,7 +14,8 @@ constexpr double ZIGZAG_STEP = 8;     // width of one tooth of a break's cut lin
 constexpr double ZIGZAG_DEPTH = 3;
 constexpr double LIMIT_MARKER = 5;    // half-size of the marker where a region crosses a limit
 constexpr double TICK_MARK = 6;
-constexpr double COORDINATE_SCALE = 10;  // coordinates are written to a tenth of a pixel
+constexpr double COORDINATE_SCALE = 10;
+constexpr double LEADER_SPINE_GAP = 8;  // the spine joining a stack of unassigned BARs runs this far left of them  // coordinates are written to a tenth of a pixel
 
 // Colours after lstopo's pale boxes; every class is scoped to the map so the HTML page can hold it.
 constexpr const char* STYLESHEET = R"css(
@@ -162,9 +163,26 @@ void panel(std::string& out, const MapPanel& p) {
     // Leader lines from a note to the place it is about go under the regions: where they cross a box the
     // box hides them, so no line strikes through a label.
     out += "<g class=\"leaders\">\n";
-    for (const auto& u : p.unassigned) {
-        out += fmt::format("<line class=\"unassigned-leader\" data-for=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", escape_xml(u.item->key),
-                           num(u.anchor_x), num(u.anchor_y), num(u.box.x), num(u.box.y + u.box.height / 2));
+    // Unassigned BARs that need the same window share one leader: from the window's end to a spine beside
+    // their stack, and a short tick from the spine to each box (a fan of lines from one point is unreadable).
+    for (std::size_t i = 0; i < p.unassigned.size();) {
+        std::size_t end = i + 1;
+        while (end < p.unassigned.size() && p.unassigned[end].anchor_x == p.unassigned[i].anchor_x &&
+               p.unassigned[end].anchor_y == p.unassigned[i].anchor_y) {
+            ++end;
+        }
+        const double spine = p.unassigned[i].box.x - LEADER_SPINE_GAP;
+        const double first_mid = p.unassigned[i].box.y + p.unassigned[i].box.height / 2;
+        const double last_mid = p.unassigned[end - 1].box.y + p.unassigned[end - 1].box.height / 2;
+        out += fmt::format("<line class=\"unassigned-leader\" data-window=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n",
+                           escape_xml(p.unassigned[i].item->window), num(p.unassigned[i].anchor_x), num(p.unassigned[i].anchor_y), num(spine), num(first_mid));
+        if (end - i > 1) out += fmt::format("<line class=\"unassigned-spine\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n", num(spine), num(first_mid), num(last_mid));
+        for (; i < end; ++i) {
+            const LaidUnassigned& u = p.unassigned[i];
+            const double mid = u.box.y + u.box.height / 2;
+            out += fmt::format("<line class=\"unassigned-tick\" data-for=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", escape_xml(u.item->key),
+                               num(spine), num(mid), num(u.box.x), num(mid));
+        }
     }
     for (const auto& o : p.overlaps) {
         if (!o.label_box) continue;

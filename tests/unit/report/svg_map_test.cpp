@@ -260,13 +260,23 @@ TEST(SvgMap, OvmfDroppedGpuBarIsDrawnRedWithItsSizeNextToTheWindowItNeeded) {
     bool says_size = false;
     for (const auto& t : gpu[0].children("text")) says_size = says_size || std::string(t.child_value()) == "UNASSIGNED 32 GiB";
     EXPECT_TRUE(says_size);
-    // Its leader line runs from the end of the 64-bit window to its box.
+    // A leader runs from the end of the 64-bit window to the stack, and a tick from there to its box.
     const Box window = test::rect_box(select(r->root, "//g[@data-key='root-mem64']/rect").at(0));
-    const auto leader = select(r->root, "//line[@data-for='" + std::string(gpu[0].attribute("data-key").value()) + "']");
+    const auto leader = select(r->root, "//line[@class='unassigned-leader' and @data-window='root-mem64']");
     ASSERT_EQ(leader.size(), 1u);
     EXPECT_DOUBLE_EQ(test::attr(leader[0], "y1"), window.bottom());
     EXPECT_DOUBLE_EQ(test::attr(leader[0], "x1"), window.right());
-    EXPECT_DOUBLE_EQ(test::attr(leader[0], "x2"), test::rect_box(gpu[0].child("rect")).x);
+    const auto tick = select(r->root, "//line[@data-for='" + std::string(gpu[0].attribute("data-key").value()) + "']");
+    ASSERT_EQ(tick.size(), 1u);
+    EXPECT_DOUBLE_EQ(test::attr(tick[0], "x2"), test::rect_box(gpu[0].child("rect")).x);
+    // The GPU's 32-bit BAR0 needed room in its root port's memory window, below 4 GiB, whatever made OVMF
+    // drop the device.
+    const auto bar0 = select(r->root, "//g[@data-kind='unassigned' and @data-owner='gpu' and @data-bar='0']");
+    ASSERT_EQ(bar0.size(), 1u);
+    const auto port_window = select(r->root, "//g[@data-key='" + std::string(bar0[0].attribute("data-window").value()) + "']");
+    ASSERT_EQ(port_window.size(), 1u);
+    EXPECT_EQ(std::string(port_window[0].attribute("data-owner").value()), "rp");
+    EXPECT_EQ(std::string(port_window[0].attribute("data-type").value()), "bridge memory window");
 }
 
 TEST(SvgMap, CheckFindingsAreListedWithTheirVerdicts) {
