@@ -25,6 +25,7 @@ constexpr double TICK_GAP = 2;            // between address labels on the axis
 constexpr double TICK_MARK = 6;
 constexpr double COLUMN_GAP = 6;
 constexpr double HEADER_ROW = 22;         // column headers above each panel's axis
+constexpr double HEADER_BASELINE_ABOVE_AXIS = 9;
 constexpr double NOTE_GAP = 6;            // between stacked notes
 constexpr double LEGEND_SWATCH = 12;
 constexpr double LEGEND_GAP = 18;
@@ -143,17 +144,13 @@ private:
         bool notes = !io;
         for (const auto& u : map_.unassigned) notes = notes || u.space == space_;
         notes_width_ = notes ? NOTES_COLUMN : 0;
-        if (notes) slots_header_notes_ = true;
-        for (const auto& s : slots_) {
-            ColumnHeader h{{s.x, panel_.axis_top - HEADER_ROW, s.width, HEADER_ROW - PAD}, {}};
-            h.text = line(s.x + PAD, panel_.axis_top - PAD - 5, SMALL_SIZE, fit(s.header, s.width - 2 * PAD, SMALL_SIZE), "column-header");
+        auto header = [&](double left, double width, const std::string& text) {
+            ColumnHeader h{{left, panel_.axis_top - HEADER_ROW, width, HEADER_ROW - PAD}, {}};
+            h.text = line(left + PAD, panel_.axis_top - HEADER_BASELINE_ABOVE_AXIS, SMALL_SIZE, fit(text, width - 2 * PAD, SMALL_SIZE), "column-header");
             panel_.headers.push_back(h);
-        }
-        if (slots_header_notes_) {
-            ColumnHeader h{{notes_x_, panel_.axis_top - HEADER_ROW, notes_width_, HEADER_ROW - PAD}, {}};
-            h.text = line(notes_x_ + PAD, panel_.axis_top - PAD - 5, SMALL_SIZE, io ? "unassigned" : "unassigned BARs, limits", "column-header");
-            panel_.headers.push_back(h);
-        }
+        };
+        for (const auto& s : slots_) header(s.x, s.width, s.header);
+        if (notes) header(notes_x_, notes_width_, io ? "unassigned" : "unassigned BARs, limits");
     }
 
     const ColumnSlot* slot_of(const MapRegion& r) const {
@@ -447,7 +444,6 @@ private:
     double notes_x_ = 0;
     double notes_width_ = 0;
     double notes_bottom_ = 0;
-    bool slots_header_notes_ = false;
     std::vector<ColumnSlot> slots_;
     std::vector<LaidLimit> limits_;
     MapPanel panel_;
