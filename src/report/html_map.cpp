@@ -95,6 +95,22 @@ constexpr const char* PAGE_SCRIPT = R"page(
   svg.addEventListener('mouseover', function (event) { var el = target(event); if (el && !pinned) show(el); });
   svg.addEventListener('click', function (event) { select(target(event)); });
   document.addEventListener('keydown', function (event) { if (event.key === 'Escape') select(null); });
+  // Find a device in a large map: every region whose label, owner, driver or BDF contains the text.
+  var find = document.getElementById('find');
+  var count = document.getElementById('find-count');
+  find.addEventListener('input', function () {
+    var text = find.value.trim().toLowerCase();
+    var first = null;
+    var n = 0;
+    svg.querySelectorAll('[data-kind]').forEach(function (el) {
+      var d = el.dataset;
+      var hit = text !== '' && [d.label, d.owner, d.driver, d.bdf].some(function (v) { return v && v.toLowerCase().indexOf(text) >= 0; });
+      el.classList.toggle('match', hit);
+      if (hit) { n += 1; if (!first) first = el; }
+    });
+    count.textContent = text === '' ? '' : n + ' found';
+    if (first) first.scrollIntoView({block: 'center', inline: 'nearest'});
+  });
 })();
 )page";
 
@@ -110,7 +126,9 @@ std::string render_html(const AddressMapInput& input, const std::string& text_re
     out += fmt::format("<title>aperture: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(map.title), PAGE_STYLE);
     // The map itself carries the title, outcome and findings; the page header only says how to use it.
     out += "<header>\n<h1>aperture address map</h1>\n";
-    out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The full report is below the map.</p>\n</header>\n";
+    out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The full report is below the map. "
+           "<label>Find <input id=\"find\" type=\"search\" placeholder=\"BDF, id or driver\" size=\"18\"></label> <span id=\"find-count\"></span></p>\n"
+           "</header>\n";
     out += "<main>\n<div id=\"map-pane\">\n";
     out += render_svg_element(map, layout);
     out += "</div>\n<aside id=\"details\" aria-live=\"polite\">\n<h2>Details</h2>\n";

@@ -49,6 +49,7 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .region.crosses-limit rect { stroke: #b00020; stroke-width: 2; }
 .aperture-map .region .detail { fill: #555555; }
 .aperture-map .region:hover rect, .aperture-map .region.selected rect { stroke: #0b57d0; stroke-width: 2.5; }
+.aperture-map .match rect { stroke: #c2185b; stroke-width: 3; }
 .aperture-map .region.ancestor rect { stroke: #0b57d0; stroke-width: 1.5; stroke-dasharray: 5 2; }
 .aperture-map .region { cursor: pointer; }
 .aperture-map .break rect, .aperture-map .swatch.break { fill: #f6f6f6; }

@@ -133,7 +133,7 @@ class Failures:
             self.items.append(what)
 
 
-def check_page(driver, page, out, name, click_css, expect, failures):
+def check_page(driver, page, out, name, click_css, expect, find_text, failures):
     driver.open(page.as_uri())
     deadline = time.time() + STARTUP_SECONDS
     while driver.run("return document.readyState") != "complete" and time.time() < deadline:
@@ -156,6 +156,10 @@ def check_page(driver, page, out, name, click_css, expect, failures):
     failures.check(selected == 1, f"{name}: exactly the clicked region is highlighted ({selected})")
     driver.screenshot(out / f"{name}-clicked.png")
     driver.screenshot(out / f"{name}-map.png", driver.find("#map-pane"))
+
+    found = driver.run("var f = document.getElementById('find'); f.value = arguments[0];"
+                       "f.dispatchEvent(new Event('input')); return document.querySelectorAll('.match').length", find_text)
+    failures.check(found >= 1, f"{name}: finding {find_text!r} marks {found} region(s)")
 
     errors = [e for e in driver.console_log() if e.get("level") == "SEVERE"]
     for e in errors:
@@ -219,9 +223,9 @@ def main():
         with tempfile.TemporaryDirectory(prefix="aperture-chromium-", ignore_cleanup_errors=True) as profile:
             driver.start(chromium, profile)
             check_page(driver, example, out, "example", "g.region.bar[data-bdf='01:00.0'][data-bar='2'] rect",
-                       ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"], failures)
+                       ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"], "nvme0", failures)
             check_page(driver, dropped, out, "ovmf-drops-gpu", "g.unassigned[data-owner='gpu'][data-bar='2'] rect",
-                       ["gpu", "BAR2", "32 GiB", "UNASSIGNED"], failures)
+                       ["gpu", "BAR2", "32 GiB", "UNASSIGNED"], "01:00.0", failures)
             if opts.readme_image:
                 readme_image(driver, dropped, pathlib.Path(opts.readme_image))
             driver.quit()
