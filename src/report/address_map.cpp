@@ -90,7 +90,7 @@ std::string bar_key(std::size_t function, int bar) { return fmt::format("bar-{}-
 
 class MapBuilder {
 public:
-    MapBuilder(const AddressMapInput& input) : in_(input), plan_(input.plan) {}
+    explicit MapBuilder(const AddressMapInput& input) : in_(input), plan_(input.plan) {}
 
     AddressMap build() {
         const Machine& m = plan_.machine;
@@ -345,6 +345,7 @@ private:
         }
     }
 
+    // Smaller in bytes (compared as last - first, which cannot overflow where size() could).
     static bool byte_count_less(const AddressRange& a, const AddressRange& b) { return a.last() - a.first() < b.last() - b.first(); }
 
     void add_limit(LimitKind kind, unsigned bits, std::string label, bool (*crosses)(const MapRegion&)) {
