@@ -154,6 +154,26 @@ private:
                 AddressRange::from_start_and_size(e.start, e.size), ram ? fmt::format("RAM {}", human_size(e.size)) : "reserved",
                 ram ? "RAM" : "reserved");
         }
+        if (table.empty() && mem.ram_size > 0) {
+            // QEMU refused before building its table: RAM as its layout split it.
+            if (mem.below_4g > 0) {
+                add("ram-below-4g", RegionKind::Ram, AddressSpace::Memory, Column::Memory, AddressRange::from_start_and_size(0, mem.below_4g),
+                    fmt::format("RAM {}", human_size(mem.below_4g)), "RAM");
+            }
+            if (mem.above_4g > 0) {
+                add("ram-above-4g", RegionKind::Ram, AddressSpace::Memory, Column::Memory, AddressRange::from_start_and_size(mem.above_4g_start, mem.above_4g),
+                    fmt::format("RAM {}", human_size(mem.above_4g)), "RAM");
+            }
+        }
+        // Without a firmware result the 64-bit PCI hole QEMU checks against phys-bits is the window to show:
+        // it is what a "phys-bits too low" refusal is about.
+        if (!plan_.firmware && mem.pci_hole64_size > 0) {
+            if (const auto last = checked_add(mem.pci_hole64_start, mem.pci_hole64_size - 1)) {
+                add("pci-hole64", RegionKind::RootWindow, AddressSpace::Memory, Column::RootWindow,
+                    AddressRange::from_first_and_last(mem.pci_hole64_start, *last), fmt::format("pci-hole64 {}", human_size(mem.pci_hole64_size)),
+                    "QEMU's 64-bit PCI hole (checked against phys-bits)");
+            }
+        }
         if (mem.device_memory && mem.device_memory->size > 0) {
             add("device-memory", RegionKind::DeviceMemory, AddressSpace::Memory, Column::Memory,
                 AddressRange::from_start_and_size(mem.device_memory->base, mem.device_memory->size),
@@ -363,7 +383,7 @@ private:
     }
 
     static bool guest_uses(const MapRegion& r) {
-        return r.kind == RegionKind::Ram || r.kind == RegionKind::DeviceMemory || r.kind == RegionKind::Bar;
+        return r.kind == RegionKind::Ram || r.kind == RegionKind::DeviceMemory || r.kind == RegionKind::Bar || r.key == "pci-hole64";
     }
     static bool ram(const MapRegion& r) { return r.kind == RegionKind::Ram || r.kind == RegionKind::DeviceMemory; }
     static bool bar(const MapRegion& r) { return r.kind == RegionKind::Bar; }

@@ -107,7 +107,15 @@ TEST(AddressMap, RefusedPlanStillShowsWhatQemuComputed) {
     const AddressMap map = build_address_map({vm.plan});
     EXPECT_TRUE(map.failed);
     EXPECT_TRUE(map.outcome.starts_with("QEMU refuses to start"));
-    EXPECT_TRUE(std::all_of(map.regions.begin(), map.regions.end(), [](const MapRegion& r) { return r.column == Column::Memory; }));
+    // RAM as QEMU split it, and the 64-bit hole past 2^35 that makes QEMU refuse: the limit shows it crossed.
+    const MapRegion* ram = map.region("ram-below-4g");
+    ASSERT_NE(ram, nullptr);
+    EXPECT_EQ(ram->range, AddressRange::from_start_and_size(0, 2 * GiB));
+    const MapRegion* hole = map.region("pci-hole64");
+    ASSERT_NE(hole, nullptr);
+    EXPECT_EQ(hole->range.last(), 0x8ffffffffu);
+    ASSERT_FALSE(map.limits.empty());
+    EXPECT_EQ(map.limits[0].crossed_by, std::vector<std::string>{"pci-hole64"});
 }
 
 }  // namespace
