@@ -28,7 +28,9 @@
 #include "libvirt/domain_memlock_input.hpp"
 #include "plan/plan.hpp"
 #include "report/check_report.hpp"
+#include "report/html_map.hpp"
 #include "report/json_report.hpp"
+#include "report/svg_map.hpp"
 #include "report/text_report.hpp"
 
 namespace aperture::cli {
@@ -122,7 +124,11 @@ int run_plan(const PlanCommand& cmd, std::ostream& out) {
     const Prepared p = prepare(cmd, false);
     const Plan plan = make_plan(p.spec, p.options);
     // Render fully before writing anything, so an error never leaves half a report.
-    const std::string text = cmd.format == "json" ? render_json(plan) : render_text(plan);
+    const AddressMapInput map{plan, p.host ? &*p.host : nullptr};
+    const std::string text = cmd.format == "json" ? render_json(plan)
+                             : cmd.format == "svg" ? render_svg(map)
+                             : cmd.format == "html" ? render_html(map, render_text(plan))
+                                                    : render_text(plan);
     out << text;
     const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan);
     return failed ? EXIT_PREDICTED_FAILURE : EXIT_OK;
@@ -172,7 +178,12 @@ int run_check(const PlanCommand& cmd, std::ostream& out) {
             if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
         }
     }
-    out << (cmd.format == "json" ? render_check_json(report) : render_check_text(report));
+    const AddressMapInput map{plan, &*p.host, &report.findings};
+    const std::string text = cmd.format == "json" ? render_check_json(report)
+                             : cmd.format == "svg" ? render_svg(map)
+                             : cmd.format == "html" ? render_html(map, render_check_text(report) + "\n" + render_text(plan))
+                                                    : render_check_text(report);
+    out << text;
     return any_failure(report) ? EXIT_PREDICTED_FAILURE : EXIT_OK;
 }
 
@@ -253,7 +264,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
     PlanCommand plan_cmd;
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
-    plan->add_option("--format", plan_cmd.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    plan->add_option("--format", plan_cmd.format, "Output format: text, json, or the address map as svg or html")
+        ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     plan->add_option("--firmware", plan_cmd.firmware, "Override the firmware the command line selects")
         ->check(CLI::IsMember({"seabios", "ovmf"}));
     plan->add_option("--host-cpu-vendor", plan_cmd.host_cpu_vendor,
@@ -275,7 +287,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
     PlanCommand check_cmd;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
-    check->add_option("--format", check_cmd.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    check->add_option("--format", check_cmd.format, "Output format: text, json, or the address map with the findings as svg or html")
+        ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     check->add_option("--firmware", check_cmd.firmware, "Override the firmware the command line selects")
         ->check(CLI::IsMember({"seabios", "ovmf"}));
     check->add_option("--host", check_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");

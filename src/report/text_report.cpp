@@ -4,18 +4,11 @@
 
 #include <bit>
 
+#include "report/labels.hpp"
+
 namespace aperture {
 
 namespace {
-
-std::string kind_label(const BarSpec& bar) {
-    switch (bar.kind) {
-        case BarKind::Io: return "io";
-        case BarKind::Rom: return "rom";
-        case BarKind::Memory: return fmt::format("mem{}{}", bar.is64 ? 64 : 32, bar.prefetchable ? " pref" : "");
-    }
-    return "";
-}
 
 std::string window_text(const WindowView& w) {
     if (!w.open()) return "closed";
@@ -27,15 +20,9 @@ std::string space_end(unsigned phys_bits) {
 }
 
 
-std::string firmware_name(const std::string& model) {
-    if (model == "seabios-1.16.2") return "SeaBIOS 1.16.2";
-    if (model == "ovmf-edk2-stable202211") return "OVMF edk2-stable202211 (Debian 2022.11)";
-    return model;
-}
-
 void machine_section(std::string& out, const Plan& plan) {
     const Machine& m = plan.machine;
-    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, firmware_name(plan.firmware_model));
+    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, firmware_display_name(plan.firmware_model));
     out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
     const MemoryLayout& mem = m.memory;
@@ -111,7 +98,7 @@ void functions_section(std::string& out, const FirmwareResult& fw) {
             const bool first = i == 0;
             out += fmt::format("  {:<8} {:<10} {:<18} {:>3}  {:<13} {:>9}  {}\n", first ? f.bdf.to_string() : "",
                                first ? id : "", first ? spec.driver : "", bar.kind == BarKind::Rom ? std::string("rom") : std::to_string(bar.index),
-                               kind_label(bar), human_size(bar.size), address);
+                               bar_kind_label(bar), human_size(bar.size), address);
         }
         if (f.bridge) {
             out += fmt::format("  {:<8} bridge to bus {}-{}: io {}, mem {}, pref {}\n", "", f.bridge->secondary_bus, f.bridge->subordinate_bus,
@@ -185,16 +172,7 @@ std::string render_text(const Plan& plan) {
     igd_section(out, plan);
     for (const auto& note : fw.notes) out += fmt::format("\nNote: {}\n", note);
     if (!fw.failed) checks_section(out, plan);
-    out += "\nOutcome: ";
-    if (plan.outcome == Outcome::FirmwareFailed) {
-        out += fmt::format("the firmware gives up: \"{}\"\n", fw.failure_message);
-    } else if (!fw.unassigned.empty()) {
-        out += fmt::format("{} BAR(s) left unassigned\n", fw.unassigned.size());
-    } else if (bar_beyond_phys_bits(plan)) {
-        out += "every BAR assigned, but not every BAR is reachable within the guest's phys-bits\n";
-    } else {
-        out += "every BAR and bridge window assigned\n";
-    }
+    out += fmt::format("\nOutcome: {}\n", outcome_summary(plan));
     return out;
 }
 

@@ -1,0 +1,141 @@
+#include "report/html_map.hpp"
+
+#include <fmt/format.h>
+
+#include "report/map_layout.hpp"
+#include "report/markup.hpp"
+#include "report/svg_map.hpp"
+
+namespace aperture {
+
+namespace {
+
+// Only inline style and script, nothing fetched: the page must never touch the network.
+constexpr const char* CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+constexpr const char* PAGE_STYLE = R"page(
+* { box-sizing: border-box; }
+body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', sans-serif; color: #1d1d1d; background: #f4f4f2; }
+header { padding: 12px 20px 4px; }
+header h1 { font-size: 18px; margin: 0 0 4px; }
+header p { margin: 2px 0; font-size: 13px; }
+main { display: flex; align-items: flex-start; gap: 12px; padding: 8px 20px; }
+#map-pane { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 90px); background: #ffffff; border: 1px solid #cccccc; }
+#map-pane svg { display: block; }
+#details { flex: 0 0 300px; position: sticky; top: 8px; background: #ffffff; border: 1px solid #cccccc; padding: 10px 14px; font-size: 13px; }
+#details h2 { font-size: 15px; margin: 0 0 8px; }
+#details dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 10px; margin: 0; }
+#details dt { color: #555555; }
+#details dd { margin: 0; font-family: 'DejaVu Sans Mono', monospace; overflow-wrap: anywhere; }
+#details .hint { color: #666666; }
+#details .bad { color: #b00020; font-weight: bold; }
+#report { padding: 4px 20px 20px; }
+#report h2 { font-size: 15px; }
+#report pre { background: #ffffff; border: 1px solid #cccccc; padding: 10px; overflow: auto; font-size: 12px; }
+)page";
+
+// Reads the data attributes the SVG writer puts on every region; writes only textContent, never markup.
+constexpr const char* PAGE_SCRIPT = R"page(
+(function () {
+  'use strict';
+  var svg = document.querySelector('svg.aperture-map');
+  var list = document.getElementById('details-list');
+  var hint = document.getElementById('details-hint');
+  var pinned = null;
+  var FIELDS = [
+    ['label', 'Region'], ['type', 'Type'], ['owner', 'Owner'], ['driver', 'Driver'], ['bdf', 'BDF'],
+    ['bar', 'BAR'], ['range', 'Range'], ['size', 'Size'], ['reason', 'Why unassigned'], ['note', 'Note']
+  ];
+  function byKey(key) { return key ? svg.querySelector('[data-key="' + CSS.escape(key) + '"]') : null; }
+  function value(el, field) {
+    var d = el.dataset;
+    if (field === 'range') return d.first ? d.first + ' \u2013 ' + d.last : (d.kind === 'unassigned' ? 'none: not assigned' : '');
+    if (field === 'bar') return d.bar === undefined || d.bar === '-1' ? '' : (d.bar === '6' ? 'ROM' : 'BAR' + d.bar);
+    return d[field] || '';
+  }
+  function row(term, text, bad) {
+    var dt = document.createElement('dt');
+    dt.textContent = term;
+    var dd = document.createElement('dd');
+    dd.textContent = text;
+    if (bad) dd.className = 'bad';
+    list.appendChild(dt);
+    list.appendChild(dd);
+  }
+  function ancestors(el) {
+    var chain = [];
+    var parent = byKey(el.dataset.parent || el.dataset.window);
+    while (parent && chain.length < 16) { chain.push(parent); parent = byKey(parent.dataset.parent); }
+    return chain;
+  }
+  function show(el) {
+    list.replaceChildren();
+    hint.hidden = true;
+    FIELDS.forEach(function (f) {
+      var v = value(el, f[0]);
+      if (v) row(f[1], v, f[0] === 'reason');
+    });
+    if (el.dataset.kind === 'unassigned') row('Status', 'UNASSIGNED', true);
+    if (el.dataset.crossesLimit) row('Limit', 'reaches past a limit line', true);
+    var chain = ancestors(el);
+    if (chain.length) row(el.dataset.kind === 'unassigned' ? 'Needed room in' : 'Inside', chain.map(function (p) { return p.dataset.label; }).join(' \u2190 '));
+  }
+  function clearMarks() {
+    svg.querySelectorAll('.selected, .ancestor').forEach(function (e) { e.classList.remove('selected', 'ancestor'); });
+  }
+  function select(el) {
+    clearMarks();
+    pinned = el;
+    if (!el) { list.replaceChildren(); hint.hidden = false; return; }
+    el.classList.add('selected');
+    ancestors(el).forEach(function (p) { p.classList.add('ancestor'); });
+    show(el);
+  }
+  function target(event) { return event.target.closest('[data-kind]'); }
+  svg.addEventListener('mouseover', function (event) { var el = target(event); if (el && !pinned) show(el); });
+  svg.addEventListener('click', function (event) { select(target(event)); });
+  document.addEventListener('keydown', function (event) { if (event.key === 'Escape') select(null); });
+  // Find a device in a large map: every region whose label, owner, driver or BDF contains the text.
+  var find = document.getElementById('find');
+  var count = document.getElementById('find-count');
+  find.addEventListener('input', function () {
+    var text = find.value.trim().toLowerCase();
+    var first = null;
+    var n = 0;
+    svg.querySelectorAll('[data-kind]').forEach(function (el) {
+      var d = el.dataset;
+      var hit = text !== '' && [d.label, d.owner, d.driver, d.bdf].some(function (v) { return v && v.toLowerCase().indexOf(text) >= 0; });
+      el.classList.toggle('match', hit);
+      if (hit) { n += 1; if (!first) first = el; }
+    });
+    count.textContent = text === '' ? '' : n + ' found';
+    if (first) first.scrollIntoView({block: 'center', inline: 'nearest'});
+  });
+})();
+)page";
+
+}  // namespace
+
+std::string render_html(const AddressMapInput& input, const std::string& text_report) {
+    const AddressMap map = build_address_map(input);
+    const MapLayout layout = lay_out_map(map);
+    std::string out;
+    out.reserve(128 * 1024);
+    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    out += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n", CONTENT_SECURITY_POLICY);
+    out += fmt::format("<title>aperture: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(map.title), PAGE_STYLE);
+    // The map itself carries the title, outcome and findings; the page header only says how to use it.
+    out += "<header>\n<h1>aperture address map</h1>\n";
+    out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The full report is below the map. "
+           "<label>Find <input id=\"find\" type=\"search\" placeholder=\"BDF, id or driver\" size=\"18\"></label> <span id=\"find-count\"></span></p>\n"
+           "</header>\n";
+    out += "<main>\n<div id=\"map-pane\">\n";
+    out += render_svg_element(map, layout);
+    out += "</div>\n<aside id=\"details\" aria-live=\"polite\">\n<h2>Details</h2>\n";
+    out += "<p id=\"details-hint\" class=\"hint\">Hover or click a RAM range, window or BAR.</p>\n<dl id=\"details-list\"></dl>\n</aside>\n</main>\n";
+    out += fmt::format("<section id=\"report\">\n<h2>Report</h2>\n<pre>{}</pre>\n</section>\n", escape_xml(text_report));
+    out += fmt::format("<script>{}</script>\n</body>\n</html>\n", PAGE_SCRIPT);
+    return out;
+}
+
+}  // namespace aperture

@@ -1,0 +1,21 @@
+#pragma once
+// The words every report uses for the same things, so the text report, the SVG map and the HTML page
+// name a BAR or a firmware identically.
+
+#include <string>
+
+#include "devices/pci_function.hpp"
+#include "plan/plan.hpp"
+
+namespace aperture {
+
+// "io", "rom", "mem32", "mem64 pref".
+std::string bar_kind_label(const BarSpec& bar);
+
+// "seabios-1.16.2" -> "SeaBIOS 1.16.2"; unknown models as they are.
+std::string firmware_display_name(const std::string& model);
+
+// The plan's outcome in one line: "every BAR and bridge window assigned", "2 BAR(s) left unassigned", ...
+std::string outcome_summary(const Plan& plan);
+
+}  // namespace aperture
