@@ -354,6 +354,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
     try {
         const auto& p = plan_cmd, &c = check_cmd;
+        // The address map is drawn for QEMU x86 plans; the Xen and pseries models print text or JSON.
+        for (const PlanCommand* cmd : {&p, &c}) {
+            const bool other_platform = !cmd->xen.xl_file.empty() || is_ppc64_invocation(cmd->qemu_args, cmd->arch);
+            if (other_platform && (cmd->format == "svg" || cmd->format == "html")) {
+                throw InputError(fmt::format("--format {}: the address map is drawn for QEMU x86 plans only; Xen and "
+                                             "pseries plans come as text or json",
+                                             cmd->format));
+            }
+        }
         if (*plan && !p.xen.xl_file.empty()) return run_xen_plan(with_shared(p.xen, p.format, p.host_file, p.passthrough, {}), out);
         if (*check && !c.xen.xl_file.empty()) return run_xen_check(with_shared(c.xen, c.format, c.host_file, c.passthrough, c.will_attach), out);
         if (*plan) return run_plan(plan_cmd, out);

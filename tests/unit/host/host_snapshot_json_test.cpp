@@ -60,13 +60,16 @@ TEST(HostSnapshotJson, IntelWidthsAreWrittenForReaders) {
     EXPECT_EQ(unit["mgaw"], 39);
     EXPECT_EQ(unit["sagaw_widths"], ordered_json::array({48}));
 }
-// The golden reports plan against this saved snapshot: it must be what probing the tree gives today.
-TEST(HostSnapshotJson, CommittedSnapshotMatchesItsTree) {
-    HostSnapshot saved = load_host_snapshot(test::host_fixture("snapshots/intel-i7-12700-rtx4090.json"));
-    const HostSnapshot probed = test::probe_fixture("intel-i7-12700-rtx4090");
-    saved.root = probed.root;  // saved from the source tree's top: a relative root
-    EXPECT_EQ(saved, probed) << "regenerate with: aperture host --root tests/fixtures/host/intel-i7-12700-rtx4090 --save "
-                                "tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json";
+// Golden reports and CLI tests plan against these saved snapshots: each must be what probing its tree
+// gives today.
+TEST(HostSnapshotJson, CommittedSnapshotsMatchTheirTrees) {
+    for (const std::string name : {"intel-i7-12700-rtx4090", "h100-8gpu-server"}) {
+        HostSnapshot saved = load_host_snapshot(test::host_fixture("snapshots/" + name + ".json"));
+        const HostSnapshot probed = test::probe_fixture(name);
+        saved.root = probed.root;  // saved from the source tree's top: a relative root
+        EXPECT_EQ(saved, probed) << "regenerate with: aperture host --root tests/fixtures/host/" << name
+                                 << " --save tests/fixtures/host/snapshots/" << name << ".json";
+    }
 }
 TEST(HostSnapshotJson, IgdRegistersOnlyOnTheIgpu) {
     const ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));

@@ -1,0 +1,112 @@
+// `aperture fix --xml`: the domain with its proven fixes written in, planned again from the written XML,
+// valid by libvirt's schema, and nothing half-written when it cannot be saved.
+#include "cli/commands.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace aperture::cli {
+namespace {
+
+struct Result {
+    int status;
+    std::string out;
+    std::string err;
+};
+
+std::string source(const std::string& relative) { return std::string(APERTURE_SOURCE_DIR) + "/" + relative; }
+
+Result run_cli(std::vector<std::string> words) {
+    words.insert(words.begin(), "aperture");
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    std::ostringstream out, err;
+    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {status, out.str(), err.str()};
+}
+
+Result fix(const std::string& domain, std::vector<std::string> extra = {}) {
+    std::vector<std::string> words{"fix", "--host", source("tests/fixtures/host/snapshots/h100-8gpu-server.json"), "--xml", domain};
+    words.insert(words.end(), extra.begin(), extra.end());
+    return run_cli(words);
+}
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool validates(const std::string& xml) {
+    const std::string path = (std::filesystem::temp_directory_path() / "aperture-fix-cli.xml").string();
+    std::ofstream(path) << xml;
+    const int status = std::system(fmt::format("virt-xml-validate {} domain >/dev/null 2>&1", path).c_str());
+    std::filesystem::remove(path);
+    return status == 0;
+}
+
+TEST(FixCli, OvmfWindowTooSmallGetsXPciMmio64MbAndPassesWhenPlannedAgain) {
+    const std::string input = source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml");
+    // Without the fix, check fails on the dropped H100 BARs.
+    EXPECT_EQ(run_cli({"check", "--host", source("tests/fixtures/host/snapshots/h100-8gpu-server.json"), "--xml", input}).status, 1);
+    const Result r = fix(input);
+    EXPECT_EQ(r.status, 0) << r.err;  // the written domain passes every check
+    EXPECT_NE(r.out.find("<qemu:arg value='name=opt/ovmf/X-PciMmio64Mb,string="), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("applied firmware.assignment"), std::string::npos) << r.err;
+    EXPECT_TRUE(validates(r.out));
+    // Fixing the fixed domain changes nothing.
+    const std::string fixed = (std::filesystem::temp_directory_path() / "aperture-fixed-once.xml").string();
+    std::ofstream(fixed) << r.out;
+    const Result again = fix(fixed);
+    std::filesystem::remove(fixed);
+    EXPECT_EQ(again.status, 0);
+    EXPECT_EQ(again.out, r.out);
+    EXPECT_NE(again.err.find("nothing to change"), std::string::npos);
+}
+
+TEST(FixCli, OldLibvirtWithAVirtualIommuGetsAHardLimit) {
+    // Before 8.7.0 libvirt raised the limit by RAM + 1 GiB whatever the device count; with a vIOMMU each
+    // of the two H100s pins all 16 GiB of guest RAM on its own.
+    const Result r = fix(source("tests/fixtures/libvirt-fix/h100-pair-viommu.xml"), {"--libvirt-version", "8.1.0"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("  <memtune>\n    <hard_limit unit='KiB'>34603008</hard_limit>\n  </memtune>\n"), std::string::npos) << r.out;
+    EXPECT_TRUE(validates(r.out));
+    // libvirt 9.0.0 already counts each device: nothing to fix.
+    EXPECT_NE(fix(source("tests/fixtures/libvirt-fix/h100-pair-viommu.xml")).err.find("nothing to change"), std::string::npos);
+}
+
+TEST(FixCli, OutputIsWrittenWholeOrNotAtAll) {
+    const std::string output = (std::filesystem::temp_directory_path() / "aperture-fix-output.xml").string();
+    const Result r = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", output});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_TRUE(validates(read(output)));
+    std::filesystem::remove(output);
+
+    const Result bad = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", "/nonexistent-dir/vm.xml"});
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("--output /nonexistent-dir/vm.xml: cannot write there"), std::string::npos) << bad.err;
+    EXPECT_TRUE(bad.out.empty());
+}
+
+TEST(FixCli, NeedsADomain) {
+    EXPECT_EQ(run_cli({"fix"}).status, 2);
+    const Result missing = fix("/nonexistent/vm.xml");
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.err.find("/nonexistent/vm.xml"), std::string::npos) << missing.err;
+}
+
+TEST(FixCli, TheMapIsRefusedForOtherPlatforms) {
+    const Result r = run_cli({"plan", "--format", "svg", "--", "qemu-system-ppc64", "-M", "pseries", "-m", "2G"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("drawn for QEMU x86 plans only"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace aperture::cli
