@@ -21,6 +21,8 @@ constexpr unsigned OLD_GUEST_BAR_BITS = 44;
 // pay for the necessary page tables with that meager guest RAM?").
 constexpr u64 PAGE_TABLE_WARN_DIVISOR = 64;  // 1/64 of RAM
 constexpr u64 PAGE_SIZE = 4 * KiB;
+// hotplug.reservation tries pref64-reserve of the BAR's size and up to this many doublings of it.
+constexpr unsigned MAX_HOTPLUG_RESERVE_DOUBLINGS = 3;
 constexpr u64 PD_SPAN = 1 * GiB;     // one page directory maps 1 GiB with 2 MiB pages
 constexpr u64 PDPT_SPAN = 512 * GiB;  // one PDPT maps 512 GiB
 
@@ -388,13 +390,20 @@ Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
         if (d.id == want.port) device = &d;
     }
     if (!device) return f;
-    VmSpec fixed = in.spec;
-    set_pref64_reserve(fixed, want.port, want.bar_size);
-    const Plan after = replan(fixed, in.options);
-    Fix fix = pref64_reserve_fix(*device, want.bar_size);
-    const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
-    fix.proven = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
-    f.fix = fix;
+    // A window of exactly the BAR's size holds it only where the firmware happens to align the window to
+    // it (SeaBIOS starts its 64-bit window on a 1 GiB boundary); doubling the reservation until the
+    // re-planned window holds an aligned copy of the BAR finds the smallest that works.
+    u64 reserve = want.bar_size;
+    for (unsigned doubling = 0; doubling <= MAX_HOTPLUG_RESERVE_DOUBLINGS && reserve != 0; ++doubling, reserve <<= 1) {
+        VmSpec fixed = in.spec;
+        set_pref64_reserve(fixed, want.port, reserve);
+        const Plan after = replan(fixed, in.options);
+        Fix fix = pref64_reserve_fix(*device, reserve);
+        const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
+        fix.proven = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
+        if (fix.proven || !f.fix) f.fix = fix;
+        if (fix.proven) break;
+    }
     return f;
 }
 

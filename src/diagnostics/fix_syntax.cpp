@@ -73,20 +73,24 @@ Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
     // A port read from domain XML carries its libvirt alias as its id.
     fix.domain.overrides.push_back({port.id, "pref64-reserve", "unsigned", std::to_string(bytes)});
     // libvirt has no element for it: <qemu:override> sets the property on the port's device (libvirt 8.2+),
-    // whose alias is the controller's ("pci.N", or "ua-<id>" for a user alias).
+    // whose alias is the controller's ("pci.N", or "ua-<id>" for a user alias). A port read from domain XML
+    // has it as its id; for a QEMU command line the user's controller index is not known.
+    const bool libvirt_alias = port.id.starts_with("pci.") || port.id.starts_with("ua-");
     fix.libvirt_xml = fmt::format(
         "<domain type='kvm' xmlns:qemu='{}'>\n"
         "  ...\n"
         "  <qemu:override>\n"
-        "    <!-- alias of the controller of port {}: pci.N, N its index -->\n"
-        "    <qemu:device alias='pci.N'>\n"
+        "{}"
+        "    <qemu:device alias='{}'>\n"
         "      <qemu:frontend>\n"
         "        <qemu:property name='pref64-reserve' type='unsigned' value='{}'/>\n"
         "      </qemu:frontend>\n"
         "    </qemu:device>\n"
         "  </qemu:override>\n"
         "</domain>",
-        LIBVIRT_QEMU_NAMESPACE, port.id, bytes);
+        LIBVIRT_QEMU_NAMESPACE,
+        libvirt_alias ? "" : fmt::format("    <!-- alias of the controller of port {}: pci.N, N its index -->\n", port.id),
+        libvirt_alias ? port.id : "pci.N", bytes);
     return fix;
 }
 

@@ -81,6 +81,18 @@ TEST(FixCli, OldLibvirtWithAVirtualIommuGetsAHardLimit) {
     EXPECT_NE(fix(source("tests/fixtures/libvirt-fix/h100-pair-viommu.xml")).err.find("nothing to change"), std::string::npos);
 }
 
+TEST(FixCli, HotplugPortGetsAReservationThroughQemuOverride) {
+    // SeaBIOS starts the 64-bit window at 10 GiB (1 GiB-aligned after 8 GiB of RAM): a 32 GiB window there
+    // holds no 32 GiB-aligned BAR, so the smallest reservation that works is 64 GiB.
+    const Result r = fix(source("tests/fixtures/libvirt-fix/hotplug-port.xml"), {"--will-attach", "pci.1=32G"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("    <qemu:device alias='pci.1'>\n      <qemu:frontend>\n"
+                         "        <qemu:property name='pref64-reserve' type='unsigned' value='68719476736'/>"),
+              std::string::npos)
+        << r.out;
+    EXPECT_TRUE(validates(r.out));
+}
+
 TEST(FixCli, OutputIsWrittenWholeOrNotAtAll) {
     const std::string output = (std::filesystem::temp_directory_path() / "aperture-fix-output.xml").string();
     const Result r = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", output});
