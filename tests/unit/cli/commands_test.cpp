@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/cli_runner.hpp"
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -11,20 +13,8 @@
 namespace aperture::cli {
 namespace {
 
-struct Result {
-    int status;
-    std::string out;
-    std::string err;
-};
-
-Result run_cli(std::vector<std::string> words) {
-    words.insert(words.begin(), "aperture");
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {status, out.str(), err.str()};
-}
+using Result = test::CliResult;
+using test::run_cli;
 
 Result plan_with(std::vector<std::string> options, std::vector<std::string> qemu) {
     std::vector<std::string> words{"plan", "--format", "json"};

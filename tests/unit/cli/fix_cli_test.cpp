@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/cli_runner.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -13,22 +15,10 @@
 namespace aperture::cli {
 namespace {
 
-struct Result {
-    int status;
-    std::string out;
-    std::string err;
-};
+using Result = test::CliResult;
+using test::run_cli;
 
 std::string source(const std::string& relative) { return std::string(APERTURE_SOURCE_DIR) + "/" + relative; }
-
-Result run_cli(std::vector<std::string> words) {
-    words.insert(words.begin(), "aperture");
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {status, out.str(), err.str()};
-}
 
 Result fix(const std::string& domain, std::vector<std::string> extra = {}) {
     std::vector<std::string> words{"fix", "--host", source("tests/fixtures/host/snapshots/h100-8gpu-server.json"), "--xml", domain};

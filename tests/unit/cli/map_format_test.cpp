@@ -2,6 +2,8 @@
 // as the text report.
 #include <gtest/gtest.h>
 
+#include "../support/cli_runner.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -13,20 +15,8 @@
 namespace aperture::cli {
 namespace {
 
-struct Result {
-    int status;
-    std::string out;
-    std::string err;
-};
-
-Result run_words(std::vector<std::string> words) {
-    words.insert(words.begin(), "aperture");
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {status, out.str(), err.str()};
-}
+using Result = test::CliResult;
+inline Result run_words(std::vector<std::string> words) { return test::run_cli(std::move(words)); }
 
 const std::vector<std::string> kDropsGpu = {"-machine", "q35", "-m", "2G", "-nodefaults", "-cpu", "qemu64,vendor=GenuineIntel", "-bios", "OVMF.fd",
                                             "-device", "pcie-root-port,id=rp,chassis=1", "-device", "pci-testdev,id=gpu,membar=32G,bus=rp",

@@ -4,25 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/cli_runner.hpp"
+
 #include <sstream>
 
 namespace aperture::cli {
 namespace {
 
-struct Result {
-    int status;
-    std::string out;
-    std::string err;
-};
-
-Result run_cli(std::vector<std::string> words) {
-    words.insert(words.begin(), "aperture");
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    const int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {status, out.str(), err.str()};
-}
+using Result = test::CliResult;
+using test::run_cli;
 
 bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
