@@ -174,20 +174,7 @@ private:
         return index;
     }
 
-    // virDomainControllerInsertPreAlloced: after the last controller of the same type with a lower index.
-    void insert_controller(GuestDevice controller) {
-        auto& list = c_.controllers;
-        auto position = list.end();
-        for (auto it = list.begin(); it != list.end(); ++it) {
-            if (it->controller_type != controller.controller_type) continue;
-            if (it->controller_index > controller.controller_index) {
-                position = it;
-                break;
-            }
-            position = it + 1;
-        }
-        list.insert(position, std::move(controller));
-    }
+    void insert_controller(GuestDevice controller) { libvirt_xml::insert_controller(c_.controllers, std::move(controller)); }
 
     // The alias qemuAssignDeviceControllerAlias gives.
     std::string controller_alias(const std::string& type, int index, std::optional<PciControllerModel> pci_model) const {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
+#include <vector>
 
 #include "config/vm_spec.hpp"
 
@@ -99,5 +100,20 @@ struct GuestDevice {
 
     bool primary_video = false;
 };
+
+// virDomainControllerInsertPreAlloced: a controller goes after the last one of its type with a lower
+// index, so the list stays in the order libvirt keeps (and writes the command line in).
+inline void insert_controller(std::vector<GuestDevice>& list, GuestDevice controller) {
+    auto position = list.end();
+    for (auto it = list.begin(); it != list.end(); ++it) {
+        if (it->controller_type != controller.controller_type) continue;
+        if (it->controller_index > controller.controller_index) {
+            position = it;
+            break;
+        }
+        position = it + 1;
+    }
+    list.insert(position, std::move(controller));
+}
 
 }  // namespace aperture::libvirt_xml

@@ -83,21 +83,6 @@ void set_bus_model(Bus& bus, PciControllerModel model, bool allow_hotplug) {
     bus.model = model;
 }
 
-// The type a device needs, in the words of libvirt's message.
-const char* connection_name(unsigned flags) {
-    if (flags & kPciDevice) return "standard PCI device";
-    if (flags & kPcieDevice) return "PCI Express device";
-    if (flags & kPcieRootPort) return "pcie-root-port";
-    if (flags & kSwitchUpstreamPort) return "pcie-switch-upstream-port";
-    if (flags & kSwitchDownstreamPort) return "pcie-switch-downstream-port";
-    if (flags & kDmiToPciBridge) return "dmi-to-pci-bridge";
-    if (flags & kPcieToPciBridge) return "pcie-to-pci-bridge";
-    if (flags & kPciExpanderBus) return "pci-expander-bus";
-    if (flags & kPcieExpanderBus) return "pcie-expander-bus";
-    if (flags & kPciBridge) return "pci-bridge";
-    return "device";
-}
-
 // virDomainPCIControllerConnectTypeToModel: the controller model a connect type stands for.
 const char* controller_model_of(unsigned flags) {
     if (flags & kPcieRootPort) return "pcie-root-port";
@@ -109,6 +94,14 @@ const char* controller_model_of(unsigned flags) {
     if (flags & kPcieExpanderBus) return "pcie-expander-bus";
     if (flags & kPciBridge) return "pci-bridge";
     return nullptr;
+}
+
+// The type a device needs, in the words of libvirt's message.
+const char* connection_name(unsigned flags) {
+    if (flags & kPciDevice) return "standard PCI device";
+    if (flags & kPcieDevice) return "PCI Express device";
+    if (const char* model = controller_model_of(flags)) return model;
+    return "device";
 }
 
 class AddressSet {
@@ -329,20 +322,7 @@ private:
         return nullptr;
     }
 
-    // virDomainControllerInsertPreAlloced: after the last PCI controller with a lower index.
-    void insert_controller(GuestDevice controller) {
-        auto& list = *in_.controllers;
-        auto position = list.end();
-        for (auto it = list.begin(); it != list.end(); ++it) {
-            if (it->controller_type != controller.controller_type) continue;
-            if (it->controller_index > controller.controller_index) {
-                position = it;
-                break;
-            }
-            position = it + 1;
-        }
-        list.insert(position, std::move(controller));
-    }
+    void insert_controller(GuestDevice controller) { libvirt_xml::insert_controller(*in_.controllers, std::move(controller)); }
 
     template <typename F>
     void for_each_device(F&& f) {
