@@ -113,18 +113,22 @@ std::vector<ReservedRegion> parse_reserved_regions(const std::string& text, cons
     const auto lines = split_lines(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto words = split_words(lines[i]);
-        const auto start = words.size() == 3 ? parse_kernel_hex(words[0], HexPrefix::Required) : std::nullopt;
-        const auto end = words.size() == 3 ? parse_kernel_hex(words[1], HexPrefix::Required) : std::nullopt;
-        if (!start || !end) {
-            throw kernel_text_error(
+        const auto malformed = [&] {
+            return kernel_text_error(
                 file, i + 1,
                 "expected '<start> <end> <type>' with 0x-prefixed hex addresses, got '" + std::string(lines[i]) + "'");
+        };
+        if (words.size() != 3) throw malformed();
+        // value_or after the checks: GCC's -O3 flow analysis cannot see through two optionals here.
+        const auto parsed_start = parse_kernel_hex(words[0], HexPrefix::Required);
+        const auto parsed_end = parse_kernel_hex(words[1], HexPrefix::Required);
+        if (!parsed_start || !parsed_end) throw malformed();
+        const u64 start = parsed_start.value_or(0);
+        const u64 end = parsed_end.value_or(0);
+        if (start > end) {
+            throw kernel_text_error(file, i + 1, "the region starts at " + hex(start) + ", above its end " + hex(end));
         }
-        if (*start > *end) {
-            throw kernel_text_error(file, i + 1,
-                                    "the region starts at " + hex(*start) + ", above its end " + hex(*end));
-        }
-        regions.push_back(ReservedRegion{AddressRange::from_first_and_last(*start, *end), std::string(words[2])});
+        regions.push_back(ReservedRegion{AddressRange::from_first_and_last(start, end), std::string(words[2])});
     }
     return regions;
 }
