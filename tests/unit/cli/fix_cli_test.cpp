@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "../support/cli_runner.hpp"
-
-#include <cstdlib>
-#include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+
+#include "../support/cli_runner.hpp"
+#include "../support/virt_xml_validate.hpp"
 
 namespace aperture::cli {
 namespace {
@@ -33,13 +31,7 @@ std::string read(const std::string& path) {
     return text.str();
 }
 
-bool validates(const std::string& xml) {
-    const std::string path = (std::filesystem::temp_directory_path() / "aperture-fix-cli.xml").string();
-    std::ofstream(path) << xml;
-    const int status = std::system(fmt::format("virt-xml-validate {} domain >/dev/null 2>&1", path).c_str());
-    std::filesystem::remove(path);
-    return status == 0;
-}
+bool validates(const std::string& xml) { return test::validates_as_domain(xml); }
 
 TEST(FixCli, OvmfWindowTooSmallGetsXPciMmio64MbAndPassesWhenPlannedAgain) {
     const std::string input = source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml");
@@ -51,10 +43,9 @@ TEST(FixCli, OvmfWindowTooSmallGetsXPciMmio64MbAndPassesWhenPlannedAgain) {
     EXPECT_NE(r.err.find("applied firmware.assignment"), std::string::npos) << r.err;
     EXPECT_TRUE(validates(r.out));
     // Fixing the fixed domain changes nothing.
-    const std::string fixed = (std::filesystem::temp_directory_path() / "aperture-fixed-once.xml").string();
-    std::ofstream(fixed) << r.out;
-    const Result again = fix(fixed);
-    std::filesystem::remove(fixed);
+    const test::TempFile fixed("aperture-fixed-once");
+    fixed.write(r.out);
+    const Result again = fix(fixed.path());
     EXPECT_EQ(again.status, 0);
     EXPECT_EQ(again.out, r.out);
     EXPECT_NE(again.err.find("nothing to change"), std::string::npos);
@@ -84,12 +75,11 @@ TEST(FixCli, HotplugPortGetsAReservationThroughQemuOverride) {
 }
 
 TEST(FixCli, OutputIsWrittenWholeOrNotAtAll) {
-    const std::string output = (std::filesystem::temp_directory_path() / "aperture-fix-output.xml").string();
-    const Result r = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", output});
+    const test::TempFile output("aperture-fix-output");
+    const Result r = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", output.path()});
     EXPECT_EQ(r.status, 0);
     EXPECT_TRUE(r.out.empty());
-    EXPECT_TRUE(validates(read(output)));
-    std::filesystem::remove(output);
+    EXPECT_TRUE(validates(read(output.path())));
 
     const Result bad = fix(source("tests/fixtures/libvirt-fix/h100-pair-ovmf.xml"), {"--output", "/nonexistent-dir/vm.xml"});
     EXPECT_EQ(bad.status, 2);

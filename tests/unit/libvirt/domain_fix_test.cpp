@@ -4,12 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <fmt/format.h>
-#include <unistd.h>
 
+#include "../support/virt_xml_validate.hpp"
 #include "core/error.hpp"
 
 namespace aperture {
@@ -71,19 +67,8 @@ std::size_t changed_lines(const std::string& before, const std::string& after) {
     return changed;
 }
 
-// virt-xml-validate's verdict on `xml`.
-bool validates(const std::string& xml) {
-    EXPECT_EQ(std::system("command -v virt-xml-validate >/dev/null 2>&1"), 0)
-        << "virt-xml-validate is missing: scripts/install-deps.sh installs libvirt-clients";
-    char path[] = "/tmp/aperture-domain-XXXXXX";
-    const int fd = mkstemp(path);
-    EXPECT_GE(fd, 0);
-    close(fd);
-    std::ofstream(path) << xml;
-    const int status = std::system(fmt::format("virt-xml-validate {} domain >/dev/null 2>&1", path).c_str());
-    std::remove(path);
-    return status == 0;
-}
+using test::validates_as_domain;
+bool validates(const std::string& xml) { return validates_as_domain(xml); }
 
 TEST(DomainFix, NothingToDoChangesNothing) {
     EXPECT_EQ(apply_domain_fix(kDomain, "vm.xml", {}), kDomain);
