@@ -4,8 +4,6 @@
 
 #include "../support/cli_runner.hpp"
 
-#include <cstdio>
-#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -44,11 +42,8 @@ TEST(MapFormat, PlanHtmlKeepsTheFailureExitStatus) {
 }
 
 TEST(MapFormat, CheckHtmlDrawsTheFindings) {
-    const std::string snapshot = (std::filesystem::temp_directory_path() / "aperture-map-format-host.json").string();
-    ASSERT_EQ(run_words({"host", "--root", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/intel-i7-12700-rtx4090", "--save", snapshot}).status,
-              EXIT_OK);
+    const std::string snapshot = std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json";
     const auto r = with({"check", "--format", "html", "--host", snapshot}, kDropsGpu);
-    std::remove(snapshot.c_str());
     EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE);
     EXPECT_NE(r.out.find("data-finding=\"firmware.assignment\" data-verdict=\"FAIL\""), std::string::npos);
     EXPECT_NE(r.out.find("data-limit=\"host-phys-bits\""), std::string::npos);
