@@ -147,6 +147,28 @@ TEST(XmlMemlock, EveryCorpusPseriesDomainGivesALimitOrAClearError) {
     EXPECT_GE(read, 3u);
 }
 
+// With a host snapshot the groups are the host's: hostdevs of one group share a PHB, and a hostdev whose
+// group libvirt cannot read stays in the default group, on PHB 0.
+TEST(XmlMemlock, HostSnapshotGroupsDecideThePhbs) {
+    const auto domain = read_libvirt_memlock_domain_file((kCorpus / "pseries-hostdevs-1.xml").string());
+    HostSnapshot snapshot;
+    for (const char* address : {"0001:01:00.0", "0001:01:00.1", "0005:90:01.0"}) {
+        HostPciDevice device;
+        device.address = address;
+        device.iommu_group = 9;  // one group for all three
+        snapshot.pci.push_back(device);
+    }
+    XmlMemlockInput got = xml_memlock_input(domain, XmlMemlockHost{&snapshot, {}});
+    EXPECT_EQ(got.input.pseries_phbs, 2u) << got.phb_note;
+    EXPECT_NE(got.phb_note.find("from the host snapshot"), std::string::npos) << got.phb_note;
+
+    const HostSnapshot empty;
+    const auto single = read_libvirt_memlock_domain_file((kMemlockData / "qemumemlock-pseries-hostdev.xml").string());
+    got = xml_memlock_input(single, XmlMemlockHost{&empty, {}});
+    EXPECT_EQ(got.input.pseries_phbs, 1u) << got.phb_note;
+    EXPECT_EQ(libvirt_memlock_limit(got.input, V10_7).bytes, 2168455168u);  // the 2017 test's value: one PHB
+}
+
 TEST(XmlMemlock, Nvlink2NamesAHostdevOfTheDomain) {
     const auto domain = read_libvirt_memlock_domain_file((kMemlockData / "qemumemlock-pseries-hostdev.xml").string());
     XmlMemlockHost host;
