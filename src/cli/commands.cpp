@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/memlock_command.hpp"
 #include "cli/spapr_command.hpp"
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
@@ -328,6 +329,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     host->add_option("--root", host_cmd.root, "Read a copied /proc and /sys tree under this directory instead of /");
     host->add_option("--save", host_cmd.save, "Also write the snapshot (JSON) to this file, for --host");
 
+    MemlockCommand memlock_cmd;
+    auto* memlock = add_memlock_subcommand(app, memlock_cmd);
+
     auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
 
     // Everything after the first "--" is the QEMU command line, verbatim: QEMU's options must never be
@@ -369,6 +373,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         if (*check) return run_check(check_cmd, out);
         if (*fix) return run_fix(fix_cmd, out, err);
         if (*host) return run_host(host_cmd, out);
+        if (*memlock) return run_memlock(memlock_cmd, out);
         if (*devices) {
             out << "QEMU 7.2 device models:\n";
             for (const auto& name : device_model_names()) out << "  " << name << "\n";

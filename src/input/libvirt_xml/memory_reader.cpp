@@ -7,13 +7,8 @@
 
 namespace aperture::libvirt_xml {
 
-namespace {
-
-// src/qemu/qemu_domain.c qemuDomainGetMemorySizeAlignment: x86 guest RAM is rounded up to 1 MiB.
-constexpr u64 kMemoryAlignment = MiB;
-
 // src/conf/domain_conf.c virDomainParseMemory: a scaled value (default KiB) in bytes, kept whole KiB.
-u64 parse_memory(const XmlDocument& xml, pugi::xml_node node, const char* unit_attribute = "unit") {
+u64 parse_memory(const XmlDocument& xml, pugi::xml_node node, const char* unit_attribute) {
     const u64 value = xml.unsigned_text(node);
     const std::string unit = XmlDocument::attribute(node, unit_attribute).value_or("");
     const ScaledValue scaled = scale_integer(value, unit, KiB, kLibvirtMemoryMax);
@@ -21,6 +16,11 @@ u64 parse_memory(const XmlDocument& xml, pugi::xml_node node, const char* unit_a
     const u64 kibibytes = *scaled.bytes / KiB + (*scaled.bytes % KiB != 0 ? 1 : 0);
     return kibibytes * KiB;
 }
+
+namespace {
+
+// src/qemu/qemu_domain.c qemuDomainGetMemorySizeAlignment: x86 guest RAM is rounded up to 1 MiB.
+constexpr u64 kMemoryAlignment = MiB;
 
 u64 round_to_alignment(const XmlDocument& xml, pugi::xml_node node, u64 bytes) {
     auto aligned = align_up(bytes, kMemoryAlignment);

@@ -57,8 +57,11 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
     const std::string arch = XmlDocument::attribute(type, "arch").value_or("x86_64");
     context.facts().arch = arch;
     if (arch != "x86_64") {
-        context.xml.unsupported(type, "architecture '" + arch + "' is not modelled: aperture models qemu-system-x86_64 "
-                                      "(arch='x86_64') only");
+        // A pSeries plan needs its own QEMU command line (aperture plan -- qemu-system-ppc64 ...); the memlock
+        // limit needs no plan, so say where it is.
+        context.xml.unsupported(type, "architecture '" + arch + "' is not modelled: aperture reads libvirt XML for "
+                                      "qemu-system-x86_64 (arch='x86_64') only; `aperture memlock --xml` gives its "
+                                      "locked-memory limit");
     }
     const auto written = XmlDocument::attribute(type, "machine");
     machine.type = written.value_or("pc");
