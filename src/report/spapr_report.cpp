@@ -58,7 +58,10 @@ void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* 
                        d.default_table.entries, human_size(d.default_table.table_bytes()));
     if (d.ddw) {
         std::string pages;
-        for (unsigned s : d.ddw_page_shifts) pages += (pages.empty() ? "" : " ") + page_name(s);
+        for (unsigned s : d.ddw_page_shifts) {
+            if (!pages.empty()) pages += ' ';
+            pages += page_name(s);
+        }
         out += fmt::format("  DDW     2 windows, pages {}, second window at {:#x}\n", pages, d.dma64_win_addr);
         for (const auto& t : d.ddw_for_all_memory) {
             out += fmt::format("          a window mapping all memory ({}) in {} pages: {} TCEs, table {}{}\n", human_size(t.window_size),

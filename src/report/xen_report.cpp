@@ -52,8 +52,9 @@ std::string render_xen_text(const XenPlan& plan) {
     for (const auto& b : d.bars) {
         const PciNode& n = plan.bus.functions[b.function];
         const auto host = plan.bus.host_addresses.find(b.function);
-        out += fmt::format("  {:02x}.{} {:<20} {:<6} {:<6} {:>9}  {}{}\n", n.devfn.device, n.devfn.function,
-                           n.function.driver + (host != plan.bus.host_addresses.end() ? " " + host->second.substr(5) : ""), bar_label(b), bar_kind(b),
+        std::string owner = n.function.driver;
+        if (host != plan.bus.host_addresses.end()) owner += fmt::format(" {}", host->second.substr(5));
+        out += fmt::format("  {:02x}.{} {:<20} {:<6} {:<6} {:>9}  {}{}\n", n.devfn.device, n.devfn.function, owner, bar_label(b), bar_kind(b),
                            human_size(b.size), b.address ? hex(*b.address) : "unassigned: no space for resource!",
                            b.high ? " (above RAM)" : b.fixed_at_top ? " (top of the hole)" : "");
     }
