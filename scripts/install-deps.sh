@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Installs, from Debian 12's packages only, what aperture needs to build, test and run its oracle:
-# the compiler and libraries, the real QEMU + firmware the oracle tests boot, libvirt's virt-xml-validate
-# (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser).
+# Installs, from Debian 12's packages only, what is missing.
+#   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
+#   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
+#                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate (the XML aperture writes
+#                            must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser)
 set -euo pipefail
 
-packages=(
+tool_packages=(
   build-essential cmake
   libfmt-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
+)
+test_packages=(
   libgtest-dev libbenchmark-dev
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
   libvirt-clients
   chromium chromium-driver
 )
+
+packages=("${tool_packages[@]}")
+case "${1:-}" in
+  "") ;;
+  --tests) packages+=("${test_packages[@]}") ;;
+  *) echo "install-deps: unknown argument '$1' (expected nothing, or --tests)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

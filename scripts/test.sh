@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# README command 2: install what is missing, build, and pass the whole test suite: unit and golden tests,
-# the bounded real-QEMU oracle subset, then the same suite under AddressSanitizer + UBSan.
+# README command 2: install what is missing, build with warnings as errors, and pass the whole test suite: unit
+# and golden tests, the bounded real-QEMU oracle subset, then the same suite under AddressSanitizer + UBSan.
+# The first build is the Release build command 1 makes, so after command 1 only the tests are compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
 jobs="$(nproc)"
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON -DAPERTURE_BENCHMARKS=ON \
+      -DAPERTURE_WERROR=ON > /dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAPERTURE_SANITIZE=ON -DAPERTURE_BENCHMARKS=OFF \
-      -DAPERTURE_ORACLE_TESTS=OFF > /dev/null
+      -DAPERTURE_ORACLE_TESTS=OFF -DAPERTURE_WERROR=ON > /dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"

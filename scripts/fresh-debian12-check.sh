@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The fresh-machine check: builds a minimal Debian 12 root with debootstrap, copies this clone's HEAD into it, and
+# runs README command 1 and then command 2 inside it with chroot, as a new user would on a fresh machine. Too slow
+# for every CI run (debootstrap, the whole install, two builds and the suite): run it whenever the install steps
+# change. Needs root. The Debian mirror and apt's acquire settings are this machine's own (/etc/apt).
+#
+#   bash scripts/fresh-debian12-check.sh [WORKDIR]     (default /var/tmp/aperture-fresh; it is wiped first)
+#
+# Prints how long each command took and how many packages command 1 installed; logs land in WORKDIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "fresh-debian12-check: needs root (debootstrap and chroot)" >&2; exit 2; }
+work="${1:-/var/tmp/aperture-fresh}"
+root="$work/root"
+
+mirror="$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)"
+[ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)"
+[ -n "$mirror" ] || { echo "fresh-debian12-check: no Debian bookworm mirror in /etc/apt" >&2; exit 2; }
+
+command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends debootstrap; }
+
+mounts=()
+cleanup() {
+  local i
+  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[$i]}" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+for m in dev/pts dev proc sys; do umount -l "$root/$m" 2>/dev/null || true; done
+rm -rf "$work"
+mkdir -p "$root"
+echo "== debootstrap bookworm (minbase) from $mirror"
+start=$SECONDS
+debootstrap --variant=minbase bookworm "$root" "$mirror" > "$work/debootstrap.log" 2>&1 \
+  || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+echo "== debootstrap took $((SECONDS - start)) s"
+
+# The same package sources and acquire settings as this machine (bookworm, bookworm-updates, security).
+rm -f "$root/etc/apt/sources.list"
+for f in /etc/apt/sources.list.d/*.sources; do cp "$f" "$root/etc/apt/sources.list.d/"; done
+for f in /etc/apt/apt.conf.d/*; do
+  grep -q "^Acquire::Check-Valid-Until\|^Acquire::Check-Date" "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
+done
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+
+for m in dev dev/pts proc sys; do
+  mkdir -p "$root/$m"
+  case "$m" in
+    proc) mount -t proc proc "$root/proc" ;;
+    sys) mount -t sysfs sysfs "$root/sys" ;;
+    *) mount --bind "/$m" "$root/$m" ;;
+  esac
+  mounts+=("$root/$m")
+done
+
+git clone -q --no-hardlinks . "$root/root/aperture"
+in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+                   bash -c "cd /root/aperture && $1"; }
+
+before=$(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c "install ok installed")
+echo "== README command 1 in the fresh root"
+start=$SECONDS
+in_root "bash scripts/run-example.sh" > "$work/command1.log" 2>&1 && status=0 || status=$?
+took1=$((SECONDS - start))
+after=$(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c "install ok installed")
+grep -A3 "^aperture plan: " "$work/command1.log" || true
+echo "== command 1: exit $status in $took1 s; it installed $((after - before)) packages"
+[ "$status" -eq 0 ] || { tail -30 "$work/command1.log" >&2; exit 1; }
+
+echo "== README command 2 in the fresh root"
+start=$SECONDS
+in_root "bash scripts/test.sh" > "$work/command2.log" 2>&1 && status=0 || status=$?
+took2=$((SECONDS - start))
+grep -E "tests passed|tests failed" "$work/command2.log" || true
+echo "== command 2: exit $status in $took2 s; it installed $(( $(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c "install ok installed") - after )) more packages"
+[ "$status" -eq 0 ] || { tail -40 "$work/command2.log" >&2; exit 1; }
+echo "fresh-debian12-check: both README commands pass in a fresh Debian 12 root"
