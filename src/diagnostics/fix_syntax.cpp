@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "libvirt/qemu_namespace_uri.hpp"
+
 #include "firmware/ovmf/ovmf_layout.hpp"
 
 namespace aperture {
@@ -31,7 +33,7 @@ Fix x_pci_mmio64_mb_fix(u64 mb) {
         "    <qemu:arg value='{}'/>\n"
         "  </qemu:commandline>\n"
         "</domain>",
-        LIBVIRT_QEMU_NAMESPACE, value);
+        kLibvirtQemuNamespace, value);
     return fix;
 }
 
@@ -88,7 +90,7 @@ Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
         "    </qemu:device>\n"
         "  </qemu:override>\n"
         "</domain>",
-        LIBVIRT_QEMU_NAMESPACE,
+        kLibvirtQemuNamespace,
         libvirt_alias ? "" : fmt::format("    <!-- alias of the controller of port {}: pci.N, N its index -->\n", port.id),
         libvirt_alias ? port.id : "pci.N", bytes);
     return fix;

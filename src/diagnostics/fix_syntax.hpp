@@ -9,9 +9,6 @@
 
 namespace aperture {
 
-// libvirt's namespace for <qemu:commandline> (docs/drvqemu.html "Pass-through of arbitrary qemu commands").
-inline constexpr const char* LIBVIRT_QEMU_NAMESPACE = "http://libvirt.org/schemas/domain/qemu/1.0";
-
 // Replaces any opt/ovmf/X-PciMmio64Mb item with one of `mb` MiB.
 void set_x_pci_mmio64_mb(VmSpec& spec, u64 mb);
 Fix x_pci_mmio64_mb_fix(u64 mb);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/address.hpp"
+#include "libvirt/qemu_namespace_uri.hpp"
 
 namespace aperture {
 
@@ -35,9 +36,6 @@ struct DomainFix {
         return !maxphysaddr_bits && !pcihole64_kib && !hard_limit_kib && !x_pci_mmio64_mb && overrides.empty();
     }
 };
-
-// libvirt's QEMU namespace (docs/drvqemu.html "Pass-through of arbitrary qemu commands").
-inline constexpr const char* kLibvirtQemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
 
 // Throws InputError naming `source` and the line for XML that does not parse or is not a <domain>.
 std::string apply_domain_fix(const std::string& xml, const std::string& source, const DomainFix& fix);

@@ -1,8 +1,8 @@
 #pragma once
-// What libvirt's memlock formula reads (LibvirtMemlockInput), taken from a domain as the libvirt XML
-// reader saw it.
+// What libvirt's memlock formula reads (LibvirtMemlockInput), for a domain the full libvirt XML reader
+// read: the same reading and conversion `aperture memlock --xml` uses (read_libvirt_memlock_domain,
+// xml_memlock_input), so `check --xml` and `memlock --xml` give one limit.
 
-#include "config/vm_spec.hpp"
 #include "input/libvirt_xml/domain.hpp"
 #include "libvirt/memlock_limit.hpp"
 

@@ -386,7 +386,6 @@ private:
         if (!target) xml_.fail(e, "a disk needs a <target>");
         const auto dev = XmlDocument::attribute(target, "dev");
         if (!dev) xml_.fail(target, "missing target 'dev'");
-        if (type == "nvme") ++c_.facts().nvme_disks;
         std::string bus = XmlDocument::attribute(target, "bus").value_or("");
         if (bus.empty()) {
             // virDomainDiskDefAssignAddress: the bus from the target name.
@@ -502,7 +501,6 @@ private:
         // qemuDomainDeviceCalculatePCIConnectFlags: a host device that cannot be looked at is taken for PCIe.
         device.connect = pcie_flags();
         read_rom(device, e);
-        ++c_.facts().vfio_pci_hostdevs;
         if (!device.unassigned) c_.facts().hostdev_aliases.push_back(device.spec.id);
         if (device.unassigned) device.emitted = false;
         return device;
@@ -516,7 +514,6 @@ private:
         const unsigned net_index = count_["net"]++;
         if (type == "hostdev") return add(make_vfio(e));
         const std::string model = XmlDocument::attribute(e.child("model"), "type").value_or(kDefaultNicModel);
-        if (type == "vdpa") ++c_.facts().vdpa_interfaces;
         if (model == "usb-net") return add_bus_device(e, "usb-net", "net" + std::to_string(net_index));
         static const std::map<std::string, std::string> drivers{
             {"virtio", "virtio-net-pci"},
@@ -645,7 +642,6 @@ private:
         if (mode != "subsystem") xml_.unsupported(e, "hostdev mode '" + mode + "' is not modelled (only subsystem)");
         if (type == "pci") return add(make_vfio(e));
         if (type == "mdev") {
-            ++c_.facts().mdev_hostdevs;
             xml_.unsupported(e, "mediated devices (mdev) are not modelled: their BARs come from the host's vendor driver");
         }
         if (type == "usb") return add_bus_device(e, "usb-host", "hostdev" + std::to_string(hostdevs_++));
@@ -688,7 +684,6 @@ private:
 
     void read_iommu(pugi::xml_node e) {
         const std::string model = XmlDocument::attribute(e, "model").value_or("");
-        c_.facts().iommu_model = model;
         if (model == "intel") return add_bus_device(e, "intel-iommu", "iommu0");
         if (model == "virtio") {
             GuestDevice device = make(DeviceClass::Iommu, e, "virtio-iommu-pci", "iommu0");

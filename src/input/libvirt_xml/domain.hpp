@@ -16,30 +16,23 @@
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "input/libvirt_xml/memlock_reader.hpp"
 
 namespace aperture {
 
-// What the domain says about locked memory and the devices that pin it, as written: the memlock limit
-// libvirt sets (qemuDomainGetMemLockLimitBytes) is computed from these elsewhere.
+// What the domain says as written that the VmSpec does not carry.
 struct LibvirtDomainFacts {
     std::string arch;                       // <os><type arch=>: "x86_64"
     std::string machine;                    // <os><type machine=> as written ("pc" when absent)
-    u64 memory = 0;                         // <memory> in bytes, before libvirt's 1 MiB rounding
-    std::optional<u64> max_memory;          // <maxMemory> in bytes
     unsigned max_memory_slots = 0;          // <maxMemory slots=>
-    std::optional<u64> hard_limit;          // <memtune><hard_limit> in bytes
-    bool memory_locked = false;             // <memoryBacking><locked/>
-    std::optional<std::string> iommu_model; // <iommu model=>: "intel", "virtio", "smmuv3"
-    unsigned vfio_pci_hostdevs = 0;         // <hostdev type='pci'> and <interface type='hostdev'>
-    unsigned mdev_hostdevs = 0;             // <hostdev type='mdev'>
-    unsigned nvme_disks = 0;                // <disk type='nvme'>: a host NVMe the QEMU block layer drives via VFIO
-    unsigned vdpa_interfaces = 0;           // <interface type='vdpa'>
     std::vector<std::string> hostdev_aliases;  // the QEMU ids of the VFIO devices, in command-line order
 };
 
 struct LibvirtDomain {
     VmSpec spec;
     LibvirtDomainFacts facts;
+    // What libvirt's memlock formula reads, by the one reader `aperture memlock --xml` uses too.
+    LibvirtMemlockDomain memlock;
 };
 
 struct LibvirtReadOptions {

@@ -11,9 +11,6 @@
 
 namespace aperture::libvirt_xml {
 
-// libvirt's QEMU XML namespace (src/qemu/qemu_domain.c QEMU_NAMESPACE_HREF).
-inline constexpr const char* kQemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
-
 struct DomainContext {
     const XmlDocument& xml;
     LibvirtDomain& domain;

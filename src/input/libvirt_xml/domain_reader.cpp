@@ -157,6 +157,7 @@ LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& 
     LibvirtDomain domain;
     libvirt_xml::DomainContext context{xml, domain, options, libvirt_xml::ChipsetKind::I440fx, {}, {}};
     libvirt_xml::DomainReader(context).read();
+    domain.memlock = read_libvirt_memlock_domain(xml);
     return domain;
 }
 

@@ -44,6 +44,24 @@ std::optional<PseriesGuestAddress> guest_address(const XmlDocument& xml, pugi::x
 
 u64 memory_kib(const XmlDocument& xml, pugi::xml_node node) { return libvirt_xml::parse_memory(xml, node) / KiB; }
 
+// virDomainDefGetMemoryTotal: <memory> as written (a `virsh dumpxml` has already folded the NUMA cells and
+// memory modules into it). Without <memory>, virDomainDefPostParseMemory takes the NUMA cells' total.
+u64 total_memory_kib(const XmlDocument& xml, pugi::xml_node root) {
+    if (const pugi::xml_node memory = root.child("memory")) return memory_kib(xml, memory);
+    u64 cells_kib = 0;
+    for (pugi::xml_node cell : root.child("cpu").child("numa").children("cell")) {
+        const auto value = xml.unsigned_attribute(cell, "memory");
+        if (!value) xml.fail(cell, "a NUMA cell needs a 'memory' attribute");
+        const auto scaled = libvirt_xml::scale_integer(*value, XmlDocument::attribute(cell, "unit").value_or(""), KiB, libvirt_xml::kLibvirtMemoryMax);
+        if (!scaled.bytes) xml.fail(cell, scaled.error);
+        const auto sum = checked_add(cells_kib, *scaled.bytes / KiB);
+        if (!sum) xml.fail(cell, "the NUMA cells' memory passes 2^64 bytes");
+        cells_kib = *sum;
+    }
+    if (cells_kib == 0) xml.fail(root, "expected a <memory> element");
+    return cells_kib;
+}
+
 // qemuDomainDiskHasNVMe-style: the disk or any <backingStore> in its chain has an NVMe source.
 bool chain_has_nvme(pugi::xml_node disk) {
     for (pugi::xml_node node = disk; node; node = node.child("backingStore")) {
@@ -95,7 +113,10 @@ void read_device(const XmlDocument& xml, pugi::xml_node device, LibvirtMemlockDo
 }  // namespace
 
 LibvirtMemlockDomain read_libvirt_memlock_domain(std::string_view xml_text, const std::string& file_name) {
-    const XmlDocument xml(xml_text, file_name);
+    return read_libvirt_memlock_domain(XmlDocument(xml_text, file_name));
+}
+
+LibvirtMemlockDomain read_libvirt_memlock_domain(const XmlDocument& xml) {
     const pugi::xml_node root = xml.root();
     if (std::string(root.name()) != "domain") xml.fail(root, "expected a <domain> element");
 
@@ -103,9 +124,7 @@ LibvirtMemlockDomain read_libvirt_memlock_domain(std::string_view xml_text, cons
     out.kvm = XmlDocument::attribute(root, "type").value_or("") == "kvm";
     out.arch = XmlDocument::attribute(root.child("os").child("type"), "arch").value_or("x86_64");
 
-    const pugi::xml_node memory = root.child("memory");
-    if (!memory) xml.fail(root, "expected a <memory> element");
-    out.memory_kib = memory_kib(xml, memory);
+    out.memory_kib = total_memory_kib(xml, root);
     if (const pugi::xml_node max_memory = root.child("maxMemory")) out.max_memory_kib = memory_kib(xml, max_memory);
     if (const pugi::xml_node hard_limit = root.child("memtune").child("hard_limit")) out.hard_limit_kib = memory_kib(xml, hard_limit);
     out.locked = static_cast<bool>(root.child("memoryBacking").child("locked"));

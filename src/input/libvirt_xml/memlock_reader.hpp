@@ -1,7 +1,9 @@
 #pragma once
 // Reads only what libvirt's qemuDomainGetMemLockLimitBytes looks at from a domain XML, for any
 // architecture: the full reader (read_libvirt_domain) builds an x86 VmSpec and refuses the rest, but the
-// memlock limit of a ppc64 pSeries domain is just as much libvirt's business.
+// memlock limit of a ppc64 pSeries domain is just as much libvirt's business. This is the only reading of
+// those elements: the full reader keeps its result (LibvirtDomain::memlock), so `check --xml` and
+// `memlock --xml` cannot count a domain's devices differently.
 
 #include <optional>
 #include <string>
@@ -12,6 +14,10 @@
 #include "libvirt/pseries_phb.hpp"
 
 namespace aperture {
+
+namespace libvirt_xml {
+class XmlDocument;
+}
 
 // A <hostdev type='pci'> (or <interface type='hostdev'>): the host function and, when written, its guest
 // address.
@@ -42,6 +48,7 @@ struct LibvirtMemlockDomain {
 };
 
 // `file_name` is used in messages only; errors are InputError "FILE:LINE: ...".
+LibvirtMemlockDomain read_libvirt_memlock_domain(const libvirt_xml::XmlDocument& xml);
 LibvirtMemlockDomain read_libvirt_memlock_domain(std::string_view xml_text, const std::string& file_name);
 LibvirtMemlockDomain read_libvirt_memlock_domain_file(const std::string& path);
 

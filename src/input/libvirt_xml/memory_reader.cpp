@@ -1,4 +1,4 @@
-// <memory>, <maxMemory>, <memtune> and <memoryBacking>: guest RAM as libvirt passes it to -m
+// <memory>, <maxMemory> and NUMA cells: guest RAM as libvirt passes it to -m
 // (src/qemu/qemu_command.c qemuBuildMemCommandLine, src/qemu/qemu_domain.c qemuDomainAlignMemorySizes).
 
 #include "core/error.hpp"
@@ -61,7 +61,6 @@ void read_memory(DomainContext& context) {
     if (total == 0) {
         xml.fail(memory_node ? memory_node : root, "Memory size must be specified via <memory> or in the <numa> configuration");
     }
-    context.facts().memory = total;
     memory.size = round_to_alignment(xml, memory_node, total);
     memory.where = xml.where(memory_node);
 
@@ -72,7 +71,6 @@ void read_memory(DomainContext& context) {
         if (bytes < memory.size) {
             xml.fail(max_memory, "maximum memory size must be equal or greater than the actual memory size");
         }
-        context.facts().max_memory = bytes;
         context.facts().max_memory_slots = static_cast<unsigned>(slots);
         memory.maxmem = bytes;
         memory.slots = static_cast<unsigned>(slots);
@@ -83,10 +81,6 @@ void read_memory(DomainContext& context) {
             context.note(current, "currentMemory is the balloon's target: the guest-physical map still holds all of <memory>");
         }
     }
-    if (const pugi::xml_node hard_limit = root.child("memtune").child("hard_limit")) {
-        context.facts().hard_limit = parse_memory(xml, hard_limit);
-    }
-    context.facts().memory_locked = static_cast<bool>(root.child("memoryBacking").child("locked"));
 }
 
 }  // namespace aperture::libvirt_xml

@@ -9,6 +9,7 @@
 #include "input/args_file.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
 #include "input/qemu_command_line.hpp"
+#include "libvirt/qemu_namespace_uri.hpp"
 
 namespace aperture::libvirt_xml {
 
@@ -33,7 +34,7 @@ bool in_qemu_namespace(pugi::xml_node element, pugi::xml_node root) {
     if (colon == std::string::npos) return false;
     const std::string attribute = "xmlns:" + name.substr(0, colon);
     for (pugi::xml_node node : {element, root}) {
-        if (pugi::xml_attribute bound = node.attribute(attribute.c_str())) return std::string(bound.value()) == kQemuNamespace;
+        if (pugi::xml_attribute bound = node.attribute(attribute.c_str())) return std::string(bound.value()) == kLibvirtQemuNamespace;
     }
     return false;
 }

@@ -23,6 +23,20 @@ const std::string kNvme =
     "        <address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>\n      </source>\n"
     "      <target dev='vda' bus='virtio'/>\n    </disk>\n";
 
+// A qcow2 overlay whose backing file is a host NVMe namespace: qemuDomainGetMemLockLimitBytes counts the
+// disk (virStorageSourceChainHasNVMe) though its top source is a file.
+const std::string kOverlayOnNvme =
+    "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
+    "      <source file='/var/lib/libvirt/images/overlay.qcow2'/>\n"
+    "      <backingStore type='nvme'>\n        <format type='raw'/>\n"
+    "        <source type='pci' managed='yes' namespace='1'>\n"
+    "          <address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>\n        </source>\n"
+    "        <backingStore/>\n      </backingStore>\n"
+    "      <target dev='vda' bus='virtio'/>\n    </disk>\n";
+const std::string kVdpaDisk =
+    "    <disk type='vhostvdpa' device='disk'>\n      <driver name='qemu' type='raw' cache='none' io='threads'/>\n"
+    "      <source dev='/dev/vhost-vdpa-0'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n";
+
 LibvirtMemlockLimit limit(const std::string& xml, const LibvirtVersion& version = {10, 7, 0}) {
     return libvirt_memlock_limit(libvirt_memlock_input(read_libvirt_domain(xml, "guest.xml")), version);
 }
@@ -48,6 +62,17 @@ TEST(DomainMemlockInput, NvmeCountsApartFromLibvirt93On) {
     // pc-hostdev-nvme: 3221225472 at 10.7.0; Debian 12's 9.0.0 counts the NVMe disk with the VFIO devices.
     EXPECT_EQ(limit(domain("", kHostdev + kNvme)).bytes, 3221225472u);
     EXPECT_EQ(limit(domain("", kHostdev + kNvme), {9, 0, 0}).bytes, 2147483648u);
+}
+
+TEST(DomainMemlockInput, NvmeInABackingChainCountsLikeATopLevelOne) {
+    EXPECT_EQ(limit(domain("", kHostdev + kOverlayOnNvme)).bytes, 3221225472u);  // as pc-hostdev-nvme at 10.7.0
+}
+
+TEST(DomainMemlockInput, VdpaDiskCountsFromLibvirt98On) {
+    const auto l = limit(domain("", kVdpaDisk));
+    EXPECT_EQ(l.action, LibvirtMemlockAction::Set);
+    EXPECT_EQ(l.bytes, 2147483648u);  // 1 GiB RAM + 1 GiB
+    EXPECT_EQ(limit(domain("", kVdpaDisk), {9, 0, 0}).action, LibvirtMemlockAction::Leave);
 }
 
 }  // namespace

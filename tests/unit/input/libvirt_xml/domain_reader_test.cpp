@@ -69,7 +69,7 @@ TEST(LibvirtMemory, NoUnitMeansKiB) {
 TEST(LibvirtMemory, RoundedUpToOneMiBAsLibvirtAlignsIt) {
     const auto domain = read_text("<domain type='kvm'><memory unit='KiB'>1025</memory><os><type machine='pc'>hvm</type></os></domain>");
     EXPECT_EQ(domain.spec.memory.size, 2 * MiB);
-    EXPECT_EQ(domain.facts.memory, 1025 * KiB);
+    EXPECT_EQ(domain.memlock.memory_kib, 1025u);
 }
 
 TEST(LibvirtMemory, UnknownUnitNamesFileLineAndElement) {
@@ -100,14 +100,14 @@ TEST(LibvirtMemory, MemtuneAndLockedAreFacts) {
     DomainText d;
     d.head = "<memtune><hard_limit unit='GiB'>20</hard_limit></memtune><memoryBacking><locked/></memoryBacking>";
     const auto domain = read(d);
-    EXPECT_EQ(domain.facts.hard_limit, 20 * GiB);
-    EXPECT_TRUE(domain.facts.memory_locked);
+    EXPECT_EQ(domain.memlock.hard_limit_kib, 20 * GiB / KiB);
+    EXPECT_TRUE(domain.memlock.locked);
 }
 
 TEST(LibvirtMemory, NoMemtuneNoHardLimit) {
     const auto domain = read(DomainText{});
-    EXPECT_FALSE(domain.facts.hard_limit);
-    EXPECT_FALSE(domain.facts.memory_locked);
+    EXPECT_FALSE(domain.memlock.hard_limit_kib);
+    EXPECT_FALSE(domain.memlock.locked);
 }
 
 // --- CPU ------------------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ TEST(LibvirtHostdev, SourceAndGuestAddressesBecomeHostBusAndAddr) {
     EXPECT_EQ(property(*gpu, "host"), "0000:41:00.0");
     EXPECT_EQ(*gpu->bus, "pci.1");
     EXPECT_EQ(*gpu->addr, "0x0");
-    EXPECT_EQ(domain.facts.vfio_pci_hostdevs, 1U);
+    EXPECT_EQ(domain.memlock.pci_hostdevs.size(), 1U);
 }
 
 TEST(LibvirtHostdev, RomBarOffAndFile) {
@@ -375,7 +375,7 @@ TEST(LibvirtHostdev, UnassignedIsCountedButNotPlugged) {
                 "<address type='unassigned'/></hostdev>";
     const auto domain = read(d);
     EXPECT_EQ(find(domain.spec, "hostdev0"), nullptr);
-    EXPECT_EQ(domain.facts.vfio_pci_hostdevs, 1U);
+    EXPECT_EQ(domain.memlock.pci_hostdevs.size(), 1U);
 }
 
 // qemuDomainAssignPCIAddresses on q35: every PCIe device without an address gets its own root port
@@ -511,16 +511,16 @@ TEST(LibvirtDevices, VirtioDiskIsNamedByItsTarget) {
     EXPECT_EQ(disk->driver, "virtio-blk-pci");
 }
 
-TEST(LibvirtDevices, FactsCountNvmeDisksVdpaAndIommu) {
+TEST(LibvirtDevices, MemlockCountsNvmeDisksVdpaAndIommu) {
     DomainText d;
     d.devices = "<disk type='nvme' device='disk'><source type='pci' managed='yes' namespace='1'><address domain='0' bus='1' "
                 "slot='0' function='0'/></source><target dev='vda' bus='virtio'/></disk>"
                 "<interface type='vdpa'><source dev='/dev/vhost-vdpa-0'/><model type='virtio'/></interface>"
                 "<iommu model='intel'/>";
-    const auto facts = read(d).facts;
-    EXPECT_EQ(facts.nvme_disks, 1U);
-    EXPECT_EQ(facts.vdpa_interfaces, 1U);
-    EXPECT_EQ(facts.iommu_model, "intel");
+    const auto memlock = read(d).memlock;
+    EXPECT_EQ(memlock.nvme_disks, 1U);
+    EXPECT_EQ(memlock.vdpa_interfaces, 1U);
+    EXPECT_TRUE(memlock.viommu);
 }
 
 TEST(LibvirtDevices, UnknownDeviceElementIsUnsupported) {

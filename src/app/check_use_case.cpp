@@ -1,0 +1,95 @@
+// `aperture check`: the plan's findings against the host, on the platform that models the VM.
+
+#include <fmt/format.h>
+
+#include "app/output_format.hpp"
+#include "app/pseries_vm.hpp"
+#include "app/qemu_x86_vm.hpp"
+#include "app/use_cases.hpp"
+#include "app/xen_vm.hpp"
+#include "diagnostics/spapr_checks.hpp"
+#include "diagnostics/xen_checks.hpp"
+#include "host/host_snapshot_json.hpp"
+#include "report/html_map.hpp"
+#include "report/svg_map.hpp"
+#include "report/text_report.hpp"
+
+namespace aperture::app {
+
+namespace {
+
+bool host_dependent(const Finding& f) { return f.id.starts_with("host.") || f.id.starts_with("iommu."); }
+
+// Text or JSON: the platforms without an address map.
+std::string render_report(const CheckReport& report, OutputFormat format) {
+    return format == OutputFormat::Json ? render_check_json(report) : render_check_text(report);
+}
+
+CheckResult finish(CheckReport report, std::string output) {
+    const Prediction prediction = any_failure(report) ? Prediction::Fails : Prediction::Works;
+    return CheckResult{std::move(report), std::move(output), prediction};
+}
+
+CheckResult check_qemu_x86(const CheckRequest& request) {
+    const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
+    const Plan plan = make_plan(vm.spec, vm.options);
+    CheckReport report;
+    report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
+    const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
+    const auto libvirt = libvirt_context(vm, request.libvirt_version);
+    report.findings = run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt});
+    if (!request.migrate_to.empty()) {
+        const HostSnapshot target = load_host_snapshot(request.migrate_to);
+        report.migration_target = host_name(target);
+        for (auto& f : run_checks({vm.spec, vm.options, plan, &target, hotplug, libvirt})) {
+            if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
+        }
+    }
+    const AddressMapInput map{plan, &*vm.host, &report.findings};
+    std::string output;
+    switch (request.format) {
+        case OutputFormat::Svg: output = render_svg(map); break;
+        case OutputFormat::Html: output = render_html(map, render_check_text(report) + "\n" + render_text(plan)); break;
+        case OutputFormat::Json:
+        case OutputFormat::Text: output = render_report(report, request.format); break;
+    }
+    return finish(std::move(report), std::move(output));
+}
+
+CheckResult check_xen(const CheckRequest& request) {
+    const XenVm vm = prepare_xen_vm(request.vm);
+    const XenPlan plan = make_xen_plan(vm.config, vm.options);
+    XenCheckInput input{vm.config, vm.options, plan};
+    for (const auto& item : request.will_attach) input.hotplug.push_back(xen_hotplug_request(item, vm.options));
+    CheckReport report;
+    report.subject = fmt::format("{} HVM guest {} ({})", xen_model_summary(plan), request.vm.source.xl_cfg, kXenNotChecked);
+    report.findings = run_xen_checks(input);
+    std::string output = render_report(report, request.format);
+    return finish(std::move(report), std::move(output));
+}
+
+CheckResult check_pseries(const CheckRequest& request) {
+    const PseriesVm vm = prepare_pseries_vm(request.vm);
+    const SpaprPlan plan = make_spapr_plan(vm.spec, vm.release, vm.host);
+    CheckReport report;
+    report.subject = fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source; not checked against a running system)",
+                                 spapr::release_info(vm.release).name, plan.machine.type.name);
+    report.findings = run_spapr_checks({vm.spec, vm.release, vm.host, plan});
+    std::string output = render_report(report, request.format);
+    return finish(std::move(report), std::move(output));
+}
+
+}  // namespace
+
+CheckResult check(const CheckRequest& request) {
+    const Platform platform = platform_of(request.vm);
+    require_drawable(platform, request.format);
+    switch (platform) {
+        case Platform::XenHvm: return check_xen(request);
+        case Platform::QemuPseries: return check_pseries(request);
+        case Platform::QemuX86: break;
+    }
+    return check_qemu_x86(request);
+}
+
+}  // namespace aperture::app

@@ -1,0 +1,54 @@
+// `aperture fix`: a libvirt domain with every proven fix for its FAIL findings written in, then read,
+// planned and checked again from the written XML itself.
+
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "app/qemu_x86_vm.hpp"
+#include "app/use_cases.hpp"
+#include "core/error.hpp"
+#include "diagnostics/domain_fixes.hpp"
+#include "libvirt/domain_fix.hpp"
+
+namespace aperture::app {
+
+namespace {
+
+std::string read_whole_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError(fmt::format("--xml {}: cannot read the file", path));
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// The findings for a domain, against the VM's host.
+std::vector<Finding> domain_findings(const QemuX86Vm& vm, const std::vector<PlannedHotplug>& hotplug, const std::string& libvirt_version) {
+    const Plan plan = make_plan(vm.spec, vm.options);
+    return run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt_context(vm, libvirt_version)});
+}
+
+}  // namespace
+
+FixResult fix(const FixRequest& request) {
+    const std::string& xml_file = request.vm.source.libvirt_xml;
+    if (xml_file.empty()) throw InputError("aperture fix needs --xml FILE: it writes fixes into a libvirt domain");
+    const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
+    const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
+    CombinedDomainFix combined = combine_domain_fixes(domain_findings(vm, hotplug, request.libvirt_version));
+
+    FixResult result;
+    result.fixed_xml = apply_domain_fix(read_whole_file(xml_file), xml_file, combined.edit);
+    // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
+    const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)"));
+    for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version)) {
+        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", f.id, f.evidence));
+    }
+    result.applied = std::move(combined.applied);
+    result.not_applied = std::move(combined.not_applied);
+    result.prediction = result.still_failing.empty() ? Prediction::Works : Prediction::Fails;
+    return result;
+}
+
+}  // namespace aperture::app

@@ -1,0 +1,74 @@
+// `aperture memlock`: the locked-memory limit libvirt sets for a domain of any architecture, read without
+// planning the VM.
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/use_cases.hpp"
+#include "host/host_snapshot_json.hpp"
+#include "input/libvirt_xml/memlock_reader.hpp"
+#include "libvirt/xml_memlock_input.hpp"
+
+namespace aperture::app {
+
+namespace {
+
+const char* action_name(LibvirtMemlockAction action) {
+    switch (action) {
+        case LibvirtMemlockAction::Leave: return "left as libvirtd's";
+        case LibvirtMemlockAction::Set: return "set";
+        case LibvirtMemlockAction::Unlimited: return "unlimited";
+    }
+    return "";
+}
+
+// The limit as a user reads it: bytes and KiB, or what libvirt does instead of setting one.
+std::string limit_text(const LibvirtMemlockLimit& limit) {
+    if (limit.action != LibvirtMemlockAction::Set) return action_name(limit.action);
+    return fmt::format("{} bytes ({} KiB)", limit.bytes, limit.bytes / KiB);
+}
+
+}  // namespace
+
+MemlockResult memlock(const MemlockRequest& request) {
+    const LibvirtMemlockDomain domain = read_libvirt_memlock_domain_file(request.xml_file);
+    std::optional<HostSnapshot> snapshot;
+    if (!request.host_file.empty()) snapshot = load_host_snapshot(request.host_file);
+    const XmlMemlockInput input = xml_memlock_input(domain, XmlMemlockHost{snapshot ? &*snapshot : nullptr, request.nvlink2});
+    const LibvirtVersion version = parse_libvirt_version(request.libvirt_version);
+    MemlockResult result{libvirt_memlock_limit(input.input, version), ""};
+    const LibvirtMemlockLimit& limit = result.limit;
+    const bool ppc64_kvm = input.input.arch == LibvirtGuestArch::Ppc64 && input.input.virt_type == LibvirtVirtType::Kvm;
+    // getPPC64MemLockLimitBytes is the same in every release read; the release formulas are the others'.
+    const std::string formula = ppc64_kvm ? "ppc64 KVM (getPPC64MemLockLimitBytes, unchanged in every release read)" : to_string(limit.formula);
+
+    if (request.format == OutputFormat::Json) {
+        nlohmann::ordered_json j;
+        j["xml"] = request.xml_file;
+        j["arch"] = domain.arch;
+        j["libvirt_version"] = request.libvirt_version;
+        j["action"] = action_name(limit.action);
+        j["bytes"] = limit.bytes;
+        j["formula"] = formula;
+        j["verified_release"] = limit.verified;
+        j["explanation"] = limit.explanation;
+        if (input.input.arch == LibvirtGuestArch::Ppc64) {
+            j["pseries_phbs"] = input.input.pseries_phbs;
+            j["phb_note"] = input.phb_note;
+            j["nvlink2"] = input.input.nvlink2;
+        }
+        result.output = j.dump(2) + "\n";
+        return result;
+    }
+    std::string& out = result.output;
+    out += fmt::format("{}: libvirt {} memlock limit: {}\n", request.xml_file, request.libvirt_version, limit_text(limit));
+    out += fmt::format("  formula: {}{}\n", formula, limit.verified ? "" : " (assumed: a release after the newest one read, 10.7.0)");
+    out += fmt::format("  terms:   {}\n", limit.explanation);
+    if (input.input.arch == LibvirtGuestArch::Ppc64) {
+        out += fmt::format("  PHBs:    {} after libvirt's PCI address assignment; {}\n", input.input.pseries_phbs, input.phb_note);
+        if (!ppc64_kvm) out += "  (not <domain type='kvm'>: libvirt takes the generic rule, not the ppc64 one)\n";
+    }
+    return result;
+}
+
+}  // namespace aperture::app

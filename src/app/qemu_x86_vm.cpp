@@ -1,0 +1,84 @@
+#include "app/qemu_x86_vm.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "app/passthrough_option.hpp"
+#include "core/error.hpp"
+#include "core/size_parse.hpp"
+#include "host/cpuinfo.hpp"
+#include "host/host_context.hpp"
+#include "host/host_snapshot_json.hpp"
+#include "input/qemu_command_line.hpp"
+#include "libvirt/domain_memlock_input.hpp"
+
+namespace aperture::app {
+
+namespace {
+
+bool uses_vfio(const VmSpec& spec) {
+    return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) { return d.driver == "vfio-pci"; });
+}
+
+}  // namespace
+
+QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
+    const VmSource& source = request.source;
+    if (!source.libvirt_xml.empty() && !source.qemu_args.empty()) {
+        throw InputError("give either --xml FILE or a QEMU command line, not both");
+    }
+    if (source.libvirt_xml.empty() && source.qemu_args.empty()) {
+        throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
+    }
+    QemuX86Vm vm;
+    if (source.libvirt_xml.empty()) {
+        vm.spec = read_qemu_command_line(source.qemu_args);
+    } else {
+        vm.domain = read_libvirt_domain_file(source.libvirt_xml);
+        vm.spec = vm.domain->spec;
+    }
+    vm.options.firmware = request.firmware;
+    if (!request.host_file.empty()) vm.host = load_host_snapshot(request.host_file);
+    else if (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty())) vm.host = probe_host("/");
+    if (vm.host) vm.options.host = host_context(*vm.host);
+    if (!request.host_cpu_vendor.empty()) {
+        vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits};
+    } else if (!vm.options.host.cpu && vm.spec.machine.accel == "kvm") {
+        vm.options.host.cpu = read_host_cpu();
+    }
+    for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.host.passthrough[address] = std::move(function);
+    return vm;
+}
+
+QemuX86Vm with_domain(QemuX86Vm vm, LibvirtDomain domain) {
+    vm.spec = domain.spec;
+    vm.domain = std::move(domain);
+    return vm;
+}
+
+std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach) {
+    std::vector<PlannedHotplug> hotplug;
+    for (const auto& item : will_attach) {
+        const auto eq = item.find('=');
+        const auto size = eq == std::string::npos ? std::nullopt : parse_size(item.substr(eq + 1));
+        if (eq == std::string::npos || eq == 0 || !size || *size == 0 || !is_power_of_two(*size)) {
+            throw InputError(fmt::format("--will-attach {}: expected PORT=SIZE, the port's id and the largest BAR (a power of two, "
+                                         "e.g. rp3=32G)",
+                                         item));
+        }
+        hotplug.push_back({item.substr(0, eq), *size});
+    }
+    return hotplug;
+}
+
+std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const std::string& libvirt_version) {
+    if (!vm.domain) return std::nullopt;
+    return LibvirtMemlockContext{libvirt_memlock_input(*vm.domain), parse_libvirt_version(libvirt_version)};
+}
+
+std::string host_name(const HostSnapshot& host) {
+    if (host.cpu && host.cpu->model_name) return *host.cpu->model_name;
+    return "host " + host.root;
+}
+
+}  // namespace aperture::app

@@ -1,0 +1,44 @@
+#pragma once
+// A QEMU x86 VM made ready to plan: its VmSpec (from a command line or a libvirt domain), the plan options
+// and the host (a saved snapshot, or this host probed when it is needed).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/request.hpp"
+#include "diagnostics/checks.hpp"
+#include "host/host_snapshot.hpp"
+#include "input/libvirt_xml/domain.hpp"
+#include "plan/plan.hpp"
+
+namespace aperture::app {
+
+struct QemuX86Vm {
+    VmSpec spec;
+    PlanOptions options;
+    std::optional<HostSnapshot> host;
+    std::optional<LibvirtDomain> domain;  // a libvirt domain: as read
+};
+
+enum class HostNeed {
+    WhenPassingThrough,  // probe this host only for vfio-pci BARs no --passthrough names (plan)
+    Always,              // the host checks need one (check, fix)
+};
+
+// Throws InputError when the request gives both or neither of a command line and a domain.
+QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need);
+
+// The same VM, read again from `domain` (a domain's text after an edit); the host and options stay.
+QemuX86Vm with_domain(QemuX86Vm vm, LibvirtDomain domain);
+
+// --will-attach PORT=SIZE. Throws InputError for anything else.
+std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach);
+
+// A libvirt domain: what libvirt sets the locked-memory limit from, and which libvirt starts it.
+std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const std::string& libvirt_version);
+
+// "Intel(R) Core(TM) i7-12700", or "host /" when the snapshot has no model name.
+std::string host_name(const HostSnapshot& host);
+
+}  // namespace aperture::app

@@ -1,0 +1,70 @@
+#pragma once
+// What a program asks aperture for: the VM (a QEMU command line, a libvirt domain or an xl.cfg), the
+// stack it runs on as far as the caller names it, the host, and the output wanted. Plain values, so the
+// CLI, the tests and a binding build them the same way; defaults are the CLI's.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/vm_spec.hpp"
+
+namespace aperture::app {
+
+enum class OutputFormat { Text, Json, Svg, Html };
+
+// Where the VM's description comes from. The use cases refuse the combinations the CLI refuses, with its
+// messages.
+struct VmSource {
+    std::vector<std::string> qemu_args;  // a QEMU command line; an "@FILE" word stands for FILE's words
+    std::string libvirt_xml;             // path of a libvirt domain XML (virsh dumpxml)
+    std::string xl_cfg;                  // path of a Xen xl.cfg
+};
+
+// Everything plan, check and fix read about one VM.
+struct VmRequest {
+    VmSource source;
+    std::string arch;                        // "x86_64", "ppc64"; empty: from the command line
+    std::string qemu_release;                // pseries: "7.2" (default), "8.1", "8.2"
+    std::optional<FirmwareKind> firmware;    // overrides the command line's choice (x86)
+    std::string host_file;                   // a host snapshot (aperture host --save); empty: probe this host where needed
+    std::string host_cpu_vendor;             // x86 KVM: GenuineIntel / AuthenticAMD; empty: /proc/cpuinfo
+    unsigned host_phys_bits = 0;             // x86 KVM, with host_cpu_vendor
+    std::vector<std::string> passthrough;    // HOST=DEVICE (app/passthrough_option.hpp)
+    std::string xen_release;                 // xl.cfg: "4.17.0", "4.17.7", "4.22.0"; empty: the default
+    unsigned xen_phys_bits = 0;              // xl.cfg: the guest's phys-bits; 0: the host snapshot's
+};
+
+struct PlanRequest {
+    VmRequest vm;
+    OutputFormat format = OutputFormat::Text;
+};
+
+struct CheckRequest {
+    VmRequest vm;
+    OutputFormat format = OutputFormat::Text;
+    std::string migrate_to;                // a snapshot of a host the VM may migrate to
+    std::vector<std::string> will_attach;  // x86: PORT=SIZE; Xen: BDF, catalog name or mem32=SIZE,mem64=SIZE
+    std::string libvirt_version = "9.0.0";  // the libvirt that starts a libvirt domain (Debian 12's)
+};
+
+// `vm.source.libvirt_xml` is the domain to fix.
+struct FixRequest {
+    VmRequest vm;
+    std::vector<std::string> will_attach;
+    std::string libvirt_version = "9.0.0";
+};
+
+struct MemlockRequest {
+    std::string xml_file;
+    std::string libvirt_version = "9.0.0";
+    std::string host_file;              // the hostdevs' IOMMU groups (ppc64 PHBs)
+    std::vector<std::string> nvlink2;   // host addresses of NVLink2 hostdevs
+    OutputFormat format = OutputFormat::Text;  // Text or Json
+};
+
+struct HostRequest {
+    std::string root = "/";  // a copied /proc and /sys tree, or the live host
+};
+
+}  // namespace aperture::app

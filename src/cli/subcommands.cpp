@@ -1,0 +1,149 @@
+#include "cli/subcommands.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace aperture::cli {
+
+namespace {
+
+app::OutputFormat output_format(const std::string& word) {
+    if (word == "json") return app::OutputFormat::Json;
+    if (word == "svg") return app::OutputFormat::Svg;
+    if (word == "html") return app::OutputFormat::Html;
+    return app::OutputFormat::Text;
+}
+
+std::optional<FirmwareKind> firmware_kind(const std::string& word) {
+    if (word == "seabios") return FirmwareKind::SeaBios;
+    if (word == "ovmf") return FirmwareKind::Ovmf;
+    return std::nullopt;
+}
+
+// --xl, --xen and --phys-bits on `plan` and `check`.
+void add_xen_options(CLI::App& command, app::VmRequest& vm) {
+    command.add_option("--xl", vm.source.xl_cfg, "An xl.cfg of a Xen HVM guest: plan libxl + qemu-xen + hvmloader instead of QEMU");
+    command.add_option("--xen", vm.xen_release, "With --xl: the Xen release (4.17.0 ... 4.22.0; models 4.17.0, 4.17.7 = Debian 12, 4.22.0); default 4.17.7");
+    command.add_option("--phys-bits", vm.xen_phys_bits, "With --xl: the guest's physical address width (default: the --host snapshot's CPU)")
+        ->check(CLI::Range(32u, 64u));
+}
+
+}  // namespace
+
+app::PlanRequest PlanCommand::parsed() const {
+    app::PlanRequest r = request;
+    r.format = output_format(format);
+    r.vm.firmware = firmware_kind(firmware);
+    return r;
+}
+
+app::CheckRequest CheckCommand::parsed() const {
+    app::CheckRequest r = request;
+    r.format = output_format(format);
+    r.vm.firmware = firmware_kind(firmware);
+    return r;
+}
+
+app::FixRequest FixCommand::parsed() const {
+    app::FixRequest r = request;
+    r.vm.firmware = firmware_kind(firmware);
+    return r;
+}
+
+app::MemlockRequest MemlockCommand::parsed() const {
+    app::MemlockRequest r = request;
+    r.format = output_format(format);
+    return r;
+}
+
+CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
+    app::VmRequest& vm = command.request.vm;
+    auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
+    plan->add_option("--format", command.format, "Output format: text, json, or the address map as svg or html")
+        ->check(CLI::IsMember({"text", "json", "svg", "html"}));
+    plan->add_option("--firmware", command.firmware, "Override the firmware the command line selects")
+        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    plan->add_option("--host-cpu-vendor", vm.host_cpu_vendor,
+                     "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
+    plan->add_option("--host-phys-bits", vm.host_phys_bits, "Host physical address width for KVM guests")
+        ->check(CLI::Range(32u, 64u));
+    plan->add_option("--passthrough", vm.passthrough,
+                     "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE (aperture devices)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    plan->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    plan->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
+
+    plan->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    plan->add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
+        ->check(CLI::IsMember({"x86_64", "ppc64"}));
+    plan->add_option("--qemu", vm.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    add_xen_options(*plan, vm);
+    return plan;
+}
+
+CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
+    app::CheckRequest& request = command.request;
+    app::VmRequest& vm = request.vm;
+    auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
+    check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
+        ->check(CLI::IsMember({"text", "json", "svg", "html"}));
+    check->add_option("--firmware", command.firmware, "Override the firmware the command line selects")
+        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    check->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    check->add_option("--migrate-to", request.migrate_to, "A snapshot of a host the VM may migrate to: its host checks too");
+    check->add_option("--will-attach", request.will_attach,
+                      "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind port id PORT later (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    check->add_option("--passthrough", vm.passthrough, "HOST=DEVICE from the passthrough catalog")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    check->add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
+        ->check(CLI::IsMember({"x86_64", "ppc64"}));
+    check->add_option("--qemu", vm.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
+    check->add_option("--libvirt-version", request.libvirt_version,
+                      "The libvirt release that starts an --xml domain (its memlock formula; default 9.0.0, Debian 12's)");
+    add_xen_options(*check, vm);
+    return check;
+}
+
+CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
+    app::FixRequest& request = command.request;
+    auto* fix = app.add_subcommand("fix", "Write a libvirt domain with every proven fix for its FAIL findings applied");
+    fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml) to fix")->required();
+    fix->add_option("--host", request.vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    fix->add_option("--firmware", command.firmware, "Override the firmware the domain selects")
+        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    fix->add_option("--will-attach", request.will_attach,
+                    "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    fix->add_option("--libvirt-version", request.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
+    fix->add_option("--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
+    return fix;
+}
+
+CLI::App* add_host_subcommand(CLI::App& app, HostCommand& command) {
+    auto* host = app.add_subcommand("host", "Probe this host read-only (CPU, KVM paging, IOMMU, PCI devices, memlock)");
+    host->add_option("--format", command.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    host->add_option("--root", command.request.root, "Read a copied /proc and /sys tree under this directory instead of /");
+    host->add_option("--save", command.save, "Also write the snapshot (JSON) to this file, for --host");
+    return host;
+}
+
+CLI::App* add_memlock_subcommand(CLI::App& app, MemlockCommand& command) {
+    app::MemlockRequest& request = command.request;
+    auto* memlock = app.add_subcommand("memlock", "The locked-memory limit libvirt sets for a domain XML (any architecture)");
+    memlock->add_option("--xml", request.xml_file, "The libvirt domain XML (virsh dumpxml)")->required();
+    memlock->add_option("--libvirt-version", request.libvirt_version, "The libvirt release that starts the domain (default 9.0.0, Debian 12's)");
+    memlock->add_option("--host", request.host_file, "A host snapshot (aperture host --save): the PCI hostdevs' IOMMU groups (ppc64 PHBs)");
+    memlock->add_option("--nvlink2", request.nvlink2, "HOSTBDF: a PCI hostdev that is an NVLink2 GPU (ppc64; repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    memlock->add_option("--format", command.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    return memlock;
+}
+
+}  // namespace aperture::cli

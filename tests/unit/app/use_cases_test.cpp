@@ -1,0 +1,73 @@
+// The use cases called as a program would call them: a request in, the plan or findings and the rendered
+// output back, with no command line involved.
+#include "app/use_cases.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+
+namespace aperture::app {
+namespace {
+
+const std::filesystem::path kSource = std::filesystem::path(APERTURE_SOURCE_DIR);
+std::string source_file(const char* relative) { return (kSource / relative).string(); }
+
+TEST(UseCases, PlanOfAQemuCommandLineReturnsTheX86Plan) {
+    PlanRequest request;
+    request.vm.source.qemu_args = {"-machine", "q35", "-m", "2G", "-device", "pci-testdev,membar=64M"};
+    const PlanResult result = plan(request);
+    ASSERT_TRUE(std::holds_alternative<Plan>(result.plan));
+    EXPECT_EQ(std::get<Plan>(result.plan).outcome, Outcome::Ok);
+    EXPECT_EQ(result.prediction, Prediction::Works);
+    EXPECT_NE(result.output.find("pci-testdev"), std::string::npos);
+}
+
+TEST(UseCases, PlanOfAnXlCfgReturnsTheXenPlan) {
+    PlanRequest request;
+    request.vm.source.xl_cfg = source_file("tests/golden/xen/h100.cfg");
+    request.vm.passthrough = {"0000:41:00.0=h100"};
+    request.format = OutputFormat::Json;
+    const PlanResult result = plan(request);
+    EXPECT_TRUE(std::holds_alternative<XenPlan>(result.plan));
+    EXPECT_TRUE(result.output.starts_with("{"));
+}
+
+TEST(UseCases, PlanOfAPseriesCommandLineReturnsTheSpaprPlan) {
+    PlanRequest request;
+    request.vm.source.qemu_args = {"qemu-system-ppc64", "-nodefaults"};
+    const PlanResult result = plan(request);
+    EXPECT_TRUE(std::holds_alternative<SpaprPlan>(result.plan));
+    EXPECT_EQ(result.prediction, Prediction::Works);
+}
+
+TEST(UseCases, XenPlanIsNotDrawn) {
+    PlanRequest request;
+    request.vm.source.xl_cfg = source_file("tests/golden/xen/h100.cfg");
+    request.format = OutputFormat::Svg;
+    EXPECT_THROW(plan(request), InputError);
+}
+
+TEST(UseCases, CheckAgainstASavedHostNamesItInTheSubject) {
+    CheckRequest request;
+    request.vm.source.qemu_args = {"-machine", "q35", "-m", "2G"};
+    request.vm.host_file = source_file("tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json");
+    const CheckResult result = check(request);
+    EXPECT_NE(result.report.subject.find("i7-12700"), std::string::npos) << result.report.subject;
+    EXPECT_FALSE(result.report.findings.empty());
+}
+
+TEST(UseCases, MemlockOfALibvirtTestDomainIsLibvirtsValue) {
+    MemlockRequest request;
+    request.xml_file = source_file("tests/fixtures/libvirt-memlock/qemumemlock-pc-hostdev.xml");
+    request.libvirt_version = "10.7.0";
+    const MemlockResult result = memlock(request);
+    EXPECT_EQ(result.limit.action, LibvirtMemlockAction::Set);
+    EXPECT_EQ(result.limit.bytes, 2147483648u);  // qemumemlocktest.c: pc-hostdev
+}
+
+TEST(UseCases, FixWithoutADomainIsRefused) { EXPECT_THROW(fix(FixRequest{}), InputError); }
+
+}  // namespace
+}  // namespace aperture::app
