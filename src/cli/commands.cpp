@@ -168,7 +168,8 @@ int run_check(const PlanCommand& cmd, std::ostream& out) {
     const Prepared p = prepare(cmd, true);
     const Plan plan = make_plan(p.spec, p.options);
     CheckReport report;
-    report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*p.host));
+    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model,
+                                 host_name(*p.host));
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(cmd);
     const auto libvirt = libvirt_context(cmd, p);
     report.findings = run_checks({p.spec, p.options, plan, &*p.host, hotplug, libvirt});
@@ -261,7 +262,8 @@ int run_host(const HostCommand& cmd, std::ostream& out) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "aperture 0.1.0 (models QEMU 7.2, SeaBIOS 1.16.2, OVMF edk2-stable202211)");
+    app.set_version_flag("--version", fmt::format("aperture 0.1.0 (models {}, {}, OVMF {})", default_qemu_release().display_name,
+                                                  default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
 
     PlanCommand plan_cmd;
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
@@ -375,7 +377,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         if (*host) return run_host(host_cmd, out);
         if (*memlock) return run_memlock(memlock_cmd, out);
         if (*devices) {
-            out << "QEMU 7.2 device models:\n";
+            out << fmt::format("{} device models:\n", default_qemu_release().display_name);
             for (const auto& name : device_model_names()) out << "  " << name << "\n";
             out << "Passthrough catalog (--passthrough HOST=NAME with -device vfio-pci,host=HOST):\n";
             for (const auto& name : passthrough_device_names()) {

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "host/iommu.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 #include "report/labels.hpp"
 
 namespace aperture {
@@ -94,7 +94,7 @@ public:
 
     AddressMap build() {
         const Machine& m = plan_.machine;
-        map_.title = fmt::format("QEMU 7.2 {} with {}", m.type.name, firmware_display_name(plan_.firmware_model));
+        map_.title = stack_title(plan_);
         map_.outcome = outcome_summary(plan_);
         map_.failed = plan_.outcome != Outcome::Ok || (plan_.firmware && !plan_.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan_);
         map_.guest_phys_bits = m.cpu.phys_bits;
@@ -324,7 +324,7 @@ private:
         const auto reserved = merged_reserved_regions(in_.host->iommu.groups);
         for (std::size_t i = 0; i < reserved.size(); ++i) {
             const ReservedRegion& r = reserved[i];
-            const bool ht_hole = r.range.first() == qemu72::AMD_HT_START && r.range.last() == qemu72::AMD_HT_END;
+            const bool ht_hole = r.range.first() == qemu_x86::AMD_HT_START && r.range.last() == qemu_x86::AMD_HT_END;
             add(fmt::format("host-{}", i), RegionKind::HostReserved, AddressSpace::Memory, Column::Host, r.range,
                 ht_hole ? "AMD HT hole" : reserved_label(r.type), fmt::format("host IOMMU reserved ({})", r.type));
         }

@@ -14,7 +14,7 @@ namespace aperture {
 
 namespace {
 
-using namespace ovmf202211;
+using namespace ovmf;
 
 constexpr int PCI_MAX_BAR = 6;
 constexpr int ROOT = 0;  // devices_[0] is the root bridge
@@ -77,12 +77,12 @@ int high_bit_round_up(u64 operand, unsigned width) {
 
 class Ovmf {
 public:
-    explicit Ovmf(const Machine& machine) : machine_(machine) {}
+    Ovmf(const Machine& machine, const OvmfRelease& release) : machine_(machine), release_(release) {}
 
     OvmfResult run() {
-        out_.apertures = ovmf_apertures(machine_);
+        out_.apertures = ovmf_apertures(machine_, release_);
         FirmwareResult& r = out_.firmware;
-        r.firmware = "ovmf-edk2-stable202211";
+        r.firmware = std::string(release_.identity.model_name);
         r.e820_modelled = false;
         r.windows.io = out_.apertures.io;
         r.windows.mem32 = out_.apertures.mem32;
@@ -114,9 +114,10 @@ private:
             placed.bdf = fn.bdf;
             placed.opregion_size = machine_.igd->opregion_size.value_or(0);
             placed.bdsm_size = machine_.igd->bdsm_size.value_or(0);
-            placed.problems.push_back(
-                "OVMF (edk2-stable202211) has no IGD support: it reads neither etc/igd-opregion nor etc/igd-bdsm-size, "
-                "so ASLS and BDSM stay 0 (an edk2 build with an IGD driver, e.g. VfioIgdPkg, or SeaBIOS places them)");
+            placed.problems.push_back(fmt::format(
+                "OVMF ({}) has no IGD support: it reads neither etc/igd-opregion nor etc/igd-bdsm-size, "
+                "so ASLS and BDSM stay 0 (an edk2 build with an IGD driver, e.g. VfioIgdPkg, or SeaBIOS places them)",
+                release_.identity.tag));
             r.igd = std::move(placed);
             return;
         }
@@ -131,9 +132,9 @@ private:
         if (!ap.phys_bits_trusted || !ap.mem64 || ap.address_width >= 64) return std::nullopt;
         const u64 space = u64{1} << ap.address_width;
         if (ap.mem64->last() < space) return std::nullopt;
-        return fmt::format("OVMF 2022.11 trusts phys-bits {} but its 64-bit window [{}, {}) reaches past the {} it maps: it does not "
+        return fmt::format("OVMF {} trusts phys-bits {} but its 64-bit window [{}, {}) reaches past the {} it maps: it does not "
                            "finish booting (real OVMF showed no console and no BAR decoding after 150 s)",
-                           ap.address_width, hex(ap.mem64->first()), hex(ap.mem64->last() + 1), human_size(space));
+                           release_.identity.name, ap.address_width, hex(ap.mem64->first()), hex(ap.mem64->last() + 1), human_size(space));
     }
 
     // --- Enumeration (PciScanBus, GatherDeviceInfo, GatherPpbInfo) -----------------------------------
@@ -696,6 +697,7 @@ private:
     }
 
     const Machine& machine_;
+    const OvmfRelease& release_;
     OvmfResult out_;
     std::vector<Device> devices_;
     std::map<const PciNode*, int> index_of_;
@@ -708,6 +710,6 @@ private:
 
 }  // namespace
 
-OvmfResult run_ovmf_2022_11(const Machine& machine) { return Ovmf(machine).run(); }
+OvmfResult run_ovmf(const Machine& machine, const OvmfRelease& release) { return Ovmf(machine, release).run(); }
 
 }  // namespace aperture

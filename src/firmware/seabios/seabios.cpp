@@ -17,7 +17,7 @@ namespace aperture {
 
 namespace {
 
-using namespace seabios1162;
+using namespace seabios;
 
 // src/fw/pciinit.c: the expansion ROM is region 6.
 constexpr int PCI_ROM_SLOT = 6;
@@ -93,10 +93,10 @@ struct Bus {
 
 class SeaBios {
 public:
-    explicit SeaBios(const Machine& machine) : machine_(machine) {}
+    SeaBios(const Machine& machine, const SeabiosRelease& release) : machine_(machine), release_(release) {}
 
     FirmwareResult run() {
-        result_.firmware = "seabios-1.16.2";
+        result_.firmware = std::string(release_.identity.model_name);
         qemu_early_e820();
         malloc_preinit();
         pci_bios_init_bus();
@@ -304,9 +304,9 @@ private:
     void pci_bios_init_platform() {
         pcimem_start_ = ram_size_;
         if (machine_.type.family == MachineFamily::Q35) {
-            // mch_mem_addr_setup: ECAM at 0xB0000000 is reserved and the window starts above it.
-            e820_.add(Q35_HOST_BRIDGE_PCIEXBAR_ADDR, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
-            pcimem_start_ = Q35_HOST_BRIDGE_PCIEXBAR_ADDR + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
+            // mch_mem_addr_setup: the ECAM is reserved and the window starts above it.
+            e820_.add(release_.q35_pciexbar_addr, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
+            pcimem_start_ = release_.q35_pciexbar_addr + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
             pci_io_low_end_ = PCI_IO_LOW_END_Q35;
         } else {
             // i440fx_mem_addr_setup
@@ -686,6 +686,7 @@ private:
     }
 
     const Machine& machine_;
+    const SeabiosRelease& release_;
     FirmwareResult result_;
     E820Map e820_;
     u64 ram_size_ = 0;
@@ -703,6 +704,6 @@ private:
 
 }  // namespace
 
-FirmwareResult run_seabios_1_16_2(const Machine& machine) { return SeaBios(machine).run(); }
+FirmwareResult run_seabios(const Machine& machine, const SeabiosRelease& release) { return SeaBios(machine, release).run(); }
 
 }  // namespace aperture

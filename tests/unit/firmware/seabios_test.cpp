@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 namespace {
@@ -63,12 +63,12 @@ protected:
     }
 
     FirmwareResult run(u64 ram = 2 * GiB) {
-        MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT};
+        MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT};
         r.memory.size = ram;
         std::string refusal;
         machine.memory = compute_memory_layout(r, refusal);
         machine.pci.finish();
-        return run_seabios_1_16_2(machine);
+        return run_seabios(machine, default_seabios_release());
     }
 
     static const FunctionResult& at(const FirmwareResult& fw, const std::string& bdf) {
