@@ -27,7 +27,9 @@
 #include "input/qemu_command_line.hpp"
 #include "libvirt/domain_fix.hpp"
 #include "libvirt/domain_memlock_input.hpp"
+#include "machine/spapr/qemu_release.hpp"
 #include "plan/plan.hpp"
+#include "plan/stack_request.hpp"
 #include "report/check_report.hpp"
 #include "report/html_map.hpp"
 #include "report/json_report.hpp"
@@ -49,7 +51,7 @@ struct PlanCommand {
     std::vector<std::string> passthrough;  // HOST=CATALOG-NAME
     std::vector<std::string> qemu_args;
     std::string arch;          // --arch: x86_64 or ppc64; empty: from the command line
-    std::string qemu_release;  // --qemu: the QEMU release modelled (pseries: 7.2, 8.1, 8.2)
+    std::string qemu_release;  // --qemu: the QEMU release modelled (plan/stack_request.hpp; pseries: cli/spapr_command.hpp)
     std::string xml_file;      // --xml FILE: a libvirt domain instead of a QEMU command line
     std::string libvirt_version = "9.0.0";  // the libvirt that starts an --xml domain (Debian 12's)
     std::string output;                      // fix only: write the fixed domain here instead of stdout
@@ -87,15 +89,17 @@ Prepared prepare(const PlanCommand& cmd, bool want_host) {
     if (cmd.xml_file.empty() && cmd.qemu_args.empty()) {
         throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
     }
+    PlanOptions requested;
+    if (!cmd.qemu_release.empty()) request_qemu_release(requested, cmd.qemu_release);
+    if (!cmd.firmware.empty()) request_firmware(requested, cmd.firmware);
     Prepared p;
+    p.options = requested;
     if (cmd.xml_file.empty()) {
         p.spec = read_qemu_command_line(cmd.qemu_args);
     } else {
         p.domain = read_libvirt_domain_file(cmd.xml_file);
         p.spec = p.domain->spec;
     }
-    if (cmd.firmware == "seabios") p.options.firmware = FirmwareKind::SeaBios;
-    else if (cmd.firmware == "ovmf") p.options.firmware = FirmwareKind::Ovmf;
     if (!cmd.host_file.empty()) p.host = load_host_snapshot(cmd.host_file);
     else if (want_host || (uses_vfio(p.spec) && cmd.passthrough.empty())) p.host = probe_host("/");
     if (p.host) p.options.host = host_context(*p.host);
@@ -265,12 +269,18 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app.set_version_flag("--version", fmt::format("aperture 0.1.0 (models {}, {}, OVMF {})", default_qemu_release().display_name,
                                                   default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
 
+    const std::string qemu_option_help =
+        fmt::format("QEMU release to model: for x86 {} (default {}); for ppc64 pseries {} (default {})",
+                    fmt::join(qemu_release_names(), ", "), default_qemu_release().name, fmt::join(spapr::release_names(), ", "),
+                    spapr::release_info(spapr::DEFAULT_RELEASE).name);
+    const std::string firmware_option_help =
+        fmt::format("Override the firmware the command line selects, optionally naming its release: {}", fmt::join(firmware_choices(), ", "));
     PlanCommand plan_cmd;
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
     plan->add_option("--format", plan_cmd.format, "Output format: text, json, or the address map as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
-    plan->add_option("--firmware", plan_cmd.firmware, "Override the firmware the command line selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    plan->add_option("--firmware", plan_cmd.firmware, firmware_option_help)
+        ->check(CLI::IsMember(firmware_choices()));
     plan->add_option("--host-cpu-vendor", plan_cmd.host_cpu_vendor,
                      "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
     plan->add_option("--host-phys-bits", plan_cmd.host_phys_bits, "Host physical address width for KVM guests")
@@ -285,15 +295,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     plan->add_option("--host", plan_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     plan->add_option("--arch", plan_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
-    plan->add_option("--qemu", plan_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    plan->add_option("--qemu", plan_cmd.qemu_release, qemu_option_help);
     add_xen_options(*plan, plan_cmd.xen);
 
     PlanCommand check_cmd;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
     check->add_option("--format", check_cmd.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
-    check->add_option("--firmware", check_cmd.firmware, "Override the firmware the command line selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    check->add_option("--firmware", check_cmd.firmware, firmware_option_help)
+        ->check(CLI::IsMember(firmware_choices()));
     check->add_option("--host", check_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     check->add_option("--migrate-to", check_cmd.migrate_to, "A snapshot of a host the VM may migrate to: its host checks too");
     check->add_option("--will-attach", check_cmd.will_attach,
@@ -305,7 +315,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     check->add_option("--arch", check_cmd.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
-    check->add_option("--qemu", check_cmd.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    check->add_option("--qemu", check_cmd.qemu_release, qemu_option_help);
     check->add_option("--xml", check_cmd.xml_file, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", check_cmd.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
     check->add_option("--libvirt-version", check_cmd.libvirt_version,
@@ -316,7 +326,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     fix->add_option("--xml", fix_cmd.xml_file, "The libvirt domain XML (virsh dumpxml) to fix")->required();
     fix->add_option("--host", fix_cmd.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     fix->add_option("--firmware", fix_cmd.firmware, "Override the firmware the domain selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+        ->check(CLI::IsMember(firmware_choices()));
     fix->add_option("--will-attach", fix_cmd.will_attach,
                     "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
         ->expected(1)
