@@ -107,14 +107,14 @@ Finding check_bar32_room(const CheckInput& in) {
     std::vector<std::string> stuck;
     for (const auto& u : fw.unassigned) {
         // A device dropped because the 64-bit window was short loses its 32-bit BARs too: not this check's case.
-        if (!u.short_window.empty() && u.short_window.find("32-bit") == std::string::npos) continue;
+        if (u.short_window != RootWindowKind::None && !is_below_4g(u.short_window)) continue;
         for (const auto& fr : fw.functions) {
             if (fr.bdf != u.bdf) continue;
             const BarSpec* bar = fr.node->function.bar(u.bar);
             if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", u.bdf.to_string(), u.bar, human_size(u.size)));
         }
     }
-    const bool out_of_32bit = fw.failed && fw.failure_message.find("32bit") != std::string::npos;
+    const bool out_of_32bit = fw.failure == FirmwareFailure::Mem32SpaceExhausted;
     if (stuck.empty() && !out_of_32bit) {
         f.evidence = fw.windows.mem32 ? fmt::format("32-bit window {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()))
                                       : "no 32-bit window needed";

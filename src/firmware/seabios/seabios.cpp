@@ -474,13 +474,13 @@ private:
     }
 
     bool pci_bios_map_devices() {
-        if (!pci_bios_init_root_regions_io()) return fail("PCI: out of I/O address space");
+        if (!pci_bios_init_root_regions_io()) return fail(FirmwareFailure::IoSpaceExhausted);
         if (!pci_bios_init_root_regions_mem()) {
             result_.notes.push_back("the 32-bit window could not hold every BAR, so SeaBIOS moved every 64-bit BAR and "
                                     "64-bit bridge window on the root bus above 4 GiB (USB controllers excepted)");
             Region r64_mem = migrate_64bit_entries(busses_[0].r[REGION_MEM], devices_);
             Region r64_pref = migrate_64bit_entries(busses_[0].r[REGION_PREFMEM], devices_);
-            if (!pci_bios_init_root_regions_mem()) return fail("PCI: out of 32bit address space");
+            if (!pci_bios_init_root_regions_mem()) return fail(FirmwareFailure::Mem32SpaceExhausted);
 
             const u64 sum_mem = r64_mem.sum();
             const u64 sum_pref = r64_pref.sum();
@@ -538,14 +538,24 @@ private:
         }
     }
 
-    // Which window SeaBIOS ran out of, from the message it stops with.
-    std::string short_window() const {
-        if (!result_.failed) return "";
-        return result_.failure_message.find("I/O") != std::string::npos ? "IO" : "32-bit MMIO";
+    // Which window SeaBIOS ran out of when it gave up.
+    RootWindowKind short_window() const {
+        switch (result_.failure) {
+            case FirmwareFailure::None: return RootWindowKind::None;
+            case FirmwareFailure::IoSpaceExhausted: return RootWindowKind::Io;
+            default: return RootWindowKind::Mem32;
+        }
     }
 
-    bool fail(const std::string& message) {
+    // src/fw/pciinit.c pci_bios_map_devices: the panic() messages.
+    static std::string_view failure_text(FirmwareFailure failure) {
+        return failure == FirmwareFailure::IoSpaceExhausted ? "PCI: out of I/O address space" : "PCI: out of 32bit address space";
+    }
+
+    bool fail(FirmwareFailure failure) {
+        const std::string message(failure_text(failure));
         result_.failed = true;
+        result_.failure = failure;
         result_.failure_message = message;
         result_.notes.push_back(fmt::format("SeaBIOS stops with \"{}\": no BAR is programmed and the guest does not boot", message));
         return false;
@@ -665,7 +675,8 @@ private:
                         const std::string reason = result_.failed ? result_.failure_message
                                                                   : "SeaBIOS never finds this function: its scan does not reach it (bus numbering or a missing function 0)";
                         result_.unassigned.push_back({fr.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
-                                                      bar.size, reason, short_window()});
+                                                      bar.size, reason, short_window(),
+                                                      result_.failed ? UnassignedCause::FirmwareGaveUp : UnassignedCause::NotReached});
                     }
                     fr.bars.push_back(a);
                 }

@@ -166,7 +166,17 @@ TEST_F(SeaBiosTest, OutOf32BitSpacePanics) {
     add(0, endpoint({mem32(0, 1 * GiB)}), 3);
     const auto fw = run();
     EXPECT_TRUE(fw.failed);
+    EXPECT_EQ(fw.failure, FirmwareFailure::Mem32SpaceExhausted);
     EXPECT_EQ(fw.failure_message, "PCI: out of 32bit address space");
+}
+
+TEST_F(SeaBiosTest, GivingUpLeavesEveryBarUnassignedForTheShortWindow) {
+    add(0, endpoint({mem32(0, 1 * GiB)}), 2);
+    add(0, endpoint({mem32(0, 1 * GiB)}), 3);
+    const auto fw = run();
+    ASSERT_FALSE(fw.unassigned.empty());
+    EXPECT_EQ(fw.unassigned.front().short_window, RootWindowKind::Mem32);
+    EXPECT_EQ(fw.unassigned.front().cause, UnassignedCause::FirmwareGaveUp);
 }
 
 TEST_F(SeaBiosTest, E820KeepsHighTablesAndEcamReserved) {
