@@ -34,7 +34,7 @@ CheckResult check_qemu_x86(const CheckRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const Plan plan = make_plan(vm.spec, vm.options);
     CheckReport report;
-    report.subject = fmt::format("QEMU 7.2 {} with {} on {}", plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
+    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
     const auto libvirt = libvirt_context(vm, request.libvirt_version);
     report.findings = run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt});

@@ -8,6 +8,7 @@
 #include "devices/passthrough_catalog.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "host/host_text.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture::app {
 
@@ -19,7 +20,7 @@ HostResult host(const HostRequest& request) {
 }
 
 std::string devices() {
-    std::string out = "QEMU 7.2 device models:\n";
+    std::string out = fmt::format("{} device models:\n", default_qemu_release().display_name);
     for (const auto& name : device_model_names()) out += "  " + name + "\n";
     out += "Passthrough catalog (--passthrough HOST=NAME with -device vfio-pci,host=HOST):\n";
     for (const auto& name : passthrough_device_names()) {

@@ -11,6 +11,7 @@
 #include "host/host_snapshot_json.hpp"
 #include "input/qemu_command_line.hpp"
 #include "libvirt/domain_memlock_input.hpp"
+#include "plan/stack_request.hpp"
 
 namespace aperture::app {
 
@@ -31,13 +32,14 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
         throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
     }
     QemuX86Vm vm;
+    if (!request.qemu_release.empty()) request_qemu_release(vm.options, request.qemu_release);
+    if (!request.firmware.empty()) request_firmware(vm.options, request.firmware);
     if (source.libvirt_xml.empty()) {
         vm.spec = read_qemu_command_line(source.qemu_args);
     } else {
         vm.domain = read_libvirt_domain_file(source.libvirt_xml);
         vm.spec = vm.domain->spec;
     }
-    vm.options.firmware = request.firmware;
     if (!request.host_file.empty()) vm.host = load_host_snapshot(request.host_file);
     else if (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty())) vm.host = probe_host("/");
     if (vm.host) vm.options.host = host_context(*vm.host);

@@ -25,8 +25,8 @@ struct VmSource {
 struct VmRequest {
     VmSource source;
     std::string arch;                        // "x86_64", "ppc64"; empty: from the command line
-    std::string qemu_release;                // pseries: "7.2" (default), "8.1", "8.2"
-    std::optional<FirmwareKind> firmware;    // overrides the command line's choice (x86)
+    std::string qemu_release;                // x86: the modelled releases (plan/stack_request.hpp); pseries: "7.2" (default), "8.1", "8.2"
+    std::string firmware;                    // x86: overrides the command line's choice: "seabios", "ovmf-2022.11", ...
     std::string host_file;                   // a host snapshot (aperture host --save); empty: probe this host where needed
     std::string host_cpu_vendor;             // x86 KVM: GenuineIntel / AuthenticAMD; empty: /proc/cpuinfo
     unsigned host_phys_bits = 0;             // x86 KVM, with host_cpu_vendor

@@ -2,11 +2,15 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "app/use_cases.hpp"
 #include "cli/output_file.hpp"
 #include "cli/subcommands.hpp"
 #include "core/error.hpp"
+#include "firmware/ovmf/ovmf_release.hpp"
+#include "firmware/seabios/seabios_release.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture::cli {
 
@@ -54,7 +58,8 @@ Words split_words(int argc, char** argv) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "aperture 0.1.0 (models QEMU 7.2, SeaBIOS 1.16.2, OVMF edk2-stable202211)");
+    app.set_version_flag("--version", fmt::format("aperture 0.1.0 (models {}, {}, OVMF {})", default_qemu_release().display_name,
+                                                  default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
     PlanCommand plan_command;
     CheckCommand check_command;
     FixCommand fix_command;
@@ -90,7 +95,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << result.output;
             return exit_status(result.prediction);
         }
-        if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);
+        if (*fix) return write_fix(fix_command, app::fix(fix_command.request), out, err);
         if (*host) return write_host(host_command, app::host(host_command.request), out);
         if (*memlock) {
             out << app::memlock(memlock_command.parsed()).output;

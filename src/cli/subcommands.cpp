@@ -1,6 +1,12 @@
 #include "cli/subcommands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "machine/qemu_release.hpp"
+#include "machine/spapr/qemu_release.hpp"
+#include "plan/stack_request.hpp"
 
 namespace aperture::cli {
 
@@ -13,10 +19,14 @@ app::OutputFormat output_format(const std::string& word) {
     return app::OutputFormat::Text;
 }
 
-std::optional<FirmwareKind> firmware_kind(const std::string& word) {
-    if (word == "seabios") return FirmwareKind::SeaBios;
-    if (word == "ovmf") return FirmwareKind::Ovmf;
-    return std::nullopt;
+std::string qemu_option_help() {
+    return fmt::format("QEMU release to model: for x86 {} (default {}); for ppc64 pseries {} (default {})",
+                       fmt::join(qemu_release_names(), ", "), default_qemu_release().name, fmt::join(spapr::release_names(), ", "),
+                       spapr::release_info(spapr::DEFAULT_RELEASE).name);
+}
+
+std::string firmware_option_help(const char* what) {
+    return fmt::format("Override the firmware {}, optionally naming its release: {}", what, fmt::join(firmware_choices(), ", "));
 }
 
 // --xl, --xen and --phys-bits on `plan` and `check`.
@@ -32,20 +42,12 @@ void add_xen_options(CLI::App& command, app::VmRequest& vm) {
 app::PlanRequest PlanCommand::parsed() const {
     app::PlanRequest r = request;
     r.format = output_format(format);
-    r.vm.firmware = firmware_kind(firmware);
     return r;
 }
 
 app::CheckRequest CheckCommand::parsed() const {
     app::CheckRequest r = request;
     r.format = output_format(format);
-    r.vm.firmware = firmware_kind(firmware);
-    return r;
-}
-
-app::FixRequest FixCommand::parsed() const {
-    app::FixRequest r = request;
-    r.vm.firmware = firmware_kind(firmware);
     return r;
 }
 
@@ -60,8 +62,8 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
     plan->add_option("--format", command.format, "Output format: text, json, or the address map as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
-    plan->add_option("--firmware", command.firmware, "Override the firmware the command line selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    plan->add_option("--firmware", vm.firmware, firmware_option_help("the command line selects"))
+        ->check(CLI::IsMember(firmware_choices()));
     plan->add_option("--host-cpu-vendor", vm.host_cpu_vendor,
                      "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
     plan->add_option("--host-phys-bits", vm.host_phys_bits, "Host physical address width for KVM guests")
@@ -76,7 +78,7 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
     plan->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     plan->add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
-    plan->add_option("--qemu", vm.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    plan->add_option("--qemu", vm.qemu_release, qemu_option_help());
     add_xen_options(*plan, vm);
     return plan;
 }
@@ -87,8 +89,8 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
     check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
-    check->add_option("--firmware", command.firmware, "Override the firmware the command line selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    check->add_option("--firmware", vm.firmware, firmware_option_help("the command line selects"))
+        ->check(CLI::IsMember(firmware_choices()));
     check->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
     check->add_option("--migrate-to", request.migrate_to, "A snapshot of a host the VM may migrate to: its host checks too");
     check->add_option("--will-attach", request.will_attach,
@@ -100,7 +102,7 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     check->add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
-    check->add_option("--qemu", vm.qemu_release, "QEMU release to model for ppc64 pseries (7.2, 8.1, 8.2; default 7.2)");
+    check->add_option("--qemu", vm.qemu_release, qemu_option_help());
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
     check->add_option("--libvirt-version", request.libvirt_version,
@@ -114,8 +116,8 @@ CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
     auto* fix = app.add_subcommand("fix", "Write a libvirt domain with every proven fix for its FAIL findings applied");
     fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml) to fix")->required();
     fix->add_option("--host", request.vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
-    fix->add_option("--firmware", command.firmware, "Override the firmware the domain selects")
-        ->check(CLI::IsMember({"seabios", "ovmf"}));
+    fix->add_option("--firmware", request.vm.firmware, firmware_option_help("the domain selects"))
+        ->check(CLI::IsMember(firmware_choices()));
     fix->add_option("--will-attach", request.will_attach,
                     "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
         ->expected(1)

@@ -1,7 +1,7 @@
 #pragma once
-// The subcommands' options, as CLI11 reads them into the app layer's requests (app/request.hpp). Option
-// values CLI11 checks as words (--format, --firmware) are kept as written here and become the request's
-// enums once parsing succeeded.
+// The subcommands' options, as CLI11 reads them into the app layer's requests (app/request.hpp). --format
+// is kept as written here and becomes the request's enum once parsing succeeded; --firmware goes to the
+// request as written, where the release tables check it.
 
 #include <string>
 
@@ -16,22 +16,18 @@ namespace aperture::cli {
 struct PlanCommand {
     app::PlanRequest request;
     std::string format = "text";
-    std::string firmware;
     app::PlanRequest parsed() const;
 };
 
 struct CheckCommand {
     app::CheckRequest request;
     std::string format = "text";
-    std::string firmware;
     app::CheckRequest parsed() const;
 };
 
 struct FixCommand {
     app::FixRequest request;
-    std::string firmware;
     std::string output;  // write the fixed domain here instead of stdout
-    app::FixRequest parsed() const;
 };
 
 struct HostCommand {

@@ -28,7 +28,7 @@ constexpr u64 PDPT_SPAN = 512 * GiB;  // one PDPT maps 512 GiB
 
 std::string range_text(const AddressRange& r) { return fmt::format("[{:#x}, {:#x}]", r.first(), r.last()); }
 
-bool is_ovmf(const Plan& plan) { return plan.firmware_model.starts_with("ovmf"); }
+bool is_ovmf(const Plan& plan) { return plan.stack.firmware == FirmwareKind::Ovmf; }
 
 bool has_vfio(const Machine& machine) {
     for (const auto& bus : machine.pci.buses()) {
@@ -107,14 +107,14 @@ Finding check_bar32_room(const CheckInput& in) {
     std::vector<std::string> stuck;
     for (const auto& u : fw.unassigned) {
         // A device dropped because the 64-bit window was short loses its 32-bit BARs too: not this check's case.
-        if (!u.short_window.empty() && u.short_window.find("32-bit") == std::string::npos) continue;
+        if (u.short_window != RootWindowKind::None && !is_below_4g(u.short_window)) continue;
         for (const auto& fr : fw.functions) {
             if (fr.bdf != u.bdf) continue;
             const BarSpec* bar = fr.node->function.bar(u.bar);
             if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", u.bdf.to_string(), u.bar, human_size(u.size)));
         }
     }
-    const bool out_of_32bit = fw.failed && fw.failure_message.find("32bit") != std::string::npos;
+    const bool out_of_32bit = fw.failure == FirmwareFailure::Mem32SpaceExhausted;
     if (stuck.empty() && !out_of_32bit) {
         f.evidence = fw.windows.mem32 ? fmt::format("32-bit window {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()))
                                       : "no 32-bit window needed";
@@ -124,7 +124,8 @@ Finding check_bar32_room(const CheckInput& in) {
     f.evidence = out_of_32bit ? fw.failure_message : fmt::format("32-bit-only BARs left unassigned: {}", fmt::join(stuck, ", "));
     if (fw.windows.mem32) f.evidence += fmt::format("; the 32-bit window is {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()));
     f.why = "a 32-bit BAR can only live below 4 GiB, where the window is fixed by the chipset and the firmware";
-    f.no_fix = "no firmware setting enlarges the 32-bit window of QEMU 7.2's pc/q35; fewer or smaller 32-bit BARs are needed";
+    f.no_fix = fmt::format("no firmware setting enlarges the 32-bit window of {}'s pc/q35; fewer or smaller 32-bit BARs are needed",
+                           in.plan.stack.qemu->display_name);
     return f;
 }
 

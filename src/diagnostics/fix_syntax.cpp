@@ -8,7 +8,7 @@
 
 namespace aperture {
 
-using ovmf202211::X_PCI_MMIO64_MB_FW_CFG;
+using ovmf::X_PCI_MMIO64_MB_FW_CFG;
 
 void set_x_pci_mmio64_mb(VmSpec& spec, u64 mb) {
     std::erase_if(spec.fw_cfg, [](const FwCfgSpec& f) { return f.name == X_PCI_MMIO64_MB_FW_CFG; });

@@ -33,13 +33,14 @@ bool placed_everything(const Plan& plan) {
     return placed && placed->problems.empty() && placed->bdsm && placed->opregion;
 }
 
-// QEMU 7.2 enables legacy mode only for the IGD at 00:02.0 of an i440fx machine (q35's ICH9 LPC holds
+// QEMU (7.2 and since) enables legacy mode only for the IGD at 00:02.0 of an i440fx machine (q35's ICH9 LPC holds
 // 00:1f.0 for good), with the slot free of the default VGA: the smallest change that gets there.
 Fix legacy_mode_fix(const CheckInput& in, const IgdAssignment& igd) {
     VmSpec fixed = in.spec;
     Fix fix;
     std::vector<std::string> xml;
-    std::string summary = "QEMU 7.2 enables legacy mode only for an IGD at 00:02.0 of an i440fx machine:";
+    std::string summary =
+        fmt::format("{} enables legacy mode only for an IGD at 00:02.0 of an i440fx machine:", in.plan.stack.qemu->display_name);
     if (in.plan.machine.type.family == MachineFamily::Q35) {
         fixed.machine.type = "pc";
         fix.qemu_args.insert(fix.qemu_args.end(), {"-machine", "pc"});
@@ -85,7 +86,8 @@ Fix legacy_mode_fix(const CheckInput& in, const IgdAssignment& igd) {
 
 Fix seabios_fix(const CheckInput& in) {
     Fix fix;
-    fix.summary = "boot the VM with SeaBIOS (drop the OVMF -bios / -drive if=pflash options): SeaBIOS 1.16.2 places both";
+    fix.summary = fmt::format("boot the VM with SeaBIOS (drop the OVMF -bios / -drive if=pflash options): {} places both",
+                              in.options.seabios->identity.display_name);
     fix.libvirt_xml = "<os> without firmware='efi' and without <loader>/<nvram>";
     PlanOptions options = in.options;
     options.firmware = FirmwareKind::SeaBios;
@@ -133,7 +135,7 @@ std::optional<Finding> check_igd(const CheckInput& in) {
     if (placed_everything(in.plan)) return f;
     f.verdict = Verdict::Fail;
     f.why = kWhyPlacement;
-    if (in.plan.firmware_model.starts_with("ovmf")) {
+    if (in.plan.stack.firmware == FirmwareKind::Ovmf) {
         f.fix = seabios_fix(in);
     } else {
         f.no_fix = "SeaBIOS found no room below 4 GiB: give the guest more RAM below 4 GiB (at least the stolen memory "

@@ -79,7 +79,7 @@ Finding assignment_finding(const XenCheckInput& in) {
     bool any32 = false;
     for (const auto& u : fw.unassigned) {
         list += (list.empty() ? "" : "; ") + bar_name(plan, u);
-        if (u.short_window == "32-bit MMIO") any32 = true;
+        if (u.short_window == RootWindowKind::Mem32) any32 = true;
     }
     f.evidence = fmt::format("{}; low hole [{}, {}) is {} for {} of BARs counted (mmio_total); window above RAM [{}, 2^{})", list,
                              hex(d.pci_mem_start), hex(d.pci_mem_end), human_size(d.pci_mem_end - d.pci_mem_start), human_size(d.mmio_total),

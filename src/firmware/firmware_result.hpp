@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bdf.hpp"
@@ -12,6 +13,23 @@
 #include "machine/pci_topology.hpp"
 
 namespace aperture {
+
+// A root window (a firmware's resource pool), named when a resource did not fit in it.
+enum class RootWindowKind { None, Io, Mem32, Mem32Prefetchable, Mem64, Mem64Prefetchable };
+// "IO", "32-bit MMIO", "32-bit prefetchable MMIO", "64-bit MMIO", "64-bit prefetchable MMIO"; "" for None.
+std::string_view to_string(RootWindowKind window);
+// A window below 4 GiB (prefetchable or not).
+bool is_below_4g(RootWindowKind window);
+
+// Why a firmware gave up on PCI altogether: nothing is programmed and the guest does not boot.
+enum class FirmwareFailure {
+    None,
+    IoSpaceExhausted,        // SeaBIOS: "PCI: out of I/O address space"
+    Mem32SpaceExhausted,     // SeaBIOS: "PCI: out of 32bit address space"
+    Mem32RequestRefused,     // OVMF: PciHostBridgeDxe refuses a 32-bit request of 4 GiB or more
+    RootWindowExhausted,     // OVMF: a root window cannot hold the root bus and nothing there can be rejected
+    WindowBeyondMappedWidth, // OVMF: its 64-bit window reaches past the address width it identity-maps
+};
 
 struct BarAssignment {
     int index = 0;
@@ -44,14 +62,24 @@ struct FunctionResult {
     std::optional<BridgeAssignment> bridge;
 };
 
+// Why a resource was left unassigned; UnassignedResource::reason says it in the firmware's terms.
+enum class UnassignedCause {
+    FirmwareGaveUp,  // the firmware gave up on PCI (FirmwareResult::failure): no BAR is programmed
+    NotReached,      // the firmware's scan never reaches the function
+    Rejected,        // OVMF rejected the device to make a root window fit (short_window says which)
+    NotAssigned,     // OVMF reached the device and left this BAR unassigned
+    NoSpace,         // hvmloader's "no space for resource!"
+};
+
 struct UnassignedResource {
     Bdf bdf;
     int bar = -1;  // -1: a bridge window
     std::string what;
     u64 size = 0;
     std::string reason;
-    // The root window whose shortage caused it, when the firmware says ("32-bit MMIO", "64-bit MMIO", "IO").
-    std::string short_window;
+    // The root window whose shortage caused it, when the firmware says; None otherwise.
+    RootWindowKind short_window = RootWindowKind::None;
+    UnassignedCause cause = UnassignedCause::NotAssigned;
 };
 
 struct RootWindows {
@@ -87,8 +115,9 @@ struct IgdPlacement {
 
 struct FirmwareResult {
     std::string firmware;  // "seabios-1.16.2"
-    bool failed = false;
-    std::string failure_message;  // what the firmware prints when it gives up
+    bool failed = false;          // failure != FirmwareFailure::None
+    FirmwareFailure failure = FirmwareFailure::None;
+    std::string failure_message;  // what the firmware prints when it gives up, rendered from `failure`
     // False when the model does not predict the table (OVMF: the OS builds it from the UEFI memory map).
     bool e820_modelled = true;
     std::vector<E820Entry> e820;

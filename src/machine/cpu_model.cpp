@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 
@@ -133,17 +133,17 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
     }
     if (spec.phys_bits && *spec.phys_bits != 0) {
         const unsigned bits = *spec.phys_bits;
-        if (bits > qemu72::TARGET_PHYS_ADDR_SPACE_BITS || bits < qemu72::MIN_PHYS_BITS) {
+        if (bits > qemu_x86::TARGET_PHYS_ADDR_SPACE_BITS || bits < qemu_x86::MIN_PHYS_BITS) {
             // QEMU's message has two spaces before "(but": two string literals joined.
-            refusal = fmt::format("phys-bits should be between {} and {}  (but is {})", qemu72::MIN_PHYS_BITS,
-                                  qemu72::TARGET_PHYS_ADDR_SPACE_BITS, bits);
+            refusal = fmt::format("phys-bits should be between {} and {}  (but is {})", qemu_x86::MIN_PHYS_BITS,
+                                  qemu_x86::TARGET_PHYS_ADDR_SPACE_BITS, bits);
             return cpu;
         }
         cpu.phys_bits = bits;
         cpu.phys_bits_origin = fmt::format("-cpu phys-bits={}", bits);
         return cpu;
     }
-    cpu.phys_bits = qemu72::TCG_PHYS_ADDR_BITS;
+    cpu.phys_bits = qemu_x86::TCG_PHYS_ADDR_BITS;
     cpu.phys_bits_origin = "QEMU's default, also under KVM without host-phys-bits";
     return cpu;
 }

@@ -9,7 +9,7 @@
 #include "core/size_parse.hpp"
 #include "devices/chipset.hpp"
 #include "devices/device_model.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 
@@ -286,7 +286,7 @@ private:
 
 u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {
     const char* host_driver = type.family == MachineFamily::Q35 ? "q35-pcihost" : "i440FX-pcihost";
-    u64 size = type.family == MachineFamily::Q35 ? qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT : qemu72::I440FX_PCI_HOLE64_SIZE_DEFAULT;
+    u64 size = type.family == MachineFamily::Q35 ? qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT : qemu_x86::I440FX_PCI_HOLE64_SIZE_DEFAULT;
     for (const auto& g : spec.globals) {
         if (g.driver == host_driver && g.property == "pci-hole64-size") {
             auto parsed = parse_size(g.value);
@@ -344,10 +344,10 @@ std::string normalize_host_pci_address(const std::string& address) {
     return colons == 1 ? "0000:" + address : address;
 }
 
-MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host) {
+MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, const QemuRelease& release) {
     MachineBuild build;
     Machine machine;
-    machine.type = resolve_machine_type(spec.machine.type);
+    machine.type = resolve_machine_type(release, spec.machine.type);
     check_machine_properties(spec.machine);
     machine.accel = spec.machine.accel == "kvm" ? Accelerator::Kvm : Accelerator::Tcg;
     if (spec.machine.accel != "kvm" && spec.machine.accel != "tcg") {

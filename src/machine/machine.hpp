@@ -1,5 +1,5 @@
 #pragma once
-// QEMU 7.2's x86 machine as built from a VmSpec: everything QEMU decides before firmware runs.
+// A QEMU release's x86 machine as built from a VmSpec: everything QEMU decides before firmware runs.
 
 #include <map>
 #include <optional>
@@ -56,7 +56,8 @@ struct HostContext {
 // "41:00.0" -> "0000:41:00.0": the form HostContext::passthrough is keyed by.
 std::string normalize_host_pci_address(const std::string& address);
 
+// The machine `release` builds (its machine types and their compat facts: machine/qemu_release.hpp).
 // Throws InputError/UnsupportedError for input aperture cannot accept; a refusal is a prediction.
-MachineBuild build_qemu72_machine(const VmSpec& spec, const HostContext& host);
+MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, const QemuRelease& release);
 
 }  // namespace aperture

@@ -9,41 +9,41 @@ namespace aperture {
 
 namespace {
 
-// The versions of the pc-*-7.x machine types that QEMU 7.2 offers and aperture models.
-constexpr int FIRST_MODELLED_MINOR = 0;
-constexpr int LAST_MODELLED_MINOR = 2;
-
-MachineType make(MachineFamily family, int minor) {
+MachineType make(const MachineTypeFacts& facts) {
     MachineType type;
-    type.family = family;
-    type.minor = minor;
-    type.name = fmt::format("{}-7.{}", family == MachineFamily::Q35 ? "pc-q35" : "pc-i440fx", minor);
-    type.enforce_amd_1tb_hole = minor >= 1;
-    type.virtio_rng_has_msix = minor >= 2;
+    type.name = std::string(facts.name);
+    type.family = facts.family;
+    type.enforce_amd_1tb_hole = facts.enforce_amd_1tb_hole;
+    type.virtio_rng_has_msix = facts.virtio_rng_has_msix;
     return type;
+}
+
+const MachineTypeFacts* find_type(const QemuRelease& release, std::string_view name) {
+    for (const auto& facts : release.machine_types) {
+        if (facts.name == name) return &facts;
+    }
+    return nullptr;
 }
 
 }  // namespace
 
-std::vector<std::string> modelled_machine_types() {
-    std::vector<std::string> names{"q35", "pc"};
-    for (int minor = LAST_MODELLED_MINOR; minor >= FIRST_MODELLED_MINOR; --minor) {
-        names.push_back(fmt::format("pc-q35-7.{}", minor));
-        names.push_back(fmt::format("pc-i440fx-7.{}", minor));
-    }
+std::vector<std::string> modelled_machine_types(const QemuRelease& release) {
+    std::vector<std::string> names;
+    for (const auto& alias : release.aliases) names.emplace_back(alias.alias);
+    for (const auto& facts : release.machine_types) names.emplace_back(facts.name);
     return names;
 }
 
-MachineType resolve_machine_type(const std::string& written) {
-    // QEMU 7.2 aliases: "q35" and "pc" are its newest versioned types.
-    if (written == "q35") return make(MachineFamily::Q35, LAST_MODELLED_MINOR);
-    if (written == "pc") return make(MachineFamily::I440fx, LAST_MODELLED_MINOR);
-    for (int minor = FIRST_MODELLED_MINOR; minor <= LAST_MODELLED_MINOR; ++minor) {
-        if (written == fmt::format("pc-q35-7.{}", minor)) return make(MachineFamily::Q35, minor);
-        if (written == fmt::format("pc-i440fx-7.{}", minor)) return make(MachineFamily::I440fx, minor);
+MachineType resolve_machine_type(const QemuRelease& release, const std::string& written) {
+    std::string_view name = written;
+    for (const auto& alias : release.aliases) {
+        if (alias.alias == written) name = alias.type;
     }
-    throw InputError(fmt::format("machine type '{}' is not modelled; aperture models QEMU 7.2's {}", written,
-                                 fmt::join(modelled_machine_types(), ", ")));
+    if (const MachineTypeFacts* facts = find_type(release, name)) return make(*facts);
+    throw InputError(fmt::format("machine type '{}' is not modelled; aperture models {}'s {}", written, release.display_name,
+                                 fmt::join(modelled_machine_types(release), ", ")));
 }
+
+MachineType resolve_machine_type(const std::string& written) { return resolve_machine_type(default_qemu_release(), written); }
 
 }  // namespace aperture

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 
 namespace {
 
-using namespace qemu72;
+using namespace qemu_x86;
 
 // hw/i386/pc_q35.c pc_q35_init.
 void split_q35(const MemoryLayoutRequest& r, MemoryLayout& m) {

@@ -40,18 +40,18 @@ bool bar_beyond_phys_bits(const Plan& plan) {
 
 namespace {
 
-using ovmf202211::MAX_X_PCI_MMIO64_MB;
-using ovmf202211::X_PCI_MMIO64_MB_FW_CFG;
+using ovmf::MAX_X_PCI_MMIO64_MB;
+using ovmf::X_PCI_MMIO64_MB_FW_CFG;
 
 // The smallest power-of-two X-PciMmio64Mb with which OVMF assigns every BAR inside the guest's phys-bits.
-std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine) {
+std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine, const OvmfRelease& release) {
     Machine trial = machine;
     std::erase_if(trial.fw_cfg, [](const FwCfgSpec& f) { return f.name == X_PCI_MMIO64_MB_FW_CFG; });
     trial.fw_cfg.push_back(FwCfgSpec{X_PCI_MMIO64_MB_FW_CFG, "0", std::nullopt, std::nullopt, {}});
     const u64 space = trial.cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << trial.cpu.phys_bits);
     for (u64 mb = 1024; mb <= MAX_X_PCI_MMIO64_MB; mb *= 2) {
         trial.fw_cfg.back().string_value = std::to_string(mb);
-        const OvmfResult r = run_ovmf_2022_11(trial);
+        const OvmfResult r = run_ovmf(trial, release);
         if (!assigns_everything(r.firmware)) continue;
         const auto highest = highest_assigned_bar(r.firmware);
         if (highest && highest->last >= space) return std::nullopt;  // larger windows only sit higher
@@ -67,9 +67,13 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     if (options.firmware) effective.firmware.kind = *options.firmware;
 
     Plan plan;
-    MachineBuild build = build_qemu72_machine(effective, options.host);
+    MachineBuild build = build_qemu_machine(effective, options.host, *options.qemu);
     const FirmwareKind firmware = build.machine ? build.machine->firmware : (build.partial ? build.partial->firmware : FirmwareKind::SeaBios);
-    plan.firmware_model = firmware == FirmwareKind::Ovmf ? "ovmf-edk2-stable202211" : "seabios-1.16.2";
+    plan.stack.qemu = options.qemu;
+    plan.stack.firmware = firmware;
+    plan.stack.firmware_release = firmware == FirmwareKind::Ovmf ? &options.ovmf->identity : &options.seabios->identity;
+    plan.hypervisor_model = std::string(plan.stack.qemu->model_name);
+    plan.firmware_model = std::string(plan.stack.firmware_release->model_name);
     if (!build.machine) {
         plan.outcome = Outcome::Refused;
         plan.refusal = build.refusal;
@@ -78,19 +82,19 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     }
     plan.machine = std::move(*build.machine);
     if (firmware == FirmwareKind::Ovmf) {
-        OvmfResult r = run_ovmf_2022_11(plan.machine);
+        OvmfResult r = run_ovmf(plan.machine, *options.ovmf);
         r.firmware.mmio64_choice = WindowChoice{to_string(r.apertures.choice), r.apertures.reason};
         r.firmware.mapped_address_width = r.apertures.address_width;
         if (!assigns_everything(r.firmware) && r.mem64_request > 0) {
             WindowShortfall shortfall;
             shortfall.needed = r.mem64_request;
             shortfall.needed_alignment = r.mem64_request_alignment;
-            shortfall.fitting_x_pci_mmio64_mb = fitting_x_pci_mmio64_mb(plan.machine);
+            shortfall.fitting_x_pci_mmio64_mb = fitting_x_pci_mmio64_mb(plan.machine, *options.ovmf);
             r.firmware.shortfall = shortfall;
         }
         plan.firmware = std::move(r.firmware);
     } else {
-        plan.firmware = run_seabios_1_16_2(plan.machine);
+        plan.firmware = run_seabios(plan.machine, *options.seabios);
     }
     plan.outcome = plan.firmware->failed ? Outcome::FirmwareFailed : Outcome::Ok;
     return plan;

@@ -7,12 +7,23 @@
 
 #include "config/vm_spec.hpp"
 #include "firmware/firmware_result.hpp"
+#include "firmware/ovmf/ovmf_release.hpp"
+#include "firmware/seabios/seabios_release.hpp"
 #include "machine/machine.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
 enum class Outcome { Ok, Refused, FirmwareFailed };
 const char* to_string(Outcome outcome);
+
+// What a plan modelled: the QEMU release (the machine type it resolved is Plan::machine.type), the
+// firmware and that firmware's release. The pointers are rows of the release tables.
+struct Stack {
+    const QemuRelease* qemu = &default_qemu_release();
+    FirmwareKind firmware = FirmwareKind::SeaBios;
+    const FirmwareIdentity* firmware_release = &default_seabios_release().identity;
+};
 
 // Firmware results point into `machine`, so a Plan moves but never copies.
 struct Plan {
@@ -26,12 +37,13 @@ struct Plan {
     Machine machine;                 // complete when outcome != Refused; as far as QEMU got otherwise
     std::string refusal;             // QEMU's message, when refused
     std::optional<FirmwareResult> firmware;
-    std::string firmware_model;      // "seabios-1.16.2"
-    std::string hypervisor_model = "qemu-7.2";
+    Stack stack;
+    std::string firmware_model;    // stack.firmware_release->model_name
+    std::string hypervisor_model;  // stack.qemu->model_name
 };
 
 // The highest address an assigned memory BAR reaches: past 2^phys-bits the guest cannot reach it, and
-// SeaBIOS 1.16.2 never checks.
+// SeaBIOS never checks.
 struct BarExtent {
     u64 last = 0;
     Bdf bdf;
@@ -42,8 +54,13 @@ std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware);
 bool assigns_everything(const FirmwareResult& firmware);
 bool bar_beyond_phys_bits(const Plan& plan);
 
+// The stack to model and the host: Debian 12's releases unless the caller names others.
 struct PlanOptions {
+    const QemuRelease* qemu = &default_qemu_release();
     std::optional<FirmwareKind> firmware;  // overrides the command line's choice
+    // The release of each firmware: the command line may choose either.
+    const SeabiosRelease* seabios = &default_seabios_release();
+    const OvmfRelease* ovmf = &default_ovmf_release();
     HostContext host;
 };
 

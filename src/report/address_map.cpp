@@ -5,7 +5,7 @@
 #include <map>
 
 #include "host/iommu.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 #include "report/labels.hpp"
 
 namespace aperture {
@@ -94,7 +94,7 @@ public:
 
     AddressMap build() {
         const Machine& m = plan_.machine;
-        map_.title = fmt::format("QEMU 7.2 {} with {}", m.type.name, firmware_display_name(plan_.firmware_model));
+        map_.title = stack_title(plan_);
         map_.outcome = outcome_summary(plan_);
         map_.failed = plan_.outcome != Outcome::Ok || (plan_.firmware && !plan_.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan_);
         map_.guest_phys_bits = m.cpu.phys_bits;
@@ -248,7 +248,7 @@ private:
 
     // The window an unassigned BAR needed: its bridge's window of the right kind when that bridge has one
     // open, otherwise the root window the firmware says ran short, otherwise the root window of its type.
-    std::string needed_window(const TopologyIndex& index, const FunctionResult& f, const BarSpec& bar, const std::string& short_window) const {
+    std::string needed_window(const TopologyIndex& index, const FunctionResult& f, const BarSpec& bar, RootWindowKind short_window) const {
         const RootWindows& root = plan_.firmware->windows;
         const WindowKind kind = bar.kind == BarKind::Io ? WindowKind::Io : bar.prefetchable ? WindowKind::Prefetchable : WindowKind::Memory;
         if (const PciNode* bridge = index.parent_bridge(f.node)) {
@@ -266,7 +266,7 @@ private:
         // By the BAR's own type first: a 32-bit BAR of a device dropped for lack of 64-bit room still needed
         // room below 4 GiB. A 64-bit BAR needed the 64-bit window unless the firmware says the 32-bit one ran short.
         if (kind == WindowKind::Io) return root.io ? "root-io" : "";
-        if (bar.is64 && short_window.find("32-bit") == std::string::npos && root.mem64) return "root-mem64";
+        if (bar.is64 && !is_below_4g(short_window) && root.mem64) return "root-mem64";
         return root.mem32 ? "root-mem32" : "";
     }
 
@@ -295,7 +295,7 @@ private:
                 u.what = fmt::format("{} {}", bar.kind == BarKind::Rom ? std::string("ROM") : fmt::format("BAR{}", bar.index), bar_kind_label(bar));
                 u.size = bar.size;
                 u.reason = listed ? listed->reason : fw.failed ? fw.failure_message : "the firmware did not assign it";
-                u.window = needed_window(index, f, bar, listed ? listed->short_window : "");
+                u.window = needed_window(index, f, bar, listed ? listed->short_window : RootWindowKind::None);
                 map_.unassigned.push_back(std::move(u));
             }
         }
@@ -311,7 +311,7 @@ private:
             u.what = r.what;
             u.size = r.size;
             u.reason = r.reason;
-            u.window = r.short_window.find("32-bit") != std::string::npos ? "root-mem32" : fw.windows.mem64 ? "root-mem64" : "";
+            u.window = is_below_4g(r.short_window) ? "root-mem32" : fw.windows.mem64 ? "root-mem64" : "";
             map_.unassigned.push_back(std::move(u));
         }
         if (roms_by_design > 0) {
@@ -324,7 +324,7 @@ private:
         const auto reserved = merged_reserved_regions(in_.host->iommu.groups);
         for (std::size_t i = 0; i < reserved.size(); ++i) {
             const ReservedRegion& r = reserved[i];
-            const bool ht_hole = r.range.first() == qemu72::AMD_HT_START && r.range.last() == qemu72::AMD_HT_END;
+            const bool ht_hole = r.range.first() == qemu_x86::AMD_HT_START && r.range.last() == qemu_x86::AMD_HT_END;
             add(fmt::format("host-{}", i), RegionKind::HostReserved, AddressSpace::Memory, Column::Host, r.range,
                 ht_hole ? "AMD HT hole" : reserved_label(r.type), fmt::format("host IOMMU reserved ({})", r.type));
         }

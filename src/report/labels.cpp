@@ -13,10 +13,8 @@ std::string bar_kind_label(const BarSpec& bar) {
     return "";
 }
 
-std::string firmware_display_name(const std::string& model) {
-    if (model == "seabios-1.16.2") return "SeaBIOS 1.16.2";
-    if (model == "ovmf-edk2-stable202211") return "OVMF edk2-stable202211 (Debian 2022.11)";
-    return model;
+std::string stack_title(const Plan& plan) {
+    return fmt::format("{} {} with {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.stack.firmware_release->display_name);
 }
 
 std::string outcome_summary(const Plan& plan) {

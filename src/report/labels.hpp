@@ -12,8 +12,8 @@ namespace aperture {
 // "io", "rom", "mem32", "mem64 pref".
 std::string bar_kind_label(const BarSpec& bar);
 
-// "seabios-1.16.2" -> "SeaBIOS 1.16.2"; unknown models as they are.
-std::string firmware_display_name(const std::string& model);
+// The stack in a title: "QEMU 7.2 pc-q35-7.2 with SeaBIOS 1.16.2" (the names come from the release tables).
+std::string stack_title(const Plan& plan);
 
 // The plan's outcome in one line: "every BAR and bridge window assigned", "2 BAR(s) left unassigned", ...
 std::string outcome_summary(const Plan& plan);

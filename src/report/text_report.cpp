@@ -22,7 +22,7 @@ std::string space_end(unsigned phys_bits) {
 
 void machine_section(std::string& out, const Plan& plan) {
     const Machine& m = plan.machine;
-    out += fmt::format("aperture plan: QEMU 7.2 {} with {}\n", m.type.name, firmware_display_name(plan.firmware_model));
+    out += fmt::format("aperture plan: {}\n", stack_title(plan));
     out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
     const MemoryLayout& mem = m.memory;
@@ -116,7 +116,7 @@ void checks_section(std::string& out, const Plan& plan) {
     if (bar_beyond_phys_bits(plan)) {
         out += fmt::format("\nWarning: {} ends at {:#x}, beyond the guest's {} physical address bits; {} does "
                            "not check this, and the guest cannot reach it (it needs phys-bits >= {}).\n",
-                           owner, highest->last, phys_bits, plan.firmware_model.starts_with("ovmf") ? "OVMF" : "SeaBIOS", address_bits(highest->last));
+                           owner, highest->last, phys_bits, plan.stack.firmware == FirmwareKind::Ovmf ? "OVMF" : "SeaBIOS", address_bits(highest->last));
     } else {
         out += fmt::format("\nHighest BAR address: {:#x} ({}); it needs phys-bits >= {}, the guest has {}.\n", highest->last,
                            owner, address_bits(highest->last), phys_bits);

@@ -14,7 +14,7 @@ namespace aperture {
 
 namespace {
 
-using namespace ovmf202211;
+using namespace ovmf;
 
 constexpr int PCI_MAX_BAR = 6;
 constexpr int ROOT = 0;  // devices_[0] is the root bridge
@@ -22,7 +22,9 @@ constexpr unsigned MAX_BUS = 255;
 
 // The five resource types in PciHostBridgeDxe's order (TypeIo .. TypePMem64).
 constexpr std::array<ResType, 5> POOL_TYPES{ResType::Io, ResType::Mem32, ResType::PMem32, ResType::Mem64, ResType::PMem64};
-constexpr std::array<const char*, 5> POOL_NAMES{"IO", "32-bit MMIO", "32-bit prefetchable MMIO", "64-bit MMIO", "64-bit prefetchable MMIO"};
+// The five root pools in PciHostBridgeDxe's order (TypeIo, TypeMem32, TypePMem32, TypeMem64, TypePMem64).
+constexpr std::array<RootWindowKind, 5> POOLS{RootWindowKind::Io, RootWindowKind::Mem32, RootWindowKind::Mem32Prefetchable,
+                                              RootWindowKind::Mem64, RootWindowKind::Mem64Prefetchable};
 
 struct BarInfo {
     bool present = false;
@@ -56,7 +58,7 @@ struct Device {
     std::optional<Padding> padding;  // ResourcePaddingDescriptors
     bool removed = false;            // rejected for lack of resources
     std::string removed_because;
-    std::string removed_for;  // the pool that was short
+    RootWindowKind removed_for = RootWindowKind::None;  // the pool that was short
 
     std::optional<BridgeRegisters> regs;
     unsigned secondary = 0, subordinate = 0;
@@ -77,19 +79,19 @@ int high_bit_round_up(u64 operand, unsigned width) {
 
 class Ovmf {
 public:
-    explicit Ovmf(const Machine& machine) : machine_(machine) {}
+    Ovmf(const Machine& machine, const OvmfRelease& release) : machine_(machine), release_(release) {}
 
     OvmfResult run() {
-        out_.apertures = ovmf_apertures(machine_);
+        out_.apertures = ovmf_apertures(machine_, release_);
         FirmwareResult& r = out_.firmware;
-        r.firmware = "ovmf-edk2-stable202211";
+        r.firmware = std::string(release_.identity.model_name);
         r.e820_modelled = false;
         r.windows.io = out_.apertures.io;
         r.windows.mem32 = out_.apertures.mem32;
         r.windows.mem64 = out_.apertures.mem64;
         for (const auto& note : out_.apertures.notes) r.notes.push_back(note);
         if (const auto beyond = window_beyond_address_width()) {
-            give_up(*beyond);
+            give_up(FirmwareFailure::WindowBeyondMappedWidth, *beyond);
             report();
             return std::move(out_);
         }
@@ -114,9 +116,10 @@ private:
             placed.bdf = fn.bdf;
             placed.opregion_size = machine_.igd->opregion_size.value_or(0);
             placed.bdsm_size = machine_.igd->bdsm_size.value_or(0);
-            placed.problems.push_back(
-                "OVMF (edk2-stable202211) has no IGD support: it reads neither etc/igd-opregion nor etc/igd-bdsm-size, "
-                "so ASLS and BDSM stay 0 (an edk2 build with an IGD driver, e.g. VfioIgdPkg, or SeaBIOS places them)");
+            placed.problems.push_back(fmt::format(
+                "OVMF ({}) has no IGD support: it reads neither etc/igd-opregion nor etc/igd-bdsm-size, "
+                "so ASLS and BDSM stay 0 (an edk2 build with an IGD driver, e.g. VfioIgdPkg, or SeaBIOS places them)",
+                release_.identity.tag));
             r.igd = std::move(placed);
             return;
         }
@@ -131,9 +134,9 @@ private:
         if (!ap.phys_bits_trusted || !ap.mem64 || ap.address_width >= 64) return std::nullopt;
         const u64 space = u64{1} << ap.address_width;
         if (ap.mem64->last() < space) return std::nullopt;
-        return fmt::format("OVMF 2022.11 trusts phys-bits {} but its 64-bit window [{}, {}) reaches past the {} it maps: it does not "
+        return fmt::format("OVMF {} trusts phys-bits {} but its 64-bit window [{}, {}) reaches past the {} it maps: it does not "
                            "finish booting (real OVMF showed no console and no BAR decoding after 150 s)",
-                           ap.address_width, hex(ap.mem64->first()), hex(ap.mem64->last() + 1), human_size(space));
+                           release_.identity.name, ap.address_width, hex(ap.mem64->first()), hex(ap.mem64->last() + 1), human_size(space));
     }
 
     // --- Enumeration (PciScanBus, GatherDeviceInfo, GatherPpbInfo) -----------------------------------
@@ -469,7 +472,8 @@ private:
             // SubmitResources refuses a 32-bit request of 4 GiB or more, and the whole allocation fails.
             for (const std::size_t t : {1u, 2u}) {
                 if (tree_.requested(root.list[t]) && tree_[root.list[t]].length >= MAX_MEM32_REQUEST) {
-                    return give_up(fmt::format("the devices need {} of 32-bit MMIO, and PciHostBridgeDxe refuses any 32-bit request "
+                    return give_up(FirmwareFailure::Mem32RequestRefused,
+                                   fmt::format("the devices need {} of 32-bit MMIO, and PciHostBridgeDxe refuses any 32-bit request "
                                                "of 4 GiB or more: PCI resource allocation fails and no BAR is programmed",
                                                human_size(tree_[root.list[t]].length)));
                 }
@@ -496,18 +500,20 @@ private:
             if (removed_now.empty()) {
                 std::string failed;
                 for (std::size_t t = 0; t < 5; ++t) {
-                    if (submitted[t] && !bases[t]) failed += (failed.empty() ? "" : ", ") + std::string(POOL_NAMES[t]);
+                    if (submitted[t] && !bases[t]) failed += (failed.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
                 }
-                return give_up(fmt::format("the {} window cannot hold what the devices on the root bus need, and nothing there can be "
-                                           "rejected: PCI resource allocation fails and no BAR is programmed",
+                return give_up(FirmwareFailure::RootWindowExhausted,
+                               fmt::format("the {} window cannot hold what the devices on the root bus need, and nothing there "
+                                           "can be rejected: PCI resource allocation fails and no BAR is programmed",
                                            failed));
             }
         }
     }
 
-    bool give_up(const std::string& message) {
+    bool give_up(FirmwareFailure failure, const std::string& message) {
         FirmwareResult& r = out_.firmware;
         r.failed = true;
+        r.failure = failure;
         r.failure_message = message;
         r.notes.push_back("OVMF gives up on PCI: " + message);
         return false;
@@ -556,19 +562,19 @@ private:
             if (!dev.padding) return false;
             dev.padding.reset();
             out_.firmware.notes.push_back(fmt::format("the {} window was too small, so OVMF dropped the hotplug reservation of {}",
-                                                      POOL_NAMES[pool], who));
+                                                      to_string(POOLS[pool]), who));
             return true;
         }
         if (node.device == ROOT) return false;
         dev.removed = true;
-        dev.removed_for = POOL_NAMES[pool];
+        dev.removed_for = POOLS[pool];
         dev.removed_because = fmt::format("OVMF rejected this device: the {} window could not hold everything and it was the largest "
                                           "consumer OVMF may drop ({} {})",
-                                          POOL_NAMES[pool], human_size(node.length), node.bar >= 0 ? fmt::format("BAR{}", node.bar) : "");
+                                          to_string(POOLS[pool]), human_size(node.length), node.bar >= 0 ? fmt::format("BAR{}", node.bar) : "");
         auto& siblings = devices_[static_cast<std::size_t>(dev.parent)].children;
         siblings.erase(std::find(siblings.begin(), siblings.end(), node.device));
         out_.firmware.notes.push_back(fmt::format("the {} window was too small, so OVMF rejected {}: none of its BARs is assigned",
-                                                  POOL_NAMES[pool], who));
+                                                  to_string(POOLS[pool]), who));
         return true;
     }
 
@@ -666,8 +672,12 @@ private:
                                              : !dev ? "OVMF never finds this function: its scan does not reach it (a missing function 0)"
                                              : dev->removed ? dev->removed_because
                                                             : "OVMF does not assign this BAR";
+                        const UnassignedCause cause = r.failed ? UnassignedCause::FirmwareGaveUp
+                                                      : !dev          ? UnassignedCause::NotReached
+                                                      : dev->removed  ? UnassignedCause::Rejected
+                                                                      : UnassignedCause::NotAssigned;
                         r.unassigned.push_back({fr.bdf, bar.index, fmt::format("BAR{}", bar.index), bar.size, reason,
-                                                !r.failed && dev && dev->removed ? dev->removed_for : std::string()});
+                                                cause == UnassignedCause::Rejected ? dev->removed_for : RootWindowKind::None, cause});
                     }
                     fr.bars.push_back(a);
                 }
@@ -696,6 +706,7 @@ private:
     }
 
     const Machine& machine_;
+    const OvmfRelease& release_;
     OvmfResult out_;
     std::vector<Device> devices_;
     std::map<const PciNode*, int> index_of_;
@@ -708,6 +719,6 @@ private:
 
 }  // namespace
 
-OvmfResult run_ovmf_2022_11(const Machine& machine) { return Ovmf(machine).run(); }
+OvmfResult run_ovmf(const Machine& machine, const OvmfRelease& release) { return Ovmf(machine, release).run(); }
 
 }  // namespace aperture

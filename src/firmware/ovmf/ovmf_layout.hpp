@@ -1,14 +1,14 @@
 #pragma once
-// Facts of OVMF edk2-stable202211 (Debian ovmf 2022.11-6+deb12u2, OVMF_CODE_4M.fd) that fix addresses,
-// each naming its source.
+// Facts of OVMF that fix addresses and that every modelled release shares (read in edk2-stable202211,
+// Debian ovmf 2022.11-6+deb12u2, OVMF_CODE_4M.fd; firmware/ovmf/ovmf_release.hpp holds what differs), each
+// naming its source.
 
 #include "core/address.hpp"
 
-namespace aperture::ovmf202211 {
+namespace aperture::ovmf {
 
 // OvmfPkg/Library/PlatformInitLib/Platform.c, PlatformMemMapInitialization
-inline constexpr u64 PCI_EXPRESS_BASE_ADDRESS = 0xB000'0000;  // PcdPciExpressBaseAddress (OvmfPkg*.dsc)
-inline constexpr u64 PCI_EXPRESS_SIZE = 256 * MiB;            // the ECAM the 32-bit window starts above
+inline constexpr u64 PCI_EXPRESS_SIZE = 256 * MiB;            // the ECAM the 32-bit window starts above (its base: OvmfRelease)
 inline constexpr u64 PCI_MMIO32_END = 0xFC00'0000;            // "PciSize = 0xFC000000 - PciBase"
 inline constexpr u64 Q35_PCI_IO_BASE = 0x6000;                // PciIoBase on q35 (above ICH9_PMBASE)
 inline constexpr u64 Q35_PCI_IO_SIZE = 0xA000;
@@ -46,4 +46,4 @@ inline constexpr unsigned PREF64_PADDING_SHIFT = 8;        // window size / 256,
 inline constexpr std::uint16_t PCI_VENDOR_ID_REDHAT = 0x1b36;
 inline constexpr std::uint16_t PCI_CLASS_BRIDGE_PCI = 0x0604;
 
-}  // namespace aperture::ovmf202211
+}  // namespace aperture::ovmf

@@ -12,7 +12,7 @@
 
 namespace aperture {
 
-using namespace ovmf202211;
+using namespace ovmf;
 
 namespace {
 
@@ -81,7 +81,7 @@ std::optional<u64> parse_x_pci_mmio64_mb(const std::string& content) {
     return value;
 }
 
-OvmfApertures ovmf_apertures(const Machine& machine) {
+OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release) {
     if (!machine.cpu.long_mode) {
         throw UnsupportedError("OVMF needs a 64-bit CPU (long mode); this -cpu has none, and aperture models only the X64 DXE of OVMF");
     }
@@ -91,7 +91,7 @@ OvmfApertures ovmf_apertures(const Machine& machine) {
 
     // PlatformMemMapInitialization, PlatformQemuUc32BaseInitialization
     if (q35) {
-        out.mem32 = AddressRange::from_first_and_last(PCI_EXPRESS_BASE_ADDRESS + PCI_EXPRESS_SIZE, PCI_MMIO32_END - 1);
+        out.mem32 = AddressRange::from_first_and_last(release.pci_express_base_address + PCI_EXPRESS_SIZE, PCI_MMIO32_END - 1);
         out.io = AddressRange::from_start_and_size(Q35_PCI_IO_BASE, Q35_PCI_IO_SIZE);
     } else {
         const u64 uc32_base = 4 * GiB - power_of_two_floor(4 * GiB - ram.top_below_4g);
@@ -153,9 +153,9 @@ OvmfApertures ovmf_apertures(const Machine& machine) {
             out.choice = Mmio64Choice::Dynamic;
             out.mem64 = AddressRange::from_start_and_size(base, size);
             out.reason = fmt::format(
-                "OVMF 2022.11 trusts phys-bits {} on this {} CPU{}, so it puts the 64-bit window in the top eighth of the "
+                "OVMF {} trusts phys-bits {} on this {} CPU{}, so it puts the 64-bit window in the top eighth of the "
                 "{}-bit address space: {}{}",
-                cpu.phys_bits, cpu.vendor, clamp, bits, window_text(*out.mem64),
+                release.identity.name, cpu.phys_bits, cpu.vendor, clamp, bits, window_text(*out.mem64),
                 out.x_pci_mmio64_mb ? fmt::format("; {} is smaller than that and is overridden", x_text) : "");
         } else {
             out.choice = Mmio64Choice::Classic;
@@ -170,16 +170,16 @@ OvmfApertures ovmf_apertures(const Machine& machine) {
         }
     } else if (size == 0) {
         out.choice = Mmio64Choice::None;
-        out.reason = fmt::format("OVMF 2022.11 does not trust phys-bits {} on a {} CPU and {} disables the classic window: there is "
+        out.reason = fmt::format("OVMF {} does not trust phys-bits {} on a {} CPU and {} disables the classic window: there is "
                                  "no 64-bit window, so every BAR must fit below 4 GiB",
-                                 cpu.phys_bits, cpu.vendor, x_text);
+                                 release.identity.name, cpu.phys_bits, cpu.vendor, x_text);
     } else {
         out.choice = Mmio64Choice::Classic;
         out.mem64 = AddressRange::from_start_and_size(base, size);
         out.reason = fmt::format(
-            "OVMF 2022.11 does not trust phys-bits {} on a {} CPU (it trusts AMD 40, Intel 36 or 39, and 41 or more), so it uses "
+            "OVMF {} does not trust phys-bits {} on a {} CPU (it trusts AMD 40, Intel 36 or 39, and 41 or more), so it uses "
             "the classic window: {}{}, aligned to its size above RAM and hotplug memory: {}",
-            cpu.phys_bits, cpu.vendor, human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
+            release.identity.name, cpu.phys_bits, cpu.vendor, human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
     }
     if (!out.phys_bits_trusted) {
         // PlatformAddressWidthInitialization: wide enough for the highest address PEI computed, at least 36.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/range.hpp"
+#include "firmware/ovmf/ovmf_release.hpp"
 #include "machine/machine.hpp"
 
 namespace aperture {
@@ -35,7 +36,7 @@ struct OvmfApertures {
 };
 
 // Throws InputError for an fw_cfg file= aperture cannot read, UnsupportedError for CPUs OVMF cannot run.
-OvmfApertures ovmf_apertures(const Machine& machine);
+OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release);
 
 // opt/ovmf/X-PciMmio64Mb as QemuFwCfgParseUint32 reads it (decimal, one trailing newline, at most
 // 2^32-1); nullopt where OVMF ignores the item.

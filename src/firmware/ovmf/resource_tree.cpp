@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace aperture::ovmf202211 {
+namespace aperture::ovmf {
 
 int ResourceTree::create(int device, u64 length, u64 alignment, int bar, ResType type, ResUsage usage, bool window) {
     ResNode node;
@@ -75,4 +75,4 @@ void ResourceTree::calculate_aperture(int window) {
     if (!b.children.empty()) b.alignment = std::max(b.alignment, (*this)[b.children.front()].alignment);
 }
 
-}  // namespace aperture::ovmf202211
+}  // namespace aperture::ovmf

@@ -8,7 +8,7 @@
 
 #include "core/address.hpp"
 
-namespace aperture::ovmf202211 {
+namespace aperture::ovmf {
 
 // PCI_BAR_TYPE, the ones QEMU devices produce.
 enum class ResType { Io, Mem32, PMem32, Mem64, PMem64, OpRom };
@@ -53,4 +53,4 @@ private:
     std::vector<ResNode> nodes_;
 };
 
-}  // namespace aperture::ovmf202211
+}  // namespace aperture::ovmf

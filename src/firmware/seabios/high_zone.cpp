@@ -10,7 +10,7 @@
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 
 namespace {
 
@@ -547,4 +547,4 @@ u64 acpi_tables_bound(const Machine& machine) {
            cpus * ACPI_BOUND_PER_CPU + u64{machine.memory_slots} * ACPI_BOUND_PER_MEMORY_SLOT;
 }
 
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios

@@ -27,7 +27,7 @@
 #include "core/address.hpp"
 #include "machine/machine.hpp"
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 
 // src/malloc.c: ZoneHigh's allocator. A list of ranges from the top of the zone down, each holding one
 // allocation at its bottom (the slack above it is what alignment left over); the last range is the
@@ -95,4 +95,4 @@ u32 smbios_table_length(const Machine& machine);
 // An upper bound of the raw ACPI tables QEMU 7.2 builds for this machine, before the padding.
 u64 acpi_tables_bound(const Machine& machine);
 
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios

@@ -17,7 +17,7 @@ namespace aperture {
 
 namespace {
 
-using namespace seabios1162;
+using namespace seabios;
 
 // src/fw/pciinit.c: the expansion ROM is region 6.
 constexpr int PCI_ROM_SLOT = 6;
@@ -93,10 +93,10 @@ struct Bus {
 
 class SeaBios {
 public:
-    explicit SeaBios(const Machine& machine) : machine_(machine) {}
+    SeaBios(const Machine& machine, const SeabiosRelease& release) : machine_(machine), release_(release) {}
 
     FirmwareResult run() {
-        result_.firmware = "seabios-1.16.2";
+        result_.firmware = std::string(release_.identity.model_name);
         qemu_early_e820();
         malloc_preinit();
         pci_bios_init_bus();
@@ -304,9 +304,9 @@ private:
     void pci_bios_init_platform() {
         pcimem_start_ = ram_size_;
         if (machine_.type.family == MachineFamily::Q35) {
-            // mch_mem_addr_setup: ECAM at 0xB0000000 is reserved and the window starts above it.
-            e820_.add(Q35_HOST_BRIDGE_PCIEXBAR_ADDR, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
-            pcimem_start_ = Q35_HOST_BRIDGE_PCIEXBAR_ADDR + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
+            // mch_mem_addr_setup: the ECAM is reserved and the window starts above it.
+            e820_.add(release_.q35_pciexbar_addr, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
+            pcimem_start_ = release_.q35_pciexbar_addr + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
             pci_io_low_end_ = PCI_IO_LOW_END_Q35;
         } else {
             // i440fx_mem_addr_setup
@@ -474,13 +474,13 @@ private:
     }
 
     bool pci_bios_map_devices() {
-        if (!pci_bios_init_root_regions_io()) return fail("PCI: out of I/O address space");
+        if (!pci_bios_init_root_regions_io()) return fail(FirmwareFailure::IoSpaceExhausted);
         if (!pci_bios_init_root_regions_mem()) {
             result_.notes.push_back("the 32-bit window could not hold every BAR, so SeaBIOS moved every 64-bit BAR and "
                                     "64-bit bridge window on the root bus above 4 GiB (USB controllers excepted)");
             Region r64_mem = migrate_64bit_entries(busses_[0].r[REGION_MEM], devices_);
             Region r64_pref = migrate_64bit_entries(busses_[0].r[REGION_PREFMEM], devices_);
-            if (!pci_bios_init_root_regions_mem()) return fail("PCI: out of 32bit address space");
+            if (!pci_bios_init_root_regions_mem()) return fail(FirmwareFailure::Mem32SpaceExhausted);
 
             const u64 sum_mem = r64_mem.sum();
             const u64 sum_pref = r64_pref.sum();
@@ -538,14 +538,24 @@ private:
         }
     }
 
-    // Which window SeaBIOS ran out of, from the message it stops with.
-    std::string short_window() const {
-        if (!result_.failed) return "";
-        return result_.failure_message.find("I/O") != std::string::npos ? "IO" : "32-bit MMIO";
+    // Which window SeaBIOS ran out of when it gave up.
+    RootWindowKind short_window() const {
+        switch (result_.failure) {
+            case FirmwareFailure::None: return RootWindowKind::None;
+            case FirmwareFailure::IoSpaceExhausted: return RootWindowKind::Io;
+            default: return RootWindowKind::Mem32;
+        }
     }
 
-    bool fail(const std::string& message) {
+    // src/fw/pciinit.c pci_bios_map_devices: the panic() messages.
+    static std::string_view failure_text(FirmwareFailure failure) {
+        return failure == FirmwareFailure::IoSpaceExhausted ? "PCI: out of I/O address space" : "PCI: out of 32bit address space";
+    }
+
+    bool fail(FirmwareFailure failure) {
+        const std::string message(failure_text(failure));
         result_.failed = true;
+        result_.failure = failure;
         result_.failure_message = message;
         result_.notes.push_back(fmt::format("SeaBIOS stops with \"{}\": no BAR is programmed and the guest does not boot", message));
         return false;
@@ -665,7 +675,8 @@ private:
                         const std::string reason = result_.failed ? result_.failure_message
                                                                   : "SeaBIOS never finds this function: its scan does not reach it (bus numbering or a missing function 0)";
                         result_.unassigned.push_back({fr.bdf, bar.index, bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR{}", bar.index),
-                                                      bar.size, reason, short_window()});
+                                                      bar.size, reason, short_window(),
+                                                      result_.failed ? UnassignedCause::FirmwareGaveUp : UnassignedCause::NotReached});
                     }
                     fr.bars.push_back(a);
                 }
@@ -686,6 +697,7 @@ private:
     }
 
     const Machine& machine_;
+    const SeabiosRelease& release_;
     FirmwareResult result_;
     E820Map e820_;
     u64 ram_size_ = 0;
@@ -703,6 +715,6 @@ private:
 
 }  // namespace
 
-FirmwareResult run_seabios_1_16_2(const Machine& machine) { return SeaBios(machine).run(); }
+FirmwareResult run_seabios(const Machine& machine, const SeabiosRelease& release) { return SeaBios(machine, release).run(); }
 
 }  // namespace aperture

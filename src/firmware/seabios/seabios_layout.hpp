@@ -1,9 +1,10 @@
 #pragma once
-// Facts of SeaBIOS rel-1.16.2 (Debian 1.16.2-1, bios-256k.bin) that fix addresses, each naming its source.
+// Facts of SeaBIOS that fix addresses and that every modelled release shares (read in rel-1.16.2, Debian
+// 1.16.2-1, bios-256k.bin; firmware/seabios/seabios_release.hpp holds what differs), each naming its source.
 
 #include "core/address.hpp"
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 
 // src/fw/pciinit.c
 inline constexpr u64 PCI_DEVICE_MEM_MIN = 4 * KiB;  // memory BARs are padded to a page
@@ -12,8 +13,7 @@ inline constexpr u64 PCI_BRIDGE_IO_MIN = 0x1000;    // bridge IO windows: PCI br
 inline constexpr u64 BUILD_PCIMEM_END = 0xFEC0'0000;  // src/config.h: the 32-bit window ends at the IOAPIC
 inline constexpr u64 I440FX_PCIMEM_FLOOR_2G = 0x8000'0000;  // i440fx_mem_addr_setup
 inline constexpr u64 I440FX_PCIMEM_FLOOR_3G = 0xC000'0000;
-inline constexpr u64 Q35_HOST_BRIDGE_PCIEXBAR_ADDR = 0xB000'0000;  // src/fw/dev-q35.h
-inline constexpr u64 Q35_HOST_BRIDGE_PCIEXBAR_SIZE = 256 * MiB;
+inline constexpr u64 Q35_HOST_BRIDGE_PCIEXBAR_SIZE = 256 * MiB;  // src/fw/dev-q35.h (the address: SeabiosRelease)
 inline constexpr u64 PCI_IO_TRADITIONAL_BASE = 0xC000;   // pci_bios_init_root_regions_io
 inline constexpr u64 PCI_IO_TRADITIONAL_LIMIT = 0x4000;  // root IO sums below this go at 0xC000
 inline constexpr u64 PCI_IO_LOW_BASE = 0x1000;
@@ -72,4 +72,4 @@ inline constexpr u32 NVME_PAGE_SIZE = 4096;         // src/hw/nvme-int.h NVME_PA
 inline constexpr u32 NVME_SQE_SIZE = 64;            // sizeof(struct nvme_sqe)
 inline constexpr u32 NVME_CQE_SIZE = 16;            // sizeof(struct nvme_cqe)
 
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios

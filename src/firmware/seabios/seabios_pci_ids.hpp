@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 
 constexpr std::uint16_t PCI_VENDOR_ID_INTEL = 0x8086;
 constexpr std::uint16_t PCI_VENDOR_ID_REDHAT = 0x1b36;
@@ -28,4 +28,4 @@ constexpr std::uint16_t PCI_CLASS_BRIDGE_PCI = 0x0604;
 constexpr std::uint16_t PCI_CLASS_SYSTEM_SDHCI = 0x0805;
 constexpr std::uint16_t PCI_CLASS_SERIAL_USB = 0x0c03;
 
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios

@@ -271,7 +271,8 @@ FirmwareResult to_firmware_result(const HvmloaderInput& in, const HvmloaderDetai
         u.what = bar.kind == BarKind::Rom ? "ROM" : fmt::format("BAR {}", bar.index);
         u.size = bar.size;
         u.reason = "no space for resource!";
-        u.short_window = bar.kind == BarKind::Io ? "IO" : (bar.is64 && d.bar64_relocate) ? "64-bit MMIO" : "32-bit MMIO";
+        u.short_window = bar.kind == BarKind::Io ? RootWindowKind::Io : (bar.is64 && d.bar64_relocate) ? RootWindowKind::Mem64 : RootWindowKind::Mem32;
+        u.cause = UnassignedCause::NoSpace;
         r.unassigned.push_back(u);
     }
     r.notes.push_back("the ACPI tables' NVS range at the start of [0xfc000000, 4 GiB) is shown as reserved: its end depends on the ACPI tables' size");

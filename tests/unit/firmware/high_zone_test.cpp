@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 namespace {
 
 constexpr u64 ZONE_END = 0x2000'0000;  // -m 512
@@ -312,9 +312,9 @@ TEST_F(HighZonePlanTest, SmbiosLengthGrowsByATypeSeventeenPer16GiB) {
 }
 
 }  // namespace
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios
 
-namespace aperture::seabios1162 {
+namespace aperture::seabios {
 namespace {
 
 Machine machine_with_bridges(BridgeKind kind, int count) {
@@ -344,4 +344,4 @@ TEST(AcpiTablesBound, FourteenRootPortsStayWithinThePaddedBlob) {
 }
 
 }  // namespace
-}  // namespace aperture::seabios1162
+}  // namespace aperture::seabios

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace aperture::ovmf202211 {
+namespace aperture::ovmf {
 namespace {
 
 std::vector<u64> lengths(const ResourceTree& tree, int list) {
@@ -92,4 +92,4 @@ TEST(ResourceTree, EmptyWindowsAreNotRequested) {
 }
 
 }  // namespace
-}  // namespace aperture::ovmf202211
+}  // namespace aperture::ovmf

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 namespace {
@@ -63,12 +63,12 @@ protected:
     }
 
     FirmwareResult run(u64 ram = 2 * GiB) {
-        MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT};
+        MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT};
         r.memory.size = ram;
         std::string refusal;
         machine.memory = compute_memory_layout(r, refusal);
         machine.pci.finish();
-        return run_seabios_1_16_2(machine);
+        return run_seabios(machine, default_seabios_release());
     }
 
     static const FunctionResult& at(const FirmwareResult& fw, const std::string& bdf) {
@@ -166,7 +166,17 @@ TEST_F(SeaBiosTest, OutOf32BitSpacePanics) {
     add(0, endpoint({mem32(0, 1 * GiB)}), 3);
     const auto fw = run();
     EXPECT_TRUE(fw.failed);
+    EXPECT_EQ(fw.failure, FirmwareFailure::Mem32SpaceExhausted);
     EXPECT_EQ(fw.failure_message, "PCI: out of 32bit address space");
+}
+
+TEST_F(SeaBiosTest, GivingUpLeavesEveryBarUnassignedForTheShortWindow) {
+    add(0, endpoint({mem32(0, 1 * GiB)}), 2);
+    add(0, endpoint({mem32(0, 1 * GiB)}), 3);
+    const auto fw = run();
+    ASSERT_FALSE(fw.unassigned.empty());
+    EXPECT_EQ(fw.unassigned.front().short_window, RootWindowKind::Mem32);
+    EXPECT_EQ(fw.unassigned.front().cause, UnassignedCause::FirmwareGaveUp);
 }
 
 TEST_F(SeaBiosTest, E820KeepsHighTablesAndEcamReserved) {

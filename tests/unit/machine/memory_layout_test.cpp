@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "machine/qemu72_layout.hpp"
+#include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
 namespace {
@@ -27,14 +27,14 @@ MemoryLayoutRequest q35(u64 ram, GuestCpu cpu = amd_cpu()) {
     r.machine = resolve_machine_type("q35");
     r.cpu = cpu;
     r.memory.size = ram;
-    r.pci_hole64_size = qemu72::Q35_PCI_HOLE64_SIZE_DEFAULT;
+    r.pci_hole64_size = qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT;
     return r;
 }
 
 MemoryLayoutRequest pc(u64 ram) {
     MemoryLayoutRequest r = q35(ram);
     r.machine = resolve_machine_type("pc");
-    r.pci_hole64_size = qemu72::I440FX_PCI_HOLE64_SIZE_DEFAULT;
+    r.pci_hole64_size = qemu_x86::I440FX_PCI_HOLE64_SIZE_DEFAULT;
     return r;
 }
 
@@ -127,8 +127,8 @@ TEST(AmdHole, RelocatedDeviceMemoryStartsAt1TiB) {
 TEST(AmdHole, ReservedInE820From40Bits) {
     const auto m = layout(q35(2 * GiB));
     ASSERT_FALSE(m.qemu_e820.empty());
-    EXPECT_EQ(m.qemu_e820.front().start, qemu72::AMD_HT_START);
-    EXPECT_EQ(m.qemu_e820.front().size, qemu72::AMD_HT_SIZE);
+    EXPECT_EQ(m.qemu_e820.front().start, qemu_x86::AMD_HT_START);
+    EXPECT_EQ(m.qemu_e820.front().size, qemu_x86::AMD_HT_SIZE);
 }
 
 TEST(AmdHole, NotInE820Below40Bits) {

@@ -216,7 +216,7 @@ TEST(Hvmloader, HighWindowEndsAtPhysBits) {
     o.phys_bits = 36;
     const XenPlan plan = make_xen_plan(config(8192, {"41:00.0"}), o);
     ASSERT_EQ(plan.hvmloader->firmware.unassigned.size(), 1u);
-    EXPECT_EQ(plan.hvmloader->firmware.unassigned[0].short_window, "64-bit MMIO");
+    EXPECT_EQ(plan.hvmloader->firmware.unassigned[0].short_window, RootWindowKind::Mem64);
 }
 
 // e820.c build_e820_table: RAM below 640 KiB, the SeaBIOS image, RAM from 1 MiB, [0xFC000000, 4G), high RAM.

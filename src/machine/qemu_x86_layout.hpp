@@ -1,27 +1,29 @@
 #pragma once
-// Guest-physical facts of QEMU 7.2's x86 "pc" (i440fx) and "q35" machines, in address order.
-// Each names the QEMU source it comes from; sizes are derived from each other where QEMU does so.
+// Guest-physical facts of QEMU's x86 "pc" (i440fx) and "q35" machines that every modelled release shares
+// (read in 7.2; machine/qemu_release.hpp holds what differs), in address order. Each names the QEMU
+// source it comes from; sizes are derived from each other where QEMU does so.
 
 #include "core/address.hpp"
 
-namespace aperture::qemu72 {
+namespace aperture::qemu_x86 {
+
+// --- Below 4 GiB: q35's ECAM (start, length) ---------------------------------------------------------
+// include/hw/pci-host/q35.h MCH_HOST_BRIDGE_PCIEXBAR_DEFAULT / _MAX: the ECAM both firmwares program
+// (each keeps its own copy, pinned to this one in firmware/*/*_release.cpp).
+inline constexpr u64 Q35_ECAM_START = 0xB000'0000;
+inline constexpr u64 Q35_ECAM_SIZE = 256 * MiB;
 
 // --- Low RAM split ----------------------------------------------------------------------------------
 // hw/i386/pc_q35.c pc_q35_init: with ram_size >= 0xB0000000, low RAM stops at 2 GiB to keep 1 GiB
 // alignment; below that, up to the start of MMCONFIG.
 inline constexpr u64 Q35_LOWMEM_SPLIT = 0x8000'0000;
-inline constexpr u64 Q35_LOWMEM_MAX = 0xB000'0000;
+inline constexpr u64 Q35_LOWMEM_MAX = Q35_ECAM_START;
 // hw/i386/pc_q35.c: max-ram-below-4g defaults to 4 GiB on q35 (it can only lower lowmem).
 inline constexpr u64 Q35_MAX_RAM_BELOW_4G_DEFAULT = 4 * GiB;
 // hw/i386/pc_piix.c pc_init1: max-ram-below-4g defaults to 3.5 GiB...
 inline constexpr u64 I440FX_MAX_RAM_BELOW_4G_DEFAULT = 0xE000'0000;
 // ...and machines with gigabyte_align clamp a split to 3 GiB.
 inline constexpr u64 I440FX_GIGABYTE_ALIGN_LOWMEM = 0xC000'0000;
-
-// --- Below 4 GiB ------------------------------------------------------------------------------------
-// include/hw/pci-host/q35.h MCH_HOST_BRIDGE_PCIEXBAR_DEFAULT / _MAX: the ECAM both firmwares program.
-inline constexpr u64 Q35_ECAM_START = 0xB000'0000;
-inline constexpr u64 Q35_ECAM_SIZE = 256 * MiB;
 // hw/i386/pc.c IO_APIC_DEFAULT_ADDRESS: the 32-bit PCI hole ends here.
 inline constexpr u64 IO_APIC_DEFAULT_ADDRESS = 0xFEC0'0000;
 
@@ -60,4 +62,4 @@ inline constexpr unsigned MIN_PHYS_BITS = 32;
 // hw/core/machine.c / softmmu/vl.c: the default -m.
 inline constexpr u64 DEFAULT_RAM_SIZE = 128 * MiB;
 
-}  // namespace aperture::qemu72
+}  // namespace aperture::qemu_x86
