@@ -22,11 +22,11 @@ command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y 
 mounts=()
 cleanup() {
   local i
-  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[$i]}" 2>/dev/null || true; done
+  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -R -l "${mounts[$i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
-for m in dev/pts dev proc sys; do umount -l "$root/$m" 2>/dev/null || true; done
+for m in dev proc sys; do umount -R -l "$root/$m" 2>/dev/null || true; done
 rm -rf "$work"
 mkdir -p "$root"
 echo "== debootstrap bookworm (minbase) from $mirror"
@@ -42,13 +42,16 @@ for f in /etc/apt/apt.conf.d/*; do
   grep -q "^Acquire::Check-Valid-Until\|^Acquire::Check-Date" "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# What a Debian installer writes and debootstrap does not: ChromeDriver reaches the browser as "localhost".
+printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 
-for m in dev dev/pts proc sys; do
+# /dev with what is mounted below it (/dev/pts, /dev/shm), as a booted machine has it.
+for m in dev proc sys; do
   mkdir -p "$root/$m"
   case "$m" in
     proc) mount -t proc proc "$root/proc" ;;
     sys) mount -t sysfs sysfs "$root/sys" ;;
-    *) mount --bind "/$m" "$root/$m" ;;
+    dev) mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" ;;
   esac
   mounts+=("$root/$m")
 done

@@ -2,8 +2,8 @@
 # Installs, from Debian 12's packages only, what is missing.
 #   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
 #   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
-#                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate (the XML aperture writes
-#                            must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser)
+#                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
+#                            (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser)
 set -euo pipefail
 
 tool_packages=(
@@ -14,7 +14,7 @@ test_packages=(
   libgtest-dev libbenchmark-dev
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
-  libvirt-clients
+  libvirt-clients libxml2-utils
   chromium chromium-driver
 )
 

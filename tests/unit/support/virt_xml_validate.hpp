@@ -34,7 +34,10 @@ private:
 
 inline bool validates_as_domain(const std::string& xml) {
     EXPECT_EQ(std::system("command -v virt-xml-validate >/dev/null 2>&1"), 0)
-        << "virt-xml-validate is missing: scripts/install-deps.sh installs libvirt-clients";
+        << "virt-xml-validate is missing: scripts/install-deps.sh --tests installs libvirt-clients";
+    // virt-xml-validate runs xmllint, which libvirt-clients does not depend on: without it every domain fails.
+    EXPECT_EQ(std::system("command -v xmllint >/dev/null 2>&1"), 0)
+        << "xmllint is missing: scripts/install-deps.sh --tests installs libxml2-utils";
     const TempFile file("aperture-domain");
     file.write(xml);
     return std::system(fmt::format("virt-xml-validate {} domain >/dev/null 2>&1", file.path()).c_str()) == 0;
