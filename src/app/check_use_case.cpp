@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "app/output_format.hpp"
 #include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
@@ -12,7 +11,9 @@
 #include "host/host_snapshot_json.hpp"
 #include "report/html_map.hpp"
 #include "report/svg_map.hpp"
+#include "report/spapr_report.hpp"
 #include "report/text_report.hpp"
+#include "report/xen_report.hpp"
 
 namespace aperture::app {
 
@@ -20,9 +21,17 @@ namespace {
 
 bool host_dependent(const Finding& f) { return f.id.starts_with("host.") || f.id.starts_with("iommu."); }
 
-// Text or JSON: the platforms without an address map.
-std::string render_report(const CheckReport& report, OutputFormat format) {
-    return format == OutputFormat::Json ? render_check_json(report) : render_check_text(report);
+// The findings as text or JSON, or drawn on the plan's map (the text report, then the plan's, under it).
+std::string render_report(const CheckReport& report, OutputFormat format, const PlanView& view, const HostSnapshot* host,
+                          const std::string& plan_text) {
+    const AddressMapInput map{view, host, &report.findings};
+    switch (format) {
+        case OutputFormat::Svg: return render_svg(map);
+        case OutputFormat::Html: return render_html(map, render_check_text(report) + "\n" + plan_text);
+        case OutputFormat::Json: return render_check_json(report);
+        case OutputFormat::Text: break;
+    }
+    return render_check_text(report);
 }
 
 CheckResult finish(CheckReport report, std::string output) {
@@ -45,14 +54,7 @@ CheckResult check_qemu_x86(const CheckRequest& request) {
             if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
         }
     }
-    const AddressMapInput map{plan, &*vm.host, &report.findings};
-    std::string output;
-    switch (request.format) {
-        case OutputFormat::Svg: output = render_svg(map); break;
-        case OutputFormat::Html: output = render_html(map, render_check_text(report) + "\n" + render_text(plan)); break;
-        case OutputFormat::Json:
-        case OutputFormat::Text: output = render_report(report, request.format); break;
-    }
+    std::string output = render_report(report, request.format, view_of(plan), &*vm.host, render_text(plan));
     return finish(std::move(report), std::move(output));
 }
 
@@ -64,7 +66,7 @@ CheckResult check_xen(const CheckRequest& request) {
     CheckReport report;
     report.subject = fmt::format("{} HVM guest {} ({})", xen_model_summary(plan), request.vm.source.xl_cfg, kXenNotChecked);
     report.findings = run_xen_checks(input);
-    std::string output = render_report(report, request.format);
+    std::string output = render_report(report, request.format, view_of(plan), nullptr, render_xen_text(plan));
     return finish(std::move(report), std::move(output));
 }
 
@@ -75,16 +77,14 @@ CheckResult check_pseries(const CheckRequest& request) {
     report.subject = fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source; not checked against a running system)",
                                  spapr::release_info(vm.release).name, plan.machine.type.name);
     report.findings = run_spapr_checks({vm.spec, vm.release, vm.host, plan});
-    std::string output = render_report(report, request.format);
+    std::string output = render_report(report, request.format, view_of(plan), nullptr, render_spapr_text(plan));
     return finish(std::move(report), std::move(output));
 }
 
 }  // namespace
 
 CheckResult check(const CheckRequest& request) {
-    const Platform platform = platform_of(request.vm);
-    require_drawable(platform, request.format);
-    switch (platform) {
+    switch (platform_of(request.vm)) {
         case Platform::XenHvm: return check_xen(request);
         case Platform::QemuPseries: return check_pseries(request);
         case Platform::QemuX86: break;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "app/output_format.hpp"
 #include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
@@ -18,10 +17,23 @@ namespace aperture::app {
 
 namespace {
 
+// Xen and pseries: the map from the plan's view, text and JSON from the platform's own report.
+template <typename RenderJson>
+std::string render_platform_plan(OutputFormat format, const PlanView& view, std::string text, RenderJson render_json_of) {
+    switch (format) {
+        case OutputFormat::Json: return render_json_of();
+        case OutputFormat::Svg: return render_svg({view});
+        case OutputFormat::Html: return render_html({view}, text);
+        case OutputFormat::Text: break;
+    }
+    return text;
+}
+
 PlanResult plan_qemu_x86(const PlanRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::WhenPassingThrough);
     Plan plan = make_plan(vm.spec, vm.options);
-    const AddressMapInput map{plan, vm.host ? &*vm.host : nullptr};
+    const PlanView view = view_of(plan);
+    const AddressMapInput map{view, vm.host ? &*vm.host : nullptr};
     PlanResult result;
     switch (request.format) {
         case OutputFormat::Json: result.output = render_json(plan); break;
@@ -44,7 +56,7 @@ PlanResult plan_xen(const PlanRequest& request) {
         if (auto difference = compare_with_release(plan, vm.config, vm.options, release); !difference.empty()) plan.notes.push_back(difference);
     }
     PlanResult result;
-    result.output = request.format == OutputFormat::Json ? render_xen_json(plan) : render_xen_text(plan);
+    result.output = render_platform_plan(request.format, view_of(plan), render_xen_text(plan), [&] { return render_xen_json(plan); });
     result.prediction = xen_plan_failed(plan) ? Prediction::Fails : Prediction::Works;
     result.plan = std::move(plan);
     return result;
@@ -54,7 +66,7 @@ PlanResult plan_pseries(const PlanRequest& request) {
     const PseriesVm vm = prepare_pseries_vm(request.vm);
     SpaprPlan plan = make_spapr_plan(vm.spec, vm.release, vm.host);
     PlanResult result;
-    result.output = request.format == OutputFormat::Json ? render_spapr_json(plan) : render_spapr_text(plan);
+    result.output = render_platform_plan(request.format, view_of(plan), render_spapr_text(plan), [&] { return render_spapr_json(plan); });
     result.prediction = plan.outcome == Outcome::Ok && plan.all_bars_fit() ? Prediction::Works : Prediction::Fails;
     result.plan = std::move(plan);
     return result;
@@ -63,9 +75,7 @@ PlanResult plan_pseries(const PlanRequest& request) {
 }  // namespace
 
 PlanResult plan(const PlanRequest& request) {
-    const Platform platform = platform_of(request.vm);
-    require_drawable(platform, request.format);
-    switch (platform) {
+    switch (platform_of(request.vm)) {
         case Platform::XenHvm: return plan_xen(request);
         case Platform::QemuPseries: return plan_pseries(request);
         case Platform::QemuX86: break;

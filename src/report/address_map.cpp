@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
+#include <variant>
 
 #include "host/iommu.hpp"
 #include "machine/qemu_x86_layout.hpp"
@@ -20,47 +20,6 @@ constexpr u64 IO_SPACE_LAST = 0xffff;  // x86 port I/O: 64 KiB
 
 u64 power_of_two(unsigned bits) { return bits >= ADDRESS_BITS ? 0 : u64{1} << bits; }
 
-// Where each PCI node sits, so bridge nesting and a function's parent bridge come from QEMU's tree rather
-// than from bus numbers the firmware may have left inconsistent.
-class TopologyIndex {
-public:
-    TopologyIndex(const PciTopology& topology, const FirmwareResult& fw) {
-        const auto& buses = topology.buses();
-        for (std::size_t b = 0; b < buses.size(); ++b) {
-            for (const auto& node : buses[b].devices) {
-                bus_of_[&node] = static_cast<int>(b);
-                if (node.child_bus >= 0) bridge_of_[node.child_bus] = &node;
-            }
-        }
-        for (std::size_t i = 0; i < fw.functions.size(); ++i) function_of_[fw.functions[i].node] = i;
-    }
-
-    // Bridges between the root bus and this node.
-    unsigned bridges_above(const PciNode* node) const {
-        unsigned depth = 0;
-        for (const PciNode* bridge = parent_bridge(node); bridge; bridge = parent_bridge(bridge)) ++depth;
-        return depth;
-    }
-
-    const PciNode* parent_bridge(const PciNode* node) const {
-        const auto bus = bus_of_.find(node);
-        if (bus == bus_of_.end()) return nullptr;
-        const auto bridge = bridge_of_.find(bus->second);
-        return bridge == bridge_of_.end() ? nullptr : bridge->second;
-    }
-
-    std::optional<std::size_t> function_index(const PciNode* node) const {
-        const auto it = function_of_.find(node);
-        if (it == function_of_.end()) return std::nullopt;
-        return it->second;
-    }
-
-private:
-    std::map<const PciNode*, int> bus_of_;
-    std::map<int, const PciNode*> bridge_of_;
-    std::map<const PciNode*, std::size_t> function_of_;
-};
-
 // Short names for the kernel's reserved-region types (drivers/iommu/iommu.c iommu_resv_type_names).
 std::string reserved_label(const std::string& type) {
     if (type == "direct") return "RMRR (direct)";
@@ -69,45 +28,37 @@ std::string reserved_label(const std::string& type) {
     return "IOMMU " + type;
 }
 
-std::string owner_of(const FunctionResult& f) { return f.node->id.empty() ? f.node->function.driver : f.node->id; }
+std::string window_key(const PciBridgeWindowOwner& w) { return fmt::format("win-{}-{}", w.function, to_string(w.kind)); }
+std::string bar_key(const PciBarOwner& b) { return fmt::format("bar-{}-{}", b.function, b.bar); }
 
-AddressRange window_range(const WindowView& w) { return AddressRange::from_first_and_last(w.base, w.limit); }
-
-// The function's window of the kind a BAR needs: prefetchable for a prefetchable memory BAR when the bridge
-// opened one, memory otherwise.
-enum class WindowKind { Io, Memory, Prefetchable };
-const char* window_name(WindowKind kind) {
-    switch (kind) {
-        case WindowKind::Io: return "io";
-        case WindowKind::Memory: return "mem";
-        case WindowKind::Prefetchable: return "pref";
-    }
-    return "mem";
+// "root-mem32" for the first root bus (x86 and Xen have one), "root2-mem32" for PHB 2.
+std::string root_window_key(const RootWindowOwner& w) {
+    if (w.kind == RootWindowRole::QemuPciHole64) return "pci-hole64";
+    if (w.root == 0) return fmt::format("root-{}", to_string(w.kind));
+    return fmt::format("root{}-{}", w.root, to_string(w.kind));
 }
 
-std::string window_key(std::size_t function, WindowKind kind) { return fmt::format("win-{}-{}", function, window_name(kind)); }
-std::string bar_key(std::size_t function, int bar) { return fmt::format("bar-{}-{}", function, bar); }
+std::string needed_window_key(const NeededWindow& needed) {
+    if (const auto* root = std::get_if<RootWindowOwner>(&needed)) return root_window_key(*root);
+    if (const auto* bridge = std::get_if<PciBridgeWindowOwner>(&needed)) return window_key(*bridge);
+    return "";
+}
 
 class MapBuilder {
 public:
-    explicit MapBuilder(const AddressMapInput& input) : in_(input), plan_(input.plan) {}
+    explicit MapBuilder(const AddressMapInput& input) : in_(input), view_(input.plan) {}
 
     AddressMap build() {
-        const Machine& m = plan_.machine;
-        map_.title = stack_title(plan_);
-        map_.outcome = outcome_summary(plan_);
-        map_.failed = plan_.outcome != Outcome::Ok || (plan_.firmware && !plan_.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan_);
-        map_.guest_phys_bits = m.cpu.phys_bits;
+        map_.title = fmt::format("{} {} with {}", view_.stack.hypervisor, view_.stack.machine, view_.stack.firmware);
+        map_.outcome = view_.outcome_text;
+        map_.failed = view_.failed();
+        map_.guest_phys_bits = view_.phys_bits.value_or(0);
         map_.io_last = IO_SPACE_LAST;
         if (in_.findings) map_.findings = *in_.findings;
 
-        memory_regions();
-        if (plan_.firmware) {
-            const TopologyIndex index(m.pci, *plan_.firmware);
-            root_windows();
-            pci_regions(index);
-            unassigned_items(index);
-        }
+        for (const auto& r : view_.regions) add_region(r);
+        unassigned_items();
+        map_.notes = view_.notes;
         host_regions();
         axis_extent();
         assign_parents();
@@ -137,185 +88,97 @@ private:
         return map_.regions.back();
     }
 
-    // RAM and reserved ranges as the OS sees them (the firmware's e820), or as QEMU hands them to the
-    // firmware when the firmware's table is not predicted (OVMF) or never built (QEMU refused).
-    void memory_regions() {
-        const MemoryLayout& mem = plan_.machine.memory;
-        const bool firmware_table = plan_.firmware && plan_.firmware->e820_modelled && !plan_.firmware->e820.empty();
-        const auto& table = firmware_table ? plan_.firmware->e820 : mem.qemu_e820;
-        if (!firmware_table && !table.empty()) {
-            map_.notes.push_back("RAM and reserved ranges are QEMU's (fw_cfg etc/e820): the firmware's own memory map is not predicted here");
-        }
-        for (std::size_t i = 0; i < table.size(); ++i) {
-            const E820Entry& e = table[i];
-            if (e.size == 0) continue;
-            const bool ram = e.type == E820Type::Ram;
-            add(fmt::format("e820-{}", i), ram ? RegionKind::Ram : RegionKind::Reserved, AddressSpace::Memory, Column::Memory,
-                AddressRange::from_start_and_size(e.start, e.size), ram ? fmt::format("RAM {}", human_size(e.size)) : "reserved",
-                ram ? "RAM" : "reserved");
-        }
-        if (table.empty() && mem.ram_size > 0) {
-            // QEMU refused before building its table: RAM as its layout split it.
-            if (mem.below_4g > 0) {
-                add("ram-below-4g", RegionKind::Ram, AddressSpace::Memory, Column::Memory, AddressRange::from_start_and_size(0, mem.below_4g),
-                    fmt::format("RAM {}", human_size(mem.below_4g)), "RAM");
+    // A function's address as the guest names it: "01:00.0"; on pseries with its PHB's domain, "0001:00:01.0".
+    std::string bdf_text(const PlanFunction& f) const {
+        if (view_.platform == PlanPlatform::QemuPseries) return fmt::format("{:04x}:{}", f.root, f.bdf.to_string());
+        return f.bdf.to_string();
+    }
+
+    void fill(MapRegion& r, const PlanFunction& f) const {
+        r.bdf = bdf_text(f);
+        r.owner = f.name();
+        r.driver = f.driver;
+        r.unreachable = !f.reachable;
+    }
+
+    void add_region(const PlanRegion& region) {
+        std::visit([&](const auto& owner) { add_owned(region, owner); }, region.owner);
+    }
+
+    void add_owned(const PlanRegion& r, const MemoryOwner& owner) {
+        const std::string size = human_size(r.range.size());
+        switch (owner.use) {
+            case MemoryUse::Ram: {
+                const std::string key = owner.source == MemorySource::E820        ? fmt::format("e820-{}", owner.entry)
+                                        : owner.source == MemorySource::RamBelow4G ? std::string("ram-below-4g")
+                                        : owner.source == MemorySource::RamAbove4G ? std::string("ram-above-4g")
+                                                                                   : std::string("ram");
+                add(key, RegionKind::Ram, r.space, Column::Memory, r.range, fmt::format("RAM {}", size), r.description);
+                return;
             }
-            if (mem.above_4g > 0) {
-                add("ram-above-4g", RegionKind::Ram, AddressSpace::Memory, Column::Memory, AddressRange::from_start_and_size(mem.above_4g_start, mem.above_4g),
-                    fmt::format("RAM {}", human_size(mem.above_4g)), "RAM");
-            }
-        }
-        // Without a firmware result the 64-bit PCI hole QEMU checks against phys-bits is the window to show:
-        // it is what a "phys-bits too low" refusal is about.
-        if (!plan_.firmware && mem.pci_hole64_size > 0) {
-            if (const auto last = checked_add(mem.pci_hole64_start, mem.pci_hole64_size - 1)) {
-                add("pci-hole64", RegionKind::RootWindow, AddressSpace::Memory, Column::RootWindow,
-                    AddressRange::from_first_and_last(mem.pci_hole64_start, *last), fmt::format("pci-hole64 {}", human_size(mem.pci_hole64_size)),
-                    "QEMU's 64-bit PCI hole (checked against phys-bits)");
-            }
-        }
-        if (mem.device_memory && mem.device_memory->size > 0) {
-            add("device-memory", RegionKind::DeviceMemory, AddressSpace::Memory, Column::Memory,
-                AddressRange::from_start_and_size(mem.device_memory->base, mem.device_memory->size),
-                fmt::format("hotplug memory {}", human_size(mem.device_memory->size)), "device memory (-m slots/maxmem)");
+            case MemoryUse::Reserved:
+                add(fmt::format("e820-{}", owner.entry), RegionKind::Reserved, r.space, Column::Memory, r.range, "reserved", r.description);
+                return;
+            case MemoryUse::HotplugMemory:
+                add("device-memory", RegionKind::DeviceMemory, r.space, Column::Memory, r.range, fmt::format("hotplug memory {}", size), r.description);
+                return;
         }
     }
 
-    void root_windows() {
-        const RootWindows& w = plan_.firmware->windows;
-        if (w.io) add("root-io", RegionKind::RootWindow, AddressSpace::Io, Column::RootWindow, *w.io, "I/O window", "root bus I/O window");
-        if (w.mem32) {
-            add("root-mem32", RegionKind::RootWindow, AddressSpace::Memory, Column::RootWindow, *w.mem32,
-                fmt::format("32-bit window {}", human_size(w.mem32->size())), "root bus 32-bit window");
+    void add_owned(const PlanRegion& r, const RootWindowOwner& owner) {
+        const std::string phb = view_.platform == PlanPlatform::QemuPseries ? fmt::format("PHB {} ", owner.root) : "";
+        const std::string size = human_size(r.range.size());
+        std::string label;
+        switch (owner.kind) {
+            case RootWindowRole::Io: label = phb + "I/O window"; break;
+            case RootWindowRole::Mem32: label = fmt::format("{}32-bit window {}", phb, size); break;
+            case RootWindowRole::Mem64: label = fmt::format("{}64-bit window {}", phb, size); break;
+            case RootWindowRole::QemuPciHole64: label = fmt::format("pci-hole64 {}", size); break;
         }
-        if (w.mem64) {
-            add("root-mem64", RegionKind::RootWindow, AddressSpace::Memory, Column::RootWindow, *w.mem64,
-                fmt::format("64-bit window {}", human_size(w.mem64->size())), "root bus 64-bit window");
-        }
+        add(root_window_key(owner), RegionKind::RootWindow, r.space, Column::RootWindow, r.range, std::move(label), r.description);
     }
 
-    void pci_regions(const TopologyIndex& index) {
-        const FirmwareResult& fw = *plan_.firmware;
-        for (std::size_t fi = 0; fi < fw.functions.size(); ++fi) {
-            const FunctionResult& f = fw.functions[fi];
-            const PciFunctionSpec& spec = f.node->function;
-            const std::string bdf = f.bdf.to_string();
-            const std::string owner = owner_of(f);
-            auto fill = [&](MapRegion& r) {
-                r.bdf = bdf;
-                r.owner = owner;
-                r.driver = spec.driver;
-                r.unreachable = !f.reachable;
-            };
-            if (f.bridge) {
-                const unsigned depth = index.bridges_above(f.node) + 1;
-                const std::string bus = fmt::format("bus {}", f.bridge->secondary_bus);
-                auto window = [&](const WindowView& w, WindowKind kind, AddressSpace space, const char* text) {
-                    if (!w.open()) return;
-                    MapRegion& r = add(window_key(fi, kind), RegionKind::BridgeWindow, space, Column::Bridge, window_range(w),
-                                       fmt::format("{} {} ({})", owner, window_name(kind), bus), text);
-                    r.depth = depth;
-                    fill(r);
-                };
-                window(f.bridge->io, WindowKind::Io, AddressSpace::Io, "bridge I/O window");
-                window(f.bridge->memory, WindowKind::Memory, AddressSpace::Memory, "bridge memory window");
-                window(f.bridge->prefetchable, WindowKind::Prefetchable, AddressSpace::Memory, "bridge prefetchable window");
-            }
-            for (std::size_t i = 0; i < spec.bars.size() && i < f.bars.size(); ++i) {
-                const BarSpec& bar = spec.bars[i];
-                const BarAssignment& a = f.bars[i];
-                if (!a.address || bar.size == 0) continue;
-                const auto range = checked_add(*a.address, bar.size - 1);
-                if (!range) continue;  // a BAR past 2^64 cannot be drawn; the text report still lists it
-                const bool rom = bar.kind == BarKind::Rom;
-                const std::string name = rom ? "ROM" : fmt::format("BAR{}", bar.index);
-                MapRegion& r = add(bar_key(fi, bar.index), RegionKind::Bar, bar.kind == BarKind::Io ? AddressSpace::Io : AddressSpace::Memory,
-                                   Column::Bar, AddressRange::from_first_and_last(*a.address, *range),
-                                   fmt::format("{} {} {} {}", bdf, owner, name, human_size(bar.size)), bar_kind_label(bar));
-                r.bar = bar.index;
-                r.rom_disabled = rom && !a.decoding;
-                fill(r);
-            }
-        }
+    void add_owned(const PlanRegion& r, const PciBridgeWindowOwner& owner) {
+        const PlanFunction& f = view_.functions.at(owner.function);
+        const std::string bus = f.secondary_bus ? fmt::format("bus {}", *f.secondary_bus) : std::string("bus ?");
+        MapRegion& m = add(window_key(owner), RegionKind::BridgeWindow, r.space, Column::Bridge, r.range,
+                           fmt::format("{} {} ({})", f.name(), to_string(owner.kind), bus), r.description);
+        m.depth = r.depth;
+        fill(m, f);
     }
 
-    const UnassignedResource* listed_unassigned(const Bdf& bdf, int bar) const {
-        for (const auto& u : plan_.firmware->unassigned) {
-            if (u.bdf == bdf && u.bar == bar) return &u;
-        }
-        return nullptr;
+    void add_owned(const PlanRegion& r, const PciBarOwner& owner) {
+        const PlanFunction& f = view_.function(owner);
+        const bool rom = r.bar && r.bar->kind == BarKind::Rom;
+        const std::string name = rom ? "ROM" : fmt::format("BAR{}", owner.bar);
+        MapRegion& m = add(bar_key(owner), RegionKind::Bar, r.space, Column::Bar, r.range,
+                           fmt::format("{} {} {} {}", bdf_text(f), f.name(), name, human_size(r.range.size())), r.description);
+        m.bar = owner.bar;
+        m.rom_disabled = rom && !r.decoding;
+        fill(m, f);
     }
 
-    // The window an unassigned BAR needed: its bridge's window of the right kind when that bridge has one
-    // open, otherwise the root window the firmware says ran short, otherwise the root window of its type.
-    std::string needed_window(const TopologyIndex& index, const FunctionResult& f, const BarSpec& bar, RootWindowKind short_window) const {
-        const RootWindows& root = plan_.firmware->windows;
-        const WindowKind kind = bar.kind == BarKind::Io ? WindowKind::Io : bar.prefetchable ? WindowKind::Prefetchable : WindowKind::Memory;
-        if (const PciNode* bridge = index.parent_bridge(f.node)) {
-            if (const auto bi = index.function_index(bridge)) {
-                const auto& b = plan_.firmware->functions[*bi].bridge;
-                // Only a window of the BAR's own kind: a prefetchable BAR whose bridge never opened a prefetchable
-                // window needed room in the root window, not in the bridge's non-prefetchable one.
-                const WindowView* own = !b ? nullptr
-                                        : kind == WindowKind::Io ? &b->io
-                                        : kind == WindowKind::Prefetchable ? &b->prefetchable
-                                                                           : &b->memory;
-                if (own && own->open()) return window_key(*bi, kind);
-            }
-        }
-        // By the BAR's own type first: a 32-bit BAR of a device dropped for lack of 64-bit room still needed
-        // room below 4 GiB. A 64-bit BAR needed the 64-bit window unless the firmware says the 32-bit one ran short.
-        if (kind == WindowKind::Io) return root.io ? "root-io" : "";
-        if (bar.is64 && !is_below_4g(short_window) && root.mem64) return "root-mem64";
-        return root.mem32 ? "root-mem32" : "";
-    }
-
-    void unassigned_items(const TopologyIndex& index) {
-        const FirmwareResult& fw = *plan_.firmware;
-        unsigned roms_by_design = 0;
-        for (std::size_t fi = 0; fi < fw.functions.size(); ++fi) {
-            const FunctionResult& f = fw.functions[fi];
-            const PciFunctionSpec& spec = f.node->function;
-            for (std::size_t i = 0; i < spec.bars.size() && i < f.bars.size(); ++i) {
-                const BarSpec& bar = spec.bars[i];
-                if (f.bars[i].address || bar.size == 0) continue;
-                const UnassignedResource* listed = listed_unassigned(f.bdf, bar.index);
-                // OVMF leaves every ROM BAR unassigned on purpose (it shadows ROMs through one slot): not a failure.
-                if (bar.kind == BarKind::Rom && !listed && !fw.failed) {
-                    ++roms_by_design;
-                    continue;
-                }
-                UnassignedItem u;
-                u.key = fmt::format("unassigned-{}-{}", fi, bar.index);
-                u.space = bar.kind == BarKind::Io ? AddressSpace::Io : AddressSpace::Memory;
-                u.bdf = f.bdf.to_string();
-                u.owner = owner_of(f);
-                u.driver = spec.driver;
-                u.bar = bar.index;
-                u.what = fmt::format("{} {}", bar.kind == BarKind::Rom ? std::string("ROM") : fmt::format("BAR{}", bar.index), bar_kind_label(bar));
-                u.size = bar.size;
-                u.reason = listed ? listed->reason : fw.failed ? fw.failure_message : "the firmware did not assign it";
-                u.window = needed_window(index, f, bar, listed ? listed->short_window : RootWindowKind::None);
-                map_.unassigned.push_back(std::move(u));
-            }
-        }
-        // Bridge windows the firmware could not open.
-        for (std::size_t i = 0; i < fw.unassigned.size(); ++i) {
-            const UnassignedResource& r = fw.unassigned[i];
-            if (r.bar >= 0) continue;
+    void unassigned_items() {
+        for (const DroppedResource& d : view_.dropped) {
             UnassignedItem u;
-            u.key = fmt::format("unassigned-window-{}", i);
-            u.space = r.what.find("io") != std::string::npos ? AddressSpace::Io : AddressSpace::Memory;
-            u.bdf = r.bdf.to_string();
-            u.owner = u.bdf;
-            u.what = r.what;
-            u.size = r.size;
-            u.reason = r.reason;
-            u.window = is_below_4g(r.short_window) ? "root-mem32" : fw.windows.mem64 ? "root-mem64" : "";
+            u.space = d.space;
+            if (d.bar) {
+                const PlanFunction& f = view_.function(*d.bar);
+                u.key = fmt::format("unassigned-{}-{}", d.bar->function, d.bar->bar);
+                u.bdf = bdf_text(f);
+                u.owner = f.name();
+                u.driver = f.driver;
+                u.bar = d.bar->bar;
+            } else {
+                u.key = fmt::format("unassigned-window-{}", d.entry);
+                u.bdf = d.bdf.to_string();
+                u.owner = u.bdf;
+            }
+            u.what = d.what;
+            u.size = d.size;
+            u.reason = d.reason;
+            u.window = needed_window_key(d.needed);
             map_.unassigned.push_back(std::move(u));
-        }
-        if (roms_by_design > 0) {
-            map_.notes.push_back(fmt::format("{} expansion ROM BAR(s) stay unassigned by design: OVMF shadows option ROMs through one slot", roms_by_design));
         }
     }
 
@@ -337,7 +200,7 @@ private:
         for (const auto& r : map_.regions) {
             if (r.space == AddressSpace::Memory && r.kind != RegionKind::HostReserved) last = std::max(last, r.range.last());
         }
-        last = std::max(last, plan_.machine.memory.max_used_gpa);
+        last = std::max(last, view_.highest_used_address);
         map_.memory_last = last;
         for (const auto& r : map_.regions) {
             if (r.kind == RegionKind::HostReserved && r.range.first() > last) {
@@ -389,7 +252,7 @@ private:
     static bool bar(const MapRegion& r) { return r.kind == RegionKind::Bar; }
 
     void limits() {
-        add_limit(LimitKind::GuestPhysBits, map_.guest_phys_bits, fmt::format("guest phys-bits {}", map_.guest_phys_bits), guest_uses);
+        if (view_.phys_bits) add_limit(LimitKind::GuestPhysBits, *view_.phys_bits, fmt::format("guest phys-bits {}", *view_.phys_bits), guest_uses);
         if (in_.host && in_.host->cpu && in_.host->cpu->phys_bits) {
             const unsigned bits = *in_.host->cpu->phys_bits;
             add_limit(LimitKind::HostPhysBits, bits, fmt::format("host phys-bits {}", bits), guest_uses);
@@ -403,8 +266,9 @@ private:
             }
             if (width) add_limit(LimitKind::IommuWidth, *width, fmt::format("IOMMU DMA width {} bits", *width), ram);
         }
-        const auto highest = plan_.firmware ? highest_assigned_bar(*plan_.firmware) : std::nullopt;
-        if (highest && address_bits(highest->last) > OLD_GUEST_BAR_BITS) {
+        // An x86 guest's limit (Xen HVM guests are x86 too); ppc64 guests have no such history.
+        const auto highest = view_.platform == PlanPlatform::QemuPseries ? std::nullopt : view_.highest_bar_last();
+        if (highest && address_bits(*highest) > OLD_GUEST_BAR_BITS) {
             add_limit(LimitKind::OldGuestBarHeight, OLD_GUEST_BAR_BITS, fmt::format("2^{}: older guests' BAR limit", OLD_GUEST_BAR_BITS), bar);
         }
     }
@@ -438,7 +302,7 @@ private:
     }
 
     const AddressMapInput& in_;
-    const Plan& plan_;
+    const PlanView& view_;
     AddressMap map_;
 };
 

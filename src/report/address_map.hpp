@@ -12,11 +12,9 @@
 #include "core/range.hpp"
 #include "diagnostics/finding.hpp"
 #include "host/host_snapshot.hpp"
-#include "plan/plan.hpp"
+#include "plan/plan_view.hpp"
 
 namespace aperture {
-
-enum class AddressSpace { Memory, Io };
 
 enum class RegionKind { HostReserved, Ram, Reserved, DeviceMemory, RootWindow, BridgeWindow, Bar };
 const char* to_string(RegionKind kind);  // "host-reserved", "ram", ..., "bar": the SVG's data-kind
@@ -26,7 +24,7 @@ const char* to_string(RegionKind kind);  // "host-reserved", "ram", ..., "bar": 
 enum class Column { Host, Memory, RootWindow, Bridge, Bar };
 
 struct MapRegion {
-    std::string key;  // unique within the map: "bar-3-2" (function 3, BAR 2), "root-mem64", ...
+    std::string key;  // unique within the map: "bar-3-2" (function 3, BAR 2), "root-mem64", "root1-mem64" (PHB 1), ...
     RegionKind kind = RegionKind::Bar;
     AddressSpace space = AddressSpace::Memory;
     Column column = Column::Bar;
@@ -97,8 +95,9 @@ struct AddressMap {
     unsigned deepest_bridge(AddressSpace space) const;
 };
 
+// Any platform's plan, as view_of (plan/plan_view.hpp) gives it.
 struct AddressMapInput {
-    const Plan& plan;
+    const PlanView& plan;
     const HostSnapshot* host = nullptr;
     const std::vector<Finding>* findings = nullptr;
 };

@@ -19,7 +19,7 @@ const MapRegion* find_bar(const AddressMap& map, const std::string& owner, int b
 
 TEST(AddressMap, ExampleGpuBarSitsInItsRootPortsPrefetchableWindow) {
     const auto vm = test::plan_vm(test::args_file_words("examples/q35-gpu-passthrough.args"));
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     const MapRegion* bar = find_bar(map, "gpu0", 2);
     ASSERT_NE(bar, nullptr);
     EXPECT_EQ(bar->range, AddressRange::from_start_and_size(0x800000000, 32 * GiB));
@@ -33,7 +33,7 @@ TEST(AddressMap, ExampleGpuBarSitsInItsRootPortsPrefetchableWindow) {
 
 TEST(AddressMap, IoBarsGoToTheIoSpace) {
     const auto vm = test::plan_vm(test::args_file_words("examples/q35-gpu-passthrough.args"));
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     const MapRegion* io = find_bar(map, "gpu0", 1);
     ASSERT_NE(io, nullptr);
     EXPECT_EQ(io->space, AddressSpace::Io);
@@ -44,7 +44,7 @@ TEST(AddressMap, SwitchPortsNestTwoAndThreeDeep) {
     const auto vm = test::plan_vm(test::words("-machine q35 -m 2G -nodefaults -device pcie-root-port,id=rp,chassis=1 "
                                               "-device x3130-upstream,id=up,bus=rp -device xio3130-downstream,id=dp,bus=up,chassis=2 "
                                               "-device pci-testdev,id=gpu,membar=8G,bus=dp"));
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     EXPECT_EQ(map.deepest_bridge(AddressSpace::Memory), 3u);
     const MapRegion* bar = find_bar(map, "gpu", 2);
     ASSERT_NE(bar, nullptr);
@@ -56,7 +56,7 @@ TEST(AddressMap, DroppedGpuNeedsTheRoot64BitWindowNotItsPortsMemoryWindow) {
     const auto vm = test::plan_vm(test::words("-machine q35 -m 2G -nodefaults -cpu qemu64,vendor=GenuineIntel -bios OVMF.fd "
                                               "-device pcie-root-port,id=rp,chassis=1 -device pci-testdev,id=gpu,membar=32G,bus=rp "
                                               "-device pci-testdev,id=t1g,membar=1G"));
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     ASSERT_EQ(map.unassigned.size(), 3u);
     const auto gpu = std::find_if(map.unassigned.begin(), map.unassigned.end(), [](const UnassignedItem& u) { return u.owner == "gpu" && u.bar == 2; });
     ASSERT_NE(gpu, map.unassigned.end());
@@ -67,7 +67,7 @@ TEST(AddressMap, DroppedGpuNeedsTheRoot64BitWindowNotItsPortsMemoryWindow) {
 
 TEST(AddressMap, OvmfRomsLeftUnassignedByDesignAreANoteNotAFailure) {
     const auto vm = test::plan_vm(test::args_file_words("examples/q35-gpu-passthrough.args"), FirmwareKind::Ovmf);
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     EXPECT_TRUE(map.unassigned.empty());
     EXPECT_TRUE(std::any_of(map.notes.begin(), map.notes.end(), [](const std::string& n) { return n.find("ROM BAR(s) stay unassigned by design") != std::string::npos; }));
 }
@@ -75,7 +75,7 @@ TEST(AddressMap, OvmfRomsLeftUnassignedByDesignAreANoteNotAFailure) {
 TEST(AddressMap, TheAxisReachesPastTheGuestSpaceWhenABarDoes) {
     const auto vm = test::plan_vm(test::words("-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=36 -device pcie-root-port,id=rp1,chassis=1 "
                                               "-device pci-testdev,bus=rp1,id=gpu0,membar=32G -device pci-testdev,id=t1g,membar=1G"));
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     EXPECT_GT(map.memory_last, (u64{1} << 36) - 1);
     ASSERT_FALSE(map.limits.empty());
     EXPECT_EQ(map.limits[0].kind, LimitKind::GuestPhysBits);
@@ -88,7 +88,7 @@ TEST(AddressMap, HostLimitsPastTheGuestSpaceBecomeNotes) {
     // A 48-bit AMD host and a 40-bit guest: the host's width constrains nothing here.
     const HostSnapshot host = test::probe_fixture("amd-epyc-a100");
     const auto vm = test::plan_vm(test::words("-machine q35 -m 2G -nodefaults"));
-    const AddressMap map = build_address_map({vm.plan, &host});
+    const AddressMap map = build_address_map({view_of(vm.plan), &host});
     EXPECT_TRUE(std::none_of(map.limits.begin(), map.limits.end(), [](const MapLimit& l) { return l.kind == LimitKind::HostPhysBits; }));
     EXPECT_TRUE(std::any_of(map.notes.begin(), map.notes.end(), [](const std::string& n) { return n.starts_with("host phys-bits 48"); }));
 }
@@ -96,7 +96,7 @@ TEST(AddressMap, HostLimitsPastTheGuestSpaceBecomeNotes) {
 TEST(AddressMap, RelaxableRmrrsUnderRamAreNoOverlap) {
     const HostSnapshot host = test::probe_fixture("intel-i7-12700-rtx4090");
     const auto vm = test::plan_vm(test::words("-machine q35 -m 4G -nodefaults -cpu qemu64,phys-bits=39"));
-    const AddressMap map = build_address_map({vm.plan, &host});
+    const AddressMap map = build_address_map({view_of(vm.plan), &host});
     EXPECT_TRUE(std::any_of(map.regions.begin(), map.regions.end(), [](const MapRegion& r) { return r.label == "RMRR (relaxable)"; }));
     EXPECT_TRUE(map.overlaps.empty());
 }
@@ -104,7 +104,7 @@ TEST(AddressMap, RelaxableRmrrsUnderRamAreNoOverlap) {
 TEST(AddressMap, RefusedPlanStillShowsWhatQemuComputed) {
     const auto vm = test::plan_vm(test::words("-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=35"));
     ASSERT_EQ(vm.plan.outcome, Outcome::Refused);
-    const AddressMap map = build_address_map({vm.plan});
+    const AddressMap map = build_address_map({view_of(vm.plan)});
     EXPECT_TRUE(map.failed);
     EXPECT_TRUE(map.outcome.starts_with("QEMU refuses to start"));
     // RAM as QEMU split it, and the 64-bit hole past 2^35 that makes QEMU refuse: the limit shows it crossed.

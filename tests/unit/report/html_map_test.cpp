@@ -12,7 +12,7 @@ namespace {
 
 std::string example_page() {
     static const auto vm = test::plan_vm(test::args_file_words("examples/q35-gpu-passthrough.args"));
-    return render_html({vm.plan}, render_text(vm.plan));
+    return render_html({view_of(vm.plan)}, render_text(vm.plan));
 }
 
 TEST(HtmlMap, HoldsTheMapInline) {
@@ -34,7 +34,7 @@ TEST(HtmlMap, FetchesNothing) {
 
 TEST(HtmlMap, ShowsTheTextReportEscaped) {
     const auto vm = test::plan_vm(test::words("-machine q35 -device pci-testdev,membar=1<&>G"));
-    const std::string page = render_html({vm.plan}, render_text(vm.plan));
+    const std::string page = render_html({view_of(vm.plan)}, render_text(vm.plan));
     EXPECT_NE(page.find("<pre>aperture plan: QEMU 7.2 pc-q35-7.2"), std::string::npos);
     EXPECT_NE(page.find("membar=1&lt;&amp;&gt;G: Parameter &#39;membar&#39; expects size"), std::string::npos);
     EXPECT_EQ(page.find("1<&>G"), std::string::npos);

@@ -52,7 +52,7 @@ std::unique_ptr<Rendered> render_case(const MapCase& c) {
     if (c.big_vm_host) context = test::big_vm_host();
     r->vm = test::plan_vm(c.args, c.firmware, context);
     if (c.with_findings) r->findings = run_checks({r->vm.spec, r->vm.options, r->vm.plan, r->host ? &*r->host : nullptr});
-    r->svg = render_svg({r->vm.plan, r->host ? &*r->host : nullptr, c.with_findings ? &r->findings : nullptr});
+    r->svg = render_svg({view_of(r->vm.plan), r->host ? &*r->host : nullptr, c.with_findings ? &r->findings : nullptr});
     const auto parsed = r->doc.load_string(r->svg.c_str());
     EXPECT_TRUE(parsed) << parsed.description();
     r->root = r->doc.child("svg");
@@ -331,7 +331,7 @@ TEST(SvgMap, UserTextIsEscaped) {
     // QEMU's refusal repeats the user's text; the document must still parse and say it verbatim.
     const auto vm = test::plan_vm(test::words("-machine q35 -device pci-testdev,membar=1<&>G"));
     ASSERT_EQ(vm.plan.outcome, Outcome::Refused);
-    const std::string svg = render_svg({vm.plan});
+    const std::string svg = render_svg({view_of(vm.plan)});
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(svg.c_str()));
     EXPECT_NE(svg.find("membar=1&lt;&amp;&gt;G"), std::string::npos);
@@ -341,7 +341,7 @@ TEST(SvgMap, UserTextIsEscaped) {
 TEST(SvgMap, TheBigVmIsDrawnInMilliseconds) {
     const auto vm = test::plan_vm(test::big_vm_args(), std::nullopt, test::big_vm_host());
     const auto start = std::chrono::steady_clock::now();
-    const std::string svg = render_svg({vm.plan});
+    const std::string svg = render_svg({view_of(vm.plan)});
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     // Generous for Debug and sanitizer builds; a Release build takes a few milliseconds.
     EXPECT_LT(elapsed.count(), 500);
