@@ -25,7 +25,6 @@ constexpr int PCI_ROM_SLOT = 6;
 constexpr std::array<u64, 4> LEGACY_IDE_PORTS{0x1f0, 0x3f4, 0x170, 0x374};
 
 enum RegionType { REGION_IO = 0, REGION_MEM = 1, REGION_PREFMEM = 2, REGION_TYPE_COUNT = 3 };
-constexpr const char* REGION_NAMES[] = {"io", "mem", "prefmem"};
 
 // What SeaBIOS has written into one function's config space, kept per QEMU function whether or not
 // SeaBIOS ever finds it (a function behind a bus SeaBIOS cannot reach keeps its reset values).
@@ -357,7 +356,7 @@ private:
             const BridgeSpec& spec = *bridge.node->function.bridge;
             const auto& cap = reserve_cap(*bridge.node);
             const HotplugSupport hotplug = pci_bus_hotplug_support(spec);
-            for (int t = 0; t < REGION_TYPE_COUNT; ++t) {
+            for (std::size_t t = 0; t < REGION_TYPE_COUNT; ++t) {
                 const auto type = static_cast<RegionType>(t);
                 u64 align = type == REGION_IO ? PCI_BRIDGE_IO_MIN : PCI_BRIDGE_MEM_MIN;
                 if (!pci_bridge_has_region(bridge, type)) continue;
