@@ -41,7 +41,9 @@ FixResult fix(const FixRequest& request) {
     FixResult result;
     result.fixed_xml = apply_domain_fix(read_whole_file(xml_file), xml_file, combined.edit);
     // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
-    const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)"));
+    LibvirtReadOptions read_options;
+    read_options.qemu = vm.options.qemu;
+    const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)", read_options));
     for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version)) {
         if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", f.id, f.evidence));
     }

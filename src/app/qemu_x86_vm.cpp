@@ -35,9 +35,11 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     if (!request.qemu_release.empty()) request_qemu_release(vm.options, request.qemu_release);
     if (!request.firmware.empty()) request_firmware(vm.options, request.firmware);
     if (source.libvirt_xml.empty()) {
-        vm.spec = read_qemu_command_line(source.qemu_args);
+        vm.spec = read_qemu_command_line(source.qemu_args, *vm.options.qemu);
     } else {
-        vm.domain = read_libvirt_domain_file(source.libvirt_xml);
+        LibvirtReadOptions read_options;
+        read_options.qemu = vm.options.qemu;
+        vm.domain = read_libvirt_domain_file(source.libvirt_xml, read_options);
         vm.spec = vm.domain->spec;
     }
     if (!request.host_file.empty()) vm.host = load_host_snapshot(request.host_file);

@@ -82,7 +82,7 @@ const std::vector<std::string>& common_layout_properties() {
 }
 
 PciFunctionSpec build_device(const DeviceSpec& device, const PlugContext& context) {
-    const DeviceProperties properties(device);
+    const DeviceProperties properties(device, *context.qemu);
     const DeviceModel* model = find_device_model(device.driver);
     if (model == nullptr) {
         std::string known;

@@ -39,8 +39,13 @@ private:
 
 enum class MachineFamily { Q35, I440fx };
 
+struct QemuRelease;                         // machine/qemu_release.hpp (which includes this header)
+const QemuRelease& default_qemu_release();  // machine/qemu_release.hpp
+
 // Where a device is being plugged, as far as its BAR layout depends on it.
 struct PlugContext {
+    // The release whose device models are asked for; refusals name it ("QEMU 7.2 refuses it: ...").
+    const QemuRelease* qemu = &default_qemu_release();
     MachineFamily machine = MachineFamily::Q35;
     bool bus_is_express = false;  // the bus is PCI Express (pcie.0, or behind a PCIe port)
     bool bus_is_root = false;     // the bus is a host bridge's root bus (pcie.0 / pci.0, and pxb/pxb-pcie buses)
@@ -65,8 +70,10 @@ struct PlugContext {
 // properties that do not affect the layout, and anything else is an error naming it.
 class DeviceProperties {
 public:
-    DeviceProperties(const DeviceSpec& spec);
+    DeviceProperties(const DeviceSpec& spec, const QemuRelease& qemu = default_qemu_release());
     const DeviceSpec& spec() const { return spec_; }
+    // The release that reads the properties: refusals and messages name it.
+    const QemuRelease& qemu() const { return qemu_; }
     // Typed readers; each throws InputError naming the device and property on malformed values.
     std::optional<std::string> string(const std::string& key) const;
     std::optional<u64> size(const std::string& key) const;     // QEMU size syntax
@@ -97,6 +104,7 @@ private:
     std::optional<u64> unsigned_in_range(const std::string& key, u64 max, const char* type_name) const;
 
     const DeviceSpec& spec_;
+    const QemuRelease& qemu_;
 };
 
 struct DeviceModel {

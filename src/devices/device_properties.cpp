@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "devices/device_model.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -17,7 +18,7 @@ std::optional<u64> parse_qemu_uint(const std::string& text) { return parse_uint_
 
 }  // namespace
 
-DeviceProperties::DeviceProperties(const DeviceSpec& spec) : spec_(spec) {}
+DeviceProperties::DeviceProperties(const DeviceSpec& spec, const QemuRelease& qemu) : spec_(spec), qemu_(qemu) {}
 
 std::string DeviceProperties::device_name() const {
     if (spec_.id.empty()) return spec_.driver;
@@ -36,13 +37,15 @@ void DeviceProperties::fail(const std::string& message) const {
 
 void DeviceProperties::refuse(const std::string& explanation, const std::string& qemu_message) const {
     throw DeviceRefusal(
-        location_of(spec_) + ": " + device_name() + ": " + explanation + " (QEMU 7.2 refuses it: " + qemu_message + ")",
+        location_of(spec_) + ": " + device_name() + ": " + explanation + " (" + std::string(qemu_.display_name) +
+            " refuses it: " + qemu_message + ")",
         DeviceRefusal::Kind::Error, qemu_message);
 }
 
 void DeviceProperties::refuse_abort(const std::string& explanation, const std::string& qemu_line) const {
     throw DeviceRefusal(
-        location_of(spec_) + ": " + device_name() + ": " + explanation + " (QEMU 7.2 aborts: " + qemu_line + ")",
+        location_of(spec_) + ": " + device_name() + ": " + explanation + " (" + std::string(qemu_.display_name) +
+            " aborts: " + qemu_line + ")",
         DeviceRefusal::Kind::Abort, qemu_line);
 }
 

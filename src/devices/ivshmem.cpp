@@ -5,6 +5,7 @@
 
 #include "devices/device_families.hpp"
 #include "devices/pci_ids.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -33,7 +34,7 @@ PciFunctionSpec build_ivshmem_plain(const DeviceProperties& properties, const Pl
     // QEMU 7.2 does not check the backend size: pci_register_bar's assertion aborts the process.
     if (!is_power_of_two(backend->size)) {
         properties.refuse_abort("memory backend '" + *memdev + "' has size " + hex(backend->size) +
-                                    ", not a power of two, and QEMU 7.2 does not check it",
+                                    ", not a power of two, and " + std::string(properties.qemu().display_name) + " does not check it",
                                 kPciRegisterBarAbort);
     }
     PciFunctionSpec spec;

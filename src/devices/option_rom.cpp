@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -57,8 +58,8 @@ u64 rom_file_size(const std::string& romfile, const DeviceProperties& properties
     if (!size) {
         properties.fail("romfile \"" + romfile +
                         "\": aperture does not know this file's size (it knows Debian 12's ipxe-qemu and seabios ROM "
-                        "files, by name or full path); if QEMU's host has no such file, QEMU 7.2 refuses it with "
-                        "'failed to find romfile \"" +
+                        "files, by name or full path); if QEMU's host has no such file, " +
+                        std::string(properties.qemu().display_name) + " refuses it with 'failed to find romfile \"" +
                         romfile + "\"'");
     }
     if (*size == 0) properties.refuse("the romfile is empty", "romfile \"" + romfile + "\" is empty");

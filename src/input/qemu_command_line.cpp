@@ -302,7 +302,7 @@ struct PflashDrive {
 
 class CommandLineReader {
 public:
-    explicit CommandLineReader(const ArgsFileLoader& load) : load_(load) {}
+    CommandLineReader(const ArgsFileLoader& load, const QemuRelease& qemu) : load_(load), qemu_(qemu) {}
 
     VmSpec read(std::vector<LocatedArg> args) {
         expand_leading_args_file(args);
@@ -368,7 +368,7 @@ private:
         use.word = word.text;
         use.info = find_option(name);
         if (use.info == nullptr) {
-            throw InputError(word.origin + " (" + word.text + "): invalid option (QEMU 7.2 has no option '" +
+            throw InputError(word.origin + " (" + word.text + "): invalid option (" + qemu_name() + " has no option '" +
                              word.text + "')");
         }
         ++index;
@@ -388,6 +388,8 @@ private:
     }
 
     void note(const SourceLocation& where, std::string text) { spec_.notes.push_back({std::move(text), where}); }
+    // "QEMU 7.2": how messages name the release the command line is read for.
+    std::string qemu_name() const { return std::string(qemu_.display_name); }
 
     static void refuse_help(const OptionUse& use) {
         fail(use.where, "asks QEMU to print help and exit; it describes no VM");
@@ -448,7 +450,7 @@ private:
         if (name == "usb" || name == "usbdevice") return set_machine_property("usb", "on", use.where);
         if (name == "no-acpi") return set_machine_property("acpi", "off", use.where);
         if (name == "no-hpet") {
-            note(use.where, "QEMU 7.2 warns: -no-hpet is deprecated, use '-machine hpet=off' instead");
+            note(use.where, qemu_name() + " warns: -no-hpet is deprecated, use '-machine hpet=off' instead");
             return set_machine_property("hpet", "off", use.where);
         }
         if (name == "numa") {
@@ -554,7 +556,7 @@ private:
                 const std::string value = eq == std::string::npos ? "on" : feature.substr(eq + 1);
                 if (std::find(plus.begin(), plus.end(), name) != plus.end() ||
                     std::find(minus.begin(), minus.end(), name) != minus.end()) {
-                    note(use.where, "QEMU 7.2 warns: Ambiguous CPU model string. Don't mix both \"+" + name +
+                    note(use.where, qemu_name() + " warns: Ambiguous CPU model string. Don't mix both \"+" + name +
                                         "\" and \"" + name + "=" + value + "\"");
                 }
                 set_cpu_property(cpu, name, value);
@@ -732,7 +734,7 @@ private:
         if (!given(item.gen_id)) item.gen_id.reset();
         if (item.name.size() > kFwCfgMaxName) fail(use.where, "name too long (max. 55 char)");
         if (!item.gen_id && !item.name.starts_with("opt/")) {
-            note(use.where, "QEMU 7.2 warns: externally provided fw_cfg item names should be prefixed with \"opt/\"");
+            note(use.where, qemu_name() + " warns: externally provided fw_cfg item names should be prefixed with \"opt/\"");
         }
         for (const auto& earlier : spec_.fw_cfg) {
             if (earlier.name == item.name) fail(use.where, "duplicate fw_cfg file name: " + item.name);
@@ -797,7 +799,7 @@ private:
             fail(use.where, "unsupported bus type '" + interface + "'");
         }
         if (opts.has("addr")) {
-            fail(use.where, "QEMU 7.2 -drive has no option 'addr'; give the address to a -device instead");
+            fail(use.where, qemu_name() + " -drive has no option 'addr'; give the address to a -device instead");
         }
         std::optional<u64> unit;
         for (const char* key : {"unit", "index"}) {
@@ -1084,7 +1086,7 @@ private:
                 if (!last_machine_where_) spec_.machine.where = where;
                 return;
             }
-            note(where, "QEMU 7.2 says: invalid accelerator " + name + " (and falls back to the next one)");
+            note(where, qemu_name() + " says: invalid accelerator " + name + " (and falls back to the next one)");
         }
         fail(list.front().second, "invalid accelerator " + list.front().first);
     }
@@ -1159,7 +1161,7 @@ private:
         };
         for (const auto& [key, number] : smp_values_) {
             if (number == 0) {
-                note(smp.where, "QEMU 7.2 warns: Deprecated CPU topology (considered invalid): CPU topology parameters "
+                note(smp.where, qemu_name() + " warns: Deprecated CPU topology (considered invalid): CPU topology parameters "
                                 "must be greater than zero");
                 break;
             }
@@ -1301,6 +1303,7 @@ private:
     }
 
     const ArgsFileLoader& load_;
+    const QemuRelease& qemu_;
     VmSpec spec_;
     const std::string empty_;
     int args_files_read_ = 0;
@@ -1348,17 +1351,17 @@ std::vector<LocatedArg> number_arguments(const std::vector<std::string>& args) {
 
 }  // namespace
 
-VmSpec read_qemu_command_line(const std::vector<std::string>& args) {
-    return read_qemu_command_line(args, [](const std::string& path) { return read_text_file(path); });
+VmSpec read_qemu_command_line(const std::vector<std::string>& args, const QemuRelease& qemu) {
+    return read_qemu_command_line(args, [](const std::string& path) { return read_text_file(path); }, qemu);
 }
 
-VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFileLoader& load_args_file) {
-    return CommandLineReader(load_args_file).read(number_arguments(args));
+VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFileLoader& load_args_file, const QemuRelease& qemu) {
+    return CommandLineReader(load_args_file, qemu).read(number_arguments(args));
 }
 
-VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args) {
+VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args, const QemuRelease& qemu) {
     const ArgsFileLoader load = [](const std::string& path) { return read_text_file(path); };
-    return CommandLineReader(load).read(std::move(args));
+    return CommandLineReader(load, qemu).read(std::move(args));
 }
 
 }  // namespace aperture

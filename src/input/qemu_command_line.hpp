@@ -23,6 +23,7 @@
 
 #include "config/vm_spec.hpp"
 #include "input/args_file.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -31,11 +32,13 @@ using ArgsFileLoader = std::function<std::string(const std::string& path)>;
 
 // `args` as they follow `aperture plan --`. The first may be the qemu binary (qemu-system-x86_64,
 // /usr/bin/qemu-system-x86_64, qemu-kvm); any other qemu-system-* binary is refused.
-VmSpec read_qemu_command_line(const std::vector<std::string>& args);
-VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFileLoader& load_args_file);
+// `qemu` is the release the command line is read for: its messages name it ("QEMU 7.2 warns: ...").
+VmSpec read_qemu_command_line(const std::vector<std::string>& args, const QemuRelease& qemu = default_qemu_release());
+VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFileLoader& load_args_file,
+                              const QemuRelease& qemu = default_qemu_release());
 
 // Words that already carry their origin ("vm.xml:42" for a libvirt <qemu:arg>); no qemu binary first.
-VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args);
+VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args, const QemuRelease& qemu = default_qemu_release());
 
 // The words of an @FILE (implemented in args_file.cpp).
 std::vector<std::string> read_args_file(const std::string& path);

@@ -75,7 +75,8 @@ struct QemuDeviceRefusal {
 
 class TopologyBuilder {
 public:
-    TopologyBuilder(Machine& machine, const VmSpec& spec, const HostContext& host) : machine_(machine), spec_(spec), host_(host) {}
+    TopologyBuilder(Machine& machine, const VmSpec& spec, const HostContext& host, const QemuRelease& release)
+        : machine_(machine), spec_(spec), host_(host), release_(release) {}
 
     void add_chipset() {
         auto& pci = machine_.pci;
@@ -183,6 +184,7 @@ private:
         }
         const PciBusNode& bus_node = pci.bus(bus);
         PlugContext context;
+        context.qemu = &release_;
         context.machine = machine_.type.family;
         context.bus_is_express = bus_node.express;
         context.bus_is_root = bus_node.root;
@@ -281,6 +283,7 @@ private:
     Machine& machine_;
     const VmSpec& spec_;
     const HostContext& host_;
+    const QemuRelease& release_;
     std::set<std::pair<unsigned, unsigned>> chassis_slots_;
 };
 
@@ -375,7 +378,7 @@ MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, con
 
     // The devices are built before the memory layout only to report input errors first; QEMU creates
     // them after pc_memory_init, so a phys-bits refusal wins over a device QEMU would reject.
-    TopologyBuilder topology(machine, spec, host);
+    TopologyBuilder topology(machine, spec, host, release);
     std::optional<std::string> device_refusal;
     try {
         topology.add_chipset();

@@ -40,7 +40,10 @@ void read_topology(DomainContext& context, unsigned max_vcpus, unsigned current,
         const unsigned clusters = field("clusters");
         smp.cores = field("cores");
         smp.threads = field("threads");
-        if (clusters != 1) xml.unsupported(topology, "CPU clusters are not modelled on x86 (QEMU 7.2 has none there)");
+        if (clusters != 1) {
+            xml.unsupported(topology, "CPU clusters are not modelled on x86 (" + std::string(context.options.qemu->display_name) +
+                                          " has none there)");
+        }
         const u64 product = u64{smp.sockets} * smp.dies * smp.cores * smp.threads;
         if (product != max_vcpus) {
             xml.fail(topology, "CPU topology doesn't match maximum vcpu count (" + std::to_string(product) + " != " +

@@ -17,6 +17,7 @@
 
 #include "config/vm_spec.hpp"
 #include "input/libvirt_xml/memlock_reader.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -36,6 +37,9 @@ struct LibvirtDomain {
 };
 
 struct LibvirtReadOptions {
+    // The release the emulator runs: its default machine type, the machine types it offers, and how
+    // messages name it.
+    const QemuRelease* qemu = &default_qemu_release();
     // A PCI device libvirt would create that aperture's device catalog lacks (qxl-vga, rtl8139, ...) is
     // an UnsupportedError naming its element. Off, the VmSpec keeps it (to compare the mapping alone).
     bool refuse_unmodelled_devices = true;

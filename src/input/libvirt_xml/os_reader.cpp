@@ -63,11 +63,12 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
                                       "qemu-system-x86_64 (arch='x86_64') only; `aperture memlock --xml` gives its "
                                       "locked-memory limit");
     }
+    const QemuRelease& qemu = *context.options.qemu;
     const auto written = XmlDocument::attribute(type, "machine");
-    machine.type = written.value_or("pc");
+    machine.type = written.value_or("pc");  // qemu-system-x86_64's default machine (hw/i386/pc_piix.c is_default)
     if (!written) {
-        context.note(type, "no machine type: libvirt takes the emulator's default, for qemu-system-x86_64 7.2 'pc' "
-                           "(pc-i440fx-7.2)");
+        context.note(type, "no machine type: libvirt takes the emulator's default, for qemu-system-x86_64 " +
+                               std::string(qemu.name) + " 'pc' (" + resolve_machine_type(qemu, "pc").name + ")");
     }
     context.facts().machine = machine.type;
     const auto chipset = chipset_of(machine.type);
@@ -78,7 +79,7 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
     context.chipset = *chipset;
     machine.where = context.xml.where(type);
     try {
-        resolve_machine_type(machine.type);  // a version QEMU 7.2 lacks (pc-q35-9.0): said here, with the line
+        resolve_machine_type(qemu, machine.type);  // a version the release lacks (pc-q35-9.0): said here, with the line
     } catch (const InputError& e) {
         context.xml.fail(type, e.what());
     }

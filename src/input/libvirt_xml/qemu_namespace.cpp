@@ -116,7 +116,7 @@ private:
             passed.push_back(args[i]);
         }
         if (passed.empty()) return;
-        const VmSpec extra = read_qemu_command_line_located(passed);
+        const VmSpec extra = read_qemu_command_line_located(passed, *c_.options.qemu);
         VmSpec& spec = c_.spec();
         spec.globals.insert(spec.globals.end(), extra.globals.begin(), extra.globals.end());
         spec.fw_cfg.insert(spec.fw_cfg.end(), extra.fw_cfg.begin(), extra.fw_cfg.end());

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "device_test_support.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 namespace {
@@ -46,6 +47,16 @@ TEST(DeviceProperties, MalformedSizeErrorNamesLocationDeviceAndProperty) {
     EXPECT_NE(message.find("pci-testdev 't1'"), std::string::npos);
     EXPECT_NE(message.find("property 'membar' expects a size"), std::string::npos);
     EXPECT_NE(message.find("'3Q'"), std::string::npos);
+}
+
+TEST(DeviceProperties, RefusalNamesTheReleaseItIsGiven) {
+    constexpr QemuRelease other{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", {}, {}};
+    const DeviceSpec spec = device_with("membar", "3Q");
+    const std::string message = error_of([&] { (void)DeviceProperties(spec, other).size("membar"); });
+    EXPECT_NE(message.find("(QEMU 9.9 refuses it: Parameter 'membar' expects size)"), std::string::npos) << message;
+    const std::string by_default = error_of([&] { (void)DeviceProperties(spec).size("membar"); });
+    EXPECT_NE(by_default.find("(" + std::string(default_qemu_release().display_name) + " refuses it: "), std::string::npos)
+        << by_default;
 }
 
 TEST(DeviceProperties, SizeAbove2To64IsRefused) {

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "device_test_support.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 namespace {
@@ -36,6 +37,20 @@ TEST(IvshmemPlain, NonPowerOfTwoBackendIsRefused) {
     std::vector<MemoryBackendSpec> backends;
     EXPECT_THROW(build_device(test::parse_device("ivshmem-plain,memdev=m"), with_backend(backends, 3 * MiB)),
                  InputError);
+}
+
+TEST(IvshmemPlain, AbortNamesTheReleaseThePlugIsFor) {
+    constexpr QemuRelease other{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", {}, {}};
+    std::vector<MemoryBackendSpec> backends;
+    PlugContext context = with_backend(backends, 3 * MiB);
+    context.qemu = &other;
+    std::string message;
+    try {
+        build_device(test::parse_device("ivshmem-plain,memdev=m"), context);
+    } catch (const DeviceRefusal& e) {
+        message = e.what();
+    }
+    EXPECT_NE(message.find("not a power of two, and QEMU 9.9 does not check it (QEMU 9.9 aborts: "), std::string::npos) << message;
 }
 
 }  // namespace

@@ -69,6 +69,27 @@ TEST(QemuCommandLine, UnknownOptionIsRefused) {
 TEST(QemuCommandLine, OptionRemovedBefore72IsUnknown) {
     EXPECT_EQ(error_of({"-soundhw", "ac97"}), "argument 1 (-soundhw): invalid option (QEMU 7.2 has no option '-soundhw')");
 }
+// Another release than Debian 12's: the reader's messages name the release it reads for.
+constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", {}, {}};
+
+TEST(QemuCommandLine, RefusalNamesTheReleaseItIsReadFor) {
+    std::string message = "no error";
+    try {
+        read_qemu_command_line({"-frobnicate"}, kOtherRelease);
+    } catch (const InputError& e) {
+        message = e.what();
+    }
+    EXPECT_EQ(message, "argument 1 (-frobnicate): invalid option (QEMU 9.9 has no option '-frobnicate')");
+}
+TEST(QemuCommandLine, WarningNamesTheReleaseItIsReadFor) {
+    const VmSpec spec = read_qemu_command_line({"-no-hpet", "-accel", "xen", "-accel", "tcg"}, kOtherRelease);
+    EXPECT_TRUE(has_note_containing(spec, "QEMU 9.9 warns: -no-hpet is deprecated"));
+    EXPECT_TRUE(has_note_containing(spec, "QEMU 9.9 says: invalid accelerator xen"));
+    EXPECT_FALSE(has_note_containing(spec, "QEMU 7.2"));
+}
+TEST(QemuCommandLine, DefaultReleaseIsNamedWhenNoneIsGiven) {
+    EXPECT_TRUE(has_note_containing(read({"-no-hpet"}), std::string(default_qemu_release().display_name) + " warns: -no-hpet"));
+}
 TEST(QemuCommandLine, MissingArgumentIsRefused) { EXPECT_EQ(error_of({"-S", "-m"}), "argument 2 (-m): requires an argument"); }
 TEST(QemuCommandLine, IgnoredOptionConsumesItsArgument) { EXPECT_EQ(read({"-name", "-m", "-m", "2G"}).memory.size, 2 * GiB); }
 TEST(QemuCommandLine, IgnoredOptionWithoutArgumentConsumesNothing) {

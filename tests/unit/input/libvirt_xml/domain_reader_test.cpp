@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "core/error.hpp"
 
 namespace aperture {
@@ -579,6 +581,45 @@ TEST(LibvirtQemuNamespace, OverrideSetsAndRemovesProperties) {
     ASSERT_NE(net, nullptr);
     EXPECT_EQ(property(*net, "host_mtu"), "9000");
     EXPECT_EQ(property(*net, "rombar"), "<absent>");
+}
+
+// --- the release the domain is read for -----------------------------------------------------------------
+
+constexpr std::array kOtherAliases{MachineTypeAlias{"pc", "pc-i440fx-9.9"}};
+constexpr std::array kOtherTypes{MachineTypeFacts{"pc-i440fx-9.9", MachineFamily::I440fx, true, true}};
+constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", kOtherAliases, kOtherTypes};
+
+LibvirtDomain read_for_other_release(const std::string& text) {
+    LibvirtReadOptions options;
+    options.qemu = &kOtherRelease;
+    return read_libvirt_domain(text, "vm.xml", options);
+}
+
+TEST(LibvirtRelease, DefaultMachineTypeIsTheReleasesPcAlias) {
+    const auto domain = read_for_other_release("<domain type='kvm'><memory>1048576</memory><os><type>hvm</type></os></domain>");
+    bool noted = false;
+    for (const auto& note : domain.spec.notes) {
+        noted = noted || note.text == "no machine type: libvirt takes the emulator's default, for qemu-system-x86_64 9.9 'pc' "
+                                      "(pc-i440fx-9.9)";
+    }
+    EXPECT_TRUE(noted);
+}
+
+TEST(LibvirtRelease, ClusterRefusalNamesTheRelease) {
+    std::string message;
+    try {
+        read_for_other_release("<domain type='kvm'><memory>1048576</memory><vcpu>4</vcpu><os><type machine='pc'>hvm</type></os>"
+                               "<cpu><topology sockets='1' dies='1' clusters='2' cores='2' threads='1'/></cpu></domain>");
+    } catch (const UnsupportedError& e) {
+        message = e.what();
+    }
+    EXPECT_NE(message.find("CPU clusters are not modelled on x86 (QEMU 9.9 has none there)"), std::string::npos) << message;
+}
+
+TEST(LibvirtRelease, MachineTypeTheReleaseLacksIsRefused) {
+    EXPECT_THROW(read_for_other_release("<domain type='kvm'><memory>1048576</memory><os><type machine='pc-q35-7.2'>hvm</type></os>"
+                                        "</domain>"),
+                 InputError);
 }
 
 }  // namespace
