@@ -43,7 +43,7 @@ FixResult fix(const FixRequest& request) {
     // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
     const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)"));
     for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version)) {
-        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", f.id, f.evidence));
+        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
     }
     result.applied = std::move(combined.applied);
     result.not_applied = std::move(combined.not_applied);
