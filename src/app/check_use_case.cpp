@@ -19,8 +19,6 @@ namespace aperture::app {
 
 namespace {
 
-bool host_dependent(const Finding& f) { return f.id.starts_with("host.") || f.id.starts_with("iommu."); }
-
 // The findings as text or JSON, or drawn on the plan's map (the text report, then the plan's, under it).
 std::string render_report(const CheckReport& report, OutputFormat format, const PlanView& view, const HostSnapshot* host,
                           const std::string& plan_text) {
@@ -51,7 +49,7 @@ CheckResult check_qemu_x86(const CheckRequest& request) {
         const HostSnapshot target = load_host_snapshot(request.migrate_to);
         report.migration_target = host_name(target);
         for (auto& f : run_checks({vm.spec, vm.options, plan, &target, hotplug, libvirt})) {
-            if (host_dependent(f)) report.migration_findings.push_back(std::move(f));
+            if (is_host_finding(f.kind)) report.migration_findings.push_back(std::move(f));
         }
     }
     std::string output = render_report(report, request.format, view_of(plan), &*vm.host, render_text(plan));

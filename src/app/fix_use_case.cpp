@@ -45,7 +45,7 @@ FixResult fix(const FixRequest& request) {
     read_options.qemu = vm.options.qemu;
     const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)", read_options));
     for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version)) {
-        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", f.id, f.evidence));
+        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
     }
     result.applied = std::move(combined.applied);
     result.not_applied = std::move(combined.not_applied);

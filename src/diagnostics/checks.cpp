@@ -57,7 +57,7 @@ bool assigns_everything(const Plan& plan) { return plan.outcome == Outcome::Ok &
 // --- firmware.assignment ------------------------------------------------------------------------------
 Finding check_assignment(const CheckInput& in) {
     Finding f;
-    f.id = "firmware.assignment";
+    f.kind = FindingKind::FirmwareAssignment;
     f.title = "The firmware assigns every BAR";
     const Plan& plan = in.plan;
     if (plan.outcome == Outcome::Refused) {
@@ -101,7 +101,7 @@ Finding check_assignment(const CheckInput& in) {
 // --- bar32.room ---------------------------------------------------------------------------------------
 Finding check_bar32_room(const CheckInput& in) {
     Finding f;
-    f.id = "bar32.room";
+    f.kind = FindingKind::Bar32Room;
     f.title = "32-bit-only BARs fit below 4 GiB";
     const FirmwareResult& fw = *in.plan.firmware;
     std::vector<std::string> stuck;
@@ -132,7 +132,7 @@ Finding check_bar32_room(const CheckInput& in) {
 // --- guest.bar-height ---------------------------------------------------------------------------------
 Finding check_bar_height(const CheckInput& in) {
     Finding f;
-    f.id = "guest.bar-height";
+    f.kind = FindingKind::GuestBarHeight;
     f.title = fmt::format("BARs stay below 2^{}", OLD_GUEST_BAR_BITS);
     const auto highest = highest_assigned_bar(*in.plan.firmware);
     if (!highest) {
@@ -151,7 +151,7 @@ Finding check_bar_height(const CheckInput& in) {
 // --- ovmf.page-tables ---------------------------------------------------------------------------------
 Finding check_page_tables(const CheckInput& in) {
     Finding f;
-    f.id = "ovmf.page-tables";
+    f.kind = FindingKind::OvmfPageTables;
     f.title = "OVMF's identity-map page tables are cheap for this address width";
     const unsigned width = *in.plan.firmware->mapped_address_width;
     const u64 cost = ovmf_page_table_bytes(width);
@@ -169,7 +169,7 @@ Finding check_page_tables(const CheckInput& in) {
 std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     if (!in.host || !in.host->cpu || !in.host->cpu->phys_bits) return std::nullopt;
     Finding f;
-    f.id = "host.phys-bits";
+    f.kind = FindingKind::HostPhysBits;
     const unsigned host_bits = *in.host->cpu->phys_bits;
     const bool tdp = in.host->kvm.ept.value_or(false) || in.host->kvm.npt.value_or(false);
     f.title = fmt::format("Every guest-physical address fits the host's {} physical address bits", host_bits);
@@ -204,7 +204,7 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
     }
     if (!width) return std::nullopt;
     Finding f;
-    f.id = "iommu.width";
+    f.kind = FindingKind::IommuWidth;
     f.title = fmt::format("Guest RAM fits the IOMMU's {}-bit DMA address width", *width);
     u64 highest = 0;
     for (const auto& r : guest_ram_ranges(in.plan.machine)) highest = std::max(highest, r.last());
@@ -221,7 +221,7 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
 std::optional<Finding> check_reserved_regions(const CheckInput& in) {
     if (!in.host || !has_vfio(in.plan.machine) || in.host->iommu.groups.empty()) return std::nullopt;
     Finding f;
-    f.id = "iommu.reserved";
+    f.kind = FindingKind::IommuReserved;
     f.title = "Guest RAM avoids the host IOMMU's reserved ranges";
     std::vector<std::string> clashes;
     const auto reserved = merged_reserved_regions(in.host->iommu.groups);
@@ -314,7 +314,7 @@ QemuMemlock qemu_memlock(const CheckInput& in) {
 std::optional<Finding> check_memlock(const CheckInput& in) {
     if (!has_vfio(in.plan.machine) || (!in.libvirt && !(in.host && in.host->memlock))) return std::nullopt;
     Finding f;
-    f.id = "host.memlock";
+    f.kind = FindingKind::HostMemlock;
     f.title = "The locked-memory limit covers what VFIO pins";
     const auto pinned = vfio_pinning(in);
     const auto limit = qemu_memlock(in);
@@ -371,7 +371,7 @@ const FunctionResult* port_result(const Plan& plan, const std::string& id) {
 
 Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
     Finding f;
-    f.id = "hotplug.reservation";
+    f.kind = FindingKind::HotplugReservation;
     f.title = fmt::format("Port {} has room for a hot-plugged {} BAR", want.port, human_size(want.bar_size));
     const FunctionResult* port = port_result(in.plan, want.port);
     if (!port) {

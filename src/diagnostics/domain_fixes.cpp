@@ -21,16 +21,16 @@ CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
     for (const auto& f : findings) {
         if (f.verdict != Verdict::Fail) continue;
         if (!f.fix) {
-            out.not_applied.push_back(fmt::format("{}: no fix ({})", f.id, f.no_fix.empty() ? f.evidence : f.no_fix));
+            out.not_applied.push_back(fmt::format("{}: no fix ({})", to_string(f.kind), f.no_fix.empty() ? f.evidence : f.no_fix));
             continue;
         }
         const DomainFix& d = f.fix->domain;
         if (d.empty()) {
-            out.not_applied.push_back(fmt::format("{}: the fix is not a domain XML change: {}", f.id, f.fix->summary));
+            out.not_applied.push_back(fmt::format("{}: the fix is not a domain XML change: {}", to_string(f.kind), f.fix->summary));
             continue;
         }
         if (!f.fix->proven) {
-            out.not_applied.push_back(fmt::format("{}: the fix did not pass when planned again, so it is not written: {}", f.id,
+            out.not_applied.push_back(fmt::format("{}: the fix did not pass when planned again, so it is not written: {}", to_string(f.kind),
                                                   f.fix->summary));
             continue;
         }
@@ -44,7 +44,7 @@ CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
             if (same == out.edit.overrides.end()) out.edit.overrides.push_back(p);
             else if (p.type != "unsigned" || std::stoull(p.value) > std::stoull(same->value)) *same = p;
         }
-        out.applied.push_back(fmt::format("{}: {}", f.id, f.fix->summary));
+        out.applied.push_back(fmt::format("{}: {}", to_string(f.kind), f.fix->summary));
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "diagnostics/finding_kind.hpp"
 #include "libvirt/domain_fix.hpp"
 
 namespace aperture {
@@ -24,7 +25,7 @@ struct Fix {
 };
 
 struct Finding {
-    std::string id;     // stable: "firmware.assignment", "host.phys-bits", ...
+    FindingKind kind = FindingKind::FirmwareAssignment;  // printed as its stable id: to_string(kind)
     Verdict verdict = Verdict::Pass;
     std::string title;
     std::string evidence;

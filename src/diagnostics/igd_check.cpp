@@ -106,7 +106,7 @@ std::optional<Finding> check_igd(const CheckInput& in) {
     const IgdAssignment& igd = *in.plan.machine.igd;
     const std::optional<IgdPlacement>& placed = in.plan.firmware->igd;
     Finding f;
-    f.id = "igd.placement";
+    f.kind = FindingKind::IgdPlacement;
     f.title = "The Intel IGD's stolen memory (BDSM) and OpRegion (ASLS) are placed below 4 GiB";
     if (!igd.legacy) {
         f.verdict = Verdict::Warn;

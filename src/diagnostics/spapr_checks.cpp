@@ -11,9 +11,9 @@ namespace {
 
 using spapr::SpaprPhb;
 
-Finding make(const char* id, Verdict v, std::string title, std::string evidence, std::string why) {
+Finding make(FindingKind kind, Verdict v, std::string title, std::string evidence, std::string why) {
     Finding f;
-    f.id = id;
+    f.kind = kind;
     f.verdict = v;
     f.title = std::move(title);
     f.evidence = std::move(evidence);
@@ -69,7 +69,7 @@ void check_bars(const SpaprCheckInput& in, std::vector<Finding>& out) {
             if (outside.empty()) continue;
             any = true;
             const std::string name = f.id.empty() ? f.function.driver : f.id;
-            Finding finding = make("spapr.bar-window", Verdict::Fail, fmt::format("{} does not fit PHB {}'s windows", name, phb.index),
+            Finding finding = make(FindingKind::SpaprBarWindow, Verdict::Fail, fmt::format("{} does not fit PHB {}'s windows", name, phb.index),
                                    "SLOF places " + outside + ": past the window's end",
                                    std::string("SLOF (pci-properties.fs assign-var-align) never checks a window's end: the BAR is "
                                                "programmed outside what the PHB forwards, so SLOF's own drivers cannot reach the "
@@ -105,7 +105,7 @@ void check_bars(const SpaprCheckInput& in, std::vector<Finding>& out) {
         }
     }
     if (!any) {
-        out.push_back(make("spapr.bar-window", Verdict::Pass, "every BAR fits its PHB's windows", fmt::format("{} PHB(s)", m.phbs.size()),
+        out.push_back(make(FindingKind::SpaprBarWindow, Verdict::Pass, "every BAR fits its PHB's windows", fmt::format("{} PHB(s)", m.phbs.size()),
                            "SLOF assigns bottom-up and never checks a window's end"));
     }
 }
@@ -114,7 +114,7 @@ void check_ram(const SpaprCheckInput& in, std::vector<Finding>& out) {
     const auto& m = in.plan.machine;
     if (m.type.defaults.placement != spapr::PhbPlacementStyle::NewStyle) return;
     if (m.ram_top > spapr::PCI_BASE) {
-        out.push_back(make("spapr.ram-below-phbs", Verdict::Fail, "RAM reaches the PHB windows at 32 TiB",
+        out.push_back(make(FindingKind::SpaprRamBelowPhbs, Verdict::Fail, "RAM reaches the PHB windows at 32 TiB",
                            fmt::format("RAM and hotplug memory end at {:#x}", m.ram_top),
                            "hw/ppc/spapr.c places every PHB between 32 and 64 TiB and does not check RAM against them"));
     }
@@ -125,7 +125,7 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
     if (!in.plan.memlock.nvlink2) return;
     const auto& info = spapr::release_info(in.release);
     if (!info.has_nvlink2) {
-        Finding f = make("spapr.nvlink2", Verdict::Fail, fmt::format("QEMU {} has no NVLink2 support", info.name),
+        Finding f = make(FindingKind::SpaprNvlink2, Verdict::Fail, fmt::format("QEMU {} has no NVLink2 support", info.name),
                          "an NVLink2 GPU or NPU link is passed through",
                          "QEMU 8.2 removed hw/ppc/spapr_pci_nvlink2.c (merge 6a0eddb34a64): the GPU passes through as a plain PCI "
                          "device and its on-board RAM is not mapped into the guest");
@@ -134,7 +134,7 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
         return;
     }
     if (!m.type.defaults.nvlink2_windows) {
-        Finding f = make("spapr.nvlink2", Verdict::Fail, fmt::format("{} places no NVLink2 windows", m.type.name),
+        Finding f = make(FindingKind::SpaprNvlink2, Verdict::Fail, fmt::format("{} places no NVLink2 windows", m.type.name),
                          "an NVLink2 GPU or NPU link is passed through",
                          "hw/ppc/spapr.c phb_placement_4_0 zeroes the GPU RAM and ATSD windows for pseries-4.0 and older");
         Fix fix;
@@ -151,7 +151,7 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
     }
     for (const auto& phb : m.phbs) {
         if (!phb.nvlink2.error.empty()) {
-            Finding f = make("spapr.nvlink2", Verdict::Fail, fmt::format("QEMU maps no NVLink2 window on PHB {}", phb.index),
+            Finding f = make(FindingKind::SpaprNvlink2, Verdict::Fail, fmt::format("QEMU maps no NVLink2 window on PHB {}", phb.index),
                              fmt::format("QEMU prints \"{}\" at reset", phb.nvlink2.error),
                              "spapr_phb_nvgpu_setup drops every GPU RAM and ATSD window of the PHB on any error");
             f.no_fix = "spread the GPUs (at most 6, 3 links each) over more PHBs";
@@ -159,17 +159,17 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
             continue;
         }
         if (phb.nvlink2.ram_end && *phb.nvlink2.ram_end > phb.placement.nv2_gpa + spapr::NV2RAM64_WIN_SIZE) {
-            out.push_back(make("spapr.nvlink2", Verdict::Fail, fmt::format("GPU RAM of PHB {} passes its 2 TiB window", phb.index),
+            out.push_back(make(FindingKind::SpaprNvlink2, Verdict::Fail, fmt::format("GPU RAM of PHB {} passes its 2 TiB window", phb.index),
                                fmt::format("it ends at {:#x}", *phb.nvlink2.ram_end),
                                "QEMU does not check it: the next PHB's GPU RAM overlaps"));
         }
         if (phb.nvlink2.atsd_count > spapr::NV2ATSD_MAX_IN_DT) {
-            out.push_back(make("spapr.nvlink2", Verdict::Warn, fmt::format("PHB {} has more than 8 ATSD blocks", phb.index),
+            out.push_back(make(FindingKind::SpaprNvlink2, Verdict::Warn, fmt::format("PHB {} has more than 8 ATSD blocks", phb.index),
                                fmt::format("{} NVLink bridges", phb.nvlink2.atsd_count),
                                "spapr_phb_nvgpu_populate_dt: \"Only 8 ATSD registers supported\"; the rest are not in the device tree"));
         }
     }
-    out.push_back(make("spapr.nvlink2-host", Verdict::Warn, "NVLink2 passthrough needs a host kernel before 5.13",
+    out.push_back(make(FindingKind::SpaprNvlink2Host, Verdict::Warn, "NVLink2 passthrough needs a host kernel before 5.13",
                        fmt::format("{} GPU RAM window(s) planned", in.plan.memlock.nvlink2_gpus),
                        "Linux 5.13 removed vfio_pci_nvlink2 (commit b392a1989170): without it vfio exposes no GPU RAM region and "
                        "QEMU maps none (not checked here: no host snapshot carries it)"));
@@ -180,7 +180,7 @@ void check_ddw(const SpaprCheckInput& in, std::vector<Finding>& out) {
     for (const auto& phb : in.plan.machine.phbs) {
         const bool vfio = std::any_of(phb.functions.begin(), phb.functions.end(), [](const auto& f) { return f.function.driver == "vfio-pci"; });
         if (!vfio || phb.dma.ddw) continue;
-        Finding f = make("spapr.ddw", Verdict::Warn, fmt::format("PHB {} has no dynamic DMA window", phb.index),
+        Finding f = make(FindingKind::SpaprDdw, Verdict::Warn, fmt::format("PHB {} has no dynamic DMA window", phb.index),
                          fmt::format("ddw is off ({}); the only DMA window is {} ({})", in.plan.machine.type.defaults.ddw ? "ddw=off" : in.plan.machine.type.name,
                                      phb.dma.default_window.to_string(), human_size(phb.dma.default_window.size())),
                          "hw/ppc/spapr_pci.c advertises ibm,ddw-applicable only with ddw on: the guest must map every DMA buffer "
@@ -206,7 +206,7 @@ void check_ddw(const SpaprCheckInput& in, std::vector<Finding>& out) {
 std::vector<Finding> run_spapr_checks(const SpaprCheckInput& in) {
     std::vector<Finding> out;
     if (in.plan.outcome == Outcome::Refused) {
-        Finding f = make("qemu.refusal", Verdict::Fail, "QEMU refuses the command line", "qemu-system-ppc64: " + in.plan.refusal,
+        Finding f = make(FindingKind::QemuRefusal, Verdict::Fail, "QEMU refuses the command line", "qemu-system-ppc64: " + in.plan.refusal,
                          "QEMU exits before the guest runs");
         if (in.plan.refusal.find("for PAPR PHB is too large") != std::string::npos) {
             f.no_fix = fmt::format("use a PHB index of at most {} (pseries-2.8 and later place PHBs between 32 and 64 TiB, 1 TiB each)",

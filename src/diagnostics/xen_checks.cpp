@@ -35,7 +35,7 @@ Fix mmio_hole_fix(u64 mib, const std::string& summary) {
 }
 
 Finding toolstack_finding(const XenCheckInput& in) {
-    Finding f{"xen.toolstack", Verdict::Pass, "xl and libxl accept the configuration", "", "", std::nullopt, ""};
+    Finding f{FindingKind::XenToolstack, Verdict::Pass, "xl and libxl accept the configuration", "", "", std::nullopt, ""};
     if (in.plan.refusal.empty()) {
         f.evidence = fmt::format("memory {} MiB{}, {}", in.config.memory_mib,
                                  in.config.maxmem_mib ? fmt::format(", maxmem {} MiB", *in.config.maxmem_mib) : "", to_string(in.config.device_model));
@@ -65,7 +65,7 @@ Finding assignment_finding(const XenCheckInput& in) {
     const XenPlan& plan = in.plan;
     const HvmloaderDetails& d = plan.hvmloader->details;
     const FirmwareResult& fw = plan.hvmloader->firmware;
-    Finding f{"firmware.assignment", Verdict::Pass, "hvmloader assigns every BAR", "", "", std::nullopt, ""};
+    Finding f{FindingKind::FirmwareAssignment, Verdict::Pass, "hvmloader assigns every BAR", "", "", std::nullopt, ""};
     unsigned high = 0;
     for (const auto& b : d.bars) high += b.high && b.address ? 1 : 0;
     f.evidence = fmt::format("low hole [{}, {}) ({}{}), {} BAR(s) above RAM from {}", hex(d.pci_mem_start), hex(d.pci_mem_end),
@@ -103,7 +103,7 @@ Finding assignment_finding(const XenCheckInput& in) {
 
 Finding hotplug_finding(const XenCheckInput& in, const XenHotplugRequest& request) {
     const XenPlan& plan = in.plan;
-    Finding f{"xen.hotplug", Verdict::Pass, fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::nullopt, ""};
+    Finding f{FindingKind::XenHotplug, Verdict::Pass, fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::nullopt, ""};
     const HotplugFit fit = fit_hotplug(*plan.hvmloader, request.device);
     const CrsWindows crs = crs_windows(plan.hvmloader->details);
     auto ranges = [](const std::vector<AddressRange>& rs) {
@@ -173,18 +173,18 @@ std::vector<Finding> run_xen_checks(const XenCheckInput& in) {
     if (!in.plan.hvmloader) return findings;
     findings.push_back(assignment_finding(in));
     if (const auto& op = in.plan.hvmloader->details.igd_opregion) {
-        findings.push_back({"xen.igd-opregion", Verdict::Pass, "hvmloader reserves the IGD OpRegion",
+        findings.push_back({FindingKind::XenIgdOpregion, Verdict::Pass, "hvmloader reserves the IGD OpRegion",
                             fmt::format("3 pages at {} (ACPI NVS in e820), below the reserved area, written to the IGD's config 0xfc", hex(*op)), "",
                             std::nullopt, ""});
     }
     for (const auto& request : in.hotplug) findings.push_back(hotplug_finding(in, request));
     if (in.plan.phys_bits_source.starts_with("unknown")) {
-        findings.push_back({"xen.phys-bits", Verdict::Warn, "the guest's physical address width is assumed",
+        findings.push_back({FindingKind::XenPhysBits, Verdict::Warn, "the guest's physical address width is assumed",
                             fmt::format("{} bits: {}", in.plan.phys_bits, in.plan.phys_bits_source),
                             "hvmloader's window for 64-bit BARs ends at 2^phys-bits, and Xen shows HVM guests the host's width", std::nullopt, ""});
     }
     for (const auto& note : in.config.unmodelled) {
-        findings.push_back({"xen.unmodelled", Verdict::Warn, "a setting that changes the map is not modelled", note,
+        findings.push_back({FindingKind::XenUnmodelled, Verdict::Warn, "a setting that changes the map is not modelled", note,
                             "the prediction ignores it", std::nullopt, ""});
     }
     return findings;

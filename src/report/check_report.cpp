@@ -8,7 +8,7 @@ namespace aperture {
 namespace {
 
 void finding_text(std::string& out, const Finding& f, const std::string& prefix) {
-    out += fmt::format("{}  {:<20} {}\n", to_string(f.verdict), prefix + f.id, f.title);
+    out += fmt::format("{}  {:<20} {}\n", to_string(f.verdict), prefix + std::string(to_string(f.kind)), f.title);
     out += fmt::format("      {}\n", f.evidence);
     if (!f.why.empty() && f.verdict != Verdict::Pass) out += fmt::format("      why: {}\n", f.why);
     if (f.fix) {
@@ -34,7 +34,7 @@ void finding_text(std::string& out, const Finding& f, const std::string& prefix)
 
 nlohmann::ordered_json finding_json(const Finding& f) {
     nlohmann::ordered_json j;
-    j["id"] = f.id;
+    j["id"] = to_string(f.kind);
     j["verdict"] = to_string(f.verdict);
     j["title"] = f.title;
     j["evidence"] = f.evidence;

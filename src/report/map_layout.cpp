@@ -513,7 +513,7 @@ MapLayout lay_out_map(const AddressMap& map) {
         y += PAD;
         for (const auto& f : map.findings) {
             y += HEADER_LINE;
-            layout.findings.push_back(line(MARGIN, y, TEXT_SIZE, fmt::format("{}  {:<20} {}", to_string(f.verdict), f.id, f.title), verdict_class(f.verdict)));
+            layout.findings.push_back(line(MARGIN, y, TEXT_SIZE, fmt::format("{}  {:<20} {}", to_string(f.verdict), to_string(f.kind), f.title), verdict_class(f.verdict)));
             layout.finding_of_line.push_back(&f);
         }
     }

@@ -299,7 +299,7 @@ std::string render_svg_element(const AddressMap& map, const MapLayout& layout) {
         out += "<g class=\"findings\">\n";
         for (std::size_t i = 0; i < layout.findings.size(); ++i) {
             const Finding& f = *layout.finding_of_line[i];
-            out += fmt::format("<g data-finding=\"{}\" data-verdict=\"{}\"><title>{}</title>\n", escape_xml(f.id), to_string(f.verdict), escape_xml(f.evidence));
+            out += fmt::format("<g data-finding=\"{}\" data-verdict=\"{}\"><title>{}</title>\n", escape_xml(std::string(to_string(f.kind))), to_string(f.verdict), escape_xml(f.evidence));
             text(out, layout.findings[i]);
             out += "</g>\n";
         }

@@ -34,7 +34,7 @@ Checked check(const std::string& args, const HostSnapshot* host, std::vector<Pla
 
 const Finding* find(const Checked& c, const std::string& id) {
     for (const auto& f : c.findings) {
-        if (f.id == id) return &f;
+        if (to_string(f.kind) == id) return &f;
     }
     return nullptr;
 }
@@ -185,7 +185,7 @@ TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
                          nullptr, {{"rp2", 32 * GiB}, {"rp1", 512 * MiB}});
     std::vector<const Finding*> hotplug;
     for (const auto& f : c.findings) {
-        if (f.id == "hotplug.reservation") hotplug.push_back(&f);
+        if (f.kind == FindingKind::HotplugReservation) hotplug.push_back(&f);
     }
     ASSERT_EQ(hotplug.size(), 2u);
     // OVMF's default padding for a 128 GiB window is 512 MiB: enough for rp1's device, not for rp2's GPU.

@@ -43,7 +43,7 @@ std::optional<Finding> memlock_finding(const std::string& args, const HostSnapsh
     CheckInput input{spec, options, plan, host};
     input.libvirt = std::move(libvirt);
     for (auto& f : run_checks(input)) {
-        if (f.id == "host.memlock") return f;
+        if (f.kind == FindingKind::HostMemlock) return f;
     }
     return std::nullopt;
 }

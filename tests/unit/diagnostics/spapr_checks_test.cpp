@@ -33,7 +33,7 @@ std::vector<Finding> check(const std::string& line, QemuRelease release, const s
 
 const Finding* find(const std::vector<Finding>& findings, const std::string& id, Verdict verdict) {
     for (const auto& f : findings) {
-        if (f.id == id && f.verdict == verdict) return &f;
+        if (to_string(f.kind) == id && f.verdict == verdict) return &f;
     }
     return nullptr;
 }

@@ -270,7 +270,7 @@ TEST(XenChecks, HotplugNeedsMmioHoleAndTheFixIsProven) {
     XenHotplugRequest r{"gpu", gpu({BarSpec::memory64(1, 256 * MiB, Prefetchable::Yes)}), std::nullopt};
     EXPECT_FALSE(fit_hotplug(*plan.hvmloader, r.device).fits);
     const auto findings = run_xen_checks({c, o, plan, {r}});
-    const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.id == "xen.hotplug"; });
+    const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.kind == FindingKind::XenHotplug; });
     ASSERT_NE(it, findings.end());
     EXPECT_EQ(it->verdict, Verdict::Fail);
     ASSERT_TRUE(it->fix);
