@@ -1027,7 +1027,8 @@ private:
             const auto first_dot = key.find('.');
             std::replace(key.begin(), key.begin() + static_cast<std::ptrdiff_t>(std::min(first_dot, key.size())), '_', '-');
             machine_where_[key] = where;
-            auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& e) { return e.first == key; });
+            // Captured by name: Clang 14 cannot capture a structured binding.
+            auto it = std::find_if(merged.begin(), merged.end(), [&name = key](const auto& e) { return e.first == name; });
             if (it != merged.end()) it->second = value;
             else merged.emplace_back(key, value);
         }

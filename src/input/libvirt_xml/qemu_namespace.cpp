@@ -138,7 +138,8 @@ private:
         }
         if (extra.max_ram_below_4g) machine.max_ram_below_4g = extra.max_ram_below_4g;
         for (const auto& [key, value] : extra.other.entries) {
-            std::erase_if(machine.other.entries, [&](const auto& entry) { return entry.first == key; });
+            // Captured by name: Clang 14 cannot capture a structured binding.
+            std::erase_if(machine.other.entries, [&name = key](const auto& entry) { return entry.first == name; });
             machine.other.entries.emplace_back(key, value);
         }
     }
