@@ -11,6 +11,9 @@
 
 namespace aperture::plan_view_detail {
 
+// One region of `view`, owned by `owner`.
+void add_region(PlanView& view, RegionOwner owner, AddressSpace space, AddressRange range, std::string description);
+
 // Adds `firmware`'s root windows, functions with their bridge windows and BARs, and what it left
 // unassigned. `topology` gives bridge nesting (nullptr: every function is on the root bus, as on Xen).
 void add_firmware_result(PlanView& view, const FirmwareResult& firmware, const PciTopology* topology);

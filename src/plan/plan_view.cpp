@@ -44,6 +44,15 @@ bool bar_beyond_phys_bits(const PlanView& view) {
 
 namespace plan_view_detail {
 
+void add_region(PlanView& view, RegionOwner owner, AddressSpace space, AddressRange range, std::string description) {
+    PlanRegion r;
+    r.owner = owner;
+    r.space = space;
+    r.range = range;
+    r.description = std::move(description);
+    view.regions.push_back(std::move(r));
+}
+
 namespace {
 
 // Where each PCI node sits, so bridge nesting and a function's parent bridge come from QEMU's tree rather
@@ -90,15 +99,6 @@ private:
 };
 
 AddressRange window_range(const WindowView& w) { return AddressRange::from_first_and_last(w.base, w.limit); }
-
-void add_region(PlanView& view, RegionOwner owner, AddressSpace space, AddressRange range, std::string description) {
-    PlanRegion r;
-    r.owner = owner;
-    r.space = space;
-    r.range = range;
-    r.description = std::move(description);
-    view.regions.push_back(std::move(r));
-}
 
 void add_root_windows(PlanView& view, const RootWindows& w) {
     if (w.io) add_region(view, RootWindowOwner{0, RootWindowRole::Io}, AddressSpace::Io, *w.io, "root bus I/O window");

@@ -13,12 +13,9 @@ namespace {
 
 using plan_view_detail::add_firmware_result;
 
+// Every region of this platform's own is memory-space.
 void add_memory(PlanView& view, RegionOwner owner, AddressRange range, std::string description) {
-    PlanRegion r;
-    r.owner = owner;
-    r.range = range;
-    r.description = std::move(description);
-    view.regions.push_back(std::move(r));
+    plan_view_detail::add_region(view, owner, AddressSpace::Memory, range, std::move(description));
 }
 
 // RAM and reserved ranges as the OS sees them (the firmware's e820), or as QEMU hands them to the

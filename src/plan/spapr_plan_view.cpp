@@ -14,12 +14,9 @@ namespace aperture {
 
 namespace {
 
+// Every region of this platform's own is memory-space.
 void add_region(PlanView& view, RegionOwner owner, AddressRange range, std::string description) {
-    PlanRegion r;
-    r.owner = owner;
-    r.range = range;
-    r.description = std::move(description);
-    view.regions.push_back(std::move(r));
+    plan_view_detail::add_region(view, owner, AddressSpace::Memory, range, std::move(description));
 }
 
 RootWindowRole window_of(slof::Pool pool) {
