@@ -14,10 +14,12 @@
 
 #include <algorithm>
 #include <string>
+#include <fmt/format.h>
 
 #include "devices/device_families.hpp"
 #include "devices/msix.hpp"
 #include "devices/pci_ids.hpp"
+#include "machine/qemu_release.hpp"
 
 namespace aperture {
 
@@ -68,6 +70,8 @@ struct VirtioModel {
     std::uint16_t legacy_device_id;  // include/hw/pci/pci.h PCI_DEVICE_ID_VIRTIO_*; 0: modern only
     std::uint16_t class_code;
     bool has_vectors_property;
+    // Set where only some releases have the vectors property: the QemuRelease fact that says so.
+    bool QemuRelease::*vectors_property_in = nullptr;
     u32 default_vectors;
     BarIndices bars;
     std::string default_romfile;
@@ -177,8 +181,8 @@ DeviceFacts virtio_balloon_facts(const DeviceProperties& properties, const PlugC
     } else if (free_page_hint) {
         size = kUpToFreePageHint;
     }
-    // hw/virtio/virtio-balloon-pci.c forces PCI_CLASS_OTHERS and has no vectors property (no MSI-X).
-    return {.config_size = size, .unspecified_vectors = 0, .class_code = pci_ids::kClassOthers};
+    // hw/virtio/virtio-balloon-pci.c forces PCI_CLASS_OTHERS; from 10.0 it takes 2 vectors when unspecified.
+    return {.config_size = size, .unspecified_vectors = 2, .class_code = pci_ids::kClassOthers};
 }
 
 // hw/char/virtio-serial-bus.c: struct virtio_console_config, emerg_wr only with emergency-write=on.
@@ -247,7 +251,12 @@ PciFunctionSpec build_virtio(const VirtioModel& model, Transport transport, cons
     }
 
     u32 vectors = 0;
-    if (model.has_vectors_property) {
+    const bool has_vectors = model.has_vectors_property || (model.vectors_property_in && (*context.qemu).*model.vectors_property_in);
+    if (!has_vectors && properties.string("vectors")) {
+        properties.refuse(fmt::format("{} has no property 'vectors' in {}", driver, context.qemu->display_name),
+                          fmt::format("Property '{}.vectors' not found", driver));
+    }
+    if (has_vectors) {
         vectors = properties.uint32("vectors").value_or(model.default_vectors);
         if (vectors == kVectorsUnspecified && facts.unspecified_vectors != 0) vectors = facts.unspecified_vectors;
     }
@@ -451,7 +460,8 @@ std::vector<VirtioModel> virtio_models() {
             .legacy_device_id = 0x1002,
             .class_code = pci_ids::kClassOthers,
             .has_vectors_property = false,
-            .default_vectors = 0,
+            .vectors_property_in = &QemuRelease::virtio_balloon_has_vectors,
+            .default_vectors = kVectorsUnspecified,
             .bars = kStandardBars,
             .default_romfile = "",
             .facts = virtio_balloon_facts,
@@ -552,7 +562,7 @@ DeviceModel catalog_entry(const VirtioModel& model, Transport transport) {
     std::string name = model.name;
     if (transport == Transport::Transitional) name += "-transitional";
     if (transport == Transport::NonTransitional) name += "-non-transitional";
-    std::vector<std::string> layout = proxy_layout_properties(transport, model.has_vectors_property);
+    std::vector<std::string> layout = proxy_layout_properties(transport, model.has_vectors_property || model.vectors_property_in);
     layout.insert(layout.end(), model.layout_properties.begin(), model.layout_properties.end());
     std::vector<std::string> neutral = proxy_neutral_properties();
     neutral.insert(neutral.end(), model.neutral_properties.begin(), model.neutral_properties.end());

@@ -50,6 +50,12 @@ std::vector<GlobalSpec> compat_globals(const MachineType& type) {
         // hw_compat_7_1: virtio-rng-pci had no MSI-X before 7.2.
         globals.push_back({"virtio-rng-pci", "vectors", "0", {"the machine type's compat properties"}});
     }
+    if (type.virtio_balloon_vectors_compat) {
+        // hw_compat_9_2: virtio-balloon had no MSI-X before 10.0.
+        for (const char* driver : {"virtio-balloon-pci", "virtio-balloon-pci-transitional", "virtio-balloon-pci-non-transitional"}) {
+            globals.push_back({driver, "vectors", "0", {"the machine type's compat properties"}});
+        }
+    }
     return globals;
 }
 

@@ -9,12 +9,19 @@ namespace aperture {
 
 namespace {
 
-MachineType make(const MachineTypeFacts& facts) {
+MachineType make(const QemuRelease& release, const MachineTypeFacts& facts) {
     MachineType type;
     type.name = std::string(facts.name);
     type.family = facts.family;
     type.enforce_amd_1tb_hole = facts.enforce_amd_1tb_hole;
     type.virtio_rng_has_msix = facts.virtio_rng_has_msix;
+    type.virtio_balloon_has_msix = release.virtio_balloon_has_vectors && facts.virtio_balloon_has_msix;
+    type.virtio_balloon_vectors_compat = release.virtio_balloon_has_vectors && !facts.virtio_balloon_has_msix;
+    if (!release.max_used_gpa_checks_long_mode) type.max_used_gpa_rule = MaxUsedGpaRule::PhysBits32OrHole64;
+    else if (facts.broken_32bit_mem_addr_check) type.max_used_gpa_rule = MaxUsedGpaRule::LongModeOrPhysBits;
+    else type.max_used_gpa_rule = MaxUsedGpaRule::LongModeOrRamEnd;
+    type.guest_phys_bits_from_kvm = facts.guest_phys_bits_from_kvm;
+    type.intel_vendor_leaf_blank = facts.intel_vendor_leaf_blank;
     return type;
 }
 
@@ -39,7 +46,7 @@ MachineType resolve_machine_type(const QemuRelease& release, const std::string& 
     for (const auto& alias : release.aliases) {
         if (alias.alias == written) name = alias.type;
     }
-    if (const MachineTypeFacts* facts = find_type(release, name)) return make(*facts);
+    if (const MachineTypeFacts* facts = find_type(release, name)) return make(release, *facts);
     throw InputError(fmt::format("machine type '{}' is not modelled; aperture models {}'s {}", written, release.display_name,
                                  fmt::join(modelled_machine_types(release), ", ")));
 }

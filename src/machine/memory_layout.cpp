@@ -53,11 +53,28 @@ u64 pci_hole64_start(const MemoryLayout& m, u64 maxmem, unsigned slots) {
     return align_up_or_throw(start, HOLE64_START_ALIGN, "64-bit PCI hole start");
 }
 
-// hw/i386/pc.c pc_max_used_gpa.
-u64 max_used_gpa(const MemoryLayout& m, const GuestCpu& cpu, u64 maxmem, unsigned slots, u64 hole64_size) {
-    if (cpu.phys_bits <= 32) return (u64{1} << cpu.phys_bits) - 1;
-    const u64 end = add_or_throw(pci_hole64_start(m, maxmem, slots), hole64_size, "end of the 64-bit PCI hole");
-    return end - 1;
+// hw/i386/pc.c pc_max_used_gpa, as the machine type's release and compat properties decide (MaxUsedGpaRule).
+u64 max_used_gpa(const MemoryLayout& m, const MachineType& type, const GuestCpu& cpu, u64 maxmem, unsigned slots,
+                 u64 hole64_size) {
+    const u64 phys_limit = cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << cpu.phys_bits) - 1;
+    const auto hole64_last = [&] {
+        return add_or_throw(pci_hole64_start(m, maxmem, slots), hole64_size, "end of the 64-bit PCI hole") - 1;
+    };
+    switch (type.max_used_gpa_rule) {
+        case MaxUsedGpaRule::PhysBits32OrHole64:
+            return cpu.phys_bits <= 32 ? phys_limit : hole64_last();
+        case MaxUsedGpaRule::LongModeOrPhysBits:
+            return cpu.long_mode ? hole64_last() : phys_limit;
+        case MaxUsedGpaRule::LongModeOrRamEnd:
+            if (cpu.long_mode) return hole64_last();
+            if (has_device_memory(m, maxmem)) {
+                const auto region = device_memory_range(m, maxmem, slots);
+                return add_or_throw(region.base, region.size, "end of device memory") - 1;
+            }
+            // pc_above_4g_end: above_4g_mem_start + above_4g_mem_size, 4 GiB without RAM above it.
+            return add_or_throw(m.above_4g_start, m.above_4g, "end of RAM above 4 GiB") - 1;
+    }
+    return hole64_last();
 }
 
 }  // namespace
@@ -77,7 +94,7 @@ MemoryLayout compute_memory_layout(const MemoryLayoutRequest& r, std::string& re
     // hw/i386/pc.c pc_memory_init: AMD guests whose highest address reaches the HT hole get their RAM
     // above 4 GiB moved to 1 TiB; the hole is advertised as reserved with phys-bits >= 40.
     if (r.cpu.is_amd() && r.machine.enforce_amd_1tb_hole) {
-        if (max_used_gpa(m, r.cpu, maxmem, slots, m.pci_hole64_size) >= AMD_HT_START) {
+        if (max_used_gpa(m, r.machine, r.cpu, maxmem, slots, m.pci_hole64_size) >= AMD_HT_START) {
             m.above_4g_start = AMD_ABOVE_1TB_START;
             m.relocated_above_1tib = true;
         }
@@ -85,7 +102,7 @@ MemoryLayout compute_memory_layout(const MemoryLayoutRequest& r, std::string& re
     }
 
     m.pci_hole64_start = pci_hole64_start(m, maxmem, slots);
-    m.max_used_gpa = max_used_gpa(m, r.cpu, maxmem, slots, m.pci_hole64_size);
+    m.max_used_gpa = max_used_gpa(m, r.machine, r.cpu, maxmem, slots, m.pci_hole64_size);
     const u64 max_phys_addr = r.cpu.phys_bits >= 64 ? ~u64{0} : (u64{1} << r.cpu.phys_bits) - 1;
     if (max_phys_addr < m.max_used_gpa) {
         refusal = fmt::format("Address space limit {:#x} < {:#x} phys-bits too low ({})", max_phys_addr, m.max_used_gpa,

@@ -101,6 +101,8 @@ public:
         pci_bios_init_bus();
         pci_probe_devices();
         pci_bios_init_platform();
+        physbits();
+        pci_setup_mem64_limits();
         busses_.assign(static_cast<std::size_t>(max_pci_bus_) + 1, Bus{});
         pci_bios_check_devices();
         if (pci_bios_map_devices()) {
@@ -314,6 +316,72 @@ private:
         }
     }
 
+    // --- The CPU's address width (src/fw/paravirt.c physbits, 1.16.3+) -----------------------------------
+    // SeaBIOS reads leaf 0's vendor (not 0x80000000, which QEMU 10.1 blanks for Intel) and ignores KVM's
+    // GuestPhysBits in EAX[23:16]. Every CPU model aperture knows has PAE, so without long mode it is 36 bits.
+    void physbits() {
+        if (release_.phys_bits == SeabiosPhysBits::Ignored) return;
+        const GuestCpu& cpu = machine_.cpu;
+        long_mode_ = cpu.long_mode;
+        unsigned bits = PHYS_BITS_WITHOUT_LONG_MODE;
+        bool valid = true;
+        if (cpu.long_mode) {
+            bits = cpu.phys_bits;
+            const bool intel = cpu.vendor == "GenuineIntel", amd = cpu.vendor == "AuthenticAMD";
+            valid = bits >= PHYS_BITS_ALWAYS_TRUSTED || (intel && (bits == 36 || bits == 39)) || (amd && bits == 40);
+        }
+        if (valid) cpu_phys_bits_ = bits;
+        result_.notes.push_back(fmt::format(
+            "SeaBIOS physbits: vendor \"{}\", long mode {}, phys-bits {}: {}", cpu.vendor, cpu.long_mode ? "yes" : "no", bits,
+            valid ? "trusted, so the 64-bit window ends below 2^phys-bits"
+                  : "not trusted (only >= 41, Intel 36/39 and AMD 40 are), so the 64-bit window is not bounded by it"));
+    }
+
+    // pci_setup: the top of the 64-bit window (pci_mem64_top) and whether every 64-bit BAR goes there
+    // (pci_pad_mem64).
+    void pci_setup_mem64_limits() {
+        if (cpu_phys_bits_ != 0 && release_.mem64_top_cap_bits != 0) {
+            unsigned bits = cpu_phys_bits_;
+            const bool lifted = release_.mem64_cap_lifted_by_1tib_ram && ram_size_over_4g_ >= MEM64_CAP_LIFT_RAM_ABOVE_4G;
+            if (bits > release_.mem64_top_cap_bits && !lifted) bits = release_.mem64_top_cap_bits;
+            mem64_top_ = u64{1} << bits;
+        }
+        switch (release_.padding) {
+            case SeabiosMem64Padding::OnlyOnOverflow: pad_mem64_ = false; break;
+            case SeabiosMem64Padding::TrustedPhysBits:
+                pad_mem64_ = cpu_phys_bits_ >= PHYS_BITS_MIN_FOR_PADDING && long_mode_ && ram_size_over_4g_ != 0;
+                break;
+            case SeabiosMem64Padding::FwCfgElseRamAbove4G: {
+                const std::optional<bool> asked = pci64_fw_cfg();
+                pad_mem64_ = asked.value_or(ram_size_over_4g_ != 0) && long_mode_;
+                break;
+            }
+        }
+        if (pad_mem64_) {
+            result_.notes.push_back(mem64_top_ ? fmt::format("SeaBIOS pads the 64-bit window: every 64-bit BAR goes above 4 GiB, into a "
+                                                             "window aligned to 1/8 of the space below {:#x}", mem64_top_)
+                                               : std::string("SeaBIOS pads the 64-bit window: every 64-bit BAR goes above 4 GiB, just above RAM"));
+        }
+    }
+
+    // romfile_loadbool("opt/org.seabios/pci64", -1): nullopt where SeaBIOS falls back to its default.
+    std::optional<bool> pci64_fw_cfg() {
+        for (const auto& f : machine_.fw_cfg) {
+            if (f.name != PCI64_FW_CFG) continue;
+            if (!f.string_value) {
+                throw UnsupportedError(fmt::format("{}: -fw_cfg name={} is read from string= only; give its value as string=on|off",
+                                                   f.where.text, PCI64_FW_CFG));
+            }
+            const std::string& v = *f.string_value;
+            if (v == "1" || v == "on" || v == "yes") return true;
+            if (v == "0" || v == "off" || v == "no") return false;
+            result_.notes.push_back(fmt::format("SeaBIOS ignores {}={:?} (\"romfile_loadbool: unknown bool string\") and keeps its default",
+                                                PCI64_FW_CFG, v));
+            return std::nullopt;
+        }
+        return std::nullopt;
+    }
+
     // --- Sizing (pci_bios_check_devices) ---------------------------------------------------------------
     Bus& bus_for_device(const Device& dev) {
         Bus& bus = busses_[dev.bdf.bus];
@@ -364,8 +432,23 @@ private:
                 if (cap) size = reserved_size(*cap, type);
                 align = std::max(align, s.r[t].align());
                 u64 sum = s.r[t].sum();
+                const bool is64 = pci_bios_bridge_region_is64(s.r[t], spec, type);
                 const bool resource_optional = hotplug == HotplugSupport::Pcie && type == REGION_IO;
-                if (sum == 0 && hotplug != HotplugSupport::None && !resource_optional) sum = align;
+                const bool hotplug_pref64 = hotplug != HotplugSupport::None && pad_mem64_ && is64 && type == REGION_PREFMEM;
+                const u64 top_align = mem64_top_ >> HOTPLUG_PREF64_SHIFT;
+                switch (release_.hotplug_window) {
+                    case SeabiosHotplugWindow::EmptyGetsAlignment:
+                        if (sum == 0 && hotplug != HotplugSupport::None && !resource_optional) sum = align;
+                        break;
+                    case SeabiosHotplugWindow::ShortGetsAlignment:
+                        if (hotplug_pref64) align = top_align;  // may lower a large BAR's alignment (fixed in 1.17.0)
+                        if (align > sum && hotplug != HotplugSupport::None && !resource_optional) sum = align;
+                        break;
+                    case SeabiosHotplugWindow::ShortGetsRaisedAlignment:
+                        if (hotplug_pref64 && top_align > align) align = top_align;
+                        if (align > sum && hotplug != HotplugSupport::None && !resource_optional) sum = align;
+                        break;
+                }
                 if (size > sum) {
                     if (type != REGION_IO) size = align_up_or_throw(size, align, "bridge window reservation");
                 } else {
@@ -377,7 +460,7 @@ private:
                 e.size = size;
                 e.align = align;
                 e.type = type;
-                e.is64 = pci_bios_bridge_region_is64(s.r[t], spec, type);
+                e.is64 = is64;
                 parent.r[t].insert(e);
             }
         }
@@ -474,9 +557,11 @@ private:
 
     bool pci_bios_map_devices() {
         if (!pci_bios_init_root_regions_io()) return fail(FirmwareFailure::IoSpaceExhausted);
-        if (!pci_bios_init_root_regions_mem()) {
-            result_.notes.push_back("the 32-bit window could not hold every BAR, so SeaBIOS moved every 64-bit BAR and "
-                                    "64-bit bridge window on the root bus above 4 GiB (USB controllers excepted)");
+        if (pad_mem64_ || !pci_bios_init_root_regions_mem()) {
+            result_.notes.push_back(pad_mem64_ ? "SeaBIOS moved every 64-bit BAR and 64-bit bridge window on the root bus above 4 GiB "
+                                                 "(pci_pad_mem64; USB controllers excepted)"
+                                               : "the 32-bit window could not hold every BAR, so SeaBIOS moved every 64-bit BAR and "
+                                                 "64-bit bridge window on the root bus above 4 GiB (USB controllers excepted)");
             Region r64_mem = migrate_64bit_entries(busses_[0].r[REGION_MEM], devices_);
             Region r64_pref = migrate_64bit_entries(busses_[0].r[REGION_PREFMEM], devices_);
             if (!pci_bios_init_root_regions_mem()) return fail(FirmwareFailure::Mem32SpaceExhausted);
@@ -485,6 +570,7 @@ private:
             const u64 sum_pref = r64_pref.sum();
             u64 base = machine_.memory.reserved_memory_end.value_or(0);
             base = std::max(base, 4 * GiB + ram_size_over_4g_);
+            if (mem64_top_) base = below_top(base, sum_mem, sum_pref);
             base = align_up_or_throw(base, r64_mem.align(), "SeaBIOS 64-bit window");
             r64_mem.base = align_up_or_throw(base, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
             u64 pref_base = add_or_throw(r64_mem.base, sum_mem, "SeaBIOS 64-bit window");
@@ -503,6 +589,30 @@ private:
         return true;
     }
 
+    // 1.16.3+: the window [top - size, top), size rounded to whole GiB (and to 1/8 of the space when padded),
+    // unless RAM already reaches above its start; moved down by its size when it overlaps an e820 entry (an
+    // AMD guest's HyperTransport hole). SeaBIOS computes this in u64 without checks; where a window larger
+    // than the space makes it wrap, aperture says so instead of following it.
+    u64 below_top(u64 base, u64 sum_mem, u64 sum_pref) {
+        u64 size = add_or_throw(align_up_or_throw(sum_mem, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window"),
+                                align_up_or_throw(sum_pref, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window"), "SeaBIOS 64-bit window");
+        if (pad_mem64_) size = align_up_or_throw(size, mem64_top_ >> MEM64_PAD_SHIFT, "SeaBIOS 64-bit window");
+        if (size > mem64_top_) {
+            throw UnsupportedError(fmt::format(
+                "SeaBIOS's 64-bit window ({:#x} bytes) is larger than the address space it trusts ({:#x}, phys-bits {}): its "
+                "arithmetic wraps there and aperture does not model where the BARs then land",
+                size, mem64_top_, cpu_phys_bits_));
+        }
+        if (base < mem64_top_ - size) base = mem64_top_ - size;
+        if (release_.steps_below_e820_entries && e820_.overlaps(base, size)) {
+            result_.notes.push_back(fmt::format("the 64-bit window [{:#x}, {:#x}) overlaps an e820 entry, so SeaBIOS moved it down by its size",
+                                                base, base + size));
+            if (size > base) throw UnsupportedError("SeaBIOS's 64-bit window moves below address 0: not modelled");
+            base -= size;
+        }
+        return base;
+    }
+
     void pci_region_map_entries(Region& r) {
         for (const auto& e : r.entries()) {
             const u64 addr = r.base;
@@ -514,9 +624,18 @@ private:
         r.list.clear();
     }
 
+    static u64 bar_size(const Device& dev, int index) {
+        for (const BarSpec& bar : dev.node->function.bars) {
+            if (bar.index == index) return bar.size;
+        }
+        return 1;
+    }
+
     static void pci_region_map_one_entry(const Entry& e, Device& dev, u64 addr) {
         if (e.bar >= 0) {
-            dev.state->bar_value[static_cast<std::size_t>(e.bar)] = addr;
+            // A BAR's address bits below its size are read-only zeros: an address the firmware did not align
+            // to the size (SeaBIOS 1.16.3's hotplug windows) reads back rounded down, and decodes there.
+            dev.state->bar_value[static_cast<std::size_t>(e.bar)] = addr & ~(bar_size(dev, e.bar) - 1);
             return;
         }
         // The registers truncate exactly as the firmware's byte/word writes do; a zero-size window
@@ -702,6 +821,10 @@ private:
     u64 ram_size_ = 0;
     u64 ram_size_over_4g_ = 0;
     std::optional<u64> high_table_;
+    bool long_mode_ = true;    // CPULongMode
+    unsigned cpu_phys_bits_ = 0;  // CPUPhysBits: 0 when not trusted (or the release ignores it)
+    u64 mem64_top_ = 0;        // pci_mem64_top: 0 when unbounded
+    bool pad_mem64_ = false;   // pci_pad_mem64
     u64 pcimem_start_ = 0;
     u64 pci_io_low_end_ = PCI_IO_LOW_END_I440FX;
     std::map<const PciNode*, FunctionState> state_;

@@ -20,6 +20,17 @@ inline constexpr u64 PCI_IO_LOW_BASE = 0x1000;
 inline constexpr u64 PCI_IO_LOW_END_I440FX = 0xA000;  // pci_io_low_end default
 inline constexpr u64 PCI_IO_LOW_END_Q35 = 0x10000;    // mch_mem_addr_setup with acpi_pm_base < 0x1000
 inline constexpr u64 HUGEPAGE_ALIGN = 1 * GiB;        // the 64-bit window's alignment
+// pci_setup (1.16.3+): the padded 64-bit window is 1/8 of the space below the top (top >> 3), and a
+// hotplug bridge's 64-bit prefetchable window 1/2048 of it (top >> 11).
+inline constexpr unsigned MEM64_PAD_SHIFT = 3;
+inline constexpr unsigned HOTPLUG_PREF64_SHIFT = 11;
+// paravirt.c physbits(): QEMU's CPUID 0x80000008 is trusted from 41 bits, and for the widths real CPUs of
+// each vendor have below that (Intel 36 and 39, AMD 40); without long mode the width is PAE's 36.
+inline constexpr unsigned PHYS_BITS_ALWAYS_TRUSTED = 41;
+inline constexpr unsigned PHYS_BITS_WITHOUT_LONG_MODE = 36;
+inline constexpr unsigned PHYS_BITS_MIN_FOR_PADDING = 36;  // 1.16.3 pci_setup: "CPUPhysBits >= 36"
+inline constexpr u64 MEM64_CAP_LIFT_RAM_ABOVE_4G = 1ULL << 40;  // 1.17.0: "RamSizeOver4G < (1LL << 40)"
+inline constexpr const char* PCI64_FW_CFG = "opt/org.seabios/pci64";  // 1.17.0 romfile_loadbool
 inline constexpr u64 ACPI_PM_BASE = 0x600;            // "Moving pm_base to 0x600" (src/fw/paravirt.c)
 inline constexpr u64 ICH9_SMBUS_IO_BASE = ACPI_PM_BASE + 0x100;  // ich9_smbus_enable writes it over BAR4
 inline constexpr int ICH9_SMB_BAR = 4;                // ICH9_SMB_SMB_BASE (0x20) is BAR4
@@ -43,8 +54,9 @@ inline constexpr u32 MALLOC_MIN_ALIGN = 16;         // src/malloc.h: malloc_high
 inline constexpr u32 SEABIOS_PAGE_SIZE = 4 * KiB;   // src/memmap.h PAGE_SIZE: malloc_prepboot's rounding
 inline constexpr u32 BUILD_MAX_SMBIOS_FSEG = 600;   // src/config.h: a longer SMBIOS table goes to ZoneHigh
 // src/fw/biostables.c smbios_build_tables: the type 0 table SeaBIOS adds, sizeof(struct smbios_type_0)
-// + "SeaBIOS" + VERSION ("1.16.2-debian-1.16.2-1" in Debian's build) + "04/01/2014" + 4 terminators.
-inline constexpr u32 SMBIOS_TYPE0_LENGTH = 24 + 7 + 22 + 10 + 4;
+// + "SeaBIOS" + VERSION (SeabiosRelease::build_version, "1.16.2-debian-1.16.2-1") + "04/01/2014" + 4 terminators.
+inline constexpr u32 SMBIOS_TYPE0_VERSION_LENGTH = 22;
+inline constexpr u32 SMBIOS_TYPE0_LENGTH = 24 + 7 + SMBIOS_TYPE0_VERSION_LENGTH + 10 + 4;
 inline constexpr u32 XHCI_STRUCT_SIZE = 76;         // src/hw/usb-xhci.c sizeof(struct usb_xhci_s)
 inline constexpr u32 XHCI_DEVS_ENTRY_SIZE = 8;      // xhci->devs: a u64 per slot, slots + 1, align 64
 inline constexpr u32 XHCI_DEVS_ALIGN = 64;

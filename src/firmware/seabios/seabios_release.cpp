@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "firmware/seabios/seabios_layout.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
@@ -11,6 +12,11 @@ namespace aperture {
 static_assert(std::ranges::all_of(kSeabiosReleases,
                                   [](const SeabiosRelease& r) { return r.q35_pciexbar_addr == qemu_x86::Q35_ECAM_START; }),
               "every modelled SeaBIOS release programs QEMU's default q35 ECAM base");
+
+// seabios_layout.hpp's SMBIOS_TYPE0_LENGTH counts a 22-character VERSION: every modelled build's.
+static_assert(std::ranges::all_of(kSeabiosReleases,
+                                  [](const SeabiosRelease& r) { return r.build_version.size() == seabios::SMBIOS_TYPE0_VERSION_LENGTH; }),
+              "the SMBIOS type 0 table SeaBIOS adds has the same length in every modelled build");
 
 const SeabiosRelease& default_seabios_release() { return kSeabiosReleases.front(); }
 

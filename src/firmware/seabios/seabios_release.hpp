@@ -3,6 +3,7 @@
 // a release may change. What every modelled release shares stays in firmware/seabios/seabios_layout.hpp.
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,16 +13,56 @@
 
 namespace aperture {
 
+// src/fw/paravirt.c physbits(): whether pci_setup learns the CPU's address width (CPUPhysBits).
+enum class SeabiosPhysBits {
+    Ignored,    // 1.16.2: no such function; the 64-bit window is never bounded
+    QemuQuirk,  // 1.16.3 (90eeb0c8): CPUID 0x80000008 trusted when >= 41, Intel 36/39 or AMD 40; 36/32 without long mode
+};
+
+// src/fw/pciinit.c pci_setup: when every 64-bit BAR goes above 4 GiB (pci_pad_mem64), whether or not the
+// 32-bit window could hold it.
+enum class SeabiosMem64Padding {
+    OnlyOnOverflow,        // 1.16.2
+    TrustedPhysBits,       // 1.16.3 (96a8d130): CPUPhysBits >= 36, long mode and RAM above 4 GiB
+    FwCfgElseRamAbove4G,   // 1.17.0 (df9dd418): opt/org.seabios/pci64, else RAM above 4 GiB; never without long mode
+};
+
+// src/fw/pciinit.c pci_bios_check_devices: what an empty-ish hotplug bridge window gets.
+enum class SeabiosHotplugWindow {
+    EmptyGetsAlignment,     // 1.16.2: a window with nothing behind it is one alignment unit
+    ShortGetsAlignment,     // 1.16.3: any window smaller than its alignment grows to it; padded 64-bit
+                            //   prefetchable windows are aligned to top/2048 even when a BAR needs more
+    ShortGetsRaisedAlignment,  // 1.17.0 (e5f2e4c6): as 1.16.3, top/2048 only ever raises the alignment
+};
+
 struct SeabiosRelease {
     FirmwareIdentity identity;
     // src/fw/dev-q35.h Q35_HOST_BRIDGE_PCIEXBAR_ADDR: SeaBIOS's own copy of QEMU's default ECAM base, which
     // it programs into the MCH and reserves in e820 (seabios_release.cpp pins it to QEMU's).
     u64 q35_pciexbar_addr;
+    // The build's VERSION string, part of the SMBIOS type 0 table SeaBIOS adds (src/fw/biostables.c).
+    std::string_view build_version;
+    SeabiosPhysBits phys_bits;
+    // pci_setup: the 64-bit window ends at 2^CPUPhysBits capped at 2^cap_bits (a6ed6b70: 46 bits; ec0bc256: 44 bits,
+    // lifted while RAM above 4 GiB reaches 1 TiB); 0 where the release never bounds it.
+    unsigned mem64_top_cap_bits;
+    bool mem64_cap_lifted_by_1tib_ram;
+    SeabiosMem64Padding padding;
+    SeabiosHotplugWindow hotplug_window;
+    // pci_bios_map_devices (1e1da7a9): a window overlapping an e820 entry moves down by its own size.
+    bool steps_below_e820_entries;
 };
 
 inline constexpr std::array kSeabiosReleases{
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1"},
-                   0xB000'0000},
+                   0xB000'0000, "1.16.2-debian-1.16.2-1", SeabiosPhysBits::Ignored, 0, false,
+                   SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false},
+    SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2"},
+                   0xB000'0000, "1.16.3-debian-1.16.3-2", SeabiosPhysBits::QemuQuirk, 46, false,
+                   SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true},
+    SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1"},
+                   0xB000'0000, "1.17.0-debian-1.17.0-1", SeabiosPhysBits::QemuQuirk, 44, true,
+                   SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true},
 };
 
 // Debian 12's release: what aperture models unless asked for another.

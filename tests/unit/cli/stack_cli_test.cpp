@@ -27,9 +27,27 @@ TEST(StackCli, UnmodelledX86QemuReleaseIsBadInput) {
 }
 
 TEST(StackCli, UnmodelledX86QemuReleaseIsBadInputForCheckToo) {
-    const auto r = run_cli({"check", "--host", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json", "--qemu", "8.2", "--", "-machine", "pc"});
+    const auto r = run_cli({"check", "--host", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json", "--qemu", "9.1", "--", "-machine", "pc"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
-    EXPECT_TRUE(mentions(r.err, "--qemu 8.2"));
+    EXPECT_TRUE(mentions(r.err, "--qemu 9.1"));
+}
+
+TEST(StackCli, NewerQemuAndSeabiosAreModelledTogether) {
+    const auto r = run_cli({"plan", "--qemu", "10.0", "--firmware", "seabios-1.16.3", "--", "-machine", "q35", "-m", "8G"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "aperture plan: QEMU 10.0 pc-q35-10.0 with SeaBIOS 1.16.3")) << r.out;
+}
+
+TEST(StackCli, PatchLevelNamesItsRelease) {
+    const auto r = run_cli({"plan", "--qemu", "10.0.2", "--", "-machine", "pc-q35-8.2"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "aperture plan: QEMU 10.0 pc-q35-8.2")) << r.out;
+}
+
+TEST(StackCli, MachineTypeNewerThanTheReleaseIsBadInput) {
+    const auto r = run_cli({"plan", "--qemu", "10.0", "--", "-machine", "pc-q35-11.1"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "machine type 'pc-q35-11.1' is not modelled; aperture models QEMU 10.0's")) << r.err;
 }
 
 TEST(StackCli, FirmwareWithReleaseSelectsThatRelease) {

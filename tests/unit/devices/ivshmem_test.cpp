@@ -40,7 +40,7 @@ TEST(IvshmemPlain, NonPowerOfTwoBackendIsRefused) {
 }
 
 TEST(IvshmemPlain, AbortNamesTheReleaseThePlugIsFor) {
-    constexpr QemuRelease other{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", {}, {}};
+    const QemuRelease& other = *find_qemu_release("10.0");
     std::vector<MemoryBackendSpec> backends;
     PlugContext context = with_backend(backends, 3 * MiB);
     context.qemu = &other;
@@ -50,7 +50,7 @@ TEST(IvshmemPlain, AbortNamesTheReleaseThePlugIsFor) {
     } catch (const DeviceRefusal& e) {
         message = e.what();
     }
-    EXPECT_NE(message.find("not a power of two, and QEMU 9.9 does not check it (QEMU 9.9 aborts: "), std::string::npos) << message;
+    EXPECT_NE(message.find("not a power of two, and QEMU 10.0 does not check it (QEMU 10.0 aborts: "), std::string::npos) << message;
 }
 
 }  // namespace

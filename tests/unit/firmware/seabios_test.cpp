@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/error.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
@@ -62,13 +65,16 @@ protected:
         machine.pci.add(bus, std::move(node));
     }
 
-    FirmwareResult run(u64 ram = 2 * GiB) {
+    FirmwareResult run(u64 ram = 2 * GiB) { return run_release(default_seabios_release(), ram); }
+
+    FirmwareResult run_release(const SeabiosRelease& release, u64 ram) {
         MemoryLayoutRequest r{machine.type, machine.cpu, {}, std::nullopt, qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT};
         r.memory.size = ram;
         std::string refusal;
         machine.memory = compute_memory_layout(r, refusal);
+        EXPECT_EQ(refusal, "");
         machine.pci.finish();
-        return run_seabios(machine, default_seabios_release());
+        return run_seabios(machine, release);
     }
 
     static const FunctionResult& at(const FirmwareResult& fw, const std::string& bdf) {
@@ -198,6 +204,96 @@ TEST_F(SeaBiosTest, E820KeepsHighTablesAndEcamReserved) {
         if (e.start != 0xFED1C000) without_rcba.push_back(e);
     }
     EXPECT_EQ(fw.e820, without_rcba);
+}
+
+// SeaBIOS 1.16.3 and 1.17.0: the 64-bit window bounded by trusted phys-bits and padded to 1/8 of the
+// space (../shared/notes/versions.md section B; each expectation checked against a real boot of Debian's
+// builds under QEMU 10.0.2).
+const SeabiosRelease& seabios(std::string_view name) { return *find_seabios_release(name); }
+
+class NewerSeaBiosTest : public SeaBiosTest {
+protected:
+    // A 32 GiB BAR behind a hotplug root port and a 1 GiB one on the root bus (oracle.md's example).
+    void gpu_behind_port_and_small_on_root() {
+        add(0, root_port(), 1, "rp1");
+        add(1, endpoint({mem32(0, 4 * KiB), io(1, 256), pref64(2, 32 * GiB)}), 0);
+        add(0, endpoint({mem32(0, 4 * KiB), io(1, 256), pref64(2, 1 * GiB)}), 2);
+    }
+};
+
+TEST_F(NewerSeaBiosTest, Seabios1163StepsBelowTheAmdHoleAndMisalignsTheHotplugWindow) {
+    gpu_behind_port_and_small_on_root();
+    const auto fw = run_release(seabios("1.16.3"), 8 * GiB);
+    // [896 GiB, 1 TiB) overlaps the HyperTransport hole, so the 128 GiB window moves down to 768 GiB.
+    EXPECT_EQ(at(fw, "00:02.0").bars[2].address, 0xC0'0000'0000u);
+    // The port's window is aligned to top/2048 = 512 MiB, less than its 32 GiB BAR needs ...
+    EXPECT_EQ(at(fw, "00:01.0").bridge->prefetchable.base, 0xC0'4000'0000u);
+    // ... so the BAR's read-only low bits round the address SeaBIOS wrote down, outside the window.
+    EXPECT_EQ(at(fw, "01:00.0").bars[2].address, 0xC0'0000'0000u);
+}
+
+TEST_F(NewerSeaBiosTest, Seabios1170AlignsTheHotplugWindowForItsBar) {
+    gpu_behind_port_and_small_on_root();
+    const auto fw = run_release(seabios("1.17.0"), 8 * GiB);
+    EXPECT_EQ(at(fw, "00:01.0").bridge->prefetchable.base, 0xC0'0000'0000u);
+    EXPECT_EQ(at(fw, "01:00.0").bars[2].address, 0xC0'0000'0000u);
+    EXPECT_EQ(at(fw, "00:02.0").bars[2].address, 0xC8'0000'0000u);
+}
+
+TEST_F(NewerSeaBiosTest, Seabios1162KeepsSmallBarsBelow4G) {
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 16 * MiB)}), 2);
+    const auto fw = run_release(seabios("1.16.2"), 8 * GiB);
+    EXPECT_LT(*at(fw, "00:02.0").bars[1].address, 4 * GiB);
+}
+
+TEST_F(NewerSeaBiosTest, UntrustedIntel40BitsPadsOnlyFrom1170JustAboveRam) {
+    machine.cpu.vendor = "GenuineIntel";  // Intel with 40 bits: not a width real Intel CPUs have
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 16 * MiB)}), 2);
+    EXPECT_LT(*at(run_release(seabios("1.16.3"), 8 * GiB), "00:02.0").bars[1].address, 4 * GiB);
+    EXPECT_EQ(at(run_release(seabios("1.17.0"), 8 * GiB), "00:02.0").bars[1].address, 10 * GiB);
+}
+
+TEST_F(NewerSeaBiosTest, Wide46BitCpuCapsAt46Then44) {
+    machine.cpu.phys_bits = 46;
+    gpu_behind_port_and_small_on_root();
+    const auto old_cap = run_release(seabios("1.16.3"), 8 * GiB);
+    EXPECT_EQ(old_cap.windows.mem64->first(), 56 * TiB);  // [56 TiB, 64 TiB)
+    EXPECT_EQ(at(old_cap, "00:01.0").bridge->prefetchable.limit - at(old_cap, "00:01.0").bridge->prefetchable.base + 1, 32 * GiB);
+    const auto new_cap = run_release(seabios("1.17.0"), 8 * GiB);
+    EXPECT_EQ(new_cap.windows.mem64->first(), 14 * TiB);  // [14 TiB, 16 TiB)
+}
+
+TEST_F(NewerSeaBiosTest, Seabios1170LiftsThe44BitCapWithATebibyteOfRamAbove4G) {
+    machine.cpu.phys_bits = 46;
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 1 * GiB)}), 2);
+    const auto fw = run_release(seabios("1.17.0"), 1100 * GiB);
+    EXPECT_EQ(fw.windows.mem64->first(), 56 * TiB);
+}
+
+TEST_F(NewerSeaBiosTest, FwCfgTurnsThePaddingOff) {
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 16 * MiB)}), 2);
+    machine.fw_cfg.push_back(FwCfgSpec{"opt/org.seabios/pci64", "off", std::nullopt, std::nullopt, {}});
+    EXPECT_LT(*at(run_release(seabios("1.17.0"), 8 * GiB), "00:02.0").bars[1].address, 4 * GiB);
+    machine.fw_cfg.back().string_value = "maybe";  // romfile_loadbool: unknown, so the default (pad) stays
+    const auto fw = run_release(seabios("1.17.0"), 8 * GiB);
+    EXPECT_GT(*at(fw, "00:02.0").bars[1].address, 4 * GiB);
+    EXPECT_TRUE(std::any_of(fw.notes.begin(), fw.notes.end(), [](const std::string& n) { return n.find("unknown bool string") != std::string::npos; }));
+}
+
+TEST_F(NewerSeaBiosTest, WithoutLongModeTheWindowEndsAt64GiB) {
+    machine.cpu.long_mode = false;
+    machine.cpu.vendor = "GenuineIntel";
+    machine.cpu.phys_bits = 36;
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 2 * GiB)}), 2);  // overflows the 32-bit window
+    const auto fw = run_release(seabios("1.17.0"), 8 * GiB);
+    EXPECT_EQ(at(fw, "00:02.0").bars[1].address, 62 * GiB);  // [64 GiB - 2 GiB, 64 GiB), not padded
+}
+
+TEST_F(NewerSeaBiosTest, WindowLargerThanTheTrustedSpaceIsNotGuessed) {
+    machine.cpu.vendor = "GenuineIntel";
+    machine.cpu.phys_bits = 36;
+    add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 128 * GiB)}), 2);
+    EXPECT_THROW(run_release(seabios("1.16.3"), 8 * GiB), UnsupportedError);
 }
 
 }  // namespace

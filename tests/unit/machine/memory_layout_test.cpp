@@ -160,5 +160,45 @@ TEST(MachineType, UnknownTypeNamesTheModelledOnes) {
     }
 }
 
+// QEMU 8.2 bounds a CPU without long mode by its RAM and device memory, not by the 64-bit hole; machine
+// types up to 8.1 keep the old bound of 2^phys-bits (hw/i386/pc.c pc_max_used_gpa).
+MemoryLayoutRequest without_long_mode(const QemuRelease& release, const std::string& type, u64 ram) {
+    GuestCpu cpu = intel_cpu(36);
+    cpu.long_mode = false;
+    MemoryLayoutRequest r = q35(ram, cpu);
+    r.machine = resolve_machine_type(release, type);
+    return r;
+}
+
+TEST(MaxUsedGpa, Qemu72BoundsA36BitCpuByTheHole64) {
+    const auto m = layout(without_long_mode(default_qemu_release(), "q35", 2 * GiB));
+    EXPECT_EQ(m.max_used_gpa, 4 * GiB + qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT - 1);
+}
+
+TEST(MaxUsedGpa, Qemu10BoundsA36BitCpuByRamOnNewTypes) {
+    const auto m = layout(without_long_mode(*find_qemu_release("10.0"), "pc-q35-8.2", 6 * GiB));
+    EXPECT_EQ(m.max_used_gpa, 8 * GiB - 1);  // 2 GiB low, 4 GiB from 4 GiB: above-4G end
+}
+
+TEST(MaxUsedGpa, Qemu10KeepsTheOldBoundOnOldTypes) {
+    const auto m = layout(without_long_mode(*find_qemu_release("10.0"), "pc-q35-8.1", 6 * GiB));
+    EXPECT_EQ(m.max_used_gpa, (u64{1} << 36) - 1);
+}
+
+TEST(MaxUsedGpa, Qemu10RefusesDeviceMemoryBeyondA36BitCpu) {
+    MemoryLayoutRequest r = without_long_mode(*find_qemu_release("10.0"), "q35", 2 * GiB);
+    r.memory.maxmem = 80 * GiB;
+    r.memory.slots = 1;
+    EXPECT_EQ(refusal_of(r), "Address space limit 0xfffffffff < 0x14bfffffff phys-bits too low (36)");
+}
+
+TEST(MaxUsedGpa, LongModeIsBoundedByTheHole64InEveryRelease) {
+    for (const auto* name : {"7.2", "10.0", "11.1"}) {
+        MemoryLayoutRequest r = q35(2 * GiB);
+        r.machine = resolve_machine_type(*find_qemu_release(name), "q35");
+        EXPECT_EQ(layout(r).max_used_gpa, 4 * GiB + qemu_x86::Q35_PCI_HOLE64_SIZE_DEFAULT - 1) << name;
+    }
+}
+
 }  // namespace
 }  // namespace aperture

@@ -20,7 +20,53 @@ TEST(QemuRelease, FindsDebian12sReleaseByName) {
 
 TEST(QemuRelease, UnmodelledReleaseIsNotFound) { EXPECT_EQ(find_qemu_release("9.9"), nullptr); }
 
-TEST(QemuRelease, NamesListEveryModelledRelease) { EXPECT_EQ(qemu_release_names(), std::vector<std::string>{"7.2"}); }
+TEST(QemuRelease, NamesListEveryModelledRelease) {
+    EXPECT_EQ(qemu_release_names(), (std::vector<std::string>{"7.2", "8.2", "9.2", "10.0", "11.1"}));
+}
+
+TEST(QemuRelease, PatchLevelFindsItsRelease) {
+    EXPECT_EQ(find_qemu_release("10.0.2"), find_qemu_release("10.0"));
+    EXPECT_EQ(find_qemu_release("11.1.3")->display_name, "QEMU 11.1");
+    EXPECT_EQ(find_qemu_release("10"), nullptr);
+    EXPECT_EQ(find_qemu_release("10.01"), nullptr);
+}
+
+TEST(QemuRelease, SaysHowEachReleaseWasChecked) {
+    EXPECT_EQ(find_qemu_release("10.0")->evidence, ReleaseEvidence::RealBinary);
+    EXPECT_EQ(find_qemu_release("8.2")->evidence, ReleaseEvidence::UpstreamSource);
+}
+
+TEST(MachineType, NewerReleaseOffersEveryOlderModelledType) {
+    const auto types = modelled_machine_types(*find_qemu_release("11.1"));
+    EXPECT_EQ(types.front(), "q35");
+    EXPECT_EQ(types.at(2), "pc-q35-11.1");
+    EXPECT_EQ(types.back(), "pc-i440fx-7.0");
+    EXPECT_EQ(types.size(), 2u + 2u * 14u);
+}
+
+TEST(MachineType, BalloonMsixFollowsTheTypeOnReleasesThatHaveIt) {
+    const QemuRelease& qemu10 = *find_qemu_release("10.0");
+    EXPECT_TRUE(resolve_machine_type(qemu10, "q35").virtio_balloon_has_msix);
+    EXPECT_FALSE(resolve_machine_type(qemu10, "q35").virtio_balloon_vectors_compat);
+    EXPECT_FALSE(resolve_machine_type(qemu10, "pc-q35-9.2").virtio_balloon_has_msix);
+    EXPECT_TRUE(resolve_machine_type(qemu10, "pc-q35-9.2").virtio_balloon_vectors_compat);
+    // QEMU 7.2 has no such property: no compat global for it either.
+    EXPECT_FALSE(resolve_machine_type(default_qemu_release(), "pc-q35-7.2").virtio_balloon_vectors_compat);
+}
+
+TEST(MachineType, MaxUsedGpaRuleDependsOnReleaseAndType) {
+    EXPECT_EQ(resolve_machine_type(default_qemu_release(), "q35").max_used_gpa_rule, MaxUsedGpaRule::PhysBits32OrHole64);
+    EXPECT_EQ(resolve_machine_type(*find_qemu_release("10.0"), "pc-q35-8.1").max_used_gpa_rule, MaxUsedGpaRule::LongModeOrPhysBits);
+    EXPECT_EQ(resolve_machine_type(*find_qemu_release("10.0"), "pc-q35-8.2").max_used_gpa_rule, MaxUsedGpaRule::LongModeOrRamEnd);
+}
+
+TEST(MachineType, CpuidFactsFollowTheType) {
+    const QemuRelease& qemu11 = *find_qemu_release("11.1");
+    EXPECT_FALSE(resolve_machine_type(qemu11, "pc-q35-9.0").guest_phys_bits_from_kvm);
+    EXPECT_TRUE(resolve_machine_type(qemu11, "pc-q35-9.1").guest_phys_bits_from_kvm);
+    EXPECT_FALSE(resolve_machine_type(qemu11, "pc-q35-10.0").intel_vendor_leaf_blank);
+    EXPECT_TRUE(resolve_machine_type(qemu11, "pc-q35-10.1").intel_vendor_leaf_blank);
+}
 
 TEST(MachineType, Q35AliasResolvesToTheReleasesNewestQ35) {
     const MachineType type = resolve_machine_type(default_qemu_release(), "q35");

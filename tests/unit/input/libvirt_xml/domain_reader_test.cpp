@@ -586,8 +586,8 @@ TEST(LibvirtQemuNamespace, OverrideSetsAndRemovesProperties) {
 // --- the release the domain is read for -----------------------------------------------------------------
 
 constexpr std::array kOtherAliases{MachineTypeAlias{"pc", "pc-i440fx-9.9"}};
-constexpr std::array kOtherTypes{MachineTypeFacts{"pc-i440fx-9.9", MachineFamily::I440fx, true, true}};
-constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "a test build", kOtherAliases, kOtherTypes};
+constexpr std::array kOtherTypes{MachineTypeFacts{"pc-i440fx-9.9", MachineFamily::I440fx, true, true, true, false, true, true}};
+constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "v9.9.0", "a test build", ReleaseEvidence::UpstreamSource, true, true, kOtherAliases, kOtherTypes};
 
 LibvirtDomain read_for_other_release(const std::string& text) {
     LibvirtReadOptions options;
