@@ -50,11 +50,4 @@ void E820Map::insert(u64 start, u64 size, E820Type type) {
     entries_ = std::move(merged);
 }
 
-bool E820Map::overlaps(u64 start, u64 size) const {
-    for (const auto& e : entries_) {
-        if (start < e.start + e.size && (e.start < start || e.start - start < size)) return true;
-    }
-    return false;
-}
-
 }  // namespace aperture

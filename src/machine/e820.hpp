@@ -26,8 +26,6 @@ class E820Map {
 public:
     void add(u64 start, u64 size, E820Type type);
     void remove(u64 start, u64 size);
-    // e820_is_used: whether any entry, of any type, shares an address with [start, start + size).
-    bool overlaps(u64 start, u64 size) const;
     const std::vector<E820Entry>& entries() const { return entries_; }
 
 private:

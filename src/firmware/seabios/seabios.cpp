@@ -12,6 +12,7 @@
 #include "firmware/seabios/high_zone.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
+#include "machine/bar_decoding.hpp"
 
 namespace aperture {
 
@@ -570,15 +571,18 @@ private:
             const u64 sum_pref = r64_pref.sum();
             u64 base = machine_.memory.reserved_memory_end.value_or(0);
             base = std::max(base, 4 * GiB + ram_size_over_4g_);
-            if (mem64_top_) base = below_top(base, sum_mem, sum_pref);
-            base = align_up_or_throw(base, r64_mem.align(), "SeaBIOS 64-bit window");
-            r64_mem.base = align_up_or_throw(base, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
-            u64 pref_base = add_or_throw(r64_mem.base, sum_mem, "SeaBIOS 64-bit window");
-            pref_base = align_up_or_throw(pref_base, r64_pref.align(), "SeaBIOS 64-bit window");
-            r64_pref.base = align_up_or_throw(pref_base, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
-            const u64 end = align_up_or_throw(add_or_throw(r64_pref.base, sum_pref, "SeaBIOS 64-bit window"),
-                                              HUGEPAGE_ALIGN, "SeaBIOS 64-bit window");
-            result_.windows.mem64 = AddressRange::from_first_and_last(r64_mem.base, end - 1);
+            // With a top (1.16.3+), SeaBIOS's unchecked u64 arithmetic really wraps for a window larger than the
+            // space it trusts, and QEMU then shows what the registers hold: follow it there. Without one,
+            // nothing realistic comes near 2^64, so an overflow is input aperture refuses.
+            const bool wraps = mem64_top_ != 0;
+            if (wraps) base = below_top(base, sum_mem, sum_pref);
+            const auto align = [wraps](u64 x, u64 a) { return wraps ? seabios_align(x, a) : align_up_or_throw(x, a, "SeaBIOS 64-bit window"); };
+            const auto add = [wraps](u64 x, u64 y) { return wraps ? x + y : add_or_throw(x, y, "SeaBIOS 64-bit window"); };
+            r64_mem.base = align(align(base, r64_mem.align()), HUGEPAGE_ALIGN);
+            r64_pref.base = align(align(add(r64_mem.base, sum_mem), r64_pref.align()), HUGEPAGE_ALIGN);
+            const u64 end = align(add(r64_pref.base, sum_pref), HUGEPAGE_ALIGN);
+            // "PCI: 64: start - end"; nothing to report when no 64-bit BAR moved or the arithmetic wrapped.
+            if (end > r64_mem.base) result_.windows.mem64 = AddressRange::from_first_and_last(r64_mem.base, end - 1);
             pci_region_map_entries(r64_mem);
             pci_region_map_entries(r64_pref);
         }
@@ -589,28 +593,38 @@ private:
         return true;
     }
 
+    // src/types.h ALIGN: u64, wrapping past 2^64 as the firmware's does.
+    static u64 seabios_align(u64 x, u64 a) { return (x + (a - 1)) & ~(a - 1); }
+
     // 1.16.3+: the window [top - size, top), size rounded to whole GiB (and to 1/8 of the space when padded),
     // unless RAM already reaches above its start; moved down by its size when it overlaps an e820 entry (an
-    // AMD guest's HyperTransport hole). SeaBIOS computes this in u64 without checks; where a window larger
-    // than the space makes it wrap, aperture says so instead of following it.
+    // AMD guest's HyperTransport hole). A window larger than the trusted space wraps below 2^64, as in SeaBIOS.
     u64 below_top(u64 base, u64 sum_mem, u64 sum_pref) {
-        u64 size = add_or_throw(align_up_or_throw(sum_mem, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window"),
-                                align_up_or_throw(sum_pref, HUGEPAGE_ALIGN, "SeaBIOS 64-bit window"), "SeaBIOS 64-bit window");
-        if (pad_mem64_) size = align_up_or_throw(size, mem64_top_ >> MEM64_PAD_SHIFT, "SeaBIOS 64-bit window");
+        u64 size = seabios_align(sum_mem, HUGEPAGE_ALIGN) + seabios_align(sum_pref, HUGEPAGE_ALIGN);
+        if (pad_mem64_) size = seabios_align(size, mem64_top_ >> MEM64_PAD_SHIFT);
         if (size > mem64_top_) {
-            throw UnsupportedError(fmt::format(
-                "SeaBIOS's 64-bit window ({:#x} bytes) is larger than the address space it trusts ({:#x}, phys-bits {}): its "
-                "arithmetic wraps there and aperture does not model where the BARs then land",
-                size, mem64_top_, cpu_phys_bits_));
+            result_.notes.push_back(fmt::format(
+                "SeaBIOS's 64-bit window ({:#x} bytes) is larger than the address space it trusts ({:#x}): its arithmetic wraps "
+                "past 2^64, and BARs land where the wrapped values put them (QEMU maps none that wrap)",
+                size, mem64_top_));
         }
         if (base < mem64_top_ - size) base = mem64_top_ - size;
-        if (release_.steps_below_e820_entries && e820_.overlaps(base, size)) {
+        if (release_.steps_below_e820_entries && e820_is_used(base, size)) {
             result_.notes.push_back(fmt::format("the 64-bit window [{:#x}, {:#x}) overlaps an e820 entry, so SeaBIOS moved it down by its size",
                                                 base, base + size));
-            if (size > base) throw UnsupportedError("SeaBIOS's 64-bit window moves below address 0: not modelled");
             base -= size;
         }
         return base;
+    }
+
+    // src/e820map.c e820_is_used, with its u64 arithmetic.
+    bool e820_is_used(u64 start, u64 size) const {
+        for (const auto& e : e820_.entries()) {
+            if (start + size <= e.start) continue;
+            if (start >= e.start + e.size) continue;
+            return true;
+        }
+        return false;
     }
 
     void pci_region_map_entries(Region& r) {
@@ -788,7 +802,7 @@ private:
                     a.index = bar.index;
                     a.address = st.bar_value[static_cast<std::size_t>(bar.index)];
                     // The ROM enable bit is never set, so QEMU does not map it (pci_bar_address).
-                    a.decoding = st.enabled && a.address.has_value() && bar.kind != BarKind::Rom;
+                    a.decoding = st.enabled && a.address.has_value() && bar.kind != BarKind::Rom && qemu_maps_bar(bar, *a.address);
                     if (!a.address) {
                         const std::string reason = result_.failed ? result_.failure_message
                                                                   : "SeaBIOS never finds this function: its scan does not reach it (bus numbering or a missing function 0)";

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerate properties-qemu72.txt: every property QEMU 7.2 accepts for each device model aperture knows.
+# Regenerate properties-qemu72.txt (or $OUT with QEMU=another binary): every property QEMU accepts for each device model aperture knows.
 # One line per device: "driver: prop prop ...". The unit tests check that each model classifies all of them.
 set -e
 cd "$(dirname "$0")"
@@ -21,4 +21,4 @@ e1000 e1000-82544gc e1000-82545em e1000e nvme qemu-xhci nec-usb-xhci VGA seconda
     $QEMU -device "$d,help" | sed -n 's/^  \([^=]*\)=.*/\1/p' | grep -v '^virtio-backend$' | sort | tr '\n' ' ' | sed 's/ $//; s/^/ /'
     echo
   done
-} > properties-qemu72.txt
+} > "${OUT:-properties-qemu72.txt}"

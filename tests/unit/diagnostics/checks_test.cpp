@@ -81,6 +81,33 @@ TEST(Checks, GuestWiderThanTheHostFailsWithAPhysBitsFix) {
     EXPECT_EQ(f->fix->domain.maxphysaddr_bits, 39u);  // what `aperture fix` writes into a domain
 }
 
+TEST(Checks, Seabios1163PutsTheGpuBeyondANarrowHostWhere1162DidNot) {
+    // SeaBIOS 1.16.2 puts the 16 GiB BAR just above RAM; 1.16.3 trusts the guest's 42 bits and pads the
+    // window to the top of them, past the host's 39 bits. phys-bits=39 (an Intel width 1.16.3 trusts)
+    // brings the window to [448 GiB, 512 GiB).
+    const HostSnapshot host = test::probe_fixture("intel-i7-12700-rtx4090");
+    const std::string args = "-machine q35,accel=kvm -m 16G -nodefaults -cpu qemu64,phys-bits=42 "
+                             "-device pcie-root-port,id=rp,chassis=1 -device pci-testdev,membar=16G,bus=rp";
+    for (const char* release : {"1.16.2", "1.16.3"}) {
+        Checked c;
+        c.spec = read_qemu_command_line(words(args));
+        c.options.host = host_context(host);
+        c.options.seabios = find_seabios_release(release);
+        c.plan = make_plan(c.spec, c.options);
+        c.findings = run_checks({c.spec, c.options, c.plan, &host, {}});
+        const Finding* f = find(c, "host.phys-bits");
+        ASSERT_NE(f, nullptr);
+        if (std::string(release) == "1.16.2") {
+            EXPECT_EQ(f->verdict, Verdict::Pass) << f->evidence;
+            continue;
+        }
+        EXPECT_EQ(f->verdict, Verdict::Fail) << f->evidence;
+        ASSERT_TRUE(f->fix);
+        EXPECT_TRUE(f->fix->proven);
+        EXPECT_EQ(f->fix->qemu_args.back(), "qemu64,phys-bits=39");
+    }
+}
+
 TEST(Checks, GuestRamOverTheAmdHyperTransportHoleFails) {
     // An Intel vCPU on an AMD host: QEMU does not move RAM above 1 TiB, and 1020 GiB of it crosses
     // 0xfd00000000, which the host IOMMU reserves (seed 001: VFIO_MAP_DMA: -22).

@@ -17,7 +17,14 @@ TEST(SeabiosRelease, FindsDebian12sReleaseByName) {
     EXPECT_EQ(release->identity.model_name, "seabios-1.16.2");
 }
 
-TEST(SeabiosRelease, UnmodelledReleaseIsNotFound) { EXPECT_EQ(find_seabios_release("1.17.0"), nullptr); }
+TEST(SeabiosRelease, UnmodelledReleaseIsNotFound) { EXPECT_EQ(find_seabios_release("1.18.0"), nullptr); }
+
+TEST(SeabiosRelease, NewerReleasesAreModelled) {
+    EXPECT_EQ(seabios_release_names(), (std::vector<std::string>{"1.16.2", "1.16.3", "1.17.0"}));
+    EXPECT_EQ(find_seabios_release("1.16.3")->phys_bits, SeabiosPhysBits::QemuQuirk);
+    EXPECT_EQ(find_seabios_release("1.16.2")->phys_bits, SeabiosPhysBits::Ignored);
+    EXPECT_EQ(find_seabios_release("1.17.0")->mem64_top_cap_bits, 44u);
+}
 
 TEST(OvmfRelease, FindsDebian12sReleaseByName) {
     const OvmfRelease* release = find_ovmf_release("2022.11");

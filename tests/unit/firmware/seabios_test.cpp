@@ -289,11 +289,17 @@ TEST_F(NewerSeaBiosTest, WithoutLongModeTheWindowEndsAt64GiB) {
     EXPECT_EQ(at(fw, "00:02.0").bars[1].address, 62 * GiB);  // [64 GiB - 2 GiB, 64 GiB), not padded
 }
 
-TEST_F(NewerSeaBiosTest, WindowLargerThanTheTrustedSpaceIsNotGuessed) {
+TEST_F(NewerSeaBiosTest, WindowLargerThanTheTrustedSpaceWrapsAsInSeabios) {
     machine.cpu.vendor = "GenuineIntel";
     machine.cpu.phys_bits = 36;
     add(0, endpoint({mem32(0, 4 * KiB), pref64(2, 128 * GiB)}), 2);
-    EXPECT_THROW(run_release(seabios("1.16.3"), 8 * GiB), UnsupportedError);
+    const auto fw = run_release(seabios("1.16.3"), 8 * GiB);
+    // size 128 GiB against a 64 GiB top: base = top - size wraps to 2^64 - 64 GiB, and aligning that to the
+    // BAR's 128 GiB wraps again, to 0, where QEMU maps nothing.
+    const auto& bar = at(fw, "00:02.0").bars[1];
+    EXPECT_EQ(bar.address, 0u);
+    EXPECT_FALSE(bar.decoding);
+    EXPECT_TRUE(std::any_of(fw.notes.begin(), fw.notes.end(), [](const std::string& n) { return n.find("wraps") != std::string::npos; }));
 }
 
 }  // namespace
