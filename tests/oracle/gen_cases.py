@@ -651,32 +651,51 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
         else:
             add_endpoint(eps.pop(0))
 
-    for o in extra_objects:
-        args += o
-    for d in devices:
-        args += d
-    info["args"] = args
-    # SeaBIOS (1.16.2 .. 1.17.0) honours a bridge's bus-reserve even when the buses found below it
-    # need more: the subordinate bus is then set to the reserve value itself, so query-pci cannot
-    # reach the buses below (the devices exist, the guest cannot address them). Where they end up
-    # is the model's question; the generator does not claim a placement for them.
-    def below(bus, top):
-        while bus in bus_parent:
-            if bus == top:
-                return True
-            bus = bus_parent[bus]
-        return False
+    # SeaBIOS (1.16.2 .. 1.17.0) and a bridge's bus-reserve R (QEMU's resource-reserve capability):
+    # the bridge's buses are secondary .. secondary + R when R covers the buses found below it,
+    # but when those need more (R < span) the subordinate bus is set to R itself, so query-pci
+    # cannot reach the buses below, and SeaBIOS's bus counter restarts from R, so bridges
+    # enumerated later reuse bus numbers. The newer streams raise such a bus-reserve to the span
+    # (no draw changes); the original stream keeps its command lines and claims no placement for
+    # any device behind a bridge (where those end up is the model's question).
+    under = []
+
+    def consumed(bid):
+        """bus numbers the bridge bid takes (its secondary bus and everything below)"""
+        span = 1 + sum(consumed(c) for c in bus_parent if bus_parent[c] == bid)
+        res = bus_reserve.get(bid)
+        if res is None:
+            return span
+        if res < span:
+            under.append((bid, span))
+            if not ext:
+                return span
+            bus_reserve[bid] = res = span
+        return res + 1
+
+    for top in [b for b in bus_parent if bus_parent[b] == root.name]:
+        consumed(top)
     unchecked = []
-    for bid, res in sorted(bus_reserve.items()):
-        n_buses = sum(1 for b in bus_parent if below(b, bid))   # bid's own bus included
-        if res < n_buses:
+    for bid, span in under:
+        if ext:
+            for d in devices:
+                opts = d[1].split(",")
+                if "id=%s" % bid in opts:
+                    d[1] = ",".join("bus-reserve=%d" % span if o.startswith("bus-reserve=") else o
+                                    for o in opts)
+        else:
             for dev_id, (bus, _, _) in sorted(placements.items()):
-                if below(bus, bid) and dev_id not in unchecked:
+                if bus != root.name and dev_id not in unchecked:
                     unchecked.append(dev_id)
     for dev_id in unchecked:
         del placements[dev_id]
     if unchecked:
         info["unchecked_placements"] = unchecked
+    for o in extra_objects:
+        args += o
+    for d in devices:
+        args += d
+    info["args"] = args
     info["placements"] = placements
     return info
 

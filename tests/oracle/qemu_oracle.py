@@ -339,10 +339,21 @@ def find_panic(log: str):
     return None
 
 
+# A stack unpacked into the cache has QEMU_MODULE_DIR pointing at its own modules, but QEMU also
+# searches its compiled-in module folder, the system's (QEMU 7.2's): a module the stack's packages do
+# not ship (ui-opengl.so without qemu-system-gui, loaded for a VGA) is then found there and rejected
+# with these two lines. They are noise of the unpacked stack, not part of QEMU's answer.
+MODULE_NOISE_RE = re.compile(r"^(failed to initialize module: .*|Only modules from the same build "
+                             r"can be loaded\.)$")
+
+
 def qemu_error_message(stderr: str) -> str:
     """QEMU's error text without the program-name prefix; warnings are left out if there is an
-    error line."""
+    error line, and so are the module-loading complaints of an unpacked stack (MODULE_NOISE_RE)."""
     lines = [l.rstrip("\r") for l in stderr.splitlines() if l.strip()]
+    lines = [l for l in lines
+             if not MODULE_NOISE_RE.match(l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX)
+                                          else l)]
     stripped = [l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX) else l for l in lines]
     errors = [l for l in stripped if not l.startswith("warning:")]
     chosen = errors or stripped

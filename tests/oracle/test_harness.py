@@ -101,6 +101,12 @@ class OracleParsing(unittest.TestCase):
             "qemu-system-x86_64: warning: nic e1000.0 has no peer\n"
             "qemu-system-x86_64: -device x,bus=y: Bus 'y' not found\n"),
             "-device x,bus=y: Bus 'y' not found")
+        # an unpacked stack falling back to the system's modules (QEMU 10.0 without qemu-system-gui)
+        self.assertEqual(qemu_oracle.qemu_error_message(
+            "failed to initialize module: /usr/lib/x86_64-linux-gnu/qemu/ui-opengl.so\n"
+            "Only modules from the same build can be loaded.\n"
+            "qemu-system-x86_64: Address space limit 0x1ffffffff < 0x2bfffffff phys-bits too low "
+            "(33)\n"), "Address space limit 0x1ffffffff < 0x2bfffffff phys-bits too low (33)")
 
     def test_normalize(self):
         f = qemu_oracle.normalize_pci(QUERY_PCI)
