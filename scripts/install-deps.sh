@@ -3,8 +3,11 @@
 #   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
 #   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
 #                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
-#                            (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser)
+#                            (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser),
+#                            then the newer oracle stacks the tests boot (QEMU 10.0, SeaBIOS 1.16.3 and 1.17.0 from Debian's
+#                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these)
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 
 tool_packages=(
   build-essential cmake
@@ -32,12 +35,16 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything is installed"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The oracle's subsets of the newer stacks boot these (a stack already in the cache is kept).
+if [ "${1:-}" = "--tests" ]; then
+  "$here/oracle-stacks.sh" qemu-10.0 seabios-1.16.3 seabios-1.17.0
+fi

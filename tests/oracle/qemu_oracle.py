@@ -19,7 +19,13 @@ and normalises what it saw into the key names of aperture's ``aperture-plan/1`` 
 "timeout" and "oracle-error" are harness outcomes (the oracle could not observe a result); they
 never match a prediction.
 
-CLI:  python3 qemu_oracle.py [--firmware seabios|ovmf] [--timeout S] [--keep DIR] -- <qemu args...>
+The QEMU + firmware stack to boot comes from stacks.py (default: Debian 12's QEMU 7.2 with SeaBIOS
+1.16.2, or OVMF 2022.11 for --firmware ovmf). The metadata records the stack's name, the first line
+of `qemu --version` and the SeaBIOS banner of the debug log, so that a recording can be checked to
+be of the stack it claims (stacks.version_problems).
+
+CLI:  python3 qemu_oracle.py [--stack NAME | --firmware seabios|ovmf] [--timeout S] [--keep DIR]
+                             -- <qemu args...>
 
 Python 3.11 standard library only.
 """
@@ -41,9 +47,9 @@ import tempfile
 import threading
 import time
 
-QEMU = "/usr/bin/qemu-system-x86_64"
-OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
-OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stacks as stacks_mod  # noqa: E402
+
 PROGNAME_PREFIX = "qemu-system-x86_64: "
 TIMEOUT_BIN = "/usr/bin/timeout"
 
@@ -294,7 +300,7 @@ E820_LINE_RE = re.compile(
     r"^\s*(\d+):\s*([0-9a-fA-F]+)\s*-\s*([0-9a-fA-F]+)\s*=\s*(\d+)\s*(\S.*?)?\s*$")
 E820_TYPES = {1: "ram", 2: "reserved", 3: "acpi", 4: "nvs", 5: "unusable"}
 PANIC_RE = re.compile(r"(PCI: out of [^\r\n]*|[^\r\n]*\bpanic\b[^\r\n]*)", re.IGNORECASE)
-SEABIOS_BANNER_RE = re.compile(r"SeaBIOS \(version ([^)]*)\)")
+SEABIOS_BANNER_RE = re.compile(r"SeaBIOS \(version ([^)\r\n]*)\)")
 
 
 def parse_e820(log: str):
@@ -333,10 +339,21 @@ def find_panic(log: str):
     return None
 
 
+# A stack unpacked into the cache has QEMU_MODULE_DIR pointing at its own modules, but QEMU also
+# searches its compiled-in module folder, the system's (QEMU 7.2's): a module the stack's packages do
+# not ship (ui-opengl.so without qemu-system-gui, loaded for a VGA) is then found there and rejected
+# with these two lines. They are noise of the unpacked stack, not part of QEMU's answer.
+MODULE_NOISE_RE = re.compile(r"^(failed to initialize module: .*|Only modules from the same build "
+                             r"can be loaded\.)$")
+
+
 def qemu_error_message(stderr: str) -> str:
     """QEMU's error text without the program-name prefix; warnings are left out if there is an
-    error line."""
+    error line, and so are the module-loading complaints of an unpacked stack (MODULE_NOISE_RE)."""
     lines = [l.rstrip("\r") for l in stderr.splitlines() if l.strip()]
+    lines = [l for l in lines
+             if not MODULE_NOISE_RE.match(l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX)
+                                          else l)]
     stripped = [l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX) else l for l in lines]
     errors = [l for l in stripped if not l.startswith("warning:")]
     chosen = errors or stripped
@@ -364,8 +381,13 @@ def _has_pflash(args: list) -> bool:
     return False
 
 
-def build_command(args: list, firmware: str, tmp: str) -> list:
-    cmd = [QEMU]
+def build_command(args: list, firmware: str, tmp: str, resolved=None) -> list:
+    """The QEMU command line: the stack's binary, its -L folders and firmware, then the harness's
+    options and the case's args. resolved: a stacks.Resolved (default: the system stack of
+    firmware)."""
+    if resolved is None:
+        resolved = stacks_mod.default_for(firmware).resolve()
+    cmd = list(resolved.prefix) + list(resolved.data_args)
     if not (_has_opt(args, "-accel", "-enable-kvm") or
             any("accel=" in a for a in args)):
         cmd += ["-accel", "tcg"]
@@ -381,11 +403,14 @@ def build_command(args: list, firmware: str, tmp: str) -> list:
         cmd += ["-serial", "file:%s" % os.path.join(tmp, "serial.log")]
     if not (nographic or _has_opt(args, "-monitor", "-mon")):
         cmd += ["-monitor", "none"]
-    if firmware == "ovmf" and not _has_pflash(args):
-        vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
-        shutil.copyfile(OVMF_VARS, vars_copy)
-        cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=%s" % OVMF_CODE,
-                "-drive", "if=pflash,format=raw,unit=1,file=%s" % vars_copy]
+    if not _has_pflash(args):
+        if firmware == "ovmf":
+            vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
+            shutil.copyfile(resolved.ovmf_vars, vars_copy)
+            cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=%s" % resolved.ovmf_code,
+                    "-drive", "if=pflash,format=raw,unit=1,file=%s" % vars_copy]
+        else:
+            cmd += list(resolved.firmware_args)
     return cmd + list(args)
 
 
@@ -427,10 +452,19 @@ def _any_mapped(funcs: list) -> bool:
 
 def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
             keep: str | None = None, stable_polls: int | None = None,
-            verbose: bool = False) -> dict:
-    """Boot QEMU with args and return the normalised observation (see module docstring)."""
+            verbose: bool = False, stack=None) -> dict:
+    """Boot QEMU with args and return the normalised observation (see module docstring).
+
+    stack: a stacks.Stack or its name; default the system stack of firmware. With a stack, its
+    firmware kind wins. A stack whose binaries are missing raises stacks.StackMissing."""
+    if stack is None:
+        stack = stacks_mod.default_for(firmware)
+    elif isinstance(stack, str):
+        stack = stacks_mod.get(stack)
+    firmware = stack.firmware
     if firmware not in ("seabios", "ovmf"):
         raise ValueError("firmware must be seabios or ovmf")
+    resolved = stack.resolve()          # StackMissing: nothing to boot, the caller says so
     if timeout is None:
         timeout = DEFAULT_TIMEOUT[firmware]
     if stable_polls is None:
@@ -440,7 +474,8 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
     qmp = None
     t0 = time.monotonic()
     result: dict = {"outcome": None, "error": None, "e820": None, "functions": []}
-    meta: dict = {"firmware": firmware, "args": list(args)}
+    meta: dict = {"stack": stack.name, "firmware": firmware, "args": list(args),
+                  "qemu_version_line": resolved.qemu_version_line()}
     raw_pci = None
     events: list = []
 
@@ -472,7 +507,7 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
     try:
         if _SHUTDOWN.is_set():
             raise ShuttingDown("oracle is shutting down")
-        cmd = build_command(args, firmware, tmp)
+        cmd = build_command(args, firmware, tmp, resolved)
         meta["command"] = cmd
         log("starting: %s" % " ".join(cmd))
         # coreutils timeout bounds QEMU's life even if this process is SIGKILLed (then nobody
@@ -481,8 +516,12 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         if os.path.exists(TIMEOUT_BIN):
             launch = [TIMEOUT_BIN, "-s", "KILL", "%ds" % (int(timeout) + 60)] + cmd
         with open(os.path.join(tmp, "stderr.txt"), "wb") as errf:
+            env = None
+            if resolved.env:
+                env = dict(os.environ)
+                env.update(resolved.env)
             proc = subprocess.Popen(launch, stdin=subprocess.DEVNULL, stdout=errf, stderr=errf,
-                                    cwd=tmp, start_new_session=True)
+                                    cwd=tmp, start_new_session=True, env=env)
         _register(proc)
         deadline = t0 + timeout
         sock_path = os.path.join(tmp, "qmp.sock")
@@ -573,6 +612,7 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         m = SEABIOS_BANNER_RE.search(dbg)
         if m:
             meta["firmware_version"] = m.group(1)
+            meta["seabios_banner"] = m.group(0)
         if firmware == "seabios":
             result["e820"] = parse_e820(dbg)
             panic = find_panic(dbg)
@@ -637,8 +677,12 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description="Boot QEMU and print the observed PCI/e820 layout as JSON.",
-        usage="%(prog)s [--firmware seabios|ovmf] [--timeout S] [--keep DIR] -- <qemu args...>")
-    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default="seabios")
+        usage="%(prog)s [--stack NAME | --firmware seabios|ovmf] [--timeout S] [--keep DIR] "
+              "-- <qemu args...>")
+    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default=None,
+                    help="the system stack of this firmware (default seabios)")
+    ap.add_argument("--stack", choices=sorted(stacks_mod.STACKS),
+                    help="the QEMU + firmware stack (stacks.py); default qemu-7.2+seabios-1.16.2")
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds to wait for the firmware (default 30 SeaBIOS, 120 OVMF)")
     ap.add_argument("--keep", metavar="DIR",
@@ -652,9 +696,15 @@ def main(argv=None) -> int:
         qargs = argv[cut + 1:]
     else:
         ns, qargs = ap.parse_known_args(argv)
+    if ns.stack and ns.firmware and stacks_mod.get(ns.stack).firmware != ns.firmware:
+        ap.error("--stack %s is not a %s stack" % (ns.stack, ns.firmware))
+    stack = stacks_mod.get(ns.stack) if ns.stack else stacks_mod.default_for(ns.firmware or "seabios")
     install_signal_handlers()
-    res = observe(qargs, firmware=ns.firmware, timeout=ns.timeout, keep=ns.keep,
-                  verbose=ns.verbose)
+    try:
+        res = observe(qargs, timeout=ns.timeout, keep=ns.keep, verbose=ns.verbose, stack=stack)
+    except stacks_mod.StackMissing as e:
+        print("qemu_oracle: %s" % e, file=sys.stderr)
+        return 2
     if ns.compact:
         print(json.dumps(res))
     else:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in for the aperture binary, for testing the harness itself.
 
-    selftest_aperture.py plan --format json [--firmware seabios|ovmf] -- <qemu args...>
+    selftest_aperture.py plan --format json [--qemu R] [--firmware seabios|ovmf|seabios-1.16.3|...]
+                         -- <qemu args...>
 
 "Predicts" by booting the oracle and printing what it observed, so
 `sweep.py --aperture tests/oracle/selftest_aperture.py` must pass every case. It exits with
@@ -15,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_oracle  # noqa: E402
+import stacks  # noqa: E402
 
 
 def main(argv):
@@ -24,11 +26,9 @@ def main(argv):
         return 64
     cut = argv.index("--")
     opts, qargs = argv[1:cut], argv[cut + 1:]
-    firmware = "seabios"
-    if "--firmware" in opts:
-        firmware = opts[opts.index("--firmware") + 1]
+    stack = stacks.from_aperture_args(opts)   # the stack whose --qemu/--firmware these are
     qemu_oracle.install_signal_handlers()
-    obs = qemu_oracle.observe(qargs, firmware=firmware)
+    obs = qemu_oracle.observe(qargs, stack=stack)
     obs.pop("oracle", None)
     obs["schema"] = "aperture-plan/1"
     if os.environ.get("APERTURE_SELFTEST_MUTATE") == "1":

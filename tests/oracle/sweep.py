@@ -2,15 +2,21 @@
 """Random differential sweep: aperture's prediction vs. real QEMU + firmware.
 
     python3 sweep.py --aperture build/aperture --seed 1 --count 50 [--jobs 2]
-                     [--firmware seabios|ovmf] [--out results.jsonl] [--fail-fast]
+                     [--stack NAME | --firmware seabios|ovmf] [--out results.jsonl[.gz]] [--fail-fast]
     python3 sweep.py --aperture build/aperture --case-args "-machine q35 -m 2G -nodefaults ..."
     python3 sweep.py --oracle-only --seed 1 --count 30      # generator self-check, no aperture
-    python3 sweep.py --aperture build/aperture --replay results.jsonl
+    python3 sweep.py --oracle-only --stack qemu-10.0+seabios-1.16.3 --seed 5 --count 200 \
+                     --out tests/oracle/recorded/qemu-10.0+seabios-1.16.3.jsonl.gz   # a recording
+    python3 sweep.py --aperture build/aperture --replay results.jsonl[.gz]
                                    # compare against the observations recorded in a sweep's --out
 
-Case i of a sweep uses gen_cases.generate(seed * 100000 + i). For each case it runs
-`APERTURE plan --format json [--firmware F] -- <args>`, boots the oracle (qemu_oracle.observe),
-compares (compare.compare) and prints one line per case:
+--stack names a QEMU + firmware stack of stacks.py (default qemu-7.2+seabios-1.16.2, Debian 12's;
+--firmware seabios|ovmf means the system stacks). Case i of a sweep uses
+gen_cases.generate_case(seed * 100000 + i, stack.firmware_name, stack.qemu). For each case it runs
+`APERTURE plan --format json --qemu R --firmware F-V -- <args>` (the stack's aperture arguments),
+boots the oracle (qemu_oracle.observe), checks that the boot came from the stack's binaries (the
+`qemu --version` line and the SeaBIOS banner), compares (compare.compare) and prints one line per
+case:
 
     case 17 PASS
     case 18 FAIL: 01:00.0 BAR2 address: predicted 0x800000000, QEMU 0x1000000000; ...
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import glob
+import gzip
 import json
 import os
 import shlex
@@ -41,6 +48,7 @@ sys.path.insert(0, HERE)
 import compare as cmp  # noqa: E402
 import gen_cases  # noqa: E402
 import qemu_oracle  # noqa: E402
+import stacks  # noqa: E402
 
 MAX_JOBS = 2          # each TCG boot keeps one core busy; the CI machines have two
 APERTURE_TIMEOUT = 120.0
@@ -50,11 +58,10 @@ def case_seed(seed: int, i: int) -> int:
     return seed * 100000 + i
 
 
-def predict(aperture: str, args: list, firmware: str, extra: list) -> tuple:
-    """Run aperture; returns (prediction dict or None, problem string or None, info dict)."""
-    cmd = [aperture, "plan", "--format", "json"]
-    if firmware != "seabios":
-        cmd += ["--firmware", firmware]
+def predict(aperture: str, args: list, stack, extra: list) -> tuple:
+    """Run aperture with the stack's arguments (--qemu R --firmware F-V); returns (prediction dict
+    or None, problem string or None, info dict)."""
+    cmd = [aperture, "plan", "--format", "json"] + stack.aperture_args
     cmd += list(extra) + ["--"] + list(args)
     info = {"command": cmd}
     if not os.path.exists(aperture):
@@ -125,39 +132,119 @@ def oracle_accepts(intent: str, observed: dict) -> list:
     return []
 
 
-def run_case(i: int, args: list, intent: str | None, ns, placements=None, firmware=None) -> dict:
-    firmware = firmware or ns.firmware
-    rec = {"case": i, "args": args, "firmware": firmware}
+def boot(args: list, stack, ns, i: int) -> tuple:
+    """Boot the oracle on the stack; returns (observation, problems). Problems (the boot did not
+    come from the stack's QEMU / SeaBIOS) fail the case before anything is compared."""
+    keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
+    obs = qemu_oracle.observe(args, timeout=ns.timeout, keep=keep, stack=stack)
+    if obs.get("outcome") in ("timeout", "oracle-error"):
+        return obs, []
+    return obs, stacks.version_problems(stack, obs)
+
+
+def run_case(i: int, args: list, intent: str | None, ns, placements=None, stack=None) -> dict:
+    stack = stack or ns.stack
+    rec = {"case": i, "args": args, "stack": stack.name, "firmware": stack.firmware}
     if intent is not None:
         rec["intent"] = intent
     t0 = time.monotonic()
     if ns.oracle_only:
-        keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-        obs = qemu_oracle.observe(args, firmware=firmware, timeout=ns.timeout, keep=keep)
+        obs, wrong = boot(args, stack, ns, i)
         rec["observed"] = obs
-        rec["diffs"] = oracle_accepts(intent or "ok", obs)
-        if placements and obs.get("outcome") == "ok":
+        rec["diffs"] = wrong or oracle_accepts(intent or "ok", obs)
+        if not wrong and placements and obs.get("outcome") == "ok":
             rec["diffs"] += check_placements(placements, obs)
     else:
-        plan, problem, info = predict(ns.aperture, args, firmware, ns.aperture_arg)
+        plan, problem, info = predict(ns.aperture, args, stack, ns.aperture_arg)
         rec["aperture"] = info
         rec["predicted"] = plan
         if problem:
             rec["diffs"] = [problem]
         else:
+            wrong = []
             if i in ns.recorded:
                 obs = ns.recorded[i]
             else:
-                keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-                obs = qemu_oracle.observe(args, firmware=firmware, timeout=ns.timeout, keep=keep)
+                obs, wrong = boot(args, stack, ns, i)
             rec["observed"] = obs
-            try:
-                rec["diffs"] = cmp.compare(plan, obs)
-            except Exception as e:  # a malformed plan must not kill the sweep
-                rec["diffs"] = ["compare failed on the plan JSON: %s: %s" % (type(e).__name__, e)]
+            if wrong:
+                rec["diffs"] = ["wrong binaries: " + w for w in wrong]
+            else:
+                try:
+                    rec["diffs"] = cmp.compare(plan, obs)
+                except Exception as e:  # a malformed plan must not kill the sweep
+                    rec["diffs"] = ["compare failed on the plan JSON: %s: %s"
+                                    % (type(e).__name__, e)]
     rec["status"] = "FAIL" if rec["diffs"] else "PASS"
     rec["elapsed"] = round(time.monotonic() - t0, 2)
     return rec
+
+
+# ---------------------------------------------------------------------------------------------
+# Recordings: one JSON record per line, gzip when the name ends in .gz. A .gz recording is kept
+# compact: what compare.py needs and the version metadata, not QEMU's command, stderr or logs.
+
+ORACLE_META_KEPT = ("stack", "firmware", "qemu_version_line", "firmware_version", "seabios_banner",
+                    "exit_code", "elapsed")
+
+
+def compact_record(rec: dict) -> dict:
+    out = {k: rec[k] for k in ("case", "seed", "stack", "firmware", "intent", "args", "status",
+                               "diffs", "predicted") if k in rec}
+    obs = rec.get("observed")
+    if obs is not None:
+        o = {k: obs.get(k) for k in ("outcome", "error", "e820", "functions")}
+        o["oracle"] = {k: obs["oracle"][k] for k in ORACLE_META_KEPT if k in (obs.get("oracle") or {})}
+        out["observed"] = o
+    return out
+
+
+def open_out(path: str):
+    if path.endswith(".gz"):
+        return gzip.open(path, "wt", encoding="utf-8", compresslevel=9)
+    return open(path, "w")
+
+
+def read_records(path: str) -> list:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def record_stack(rec: dict):
+    """The stack a record claims (records of older sweeps: the system stack of their firmware)."""
+    name = rec.get("stack") or ((rec.get("observed") or {}).get("oracle") or {}).get("stack")
+    if name:
+        return stacks.get(name)
+    return stacks.default_for(rec.get("firmware") or "seabios")
+
+
+def check_recording(path: str, records: list, want) -> list:
+    """Problems that make a recording unusable for the stack `want` (None: whatever it claims):
+    records of another stack, observations whose QEMU --version line or SeaBIOS banner do not
+    match the stack, or a file named after another stack."""
+    problems = []
+    base = os.path.basename(path)
+    for suffix in (".jsonl.gz", ".jsonl"):
+        if base.endswith(suffix) and base[:-len(suffix)] in stacks.STACKS:
+            named = stacks.get(base[:-len(suffix)])
+            if want is not None and named is not want:
+                problems.append("%s is named after stack %s, not %s" % (base, named.name, want.name))
+            want = want or named
+    for rec in records:
+        st = record_stack(rec)
+        if want is not None and st is not want:
+            problems.append("case %s is a record of stack %s, not %s" % (rec.get("case"), st.name,
+                                                                       want.name))
+            continue
+        obs = rec.get("observed")
+        if not obs or obs.get("outcome") in ("timeout", "oracle-error"):
+            continue
+        meta = obs.get("oracle") or {}
+        if "stack" not in meta and "qemu_version_line" not in meta and st.is_system:
+            continue   # a recording of the system stack made before stacks were recorded
+        problems += ["case %s: %s" % (rec.get("case"), p) for p in stacks.version_problems(st, obs)]
+    return problems
 
 
 def main(argv=None) -> int:
@@ -167,10 +254,16 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--start", type=int, default=0, help="first case index (default 0)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default="seabios")
+    ap.add_argument("--stack", choices=sorted(stacks.STACKS),
+                    help="the QEMU + firmware stack (stacks.py; default qemu-7.2+seabios-1.16.2); "
+                         "with --replay, the stack the recording must be of")
+    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default=None,
+                    help="the system stack of this firmware (Debian 12's QEMU 7.2 with SeaBIOS "
+                         "1.16.2 or OVMF 2022.11)")
     ap.add_argument("--timeout", type=float, default=None,
                     help="oracle time limit per boot (default 30 s SeaBIOS, 120 s OVMF)")
-    ap.add_argument("--out", help="write one JSON record per case to this .jsonl file")
+    ap.add_argument("--out", help="write one JSON record per case to this .jsonl file (.jsonl.gz: "
+                                  "gzip, compact records)")
     ap.add_argument("--fail-fast", action="store_true", help="stop after the first failure")
     ap.add_argument("--case-args", help="run this single QEMU command line instead of generated "
                                         "cases")
@@ -184,7 +277,7 @@ def main(argv=None) -> int:
                          "deliberate phys-bits refusals may be refused)")
     ap.add_argument("--replay", metavar="JSONL",
                     help="no boots: compare against the observations recorded in an earlier "
-                         "sweep's --out file (its cases, args and firmware)")
+                         "sweep's --out file (.jsonl or .jsonl.gz: its cases, args and stack)")
     ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
     ap.add_argument("--max-diffs", type=int, default=3,
                     help="differences shown on a FAIL line (all are in --out)")
@@ -194,21 +287,39 @@ def main(argv=None) -> int:
     if ns.aperture:
         ns.aperture = os.path.abspath(ns.aperture)
     jobs = max(1, min(ns.jobs, MAX_JOBS, os.cpu_count() or 1))
+    if ns.stack and ns.firmware and stacks.get(ns.stack).firmware != ns.firmware:
+        ap.error("--stack %s is not a %s stack (--firmware means the system stacks)"
+                 % (ns.stack, ns.firmware))
+    want_stack = stacks.get(ns.stack) if ns.stack else None
+    ns.stack = want_stack or stacks.default_for(ns.firmware or "seabios")
+    ns.firmware = ns.stack.firmware
     qemu_oracle.install_signal_handlers()
 
     ns.recorded = {}
     if ns.replay:
         if ns.oracle_only:
             ap.error("--replay compares aperture with recorded boots; --oracle-only has nothing to do")
+        records = read_records(ns.replay)
+        problems = check_recording(ns.replay, records, want_stack)
+        if problems:
+            print("sweep: %s cannot be replayed: %s" % (ns.replay, "; ".join(problems[:5])) +
+                  ("; ... (%d problems)" % len(problems) if len(problems) > 5 else ""),
+                  file=sys.stderr, flush=True)
+            print("0 passed, %d failed" % max(1, len(records)), flush=True)
+            return 2
+        if not records:
+            print("sweep: %s holds no records" % ns.replay, file=sys.stderr)
+            return 2
         cases = []
-        with open(ns.replay) as f:
-            for line in f:
-                rec = json.loads(line)
-                obs = rec.get("observed")
-                if not obs or obs.get("outcome") in ("timeout", "oracle-error"):
-                    continue   # nothing real to compare with
-                ns.recorded[rec["case"]] = obs
-                cases.append((rec["case"], rec["args"], rec.get("intent"), None, rec.get("firmware")))
+        for rec in records:
+            obs = rec.get("observed")
+            if not obs or obs.get("outcome") in ("timeout", "oracle-error"):
+                continue   # nothing real to compare with
+            ns.recorded[rec["case"]] = obs
+            cases.append((rec["case"], rec["args"], rec.get("intent"), None, record_stack(rec)))
+        claimed = sorted({c[4].name for c in cases})
+        print("replaying %d records of %s from %s" % (len(cases), ", ".join(claimed), ns.replay),
+              flush=True)
     elif ns.case_args is not None:
         cases = [(0, shlex.split(ns.case_args), None, None, None)]
     elif ns.golden:
@@ -229,18 +340,36 @@ def main(argv=None) -> int:
                 continue
             options = shlex.split(next((l.partition(":")[2] for l in header.splitlines()
                                         if l.startswith("options:")), ""))
-            firmware = None
+            stack = None
             if "--firmware" in options:
                 firmware = options[options.index("--firmware") + 1]
+                if firmware != ns.stack.firmware:
+                    stack = stacks.default_for(firmware)
             print("case %d is %s" % (i, os.path.basename(path)), flush=True)
-            cases.append((i, shlex.split(args), None, None, firmware))
+            cases.append((i, shlex.split(args), None, None, stack))
     else:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
-            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.firmware)
+            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu)
             cases.append((i, c["args"], c["intent"], c.get("placements"), None))
 
-    out = open(ns.out, "w") if ns.out else None
+    if not ns.replay:
+        # Every stack that will boot must be there, and be what it claims, before the first boot.
+        for st in sorted({c[4] or ns.stack for c in cases}, key=lambda x: x.name):
+            try:
+                line = st.resolve().qemu_version_line()
+            except stacks.StackMissing as e:
+                print("sweep: %s" % e, file=sys.stderr, flush=True)
+                print("0 passed, %d failed" % len(cases), flush=True)
+                return 2
+            if not stacks._qemu_line_matches(st.qemu, line):
+                print("sweep: stack %s expects QEMU %s, its binary says %r"
+                      % (st.name, st.qemu, line), file=sys.stderr, flush=True)
+                print("0 passed, %d failed" % len(cases), flush=True)
+                return 2
+
+    compact = bool(ns.out and ns.out.endswith(".gz"))
+    out = open_out(ns.out) if ns.out else None
     passed = failed = 0
     stop = threading.Event()
     results: dict = {}
@@ -265,14 +394,17 @@ def main(argv=None) -> int:
             print("case %d FAIL: %s" % (i, shown), flush=True)
             print("  args: %s" % " ".join(shlex.quote(a) for a in rec["args"]), flush=True)
         if out:
-            out.write(json.dumps(rec) + "\n")
+            if compact:
+                out.write(json.dumps(compact_record(rec), separators=(",", ":")) + "\n")
+            else:
+                out.write(json.dumps(rec) + "\n")
             out.flush()
 
     def worker(case):
-        i, args, intent, placements, firmware = case
+        i, args, intent, placements, stack = case
         if stop.is_set():
             return None
-        rec = run_case(i, args, intent, ns, placements, firmware or ns.firmware)
+        rec = run_case(i, args, intent, ns, placements, stack or ns.stack)
         if rec["status"] == "FAIL" and ns.fail_fast:
             stop.set()
         return rec

@@ -2,9 +2,15 @@
 """Unit tests of the oracle harness that need no QEMU:  python3 -m unittest test_harness  (from
 this directory) or  python3 tests/oracle/test_harness.py."""
 
+import contextlib
 import copy
+import gzip
+import io
+import hashlib
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,6 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402
 import gen_cases  # noqa: E402
 import qemu_oracle  # noqa: E402
+import stacks  # noqa: E402
+import sweep  # noqa: E402
 
 SEABIOS_LOG = """\
 Returned 16646144 bytes of ZoneHigh
@@ -93,6 +101,12 @@ class OracleParsing(unittest.TestCase):
             "qemu-system-x86_64: warning: nic e1000.0 has no peer\n"
             "qemu-system-x86_64: -device x,bus=y: Bus 'y' not found\n"),
             "-device x,bus=y: Bus 'y' not found")
+        # an unpacked stack falling back to the system's modules (QEMU 10.0 without qemu-system-gui)
+        self.assertEqual(qemu_oracle.qemu_error_message(
+            "failed to initialize module: /usr/lib/x86_64-linux-gnu/qemu/ui-opengl.so\n"
+            "Only modules from the same build can be loaded.\n"
+            "qemu-system-x86_64: Address space limit 0x1ffffffff < 0x2bfffffff phys-bits too low "
+            "(33)\n"), "Address space limit 0x1ffffffff < 0x2bfffffff phys-bits too low (33)")
 
     def test_normalize(self):
         f = qemu_oracle.normalize_pci(QUERY_PCI)
@@ -223,6 +237,262 @@ class Generator(unittest.TestCase):
     def test_refusal_fraction(self):
         n = sum(gen_cases.generate_case(s)["intent"] == "refuse" for s in range(2000))
         self.assertTrue(40 <= n <= 200, n)
+
+    # sha256 over json.dumps(generate(s, fw)) + "\n" for s in 0..299 and the CI seabios subset's
+    # 48 seeds, computed with the generator before newer stacks existed: the QEMU 7.2 stream of the
+    # system stacks must stay byte-identical (recordings and CI subsets depend on it).
+    LEGACY_DIGESTS = {
+        "seabios": "e71f472de2c690a49be06f17466136fd0c72d83eac61864c0bf51dc97a6ba529",
+        "ovmf": "89959bc73c9114b088193996a76926432956acdc23eaacb8382350a133046f9c",
+    }
+
+    def test_legacy_stream_byte_identical(self):
+        seeds = list(range(300)) + [20261122 * 100000 + i for i in range(48)]
+        for fw, want in self.LEGACY_DIGESTS.items():
+            stack = stacks.default_for(fw)
+            for call in (lambda s: gen_cases.generate(s, fw),
+                         lambda s: gen_cases.generate(s, stack.firmware_name, stack.qemu)):
+                h = hashlib.sha256()
+                for s in seeds:
+                    h.update((json.dumps(call(s)) + "\n").encode())
+                self.assertEqual(h.hexdigest(), want, fw)
+        self.assertEqual(gen_cases.generate(5), gen_cases.generate(5, "seabios-1.16.2", "7.2"))
+
+    def test_new_streams_deterministic_and_distinct(self):
+        for name in ("qemu-7.2+seabios-1.16.3", "qemu-10.0+seabios-1.16.3",
+                     "qemu-10.0+seabios-1.17.0", "qemu-11.1+seabios-1.17.0",
+                     "qemu-10.0+ovmf-2025.02"):
+            st = stacks.get(name)
+            for s in (0, 7, 140000123):
+                a = gen_cases.generate_case(s, st.firmware_name, st.qemu)
+                self.assertEqual(a, gen_cases.generate_case(s, st.firmware_name, st.qemu))
+        st = stacks.get("qemu-10.0+seabios-1.16.3")
+        self.assertNotEqual([gen_cases.generate(s) for s in range(20)],
+                            [gen_cases.generate(s, st.firmware_name, st.qemu) for s in range(20)])
+
+    def test_machine_types_of_release(self):
+        self.assertEqual(gen_cases.machine_versions("10.0"),
+                         ["7.0", "7.1", "7.2", "8.0", "8.1", "8.2", "9.0", "9.1", "9.2", "10.0"])
+        self.assertEqual(gen_cases.machine_versions("11.1")[-4:], ["10.1", "10.2", "11.0", "11.1"])
+        seen = set()
+        for s in range(600):
+            a = gen_cases.generate(s, "seabios-1.17.0", "11.1")
+            seen.add(a[a.index("-machine") + 1])
+        self.assertIn("q35", seen)
+        self.assertIn("pc", seen)
+        self.assertIn("pc-q35-11.1", seen)
+        self.assertIn("pc-i440fx-7.0", seen)
+        self.assertIn("pc-q35-10.1", seen)
+        for s in range(300):   # 7.2 has no newer types
+            a = gen_cases.generate(s, "seabios-1.16.3", "7.2")
+            self.assertIn(a[a.index("-machine") + 1],
+                          {"q35", "pc", "pc-q35-7.0", "pc-q35-7.1", "pc-q35-7.2",
+                           "pc-i440fx-7.0", "pc-i440fx-7.1", "pc-i440fx-7.2"})
+
+    def test_new_stream_coverage(self):
+        text = [" ".join(gen_cases.generate(s, "seabios-1.17.0", "10.0")) for s in range(1500)]
+        for needle in ("lm=off", "vendor=GenuineIntel", "phys-bits=39", "phys-bits=41",
+                       "phys-bits=48", "maxmem=1100G", "hotplug=off", "pref64-reserve=",
+                       "virtio-balloon-pci", "opt/org.seabios/pci64,string="):
+            self.assertTrue(any(needle in t for t in text), needle)
+        n = sum(gen_cases.generate_case(s, "seabios-1.17.0", "10.0")["intent"] == "refuse"
+                for s in range(2000))
+        self.assertTrue(50 <= n <= 160, n)
+        # the pci64 knob only for SeaBIOS 1.17.0
+        for s in range(400):
+            self.assertNotIn("opt/org.seabios/pci64",
+                             " ".join(gen_cases.generate(s, "seabios-1.16.3", "10.0")))
+
+    def test_max_used_gpa_non_lm(self):
+        # what QEMU printed for -machine q35 -m 4G,slots=1,maxmem=64G -cpu qemu64,lm=off
+        G = gen_cases.GiB
+        args = (True, 4 * G, 64 * G, 1, 32 * G, True, True)
+        self.assertEqual(gen_cases.max_used_gpa(*args, lm=False, qemu="7.2"), 0x18bfffffff)
+        self.assertEqual(gen_cases.max_used_gpa(*args, lm=False, qemu="10.0"), 0x10bfffffff)
+        self.assertEqual(gen_cases.max_used_gpa(*args, lm=False, qemu="11.1", machine="8.2"),
+                         0x10bfffffff)
+        # pc-*-8.1 and older on a new QEMU: broken_32bit_mem_addr_check, never refused
+        self.assertEqual(gen_cases.max_used_gpa(*args, lm=False, phys_bits=36, qemu="10.0",
+                                                machine="8.1"), 0xfffffffff)
+        # no hotplug area: the end of RAM above 4G (q35 4G: 2G above)
+        self.assertEqual(gen_cases.max_used_gpa(True, 4 * G, 4 * G, 0, 32 * G, True, True,
+                                                lm=False, qemu="10.0"), 0x17fffffff)
+        # long mode: unchanged
+        self.assertEqual(gen_cases.max_used_gpa(*args, qemu="10.0"),
+                         gen_cases.max_used_gpa(*args))
+
+
+def _fake_stack_tree(root: str) -> None:
+    def touch(*parts):
+        path = os.path.join(root, *parts)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w").close()
+    for sb in ("seabios-1.16.3", "seabios-1.17.0"):
+        touch(sb, "root/usr/share/seabios/bios-256k.bin")
+        touch(sb, "root/usr/share/seabios/vgabios-stdvga.bin")
+    touch("qemu-10.0", "root/usr/bin/qemu-system-x86_64")
+    os.makedirs(os.path.join(root, "qemu-10.0/root/usr/lib/x86_64-linux-gnu/qemu"))
+    os.makedirs(os.path.join(root, "qemu-10.0/root/usr/share/qemu"))
+    touch("qemu-11.1", "version")
+    touch("qemu-11.1", "root/usr/bin/qemu-system-x86_64")
+    touch("qemu-11.1", "root/usr/lib64/ld-linux-x86-64.so.2")
+    touch("qemu-11.1", "root/usr/share/seabios/bios-256k.bin")
+    os.makedirs(os.path.join(root, "qemu-11.1/root/usr/lib/x86_64-linux-gnu/qemu"))
+    os.makedirs(os.path.join(root, "qemu-11.1/root/usr/share/qemu"))
+    for ov in ("ovmf-2025.02", "ovmf-2026.08"):
+        touch(ov, "root/usr/share/OVMF/OVMF_CODE_4M.fd")
+        touch(ov, "root/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+
+class Stacks(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.old = os.environ.get("APERTURE_STACKS_DIR")
+        os.environ["APERTURE_STACKS_DIR"] = self.tmp.name
+
+    def tearDown(self):
+        if self.old is None:
+            os.environ.pop("APERTURE_STACKS_DIR", None)
+        else:
+            os.environ["APERTURE_STACKS_DIR"] = self.old
+        self.tmp.cleanup()
+
+    def test_table(self):
+        for name in ("qemu-7.2+seabios-1.16.2", "qemu-7.2+seabios-1.16.3",
+                     "qemu-10.0+seabios-1.16.3", "qemu-10.0+seabios-1.17.0",
+                     "qemu-11.1+seabios-1.17.0", "qemu-7.2+ovmf-2022.11", "qemu-7.2+ovmf-2025.02",
+                     "qemu-7.2+ovmf-2026.08", "qemu-10.0+ovmf-2025.02", "qemu-10.0+ovmf-2026.08"):
+            self.assertEqual(stacks.get(name).name, name)
+        self.assertEqual(stacks.default_for("seabios").name, "qemu-7.2+seabios-1.16.2")
+        self.assertEqual(stacks.default_for("ovmf").name, "qemu-7.2+ovmf-2022.11")
+        self.assertEqual(stacks.get("qemu-10.0+seabios-1.16.3").aperture_args,
+                         ["--qemu", "10.0", "--firmware", "seabios-1.16.3"])
+        self.assertEqual(stacks.default_for("seabios").aperture_args,
+                         ["--qemu", "7.2", "--firmware", "seabios-1.16.2"])
+        self.assertEqual(stacks.get("qemu-10.0+ovmf-2026.08").aperture_args,
+                         ["--qemu", "10.0", "--firmware", "ovmf-2026.08"])
+        self.assertIs(stacks.from_aperture_args(["--firmware", "ovmf"]), stacks.default_for("ovmf"))
+        self.assertIs(stacks.from_aperture_args(["--qemu", "11.1", "--firmware", "seabios-1.17.0"]),
+                      stacks.get("qemu-11.1+seabios-1.17.0"))
+        with self.assertRaises(KeyError):
+            stacks.get("qemu-9.9+seabios-1.0")
+
+    def test_missing_names_file_and_command(self):
+        with self.assertRaises(stacks.StackMissing) as cm:
+            stacks.get("qemu-10.0+seabios-1.16.3").resolve()
+        msg = str(cm.exception)
+        self.assertIn(os.path.join(self.tmp.name, "seabios-1.16.3"), msg)
+        self.assertIn("scripts/oracle-stacks.sh qemu-10.0 seabios-1.16.3", msg)
+        with self.assertRaises(stacks.StackMissing) as cm:
+            stacks.get("qemu-11.1+seabios-1.17.0").resolve()
+        self.assertIn("scripts/oracle-stacks.sh qemu-11.1", str(cm.exception))
+
+    def test_resolve(self):
+        _fake_stack_tree(self.tmp.name)
+        t = self.tmp.name
+        r = stacks.get("qemu-10.0+seabios-1.17.0").resolve()
+        sb = os.path.join(t, "seabios-1.17.0/root/usr/share/seabios")
+        self.assertEqual(r.prefix, [os.path.join(t, "qemu-10.0/root/usr/bin/qemu-system-x86_64")])
+        self.assertEqual(r.env, {"QEMU_MODULE_DIR":
+                                 os.path.join(t, "qemu-10.0/root/usr/lib/x86_64-linux-gnu/qemu")})
+        self.assertEqual(r.data_args, ["-L", sb, "-L", os.path.join(t, "qemu-10.0/root/usr/share/qemu")])
+        self.assertEqual(r.firmware_args, ["-bios", os.path.join(sb, "bios-256k.bin")])
+        r = stacks.get("qemu-11.1+seabios-1.17.0").resolve()
+        root = os.path.join(t, "qemu-11.1/root")
+        self.assertEqual(r.prefix[0], os.path.join(root, "usr/lib64/ld-linux-x86-64.so.2"))
+        self.assertEqual(r.prefix[1], "--library-path")
+        self.assertEqual(r.prefix[3], os.path.join(root, "usr/bin/qemu-system-x86_64"))
+        self.assertEqual(r.firmware_args, ["-bios", os.path.join(root, "usr/share/seabios/bios-256k.bin")])
+        r = stacks.get("qemu-7.2+seabios-1.16.3").resolve()
+        self.assertEqual(r.prefix, [stacks.SYSTEM_QEMU])
+        self.assertEqual(r.env, {})
+        r = stacks.get("qemu-10.0+ovmf-2025.02").resolve()
+        self.assertEqual(r.ovmf_code, os.path.join(t, "ovmf-2025.02/root/usr/share/OVMF/OVMF_CODE_4M.fd"))
+        self.assertEqual(r.firmware_args, [])
+        cmd = qemu_oracle.build_command(["-m", "1G"], "seabios", "/tmp/x",
+                                        stacks.get("qemu-10.0+seabios-1.16.3").resolve())
+        self.assertEqual(cmd[1:5], ["-L", os.path.join(t, "seabios-1.16.3/root/usr/share/seabios"),
+                                    "-L", os.path.join(t, "qemu-10.0/root/usr/share/qemu")])
+        self.assertEqual(cmd[-4:], ["-bios", os.path.join(t, "seabios-1.16.3/root/usr/share/seabios/bios-256k.bin"),
+                                    "-m", "1G"])
+
+    def test_version_problems(self):
+        st = stacks.get("qemu-10.0+seabios-1.16.3")
+        obs = {"outcome": "ok", "oracle": {
+            "stack": st.name, "firmware_version": "1.16.3-debian-1.16.3-2",
+            "qemu_version_line": "QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)"}}
+        self.assertEqual(stacks.version_problems(st, obs), [])
+        bad = copy.deepcopy(obs)
+        bad["oracle"]["firmware_version"] = "1.16.2-debian-1.16.2-1"
+        self.assertIn("expects SeaBIOS 1.16.3", stacks.version_problems(st, bad)[0])
+        bad = copy.deepcopy(obs)
+        bad["oracle"]["qemu_version_line"] = "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7)"
+        self.assertIn("expects QEMU 10.0", stacks.version_problems(st, bad)[0])
+        bad = copy.deepcopy(obs)
+        del bad["oracle"]["firmware_version"]
+        self.assertIn("no SeaBIOS banner", stacks.version_problems(st, bad)[0])
+        refused = {"outcome": "refused", "oracle": dict(obs["oracle"])}
+        del refused["oracle"]["firmware_version"]
+        self.assertEqual(stacks.version_problems(st, refused), [])   # SeaBIOS never ran
+        self.assertEqual(qemu_oracle.SEABIOS_BANNER_RE.search(
+            "x\nSeaBIOS (version 1.16.3-debian-1.16.3-2)\n").group(1), "1.16.3-debian-1.16.3-2")
+
+
+class Recordings(unittest.TestCase):
+    STACK = "qemu-10.0+seabios-1.16.3"
+
+    def _rec(self, case=0, stack=STACK, banner="1.16.3-debian-1.16.3-2",
+             qemu_line="QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)"):
+        obs = _observed()
+        obs["oracle"] = {"stack": stack, "firmware": "seabios", "args": ["-m", "1G"],
+                         "command": ["/x/qemu"] * 40, "stderr": "warning " * 200,
+                         "qemu_version_line": qemu_line, "firmware_version": banner,
+                         "seabios_banner": "SeaBIOS (version %s)" % banner, "elapsed": 2.2}
+        return {"case": case, "args": ["-m", "1G"], "stack": stack, "firmware": "seabios",
+                "intent": "ok", "observed": obs, "diffs": [], "status": "PASS", "elapsed": 2.3}
+
+    def test_gz_round_trip(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, self.STACK + ".jsonl.gz")
+            with sweep.open_out(path) as f:
+                for i in range(3):
+                    f.write(json.dumps(sweep.compact_record(self._rec(i))) + "\n")
+            with gzip.open(path, "rt") as f:   # really gzip
+                self.assertEqual(len(f.readlines()), 3)
+            recs = sweep.read_records(path)
+            self.assertEqual([r["case"] for r in recs], [0, 1, 2])
+            meta = recs[0]["observed"]["oracle"]
+            self.assertNotIn("stderr", meta)
+            self.assertNotIn("command", meta)
+            self.assertEqual(meta["seabios_banner"], "SeaBIOS (version 1.16.3-debian-1.16.3-2)")
+            self.assertEqual(compare.compare(_observed(), recs[0]["observed"]), [])
+            self.assertEqual(sweep.check_recording(path, recs, None), [])
+            self.assertEqual(sweep.check_recording(path, recs, stacks.get(self.STACK)), [])
+            self.assertIs(sweep.record_stack(recs[0]), stacks.get(self.STACK))
+            # replay without aperture: a stack mismatch fails before anything is compared
+            err = io.StringIO()
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                rc = sweep.main(["--aperture", "/nonexistent/aperture", "--replay", path,
+                                 "--stack", "qemu-10.0+seabios-1.17.0"])
+            self.assertEqual(rc, 2)
+            self.assertIn("cannot be replayed", err.getvalue())
+
+    def test_wrong_records_are_refused(self):
+        recs = [self._rec(0), self._rec(1, banner="1.16.2-debian-1.16.2-1")]
+        p = sweep.check_recording("x.jsonl.gz", recs, None)
+        self.assertEqual(len(p), 1)
+        self.assertIn("case 1", p[0])
+        p = sweep.check_recording("qemu-10.0+seabios-1.17.0.jsonl.gz", [self._rec(0)], None)
+        self.assertTrue(any("not qemu-10.0+seabios-1.17.0" in x for x in p), p)
+        p = sweep.check_recording("x.jsonl", [self._rec(0, stack="qemu-10.0+seabios-1.17.0",
+                                                        banner="1.17.0-debian-1.17.0-1")],
+                                  stacks.get(self.STACK))
+        self.assertTrue(p)
+        # records of a sweep made before stacks existed: the system stack, no version metadata
+        old = {"case": 0, "args": [], "firmware": "ovmf", "observed": _observed()}
+        old["observed"]["oracle"] = {"firmware": "ovmf"}
+        self.assertEqual(sweep.check_recording("boots.jsonl", [old], None), [])
+        self.assertIs(sweep.record_stack(old), stacks.default_for("ovmf"))
 
 
 if __name__ == "__main__":
