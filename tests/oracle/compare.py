@@ -140,6 +140,21 @@ def compare_e820(exp_e820, obs_e820) -> list:
     return diffs
 
 
+def _by_bdf(functions: list) -> dict:
+    """Functions keyed by BDF. Two functions can share one (SeaBIOS gives a port a secondary bus number a
+    switch already uses, and QEMU lists both buses): those are told apart by their id, else their IDs."""
+    counts = {}
+    for f in functions:
+        counts[f.get("bdf")] = counts.get(f.get("bdf"), 0) + 1
+    out = {}
+    for f in functions:
+        bdf = f.get("bdf")
+        if counts[bdf] > 1:
+            bdf = "%s (%s)" % (bdf, f.get("id") or "%s:%s" % (f.get("vendor_id"), f.get("device_id")))
+        out[bdf] = f
+    return out
+
+
 def compare_bars(bdf, exp_bars, obs_bars, addresses=True) -> list:
     diffs = []
     eb = {b.get("index"): b for b in exp_bars or []}
@@ -243,8 +258,8 @@ def compare(expected_plan_json, observed_json) -> list:
 
     # A function aperture marks unreachable (the programmed bus numbers leave no path to it) is one
     # QMP query-pci cannot list either; it must then be absent from the observation.
-    ef = {f.get("bdf"): f for f in exp.get("functions") or [] if f.get("reachable", True)}
-    of = {f.get("bdf"): f for f in obs.get("functions") or []}
+    ef = _by_bdf([f for f in exp.get("functions") or [] if f.get("reachable", True)])
+    of = _by_bdf(obs.get("functions") or [])
     missing = sorted(set(of) - set(ef), key=_bdf_key)
     extra = sorted(set(ef) - set(of), key=_bdf_key)
     for bdf in missing:

@@ -228,7 +228,9 @@ def hx(v: int) -> str:
 
 
 def _unmapped(addr) -> bool:
-    return addr is None or addr == -1 or addr == 0xFFFFFFFFFFFFFFFF or addr < 0
+    # QMP prints the address as int64: -1 is PCI_BAR_UNMAPPED; any other negative value is a real address
+    # at or above 2^63 (SeaBIOS 1.16.3+ can wrap a window there), converted by hx().
+    return addr is None or addr == -1 or addr == 0xFFFFFFFFFFFFFFFF
 
 
 def _bar(region: dict) -> dict:

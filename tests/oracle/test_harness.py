@@ -133,6 +133,15 @@ class OracleParsing(unittest.TestCase):
         self.assertEqual(f[3]["id"], "gpu0")
 
 
+    def test_address_above_2_63_is_mapped(self):
+        # QMP prints addresses as int64: only -1 means unmapped.
+        bar = qemu_oracle._bar({"bar": 2, "type": "memory", "size": 1 << 26, "mem_type_64": True, "prefetch": True,
+                                "address": 0xFFFFFFFFC0000000 - (1 << 64)})
+        self.assertEqual(bar["address"], "0xffffffffc0000000")
+        self.assertTrue(bar["decoding"])
+        self.assertFalse(qemu_oracle._bar({"bar": 0, "type": "memory", "size": 4096, "address": -1})["decoding"])
+
+
 def _observed():
     return {"outcome": "ok", "error": None, "e820": qemu_oracle.parse_e820(SEABIOS_LOG),
             "functions": qemu_oracle.normalize_pci(QUERY_PCI)}
@@ -179,6 +188,16 @@ class Compare(unittest.TestCase):
                       "QEMU 0xfffffffff", d)
         self.assertIn("00:03.0: not predicted (QEMU has 0x1af4:0x1000 class 0x0200 id none)", d)
         self.assertTrue(any(x.startswith("e820[4]:") for x in d))
+
+    def test_functions_sharing_a_bdf_pair_by_id(self):
+        exp, obs = _observed(), _observed()
+        twin = json.loads(json.dumps(obs["functions"][3]))
+        twin["id"], twin["device_id"] = "other", "0x0010"
+        obs["functions"].insert(3, twin)
+        exp["functions"].append(json.loads(json.dumps(twin)))
+        self.assertEqual(compare.compare(exp, obs), [])
+        exp["functions"][-1]["id"] = "renamed"
+        self.assertTrue(any("not predicted" in d for d in compare.compare(exp, obs)))
 
     def test_ovmf_no_e820(self):
         obs = _observed()
