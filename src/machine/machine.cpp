@@ -1,6 +1,7 @@
 #include "machine/machine.hpp"
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <set>
 #include <fmt/format.h>
@@ -234,6 +235,16 @@ private:
             throw InputError(fmt::format("{}: PCI: slot {} function {} not available for {}, in use by {},id={}", where,
                                          devfn.device, devfn.function, device.driver, other->function.driver, other->id));
         }
+        if (devfn.device == 0 && hotplug_handler(bus) == HotplugHandler::Shpc) {
+            // hw/pci/shpc.c shpc_device_plug_common: an SHPC drives slots 1..31 only (SHPC_IDX_TO_PCI(0) is 1),
+            // and the bridge is its bus's hotplug handler for cold-plugged devices too.
+            throw QemuDeviceRefusal{DeviceRefusal(fmt::format("{}: slot 0 behind '{}' is not one its standard hotplug controller (SHPC) "
+                                                              "drives: use addr=1 to addr=1f",
+                                                              where, bus_node.name),
+                                                  DeviceRefusal::Kind::Error,
+                                                  "Unsupported PCI slot 0 for standard hotplug controller. Valid slots are between 1 and 31.")
+                                        .qemu_message(device.written.empty() ? device.driver : device.written)};
+        }
         if (function.bridge && !device.id.empty() && pci.find_bus(device.id)) {
             throw InputError(fmt::format("{}: a bus named '{}' already exists", where, device.id));
         }
@@ -245,8 +256,32 @@ private:
         node.where = where;
         node.properties = device.properties;
         std::optional<IgdFacts> igd = node.function.igd;
+        const std::optional<BridgeSpec> bridge = node.function.bridge;
         pci.add(bus, std::move(node));
+        if (bridge) handlers_[pci.buses().size() - 1] = child_hotplug_handler(hotplug_handler(bus), *bridge);
         if (igd) plan_igd(*igd, bus_node.root && bus == 0, devfn);
+    }
+
+    // Who handles plugging into a bus (QEMU's qbus hotplug handler). The root bus is ACPI's (ICH9/PIIX4 PCI
+    // hotplug with bridge support, on for every modelled machine type); a cold-plugged bridge on an ACPI bus
+    // gets ACPI for its own bus (hw/acpi/pcihp.c acpi_pcihp_device_plug_cb), anywhere else it keeps its own:
+    // its SHPC, or a PCIe slot's native hotplug.
+    enum class HotplugHandler { None, Acpi, Shpc, PcieNative };
+
+    HotplugHandler hotplug_handler(int bus) const {
+        if (machine_.pci.bus(bus).root) return HotplugHandler::Acpi;
+        const auto it = handlers_.find(static_cast<std::size_t>(bus));
+        return it == handlers_.end() ? HotplugHandler::None : it->second;
+    }
+
+    HotplugHandler child_hotplug_handler(HotplugHandler parent, const BridgeSpec& bridge) const {
+        const bool pcie_slot = bridge.slot_implemented;
+        if (parent == HotplugHandler::Acpi) {
+            if (pcie_slot && !bridge.hotplug_capable && release_.acpi_pcihp_unsets_hotplug_off_ports) return HotplugHandler::None;
+            return HotplugHandler::Acpi;
+        }
+        if (bridge.has_shpc) return HotplugHandler::Shpc;
+        return pcie_slot && bridge.hotplug_capable ? HotplugHandler::PcieNative : HotplugHandler::None;
     }
 
     // hw/vfio/igd.c vfio_probe_igd_bar4_quirk, run while this vfio-pci device is realized: legacy mode, and
@@ -291,6 +326,7 @@ private:
     const HostContext& host_;
     const QemuRelease& release_;
     std::set<std::pair<unsigned, unsigned>> chassis_slots_;
+    std::map<std::size_t, HotplugHandler> handlers_;  // per bridge-created bus
 };
 
 u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {

@@ -59,6 +59,10 @@ struct QemuRelease {
     bool max_used_gpa_checks_long_mode;
     // hw/virtio/virtio-balloon-pci.c (10.0): virtio-balloon-pci has a vectors property, 2 when unspecified.
     bool virtio_balloon_has_vectors;
+    // hw/acpi/pcihp.c acpi_pcihp_device_plug_cb: 7.2 takes every hotplug handler off the bus of a cold-plugged
+    // PCIe port with hotplug=off, so a bridge plugged there keeps its own SHPC (which refuses slot 0); by 10.0
+    // ACPI handles that bus too (both seen on the real binaries).
+    bool acpi_pcihp_unsets_hotplug_off_ports;
     std::span<const MachineTypeAlias> aliases;
     std::span<const MachineTypeFacts> machine_types;  // newest first, q35 before i440fx
 };
