@@ -443,7 +443,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             if rng.random() < 0.2:
                 opts.append("addr=0" if rng.random() < 0.5 else "addr=0.0")
             return
-        if rng.random() < want_explicit:
+        # a bus whose slot 0 QEMU refuses: QEMU's automatic choice would be slot 0, so addr= always
+        if getattr(bus, "needs_addr", False) or rng.random() < want_explicit:
             lo = explicit_root_min if bus is root else 0
             cand = [s for s in bus.free if s >= lo]
             if cand:
@@ -481,6 +482,22 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
 
     bus_parent: dict = {}    # bus (bridge id) -> the bus the bridge sits on
     bus_reserve: dict = {}   # bridge id -> its bus-reserve
+    no_hotplug: set = set()  # root ports with hotplug=off
+
+    def conventional_slots(parent):
+        """Device numbers of a new pci-bridge / pcie-pci-bridge bus. QEMU 7.2 refuses a device in
+        slot 0 of such a bridge (its SHPC is the hotplug handler: "Unsupported PCI slot 0 for
+        standard hotplug controller") when a root port with hotplug=off is above it; 10.0 and
+        11.1 accept it (any machine type)."""
+        if ext and qemu == "7.2":
+            b = parent.name
+            while True:
+                if b in no_hotplug:
+                    return range(1, 32)
+                if b not in bus_parent:
+                    break
+                b = bus_parent[b]
+        return range(0, 32)
 
     def _note_reserve(bid, opts):
         for o in opts:
@@ -533,6 +550,7 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
                     "slot=%d" % chassis[0]]
             if ext and rng.random() < 0.2:
                 opts.append("hotplug=off")   # SeaBIOS pads only hotplug-capable ports
+                no_hotplug.add(bid)
             reserve_opts(opts, True)
             bus_opt(parent, opts)
             place(parent, opts, 0.3)
@@ -546,7 +564,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             bus_opt(parent, opts)
             place(parent, opts)
             devices.append(["-device", ",".join(opts)])
-            buses.append(Bus(bid, "pci", range(0, 32), parent.depth + 1))
+            buses.append(Bus(bid, "pci", conventional_slots(parent), parent.depth + 1))
+            buses[-1].needs_addr = 0 not in buses[-1].free
             bus_parent[bid] = parent.name
             _note_reserve(bid, opts)
         else:
@@ -557,7 +576,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             bus_opt(parent, opts)
             place(parent, opts)
             devices.append(["-device", ",".join(opts)])
-            buses.append(Bus(bid, "pci", range(0, 32), parent.depth + 1))
+            buses.append(Bus(bid, "pci", conventional_slots(parent), parent.depth + 1))
+            buses[-1].needs_addr = 0 not in buses[-1].free
             bus_parent[bid] = parent.name
             _note_reserve(bid, opts)
         return True
