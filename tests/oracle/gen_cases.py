@@ -56,7 +56,9 @@ def max_used_gpa(q35: bool, ram: int, maxmem: int, slots: int, hole64: int, amd:
     """QEMU's pc_max_used_gpa() after the AMD 1 TiB relocation (see firmware-research.md 1.1-1.4).
 
     QEMU 7.2 (any machine type, and every long-mode CPU on any release): the end of the 64-bit PCI
-    hole. QEMU 8.2+ changed it for CPUs without long mode (versions.md A.2, row 8.2): machine types
+    hole, or 2^phys_bits - 1 when phys_bits <= 32 (the check cannot fail). QEMU 8.2+ uses the hole
+    for every long-mode CPU (phys-bits=32 is refused there) and changed it for CPUs without long
+    mode (versions.md A.2, row 8.2): machine types
     up to 8.1 keep `broken_32bit_mem_addr_check` (2^phys_bits - 1: never refused), 8.2+ use the end
     of the memory-hotplug area if there is one, else the end of RAM above 4G. qemu: the binary's
     release; machine: the machine type's version (default the release)."""
@@ -80,6 +82,8 @@ def max_used_gpa(q35: bool, ram: int, maxmem: int, slots: int, hole64: int, amd:
         return _roundup(end, GiB)
 
     def used(above_start):
+        if _ver(qemu) < (8, 2) and phys_bits <= 32:
+            return (1 << phys_bits) - 1      # 7.2: "32-bit systems don't have hole64"
         if not new_rule:
             return hole64_start(above_start) + hole64 - 1
         if _ver(machine) < (8, 2):
@@ -202,7 +206,9 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
         phys_bits = rng.choice([None, 40])
         if need > 40:
             phys_bits = need
-    elif rng.random() < 0.065 and need > 33:
+    elif rng.random() < 0.025:
+        phys_bits = 32      # 7.2: QEMU skips its check; 8.2+: refused ("phys-bits too low (32)")
+    elif rng.random() < 0.05 and need > 33:
         refuse = True
         if need > 40 and rng.random() < 0.5:
             phys_bits = None                      # the default 40 is too low
@@ -227,6 +233,7 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
     if cpu_opts or rng.random() < 0.3:
         args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
     eff_bits = 36 if not lm else (phys_bits if phys_bits is not None else 40)
+    need = need_for(lm, eff_bits)
     info["intent"] = "refuse" if eff_bits < need else "ok"
     info["phys_bits"] = eff_bits
     info["lm"] = lm

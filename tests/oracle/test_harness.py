@@ -339,6 +339,11 @@ class Generator(unittest.TestCase):
         # long mode: unchanged
         self.assertEqual(gen_cases.max_used_gpa(*args, qemu="10.0"),
                          gen_cases.max_used_gpa(*args))
+        # phys-bits=32: QEMU 7.2 skips its check; 8.2+ compares with the 64-bit hole's end
+        # ("Address space limit 0xffffffff < 0x2bfffffff phys-bits too low (32)", pc -m 8G)
+        pc8 = (False, 8 * G, 8 * G, 0, 2 * G, True, True)
+        self.assertEqual(gen_cases.max_used_gpa(*pc8, phys_bits=32, qemu="7.2"), 0xffffffff)
+        self.assertEqual(gen_cases.max_used_gpa(*pc8, phys_bits=32, qemu="10.0"), 0x2bfffffff)
 
 
 def _fake_stack_tree(root: str) -> None:
