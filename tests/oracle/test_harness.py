@@ -462,6 +462,22 @@ class Stacks(unittest.TestCase):
             "x\nSeaBIOS (version 1.16.3-debian-1.16.3-2)\n").group(1), "1.16.3-debian-1.16.3-2")
 
 
+class OracleOnlyChecks(unittest.TestCase):
+    def test_refusal_limit(self):
+        obs = {"outcome": "refused", "error": {"source": "qemu", "message":
+               "Address space limit 0xfffffffff < 0x10bfffffff phys-bits too low (36)"}}
+        self.assertEqual(sweep.oracle_accepts("refuse", obs,
+                                              {"max_used_gpa": "0x10bfffffff", "phys_bits": 36}), [])
+        d = sweep.oracle_accepts("refuse", obs, {"max_used_gpa": "0x18bfffffff", "phys_bits": 36})
+        self.assertEqual(d, ["QEMU's max used address 0x10bfffffff, generator predicted 0x18bfffffff"])
+        d = sweep.oracle_accepts("refuse", obs, {"max_used_gpa": "0x10bfffffff", "phys_bits": 40})
+        self.assertEqual(len(d), 1)
+        self.assertEqual(sweep.oracle_accepts("refuse", obs), [])
+        other = {"outcome": "refused", "error": {"source": "qemu", "message": "-device x: no"}}
+        self.assertTrue(sweep.oracle_accepts("refuse", other)[0].startswith("refused for another"))
+        self.assertTrue(sweep.oracle_accepts("ok", obs)[0].startswith("QEMU refused"))
+
+
 class Recordings(unittest.TestCase):
     STACK = "qemu-10.0+seabios-1.16.3"
 
