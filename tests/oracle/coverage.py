@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What a sweep's cases exercised: counts over the records of `sweep.py --out` (predictions and boots).
 
-    python3 coverage.py results.jsonl [more.jsonl ...]
+    python3 coverage.py results.jsonl [more.jsonl.gz ...]
 """
 import collections
+import gzip
 import json
 import re
 import sys
@@ -29,6 +30,15 @@ def features(rec: dict) -> list:
         out.append("maxmem/slots")
     if "GenuineIntel" in args:
         out.append("Intel vendor")
+    if "lm=off" in args:
+        out.append("CPU without long mode")
+    if "opt/org.seabios/pci64" in args:
+        out.append("opt/org.seabios/pci64")
+    if "hotplug=off" in args:
+        out.append("root port hotplug=off")
+    m = re.search(r"-machine (\S+)", args)
+    if m:
+        out.append("machine type " + m.group(1))
     if "pdpe1gb=on" in args:
         out.append("1 GiB pages")
     ports = re.findall(r"pcie-root-port[^ ]*", args)
@@ -53,7 +63,7 @@ def main(paths) -> int:
     counts = collections.Counter()
     total = 0
     for path in paths:
-        with open(path) as f:
+        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
             for line in f:
                 rec = json.loads(line)
                 total += 1

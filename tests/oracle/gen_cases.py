@@ -56,7 +56,9 @@ def max_used_gpa(q35: bool, ram: int, maxmem: int, slots: int, hole64: int, amd:
     """QEMU's pc_max_used_gpa() after the AMD 1 TiB relocation (see firmware-research.md 1.1-1.4).
 
     QEMU 7.2 (any machine type, and every long-mode CPU on any release): the end of the 64-bit PCI
-    hole. QEMU 8.2+ changed it for CPUs without long mode (versions.md A.2, row 8.2): machine types
+    hole, or 2^phys_bits - 1 when phys_bits <= 32 (the check cannot fail). QEMU 8.2+ uses the hole
+    for every long-mode CPU (phys-bits=32 is refused there) and changed it for CPUs without long
+    mode (versions.md A.2, row 8.2): machine types
     up to 8.1 keep `broken_32bit_mem_addr_check` (2^phys_bits - 1: never refused), 8.2+ use the end
     of the memory-hotplug area if there is one, else the end of RAM above 4G. qemu: the binary's
     release; machine: the machine type's version (default the release)."""
@@ -80,6 +82,8 @@ def max_used_gpa(q35: bool, ram: int, maxmem: int, slots: int, hole64: int, amd:
         return _roundup(end, GiB)
 
     def used(above_start):
+        if _ver(qemu) < (8, 2) and phys_bits <= 32:
+            return (1 << phys_bits) - 1      # 7.2: "32-bit systems don't have hole64"
         if not new_rule:
             return hole64_start(above_start) + hole64 - 1
         if _ver(machine) < (8, 2):
@@ -202,7 +206,9 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
         phys_bits = rng.choice([None, 40])
         if need > 40:
             phys_bits = need
-    elif rng.random() < 0.065 and need > 33:
+    elif rng.random() < 0.025:
+        phys_bits = 32      # 7.2: QEMU skips its check; 8.2+: refused ("phys-bits too low (32)")
+    elif rng.random() < 0.05 and need > 33:
         refuse = True
         if need > 40 and rng.random() < 0.5:
             phys_bits = None                      # the default 40 is too low
@@ -227,6 +233,7 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
     if cpu_opts or rng.random() < 0.3:
         args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
     eff_bits = 36 if not lm else (phys_bits if phys_bits is not None else 40)
+    need = need_for(lm, eff_bits)
     info["intent"] = "refuse" if eff_bits < need else "ok"
     info["phys_bits"] = eff_bits
     info["lm"] = lm
@@ -443,7 +450,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             if rng.random() < 0.2:
                 opts.append("addr=0" if rng.random() < 0.5 else "addr=0.0")
             return
-        if rng.random() < want_explicit:
+        # a bus whose slot 0 QEMU refuses: QEMU's automatic choice would be slot 0, so addr= always
+        if getattr(bus, "needs_addr", False) or rng.random() < want_explicit:
             lo = explicit_root_min if bus is root else 0
             cand = [s for s in bus.free if s >= lo]
             if cand:
@@ -481,6 +489,22 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
 
     bus_parent: dict = {}    # bus (bridge id) -> the bus the bridge sits on
     bus_reserve: dict = {}   # bridge id -> its bus-reserve
+    no_hotplug: set = set()  # root ports with hotplug=off
+
+    def conventional_slots(parent):
+        """Device numbers of a new pci-bridge / pcie-pci-bridge bus. QEMU 7.2 refuses a device in
+        slot 0 of such a bridge (its SHPC is the hotplug handler: "Unsupported PCI slot 0 for
+        standard hotplug controller") when a root port with hotplug=off is above it; 10.0 and
+        11.1 accept it (any machine type)."""
+        if ext and qemu == "7.2":
+            b = parent.name
+            while True:
+                if b in no_hotplug:
+                    return range(1, 32)
+                if b not in bus_parent:
+                    break
+                b = bus_parent[b]
+        return range(0, 32)
 
     def _note_reserve(bid, opts):
         for o in opts:
@@ -533,6 +557,7 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
                     "slot=%d" % chassis[0]]
             if ext and rng.random() < 0.2:
                 opts.append("hotplug=off")   # SeaBIOS pads only hotplug-capable ports
+                no_hotplug.add(bid)
             reserve_opts(opts, True)
             bus_opt(parent, opts)
             place(parent, opts, 0.3)
@@ -546,7 +571,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             bus_opt(parent, opts)
             place(parent, opts)
             devices.append(["-device", ",".join(opts)])
-            buses.append(Bus(bid, "pci", range(0, 32), parent.depth + 1))
+            buses.append(Bus(bid, "pci", conventional_slots(parent), parent.depth + 1))
+            buses[-1].needs_addr = 0 not in buses[-1].free
             bus_parent[bid] = parent.name
             _note_reserve(bid, opts)
         else:
@@ -557,7 +583,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             bus_opt(parent, opts)
             place(parent, opts)
             devices.append(["-device", ",".join(opts)])
-            buses.append(Bus(bid, "pci", range(0, 32), parent.depth + 1))
+            buses.append(Bus(bid, "pci", conventional_slots(parent), parent.depth + 1))
+            buses[-1].needs_addr = 0 not in buses[-1].free
             bus_parent[bid] = parent.name
             _note_reserve(bid, opts)
         return True

@@ -36,6 +36,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -117,8 +118,13 @@ def check_placements(placements: dict, observed: dict) -> list:
     return diffs
 
 
-def oracle_accepts(intent: str, observed: dict) -> list:
-    """--oracle-only: is the oracle's outcome what the generator meant?"""
+PHYS_BITS_REFUSAL_RE = re.compile(
+    r"Address space limit (0x[0-9a-f]+) < (0x[0-9a-f]+) phys-bits too low \((\d+)\)")
+
+
+def oracle_accepts(intent: str, observed: dict, expect: dict | None = None) -> list:
+    """--oracle-only: is the oracle's outcome what the generator meant? expect (the generator's
+    info): a refusal must name its max_used_gpa and, where known, its phys_bits."""
     o = observed.get("outcome")
     msg = (observed.get("error") or {}).get("message")
     if o in ("timeout", "oracle-error"):
@@ -127,8 +133,21 @@ def oracle_accepts(intent: str, observed: dict) -> list:
         return ["generator meant a phys-bits refusal, QEMU said %s" % o]
     if intent != "refuse" and o == "refused":
         return ["QEMU refused the command line: %s" % msg]
-    if intent == "refuse" and "phys-bits too low" not in (msg or ""):
-        return ["refused for another reason: %s" % msg]
+    if intent == "refuse":
+        m = PHYS_BITS_REFUSAL_RE.search(msg or "")
+        if not m:
+            return ["refused for another reason: %s" % msg]
+        expect = expect or {}
+        out = []
+        want = expect.get("max_used_gpa")
+        if want is not None and int(m.group(2), 16) != int(want, 16):
+            out.append("QEMU's max used address %s, generator predicted %s" % (m.group(2), want))
+        bits = expect.get("phys_bits")
+        if bits is not None and int(m.group(3)) != bits:
+            out.append("QEMU refused with phys-bits %s, generator expected %d" % (m.group(3), bits))
+        if int(m.group(1), 16) != (1 << int(m.group(3))) - 1:
+            out.append("QEMU's limit %s is not 2^%s - 1" % (m.group(1), m.group(3)))
+        return out
     return []
 
 
@@ -142,7 +161,8 @@ def boot(args: list, stack, ns, i: int) -> tuple:
     return obs, stacks.version_problems(stack, obs)
 
 
-def run_case(i: int, args: list, intent: str | None, ns, placements=None, stack=None) -> dict:
+def run_case(i: int, args: list, intent: str | None, ns, placements=None, stack=None,
+             expect: dict | None = None) -> dict:
     stack = stack or ns.stack
     rec = {"case": i, "args": args, "stack": stack.name, "firmware": stack.firmware}
     if intent is not None:
@@ -151,7 +171,7 @@ def run_case(i: int, args: list, intent: str | None, ns, placements=None, stack=
     if ns.oracle_only:
         obs, wrong = boot(args, stack, ns, i)
         rec["observed"] = obs
-        rec["diffs"] = wrong or oracle_accepts(intent or "ok", obs)
+        rec["diffs"] = wrong or oracle_accepts(intent or "ok", obs, expect)
         if not wrong and placements and obs.get("outcome") == "ok":
             rec["diffs"] += check_placements(placements, obs)
     else:
@@ -351,7 +371,7 @@ def main(argv=None) -> int:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
             c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu)
-            cases.append((i, c["args"], c["intent"], c.get("placements"), None))
+            cases.append((i, c["args"], c["intent"], c.get("placements"), None, c))
 
     if not ns.replay:
         # Every stack that will boot must be there, and be what it claims, before the first boot.
@@ -401,10 +421,11 @@ def main(argv=None) -> int:
             out.flush()
 
     def worker(case):
-        i, args, intent, placements, stack = case
+        i, args, intent, placements, stack = case[:5]
+        expect = case[5] if len(case) > 5 else None
         if stop.is_set():
             return None
-        rec = run_case(i, args, intent, ns, placements, stack or ns.stack)
+        rec = run_case(i, args, intent, ns, placements, stack or ns.stack, expect)
         if rec["status"] == "FAIL" and ns.fail_fast:
             stop.set()
         return rec

@@ -339,6 +339,11 @@ class Generator(unittest.TestCase):
         # long mode: unchanged
         self.assertEqual(gen_cases.max_used_gpa(*args, qemu="10.0"),
                          gen_cases.max_used_gpa(*args))
+        # phys-bits=32: QEMU 7.2 skips its check; 8.2+ compares with the 64-bit hole's end
+        # ("Address space limit 0xffffffff < 0x2bfffffff phys-bits too low (32)", pc -m 8G)
+        pc8 = (False, 8 * G, 8 * G, 0, 2 * G, True, True)
+        self.assertEqual(gen_cases.max_used_gpa(*pc8, phys_bits=32, qemu="7.2"), 0xffffffff)
+        self.assertEqual(gen_cases.max_used_gpa(*pc8, phys_bits=32, qemu="10.0"), 0x2bfffffff)
 
 
 def _fake_stack_tree(root: str) -> None:
@@ -455,6 +460,22 @@ class Stacks(unittest.TestCase):
         self.assertEqual(stacks.version_problems(st, refused), [])   # SeaBIOS never ran
         self.assertEqual(qemu_oracle.SEABIOS_BANNER_RE.search(
             "x\nSeaBIOS (version 1.16.3-debian-1.16.3-2)\n").group(1), "1.16.3-debian-1.16.3-2")
+
+
+class OracleOnlyChecks(unittest.TestCase):
+    def test_refusal_limit(self):
+        obs = {"outcome": "refused", "error": {"source": "qemu", "message":
+               "Address space limit 0xfffffffff < 0x10bfffffff phys-bits too low (36)"}}
+        self.assertEqual(sweep.oracle_accepts("refuse", obs,
+                                              {"max_used_gpa": "0x10bfffffff", "phys_bits": 36}), [])
+        d = sweep.oracle_accepts("refuse", obs, {"max_used_gpa": "0x18bfffffff", "phys_bits": 36})
+        self.assertEqual(d, ["QEMU's max used address 0x10bfffffff, generator predicted 0x18bfffffff"])
+        d = sweep.oracle_accepts("refuse", obs, {"max_used_gpa": "0x10bfffffff", "phys_bits": 40})
+        self.assertEqual(len(d), 1)
+        self.assertEqual(sweep.oracle_accepts("refuse", obs), [])
+        other = {"outcome": "refused", "error": {"source": "qemu", "message": "-device x: no"}}
+        self.assertTrue(sweep.oracle_accepts("refuse", other)[0].startswith("refused for another"))
+        self.assertTrue(sweep.oracle_accepts("ok", obs)[0].startswith("QEMU refused"))
 
 
 class Recordings(unittest.TestCase):
