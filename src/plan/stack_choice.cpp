@@ -23,6 +23,7 @@ const char* to_string(StackCaveatKind kind) {
         case StackCaveatKind::HostPackageNotModelled: return "host-package-not-modelled";
         case StackCaveatKind::HostPackageAbsent: return "host-package-absent";
         case StackCaveatKind::HostPackagesUnknown: return "host-packages-unknown";
+        case StackCaveatKind::HostPackagesNotRecorded: return "host-packages-not-recorded";
     }
     return "";
 }

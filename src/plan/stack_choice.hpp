@@ -29,10 +29,11 @@ enum class StackCaveatKind {
     ImageNotRecognised,      // read, but holds no modelled build's VERSION: the default stays
     HostPackageNotModelled,  // the host's package is a release aperture does not model (detail: its version)
     HostPackageAbsent,       // the host snapshot has the dpkg database but not this package installed
-    HostPackagesUnknown,     // the host snapshot has no dpkg database, or predates recording one
+    HostPackagesUnknown,     // the host has no dpkg database (not a Debian-family host)
+    HostPackagesNotRecorded, // the host snapshot was saved before aperture recorded packages
 };
 // "image-not-found", "image-unreadable", "image-too-large", "image-not-recognised", "host-package-not-modelled",
-// "host-package-absent", "host-packages-unknown"
+// "host-package-absent", "host-packages-unknown", "host-packages-not-recorded"
 const char* to_string(StackCaveatKind kind);
 
 struct StackCaveat {

@@ -15,7 +15,8 @@ bool chosen(const StackChoice& choice) { return choice.source != StackChoiceSour
 // The first of `names` the host has installed; nullptr, with the caveat saying why, when there is none.
 const InstalledPackage* installed_package(const HostSnapshot& host, std::span<const std::string_view> names, StackChoice& choice) {
     if (!host.software || !host.software->packages) {
-        choice.caveats.push_back({StackCaveatKind::HostPackagesUnknown, std::string(names.front()), ""});
+        const auto kind = host.software ? StackCaveatKind::HostPackagesUnknown : StackCaveatKind::HostPackagesNotRecorded;
+        choice.caveats.push_back({kind, std::string(names.front()), ""});
         return nullptr;
     }
     for (const auto name : names) {

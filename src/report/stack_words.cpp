@@ -101,7 +101,9 @@ std::string caveat_message(const StackCaveat& caveat) {
         }
         case StackCaveatKind::HostPackageAbsent: return fmt::format("the host has no {} package installed", caveat.subject);
         case StackCaveatKind::HostPackagesUnknown:
-            return "the host snapshot records no installed packages (no dpkg database, or saved by an older aperture)";
+            return fmt::format("the host has no dpkg database, so which {} it has is unknown", component_of(caveat.subject).name);
+        case StackCaveatKind::HostPackagesNotRecorded:
+            return "the host snapshot was saved before aperture recorded installed packages (`aperture host --save` records them)";
     }
     return "";
 }

@@ -158,8 +158,15 @@ TEST(StackDetection, AbsentPackagesAndUnknownDatabasesAreSaid) {
 
     PlanOptions old_snapshot;
     choose_qemu_from_host(old_snapshot, HostSnapshot{});  // saved before aperture recorded software
-    EXPECT_EQ(old_snapshot.qemu_choice.caveats, (std::vector<StackCaveat>{{StackCaveatKind::HostPackagesUnknown, "qemu-system-x86", ""}}));
+    EXPECT_EQ(old_snapshot.qemu_choice.caveats, (std::vector<StackCaveat>{{StackCaveatKind::HostPackagesNotRecorded, "qemu-system-x86", ""}}));
     EXPECT_EQ(old_snapshot.qemu, &default_qemu_release());
+
+    PlanOptions no_dpkg;
+    HostSnapshot red_hat;
+    red_hat.software = HostSoftware{"5.14.0-427.13.1.el9_4.x86_64", std::nullopt};
+    choose_qemu_from_host(no_dpkg, red_hat);
+    EXPECT_EQ(no_dpkg.qemu_choice.caveats, (std::vector<StackCaveat>{{StackCaveatKind::HostPackagesUnknown, "qemu-system-x86", ""}}));
+    EXPECT_EQ(caveat_message(no_dpkg.qemu_choice.caveats[0]), "the host has no dpkg database, so which QEMU it has is unknown");
 }
 
 TEST(StackDetection, OvmfFromEitherPackage) {
