@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "../support/cli_runner.hpp"
@@ -122,6 +123,25 @@ TEST(StackProvenanceCli, TheBiosImageChoosesItsBuildOverTheHost) {
     EXPECT_TRUE(mentions(r.out, "SeaBIOS         command-line: argument 3 (-bios " + image + ")\n")) << r.out;
     std::filesystem::remove(image);
     std::filesystem::remove(host);
+}
+
+TEST(StackProvenanceCli, ALibvirtRomLoaderIsExaminedLikeBios) {
+    const std::string image = image_with("1.16.3-debian-1.16.3-2");
+    std::ifstream in(std::string(APERTURE_SOURCE_DIR) + "/tests/golden/cases/libvirt-pc-explicit-addresses.xml");
+    std::string domain((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string type = "<type arch='x86_64' machine='pc'>hvm</type>";
+    domain.replace(domain.find(type), type.size(), type + "\n    <loader readonly='yes' type='rom'>" + image + "</loader>");
+    const std::string xml = temp_path(".xml");
+    std::ofstream(xml) << domain;
+    const auto r = run_cli({"plan", "--format", "json", "--xml", xml});
+    ASSERT_FALSE(r.out.empty()) << r.err;
+    const json stack = json::parse(r.out)["stack"];
+    EXPECT_EQ(stack["firmware"]["source"], "domain-xml");
+    EXPECT_EQ(stack["firmware_release"]["release"], "1.16.3");
+    EXPECT_EQ(stack["firmware_release"]["source"], "firmware-image");
+    EXPECT_EQ(stack["firmware_release"]["detail"], image);
+    std::filesystem::remove(image);
+    std::filesystem::remove(xml);
 }
 
 TEST(StackProvenanceCli, AnImageOfAnotherBuildIsNamedInANote) {
