@@ -87,8 +87,8 @@ ordered_json stack_part_json(const StackEntry& e, ordered_json chosen) {
     ordered_json caveats = ordered_json::array();
     for (std::size_t i = 0; i < choice.caveats.size(); ++i) {
         const StackCaveat& c = choice.caveats[i];
-        caveats.push_back({{"kind", to_string(c.kind)}, {"subject", c.subject}, {"detail", c.detail.empty() ? ordered_json(nullptr) : ordered_json(c.detail)},
-                           {"message", e.notes[i]}});
+        const ordered_json detail = c.detail.empty() ? ordered_json(nullptr) : ordered_json(c.detail);
+        caveats.push_back({{"kind", to_string(c.kind)}, {"subject", c.subject}, {"detail", detail}, {"message", e.notes[i]}});
     }
     chosen["caveats"] = caveats;
     return chosen;
