@@ -10,6 +10,7 @@
 #include "diagnostics/xen_checks.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "report/html_map.hpp"
+#include "report/json_report.hpp"
 #include "report/svg_map.hpp"
 #include "report/spapr_report.hpp"
 #include "report/text_report.hpp"
@@ -42,6 +43,8 @@ CheckResult check_qemu_x86(const CheckRequest& request) {
     const Plan plan = make_plan(vm.spec, vm.options);
     CheckReport report;
     report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
+    report.stack_text = render_stack_text(plan);
+    report.stack_json = render_stack_json(plan);
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
     const auto libvirt = libvirt_context(vm, request.libvirt_version);
     report.findings = run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt});

@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "diagnostics/domain_fixes.hpp"
 #include "libvirt/domain_fix.hpp"
+#include "report/labels.hpp"
+#include "report/stack_words.hpp"
 
 namespace aperture::app {
 
@@ -23,10 +25,20 @@ std::string read_whole_file(const std::string& path) {
     return text.str();
 }
 
+struct DomainFindings {
+    std::vector<Finding> findings;
+    std::vector<std::string> stack;  // the stack modelled and where each part came from
+};
+
 // The findings for a domain, against the VM's host.
-std::vector<Finding> domain_findings(const QemuX86Vm& vm, const std::vector<PlannedHotplug>& hotplug, const std::string& libvirt_version) {
+DomainFindings domain_findings(const QemuX86Vm& vm, const std::vector<PlannedHotplug>& hotplug, const std::string& libvirt_version) {
     const Plan plan = make_plan(vm.spec, vm.options);
-    return run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt_context(vm, libvirt_version)});
+    DomainFindings result{run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt_context(vm, libvirt_version)}), {}};
+    result.stack.push_back(fmt::format("{} ({})", stack_title(plan), stack_origins(plan)));
+    for (const auto& entry : stack_entries(plan)) {
+        for (const auto& note : entry.notes) result.stack.push_back("note: " + note);
+    }
+    return result;
 }
 
 }  // namespace
@@ -36,7 +48,8 @@ FixResult fix(const FixRequest& request) {
     if (xml_file.empty()) throw InputError("aperture fix needs --xml FILE: it writes fixes into a libvirt domain");
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
-    CombinedDomainFix combined = combine_domain_fixes(domain_findings(vm, hotplug, request.libvirt_version));
+    DomainFindings before = domain_findings(vm, hotplug, request.libvirt_version);
+    CombinedDomainFix combined = combine_domain_fixes(before.findings);
 
     FixResult result;
     result.fixed_xml = apply_domain_fix(read_whole_file(xml_file), xml_file, combined.edit);
@@ -44,9 +57,10 @@ FixResult fix(const FixRequest& request) {
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;
     const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)", read_options));
-    for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version)) {
+    for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version).findings) {
         if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
     }
+    result.stack = std::move(before.stack);
     result.applied = std::move(combined.applied);
     result.not_applied = std::move(combined.not_applied);
     result.prediction = result.still_failing.empty() ? Prediction::Works : Prediction::Fails;

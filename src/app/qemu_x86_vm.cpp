@@ -11,6 +11,7 @@
 #include "host/host_snapshot_json.hpp"
 #include "input/qemu_command_line.hpp"
 #include "libvirt/domain_memlock_input.hpp"
+#include "plan/stack_detection.hpp"
 #include "plan/stack_request.hpp"
 
 namespace aperture::app {
@@ -19,6 +20,18 @@ namespace {
 
 bool uses_vfio(const VmSpec& spec) {
     return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) { return d.driver == "vfio-pci"; });
+}
+
+// The VmSpec (and the domain) for the QEMU release the options name.
+void read_description(QemuX86Vm& vm, const VmSource& source) {
+    if (source.libvirt_xml.empty()) {
+        vm.spec = read_qemu_command_line(source.qemu_args, *vm.options.qemu);
+        return;
+    }
+    LibvirtReadOptions read_options;
+    read_options.qemu = vm.options.qemu;
+    vm.domain = read_libvirt_domain_file(source.libvirt_xml, read_options);
+    vm.spec = vm.domain->spec;
 }
 
 }  // namespace
@@ -34,16 +47,19 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     QemuX86Vm vm;
     if (!request.qemu_release.empty()) request_qemu_release(vm.options, request.qemu_release);
     if (!request.firmware.empty()) request_firmware(vm.options, request.firmware);
-    if (source.libvirt_xml.empty()) {
-        vm.spec = read_qemu_command_line(source.qemu_args, *vm.options.qemu);
-    } else {
-        LibvirtReadOptions read_options;
-        read_options.qemu = vm.options.qemu;
-        vm.domain = read_libvirt_domain_file(source.libvirt_xml, read_options);
-        vm.spec = vm.domain->spec;
+    // A saved host first: its QEMU is the release the description is read for.
+    if (!request.host_file.empty()) {
+        vm.host = load_host_snapshot(request.host_file);
+        choose_qemu_from_host(vm.options, *vm.host);
     }
-    if (!request.host_file.empty()) vm.host = load_host_snapshot(request.host_file);
-    else if (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty())) vm.host = probe_host("/");
+    read_description(vm, source);
+    if (!vm.host && (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty()))) {
+        vm.host = probe_host("/");
+        const QemuRelease* read_for = vm.options.qemu;
+        choose_qemu_from_host(vm.options, *vm.host);
+        if (vm.options.qemu != read_for) read_description(vm, source);  // this host's QEMU reads it differently
+    }
+    choose_firmware_release(vm.options, vm.spec, vm.host ? &*vm.host : nullptr);
     if (vm.host) vm.options.host = host_context(*vm.host);
     if (!request.host_cpu_vendor.empty()) {
         vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits};

@@ -43,6 +43,7 @@ struct CheckResult {
 
 struct FixResult {
     std::string fixed_xml;                   // the domain as written, with the fixes applied
+    std::vector<std::string> stack;          // the stack planned with, where each part came from, then notes
     std::vector<std::string> applied;        // each fix written in
     std::vector<std::string> not_applied;    // each fix that could not be, and why
     std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has

@@ -21,6 +21,7 @@ int exit_status(app::Prediction prediction) { return prediction == app::Predicti
 int write_fix(const FixCommand& command, const app::FixResult& result, std::ostream& out, std::ostream& err) {
     if (command.output.empty()) out << result.fixed_xml;
     else write_file_atomically("--output", command.output, result.fixed_xml);
+    for (const auto& line : result.stack) err << "aperture fix: stack " << line << "\n";
     for (const auto& line : result.applied) err << "aperture fix: applied " << line << "\n";
     if (result.applied.empty()) err << "aperture fix: nothing to change\n";
     for (const auto& line : result.not_applied) err << "aperture fix: not applied " << line << "\n";

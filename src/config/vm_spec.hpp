@@ -31,6 +31,7 @@ struct MachineSpec {
     std::string accel = "tcg";  // "tcg" | "kvm"
     PropertyList other;         // properties not listed above, checked by the machine model
     SourceLocation where;
+    std::optional<SourceLocation> type_where;  // where the type was named; nullopt: QEMU's default
 };
 
 struct MemorySpec {
@@ -130,7 +131,11 @@ struct LegacyDrive {
     SourceLocation where;
 };
 
+// Which description a VmSpec was read from, so a report can say where a choice came from.
+enum class SpecOrigin { QemuCommandLine, LibvirtDomain };
+
 struct VmSpec {
+    SpecOrigin origin = SpecOrigin::QemuCommandLine;
     MachineSpec machine;
     MemorySpec memory;
     CpuSpec cpu;

@@ -78,6 +78,14 @@ void limit_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) 
     }
 }
 
+void software_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) {
+    if (snapshot.software && !snapshot.software->packages) {
+        notes.push_back(fmt::format("no dpkg database ({}): the installed QEMU and firmware are unknown, so plans model "
+                                    "the defaults unless --qemu and --firmware name a stack",
+                                    kDpkgStatusFile));
+    }
+}
+
 }  // namespace
 
 const HostPciDevice* HostSnapshot::device(const std::string& address) const {
@@ -96,6 +104,7 @@ HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock) {
     snapshot.pci = read_pci_devices(files);
     snapshot.memlock = read_memlock(files, memlock);
     if (const auto iomem = files.read(kIomemFile)) snapshot.iomem = parse_iomem(*iomem, files.describe(kIomemFile));
+    snapshot.software = read_host_software(files);
     return snapshot;
 }
 
@@ -110,6 +119,7 @@ std::vector<std::string> host_notes(const HostSnapshot& snapshot) {
     iommu_notes(snapshot, notes);
     pci_notes(snapshot, notes);
     limit_notes(snapshot, notes);
+    software_notes(snapshot, notes);
     return notes;
 }
 

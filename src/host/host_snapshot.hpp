@@ -1,8 +1,9 @@
 #pragma once
 // Everything the host probe learns about the machine VMs will run on, in one value: the CPU, whether KVM
-// uses EPT/NPT, the IOMMU's widths and reserved ranges, every PCI function with its BARs, the memlock limit
-// and /proc/iomem. A snapshot serialises to JSON (host_snapshot_json.hpp) so every command can later read
-// a saved host (--host FILE) instead of the live one.
+// uses EPT/NPT, the IOMMU's widths and reserved ranges, every PCI function with its BARs, the memlock limit,
+// /proc/iomem, the kernel release and the installed QEMU and firmware packages. A snapshot serialises to
+// JSON (host_snapshot_json.hpp) so every command can later read a saved host (--host FILE) instead of the
+// live one.
 
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "host/cpuinfo.hpp"
 #include "host/host_files.hpp"
+#include "host/installed_packages.hpp"
 #include "host/iomem.hpp"
 #include "host/iommu.hpp"
 #include "host/kvm_paging.hpp"
@@ -28,6 +30,9 @@ struct HostSnapshot {
     std::vector<HostPciDevice> pci;  // ascending by address
     std::optional<MemlockLimit> memlock;
     std::optional<Iomem> iomem;  // nullopt when /proc/iomem cannot be read
+    // The kernel release and the installed QEMU and firmware packages; nullopt in a snapshot saved before
+    // aperture recorded them.
+    std::optional<HostSoftware> software;
 
     const HostPciDevice* device(const std::string& address) const;
     friend bool operator==(const HostSnapshot&, const HostSnapshot&) = default;

@@ -187,6 +187,27 @@ ordered_json agreement_json(const HostSnapshot& snapshot) {
     return {{"compared", agreement.compared}, {"disagreements", agreement.disagreements}};
 }
 
+ordered_json package_json(const InstalledPackage& package) {
+    ordered_json j;
+    j["name"] = package.name;
+    j["status"] = package.status;
+    j["version"] = package.version;
+    j["installed"] = package.installed();  // derived from status
+    return j;
+}
+
+ordered_json software_json(const HostSoftware& software) {
+    ordered_json j;
+    j["kernel_release"] = optional_json(software.kernel_release);
+    if (software.packages) {
+        j["packages"] = ordered_json::array();
+        for (const auto& package : *software.packages) j["packages"].push_back(package_json(package));
+    } else {
+        j["packages"] = nullptr;
+    }
+    return j;
+}
+
 ordered_json snapshot_json(const HostSnapshot& snapshot) {
     ordered_json j;
     j["schema"] = kHostSnapshotSchema;
@@ -199,6 +220,8 @@ ordered_json snapshot_json(const HostSnapshot& snapshot) {
     j["memlock"] = memlock_json(snapshot.memlock);
     j["iomem"] = iomem_json(snapshot.iomem);
     j["iomem_agreement"] = agreement_json(snapshot);
+    // Absent from snapshots saved before aperture recorded the host's software; they still load.
+    if (snapshot.software) j["software"] = software_json(*snapshot.software);
     j["notes"] = host_notes(snapshot);
     return j;
 }
@@ -494,6 +517,24 @@ Iomem read_iomem(const JsonField& j) {
     return iomem;
 }
 
+InstalledPackage read_package(const JsonField& j) {
+    InstalledPackage package{j["name"].string(), j["status"].string(), j["version"].string()};
+    j.require_written_form(package_json(package), {"installed"});
+    return package;
+}
+
+HostSoftware read_software(const JsonField& j) {
+    HostSoftware software;
+    software.kernel_release = j["kernel_release"].optional([](const JsonField& f) { return f.string(); });
+    software.packages = j["packages"].optional([](const JsonField& f) {
+        std::vector<InstalledPackage> packages;
+        for (const auto& element : f.elements()) packages.push_back(read_package(element));
+        return packages;
+    });
+    j.require_written_form(software_json(software), {});
+    return software;
+}
+
 HostSnapshot read_snapshot(const JsonField& j) {
     if (!j.value().is_object()) j.fail("a host snapshot object");
     if (j["schema"].string() != kHostSnapshotSchema) j["schema"].fail(fmt::format("\"{}\"", kHostSnapshotSchema));
@@ -505,6 +546,7 @@ HostSnapshot read_snapshot(const JsonField& j) {
     for (const auto& device : j["pci"].elements()) snapshot.pci.push_back(read_device(device));
     snapshot.memlock = j["memlock"].optional(read_memlock);
     snapshot.iomem = j["iomem"].optional(read_iomem);
+    if (j.has("software")) snapshot.software = read_software(j["software"]);
     j.require_written_form(snapshot_json(snapshot), {"iomem_agreement", "notes"});
     return snapshot;
 }

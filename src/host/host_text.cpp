@@ -1,6 +1,7 @@
 #include "host/host_text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace aperture {
 
@@ -146,6 +147,25 @@ void limits_section(std::string& out, const HostSnapshot& snapshot) {
     }
 }
 
+void software_section(std::string& out, const HostSnapshot& snapshot) {
+    if (!snapshot.software) return;  // a snapshot saved before aperture recorded it
+    const HostSoftware& software = *snapshot.software;
+    out += fmt::format("Kernel    {}\n", software.kernel_release.value_or("unknown (/proc/sys/kernel/osrelease not read)"));
+    if (!software.packages) {
+        out += fmt::format("Packages  unknown: no dpkg database ({})\n", kDpkgStatusFile);
+        return;
+    }
+    std::string listed;
+    for (const auto& package : *software.packages) {
+        if (!listed.empty()) listed += ", ";
+        listed += package.name;
+        if (!package.version.empty()) listed += " " + package.version;
+        if (!package.installed()) listed += fmt::format(" not installed ({})", package.status);
+    }
+    if (listed.empty()) listed = fmt::format("none of {} in the dpkg database", fmt::join(kWatchedPackages, ", "));
+    out += fmt::format("Packages  {}\n", listed);
+}
+
 }  // namespace
 
 std::string render_host_text(const HostSnapshot& snapshot) {
@@ -156,6 +176,7 @@ std::string render_host_text(const HostSnapshot& snapshot) {
     out += fmt::format("PCI       {} function{}\n", snapshot.pci.size(), snapshot.pci.size() == 1 ? "" : "s");
     for (const auto& device : snapshot.pci) device_section(out, device, snapshot.iommu);
     limits_section(out, snapshot);
+    software_section(out, snapshot);
     const auto notes = host_notes(snapshot);
     if (!notes.empty()) {
         out += "Notes\n";

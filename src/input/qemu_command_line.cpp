@@ -1036,6 +1036,7 @@ private:
             const SourceLocation& where = machine_where_[key];
             if (key == "type") {
                 machine.type = value;
+                machine.type_where = where;
             } else if (key == "accel") {
                 machine_accel_ = {value, where};
             } else if (key == "max-ram-below-4g") {

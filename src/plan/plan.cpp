@@ -60,7 +60,29 @@ std::optional<u64> fitting_x_pci_mmio64_mb(const Machine& machine, const OvmfRel
     return std::nullopt;
 }
 
+StackChoiceSource source_of(const VmSpec& spec) {
+    return spec.origin == SpecOrigin::LibvirtDomain ? StackChoiceSource::DomainXml : StackChoiceSource::CommandLine;
+}
+
+// The machine type: the description's when it names one, else QEMU's default ("pc").
+StackChoice machine_choice(const VmSpec& spec) {
+    if (!spec.machine.type_where) return StackChoice{};
+    return StackChoice{source_of(spec), spec.machine.type_where->text, {}};
+}
+
+// The firmware kind: --firmware's, else the description's -bios, pflash or <loader>, else QEMU's default.
+StackChoice firmware_kind_choice(const VmSpec& spec, const PlanOptions& options) {
+    if (options.firmware) return options.firmware_choice;
+    if (spec.firmware.kind == FirmwareKind::Default) return StackChoice{};
+    return StackChoice{source_of(spec), spec.firmware.where.text, {}};
+}
+
 }  // namespace
+
+FirmwareKind effective_firmware(const VmSpec& spec, const PlanOptions& options) {
+    if (options.firmware) return *options.firmware;
+    return spec.firmware.kind == FirmwareKind::Default ? FirmwareKind::SeaBios : spec.firmware.kind;
+}
 
 Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     VmSpec effective = spec;
@@ -72,6 +94,8 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     plan.stack.qemu = options.qemu;
     plan.stack.firmware = firmware;
     plan.stack.firmware_release = firmware == FirmwareKind::Ovmf ? &options.ovmf->identity : &options.seabios->identity;
+    plan.stack.provenance = StackProvenance{options.qemu_choice, machine_choice(spec), firmware_kind_choice(spec, options),
+                                            firmware == FirmwareKind::Ovmf ? options.ovmf_choice : options.seabios_choice};
     plan.hypervisor_model = std::string(plan.stack.qemu->model_name);
     plan.firmware_model = std::string(plan.stack.firmware_release->model_name);
     if (!build.machine) {

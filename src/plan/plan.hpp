@@ -11,6 +11,7 @@
 #include "firmware/seabios/seabios_release.hpp"
 #include "machine/machine.hpp"
 #include "machine/qemu_release.hpp"
+#include "plan/stack_choice.hpp"
 
 namespace aperture {
 
@@ -18,11 +19,13 @@ enum class Outcome { Ok, Refused, FirmwareFailed };
 const char* to_string(Outcome outcome);
 
 // What a plan modelled: the QEMU release (the machine type it resolved is Plan::machine.type), the
-// firmware and that firmware's release. The pointers are rows of the release tables.
+// firmware and that firmware's release, and where each of the four came from. The pointers are rows of
+// the release tables.
 struct Stack {
     const QemuRelease* qemu = &default_qemu_release();
     FirmwareKind firmware = FirmwareKind::SeaBios;
     const FirmwareIdentity* firmware_release = &default_seabios_release().identity;
+    StackProvenance provenance;
 };
 
 // Firmware results point into `machine`, so a Plan moves but never copies.
@@ -54,15 +57,25 @@ std::optional<BarExtent> highest_assigned_bar(const FirmwareResult& firmware);
 bool assigns_everything(const FirmwareResult& firmware);
 bool bar_beyond_phys_bits(const Plan& plan);
 
-// The stack to model and the host: Debian 12's releases unless the caller names others.
+// The stack to model and the host: Debian 12's releases unless the caller names others. Each choice
+// carries where it came from (plan/stack_request.hpp, plan/stack_detection.hpp set them); make_plan adds
+// the machine type's and copies them into Plan::stack.
 struct PlanOptions {
     const QemuRelease* qemu = &default_qemu_release();
+    StackChoice qemu_choice;
     std::optional<FirmwareKind> firmware;  // overrides the command line's choice
+    StackChoice firmware_choice;           // where `firmware` came from, when set
     // The release of each firmware: the command line may choose either.
     const SeabiosRelease* seabios = &default_seabios_release();
+    StackChoice seabios_choice;
     const OvmfRelease* ovmf = &default_ovmf_release();
+    StackChoice ovmf_choice;
     HostContext host;
 };
+
+// The firmware a plan with these options runs: --firmware's, else the description's, else SeaBIOS
+// (QEMU's bios-256k.bin).
+FirmwareKind effective_firmware(const VmSpec& spec, const PlanOptions& options);
 
 // Throws InputError / UnsupportedError / ArithmeticError for input aperture cannot plan.
 Plan make_plan(const VmSpec& spec, const PlanOptions& options);

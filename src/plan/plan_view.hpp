@@ -32,6 +32,9 @@ struct ModelledStack {
     std::string machine;           // "pc-q35-7.2", "xenfv", "pseries-7.2"
     std::string firmware;          // "SeaBIOS 1.16.2", "hvmloader 4.17.7", "SLOF 20220719"
     std::string firmware_model;    // "seabios-1.16.2", "hvmloader-4.17.7", "slof-20220719"
+    // QEMU x86: where each part came from, then what had a say but could not choose (report/stack_words.hpp);
+    // empty where the platform records none.
+    std::vector<std::string> caption;
 };
 
 enum class PredictedOutcome {

@@ -6,6 +6,7 @@
 #include "plan/plan.hpp"
 #include "plan/plan_view.hpp"
 #include "report/labels.hpp"
+#include "report/stack_words.hpp"
 
 namespace aperture {
 
@@ -68,6 +69,10 @@ PlanView view_of(const Plan& plan) {
     view.stack.machine = plan.machine.type.name;
     view.stack.firmware_model = plan.firmware_model;
     view.stack.firmware = std::string(plan.stack.firmware_release->display_name);
+    view.stack.caption.push_back("Stack: " + stack_origins(plan));
+    for (const auto& entry : stack_entries(plan)) {
+        for (const auto& note : entry.notes) view.stack.caption.push_back("Stack note: " + note);
+    }
     view.phys_bits = plan.machine.cpu.phys_bits;
     view.highest_used_address = plan.machine.memory.max_used_gpa;
     add_memory_regions(view, plan);

@@ -28,9 +28,11 @@ void request_qemu_release(PlanOptions& options, std::string_view name) {
                                      fmt::join(qemu_release_names(), ", ")));
     }
     options.qemu = release;
+    options.qemu_choice = StackChoice{StackChoiceSource::Flag, fmt::format("--qemu {}", name), {}};
 }
 
 void request_firmware(PlanOptions& options, std::string_view choice) {
+    const StackChoice flag{StackChoiceSource::Flag, fmt::format("--firmware {}", choice), {}};
     std::string_view release;
     if (choice == SEABIOS) {
         options.firmware = FirmwareKind::SeaBios;
@@ -39,12 +41,15 @@ void request_firmware(PlanOptions& options, std::string_view choice) {
     } else if (names_release_of(choice, SEABIOS, release) && find_seabios_release(release)) {
         options.firmware = FirmwareKind::SeaBios;
         options.seabios = find_seabios_release(release);
+        options.seabios_choice = flag;
     } else if (names_release_of(choice, OVMF, release) && find_ovmf_release(release)) {
         options.firmware = FirmwareKind::Ovmf;
         options.ovmf = find_ovmf_release(release);
+        options.ovmf_choice = flag;
     } else {
         throw InputError(fmt::format("--firmware {}: expected one of {}", choice, fmt::join(firmware_choices(), ", ")));
     }
+    options.firmware_choice = flag;
 }
 
 std::vector<std::string> firmware_choices() {

@@ -50,6 +50,7 @@ public:
 
     AddressMap build() {
         map_.title = fmt::format("{} {} with {}", view_.stack.hypervisor, view_.stack.machine, view_.stack.firmware);
+        map_.caption = view_.stack.caption;
         map_.outcome = view_.outcome_text;
         map_.failed = view_.failed();
         map_.guest_phys_bits = view_.phys_bits.value_or(0);

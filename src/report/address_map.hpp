@@ -79,6 +79,7 @@ struct MapOverlap {
 
 struct AddressMap {
     std::string title;    // "QEMU 7.2 pc-q35-7.2 with SeaBIOS 1.16.2"
+    std::vector<std::string> caption;  // under the title: where the stack came from (ModelledStack::caption)
     std::string outcome;  // one line: "every BAR assigned", "QEMU refuses to start: ..."
     bool failed = false;
     unsigned guest_phys_bits = 0;

@@ -58,7 +58,7 @@ bool any_failure(const CheckReport& report) {
 }
 
 std::string render_check_text(const CheckReport& report) {
-    std::string out = fmt::format("aperture check: {}\n\n", report.subject);
+    std::string out = fmt::format("aperture check: {}\n{}\n", report.subject, report.stack_text);
     unsigned pass = 0, warn = 0, fail = 0;
     auto count = [&](const Finding& f) { (f.verdict == Verdict::Pass ? pass : f.verdict == Verdict::Warn ? warn : fail)++; };
     for (const auto& f : report.findings) {
@@ -80,6 +80,7 @@ std::string render_check_json(const CheckReport& report) {
     nlohmann::ordered_json j;
     j["schema"] = "aperture-check/1";
     j["subject"] = report.subject;
+    if (!report.stack_json.empty()) j["stack"] = nlohmann::ordered_json::parse(report.stack_json);
     j["findings"] = nlohmann::ordered_json::array();
     for (const auto& f : report.findings) j["findings"].push_back(finding_json(f));
     if (!report.migration_target.empty()) {

@@ -11,6 +11,10 @@ namespace aperture {
 
 struct CheckReport {
     std::string subject;  // "QEMU 7.2 pc-q35-7.2 with OVMF ... on <host>"
+    // QEMU x86: the plan's Stack block (render_stack_text) and `stack` object (render_stack_json); empty
+    // for platforms that record no provenance.
+    std::string stack_text;
+    std::string stack_json;
     std::vector<Finding> findings;
     std::string migration_target;              // the other host's name, when --migrate-to was given
     std::vector<Finding> migration_findings;   // the host-dependent findings on that host

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/stack_words.hpp"
+
 namespace aperture {
 
 namespace {
@@ -66,13 +68,66 @@ ordered_json function_json(const FunctionResult& f) {
     return j;
 }
 
+const char* evidence_key(ReleaseEvidence evidence) {
+    switch (evidence) {
+        case ReleaseEvidence::RealBinary: return "real-binary";
+        case ReleaseEvidence::UpstreamSource: return "upstream-source";
+    }
+    return "";
+}
+
+const char* firmware_key(FirmwareKind kind) { return kind == FirmwareKind::Ovmf ? "ovmf" : "seabios"; }
+
+// One part of the stack: what was chosen (fields of its own), where it came from and the caveats.
+ordered_json stack_part_json(const StackEntry& e, ordered_json chosen) {
+    const StackChoice& choice = *e.choice;
+    chosen["source"] = to_string(choice.source);
+    chosen["detail"] = choice.detail.empty() ? ordered_json(nullptr) : ordered_json(choice.detail);
+    chosen["origin"] = e.origin;
+    ordered_json caveats = ordered_json::array();
+    for (std::size_t i = 0; i < choice.caveats.size(); ++i) {
+        const StackCaveat& c = choice.caveats[i];
+        const ordered_json detail = c.detail.empty() ? ordered_json(nullptr) : ordered_json(c.detail);
+        caveats.push_back({{"kind", to_string(c.kind)}, {"subject", c.subject}, {"detail", detail}, {"message", e.notes[i]}});
+    }
+    chosen["caveats"] = caveats;
+    return chosen;
+}
+
+ordered_json stack_json(const Plan& plan) {
+    const Stack& stack = plan.stack;
+    ordered_json j;
+    for (const auto& e : stack_entries(plan)) {
+        switch (e.part) {
+            case StackPart::Qemu:
+                j["qemu"] = stack_part_json(e, {{"release", std::string(stack.qemu->name)},
+                                                {"name", e.chosen},
+                                                {"model", std::string(stack.qemu->model_name)},
+                                                {"evidence", evidence_key(stack.qemu->evidence)},
+                                                {"evidence_text", evidence_text(*stack.qemu)}});
+                break;
+            case StackPart::Machine: j["machine"] = stack_part_json(e, {{"type", e.chosen}}); break;
+            case StackPart::Firmware: j["firmware"] = stack_part_json(e, {{"kind", firmware_key(stack.firmware)}}); break;
+            case StackPart::FirmwareRelease:
+                j["firmware_release"] = stack_part_json(e, {{"release", std::string(stack.firmware_release->name)},
+                                                            {"name", e.chosen},
+                                                            {"model", std::string(stack.firmware_release->model_name)}});
+                break;
+        }
+    }
+    return j;
+}
+
 }  // namespace
+
+std::string render_stack_json(const Plan& plan) { return stack_json(plan).dump(2); }
 
 std::string render_json(const Plan& plan) {
     const Machine& m = plan.machine;
     ordered_json j;
     j["schema"] = "aperture-plan/1";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model}};
+    j["stack"] = stack_json(plan);
     j["outcome"] = to_string(plan.outcome);
     if (plan.outcome == Outcome::Refused) {
         j["error"] = {{"source", "qemu"}, {"message", plan.refusal}};

@@ -8,5 +8,7 @@
 namespace aperture {
 
 std::string render_json(const Plan& plan);
+// The plan's `stack` object alone, as JSON text (check reports carry it too).
+std::string render_stack_json(const Plan& plan);
 
 }  // namespace aperture

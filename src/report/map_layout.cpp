@@ -501,6 +501,7 @@ MapLayout lay_out_map(const AddressMap& map) {
         layout.header.push_back(line(MARGIN, y, size, text, css));
     };
     header(map.title, TITLE_SIZE, "title");
+    for (const auto& line : map.caption) header(line, SMALL_SIZE, "caption");
     header("Outcome: " + map.outcome, TEXT_SIZE + 1, map.failed ? "outcome failed" : "outcome ok");
     header("Scale: not linear. Each stretch between two boundaries is drawn taller the larger it is (logarithmic: every doubling adds a few "
            "pixels);",

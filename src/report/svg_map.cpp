@@ -26,7 +26,7 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .title { font-weight: bold; }
 .aperture-map .outcome.failed { fill: #b00020; font-weight: bold; }
 .aperture-map .outcome.ok { fill: #1b6e20; font-weight: bold; }
-.aperture-map .scale-note, .aperture-map .note { fill: #555555; }
+.aperture-map .scale-note, .aperture-map .note, .aperture-map .caption { fill: #555555; }
 .aperture-map .finding.fail { fill: #b00020; }
 .aperture-map .finding.warn { fill: #9a6700; }
 .aperture-map .finding.pass { fill: #1b6e20; }

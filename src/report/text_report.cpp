@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 
 #include "report/labels.hpp"
+#include "report/stack_words.hpp"
 
 namespace aperture {
 
@@ -19,10 +21,29 @@ std::string space_end(unsigned phys_bits) {
     return fmt::format("{:#x} ({})", (u64{1} << phys_bits) - 1, human_size(u64{1} << phys_bits));
 }
 
+}  // namespace
+
+// Each part of the stack, where it came from, and what had a say but could not choose.
+std::string render_stack_text(const Plan& plan) {
+    std::string out;
+    const auto entries = stack_entries(plan);
+    std::size_t width = 0;
+    for (const auto& e : entries) width = std::max(width, e.chosen.size());
+    const char* label = "Stack";
+    for (const auto& e : entries) {
+        out += fmt::format("{:<10}{:<{}}  {}\n", label, e.chosen, width, e.origin);
+        label = "";
+        for (const auto& note : e.notes) out += fmt::format("{:<10}note: {}\n", "", note);
+    }
+    return out;
+}
+
+namespace {
 
 void machine_section(std::string& out, const Plan& plan) {
     const Machine& m = plan.machine;
     out += fmt::format("aperture plan: {}\n", stack_title(plan));
+    out += render_stack_text(plan);
     out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
     const MemoryLayout& mem = m.memory;

@@ -9,5 +9,7 @@
 namespace aperture {
 
 std::string render_text(const Plan& plan);
+// The report's Stack block alone: each part of the stack, where it came from, and notes (check reports it too).
+std::string render_stack_text(const Plan& plan);
 
 }  // namespace aperture

@@ -3,6 +3,7 @@
 
     predictions.py record --aperture build/aperture --out before.jsonl
     predictions.py compare --aperture build/aperture --against before.jsonl
+    predictions.py compare --ignore-stack ...   (against a recording made before the reports named their stack)
 
 Each record is one aperture invocation (generated QEMU command lines under SeaBIOS and OVMF, planned,
 checked against the fixture hosts and drawn; every libvirt and xl.cfg fixture planned, checked and its
@@ -13,6 +14,7 @@ import argparse
 import concurrent.futures
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -55,6 +57,33 @@ def invocations(seabios: int, ovmf: int) -> list[list[str]]:
     return out
 
 
+# --ignore-stack: what naming the stack added to every report, taken out so that the rest must be the same.
+STACK_BLOCK_LINE = re.compile(r"^(Stack     |          )")
+SVG_CAPTION = re.compile(r"^<text [^>]*class=\"caption\"[^>]*>.*</text>\n", re.M)
+SVG_NUMBER = re.compile(r'="-?[0-9.]+"|(?<= )(?:viewBox|d)="[^"]*"')
+
+
+def without_stack(text: str) -> str:
+    """The output as it was before reports named their stack: no Stack block after the report's first
+    line, no `stack` object in JSON, no caption under the map's title (whose lines move everything below
+    it, so the map's coordinates are not compared), no `aperture fix: stack` lines."""
+    if text.startswith("{"):
+        document = json.loads(text)
+        document.pop("stack", None)
+        return json.dumps(document, indent=2) + "\n"
+    if text.startswith("<?xml"):
+        text = SVG_CAPTION.sub("", text).replace(", .aperture-map .caption {", " {")
+        return SVG_NUMBER.sub('="#"', text)
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith(("aperture plan: ", "aperture check: ")):
+        end = 1
+        if end < len(lines) and lines[end].startswith("Stack     "):
+            while end < len(lines) and STACK_BLOCK_LINE.match(lines[end]):
+                end += 1
+        lines = lines[:1] + lines[end:]
+    return "".join(line for line in lines if not line.startswith("aperture fix: stack "))
+
+
 def run(aperture: str, argv: list[str]) -> dict:
     p = subprocess.run([aperture, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120)
     return {"argv": argv, "exit": p.returncode, "stdout": p.stdout, "stderr": p.stderr}
@@ -74,6 +103,8 @@ def main() -> int:
     ap.add_argument("--seabios", type=int, default=600, help="generated SeaBIOS command lines")
     ap.add_argument("--ovmf", type=int, default=300, help="generated OVMF command lines")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ignore-stack", action="store_true",
+                    help="compare: leave out what naming the stack added (the Stack block, JSON `stack`, the map's caption)")
     ns = ap.parse_args()
     aperture = str(pathlib.Path(ns.aperture).resolve())
     if ns.mode == "record":
@@ -91,6 +122,9 @@ def main() -> int:
     after = run_all(aperture, [r["argv"] for r in before], ns.jobs)
     differing = 0
     for old, new in zip(before, after):
+        if ns.ignore_stack:
+            old = {**old, "stdout": without_stack(old["stdout"]), "stderr": without_stack(old["stderr"])}
+            new = {**new, "stdout": without_stack(new["stdout"]), "stderr": without_stack(new["stderr"])}
         changed = [k for k in ("exit", "stdout", "stderr") if old[k] != new[k]]
         if changed:
             differing += 1

@@ -82,6 +82,7 @@ public:
         place_devices();
         emit_devices();
         VmSpec& spec = c_.spec();
+        spec.origin = SpecOrigin::LibvirtDomain;
         // libvirt always starts QEMU with -nodefaults: every device is one it names.
         spec.defaults.nodefaults = true;
         spec.defaults.default_vga = false;

@@ -78,6 +78,7 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
     }
     context.chipset = *chipset;
     machine.where = context.xml.where(type);
+    if (written) machine.type_where = machine.where;
     try {
         resolve_machine_type(qemu, machine.type);  // a version the release lacks (pc-q35-9.0): said here, with the line
     } catch (const InputError& e) {

@@ -262,7 +262,9 @@ TEST(HostProbeMissing, EmptyTreeNotesSayWhatIsUnknown) {
                   "/proc/cpuinfo could not be read: the host CPU's vendor and physical address width are unknown",
                   "no IOMMU groups: the IOMMU is off or absent, so vfio-pci cannot pass devices through",
                   "the memlock limit could not be read",
-                  "/proc/iomem could not be read: BAR addresses were not cross-checked"}));
+                  "/proc/iomem could not be read: BAR addresses were not cross-checked",
+                  "no dpkg database (/var/lib/dpkg/status): the installed QEMU and firmware are unknown, so plans model the "
+                  "defaults unless --qemu and --firmware name a stack"}));
 }
 TEST(HostProbeMissing, ThisProcessMemlockComesFromGetrlimit) {
     const MemoryHostFiles files;

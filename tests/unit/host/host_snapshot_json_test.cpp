@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,41 @@ TEST(HostSnapshotJson, MemlockUnlimitedIsAString) {
     EXPECT_EQ(document["memlock"]["soft"], "unlimited");
 }
 
+// The kernel release and the installed QEMU and firmware: written, read back, and optional, so a
+// snapshot saved before aperture recorded them still loads.
+TEST(HostSnapshotJson, SoftwareIsWritten) {
+    const ordered_json software = ordered_json::parse(fixture_json("amd-epyc-a100"))["software"];
+    EXPECT_EQ(software["kernel_release"], "6.12.38+deb12-amd64");
+    EXPECT_EQ(software["packages"][1], (ordered_json{{"name", "qemu-system-x86"},
+                                                     {"status", "install ok installed"},
+                                                     {"version", "1:10.0.2+ds-2+deb13u1~bpo12+1"},
+                                                     {"installed", true}}));
+    EXPECT_EQ(ordered_json::parse(fixture_json("h100-8gpu-server"))["software"]["packages"], nullptr);
+}
+TEST(HostSnapshotJson, ASnapshotWithoutSoftwareLoads) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d.erase("software"); });
+    const HostSnapshot snapshot = parse_host_snapshot_json(text, "old.json");
+    EXPECT_FALSE(snapshot.software);
+    EXPECT_EQ(host_snapshot_json(snapshot).find("\"software\""), std::string::npos);
+}
+TEST(HostSnapshotJson, NoDpkgDatabaseIsANote) {
+    const auto notes = ordered_json::parse(fixture_json("h100-8gpu-server"))["notes"];
+    EXPECT_NE(std::find(notes.begin(), notes.end(),
+                        "no dpkg database (/var/lib/dpkg/status): the installed QEMU and firmware are unknown, so plans model the "
+                        "defaults unless --qemu and --firmware name a stack"),
+              notes.end())
+        << notes.dump();
+}
+TEST(HostSnapshotJson, PackageInstalledMustAgreeWithStatus) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["software"]["packages"][0]["installed"] = false; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.software.packages[0].installed: expected true, which the other fields imply, got false");
+}
+TEST(HostSnapshotJson, PackageWithoutVersionNamesItsPath) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["software"]["packages"][0].erase("version"); });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.software.packages[0]: the field 'version' is missing");
+}
 TEST(HostSnapshotJson, TruncatedDocumentNamesTheFile) {
     const std::string text = fixture_json("amd-epyc-a100");
     const std::string message =

@@ -27,6 +27,17 @@ TEST(HostText, AmdIommuWidthUnknown) {
 TEST(HostText, ReservedHyperTransportHole) {
     EXPECT_TRUE(contains(epyc_text(), "          0x000000fd00000000-0x000000ffffffffff  reserved          12 GiB\n"));
 }
+TEST(HostText, KernelAndPackages) {
+    EXPECT_TRUE(contains(epyc_text(), "Kernel    6.12.38+deb12-amd64\n"));
+    EXPECT_TRUE(contains(epyc_text(), "Packages  ovmf 2022.11-6+deb12u2, qemu-system-x86 1:10.0.2+ds-2+deb13u1~bpo12+1, seabios 1.16.3-2\n"))
+        << epyc_text();
+    const std::string xeon = render_host_text(test::probe_fixture("xeon-e3-1230-36bit"));
+    EXPECT_TRUE(contains(xeon, "ovmf 2020.11-2+deb11u1 not installed (deinstall ok config-files), ovmf-generic not installed "
+                               "(purge ok not-installed),"))
+        << xeon;
+    const std::string h100 = render_host_text(test::probe_fixture("h100-8gpu-server"));
+    EXPECT_TRUE(contains(h100, "Packages  unknown: no dpkg database (/var/lib/dpkg/status)\n")) << h100;
+}
 TEST(HostText, DeviceLineWithDriverAndGroup) {
     EXPECT_TRUE(contains(epyc_text(),
                          "  0000:41:00.0 10de:20f1 (subsystem 10de:145f) class 030200, driver vfio-pci, group 32 "

@@ -174,6 +174,7 @@ std::string xml_for(const std::string& args_name) { return args_name.substr(0, a
 nlohmann::json comparable(const Plan& plan) {
     nlohmann::json json = nlohmann::json::parse(render_json(plan));
     json.erase("notes");
+    json.erase("stack");  // where the machine type came from: the domain's line, or the command line's
     if (json.contains("cpu") && json["cpu"].is_object()) json["cpu"].erase("model");
     if (json.contains("error") && json["error"].is_object()) json["error"].erase("message");
     return json;
