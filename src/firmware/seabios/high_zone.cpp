@@ -369,12 +369,14 @@ private:
             if (has_namespace(*fn->node)) active_namespace = true;
         }
         if (active_namespace) allocate("NVMe DMA bounce buffer (nvme_dma_buffer)", NVME_PAGE_SIZE, NVME_PAGE_SIZE);
+        nvme_end_step_ = static_cast<int>(plan_.steps.size());
         if (!enabled.empty() && virtio_scsi_count_ > 0) {
             race_ = true;
             plan_.notes.push_back(
                 "SeaBIOS ZoneHigh: virtio-scsi without disks frees its queue when its target scan ends, which races "
                 "with NVMe initialisation; the e820 table assumes the usual order (the scan ends after NVMe's "
-                "allocations), and e820_alternatives gives the table of the other order, seen in a minority of boots.");
+                "allocations), and e820_alternatives gives the tables of the other orders (the scan ending before "
+                "NVMe starts, or between two of its allocations), seen in a minority of boots.");
         }
     }
 
@@ -399,18 +401,20 @@ private:
                                                controllers, (u64{1} << std::min<std::size_t>(controllers, 63)),
                                                MAX_RACING_SCSI_CONTROLLERS));
         }
+        // NVMe's thread yields while it waits for each command, so a scan can end between any two of its
+        // allocations (seen on real boots under load: a table between the usual one and the scan-first one).
         for (std::size_t mask = 1; mask < (std::size_t{1} << controllers); ++mask) {
             std::vector<int> early;
             for (std::size_t c = 0; c < controllers; ++c) {
                 if (mask & (std::size_t{1} << c)) early.insert(early.end(), scsi_steps_[c].begin(), scsi_steps_[c].end());
             }
-            plan_.alternative_steps.push_back(frees_before_nvme(early));
+            for (int at = nvme_first_step_; at < nvme_end_step_; ++at) plan_.alternative_steps.push_back(frees_before(early, at));
         }
     }
 
-    // The same boot with the frees of `early` allocations moved in front of NVMe's first allocation; the
-    // Free steps that refer to allocations after that point follow them to their new index.
-    std::vector<HighZoneStep> frees_before_nvme(const std::vector<int>& early) const {
+    // The same boot with the frees of `early` allocations moved in front of step `at` (one of NVMe's
+    // allocations); the Free steps that refer to allocations from that point on follow them to their new index.
+    std::vector<HighZoneStep> frees_before(const std::vector<int>& early, int at) const {
         const auto is_scsi_free = [&](const HighZoneStep& step) {
             return step.kind == HighZoneStep::Kind::Free && std::find(early.begin(), early.end(), step.frees) != early.end();
         };
@@ -419,12 +423,12 @@ private:
             if (is_scsi_free(step)) moved.push_back(step);
         }
         const int shift = static_cast<int>(moved.size());
-        std::vector<HighZoneStep> steps(plan_.steps.begin(), plan_.steps.begin() + nvme_first_step_);
+        std::vector<HighZoneStep> steps(plan_.steps.begin(), plan_.steps.begin() + at);
         steps.insert(steps.end(), moved.begin(), moved.end());
-        for (auto it = plan_.steps.begin() + nvme_first_step_; it != plan_.steps.end(); ++it) {
+        for (auto it = plan_.steps.begin() + at; it != plan_.steps.end(); ++it) {
             if (is_scsi_free(*it)) continue;
             HighZoneStep step = *it;
-            if (step.kind == HighZoneStep::Kind::Free && step.frees >= nvme_first_step_) step.frees += shift;
+            if (step.kind == HighZoneStep::Kind::Free && step.frees >= at) step.frees += shift;
             steps.push_back(step);
         }
         return steps;
@@ -437,6 +441,7 @@ private:
     std::vector<int> xhci_steps_;  // freed when no USB device gets configured
     std::vector<std::vector<int>> scsi_steps_;  // per virtio-scsi controller: allocations freed when its scan ends
     int nvme_first_step_ = 0;
+    int nvme_end_step_ = 0;  // one past NVMe's last allocation
     bool race_ = false;
     const DeviceSpec* usb_device_ = nullptr;
     std::size_t virtio_scsi_count_ = 0;

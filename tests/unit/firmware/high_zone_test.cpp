@@ -3,6 +3,8 @@
 // ("Returned N bytes of ZoneHigh": kept = 16 MiB - N).
 #include "firmware/seabios/high_zone.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -131,7 +133,9 @@ TEST_F(HighZonePlanTest, TwoVirtioScsiControllersRaceIndependently) {
     virtio_scsi();
     nvme(true);
     kept();
-    EXPECT_EQ(plan.alternative_steps.size(), 3u);  // first only, second only, both
+    // first only, second only, both; each ending before any of NVMe's 6 allocations (controller, admin
+    // queues, I/O queues, bounce buffer)
+    EXPECT_EQ(plan.alternative_steps.size(), 3u * 6u);
 }
 
 TEST_F(HighZonePlanTest, NoRaceMeansNoAlternativeOrder) {
@@ -144,11 +148,15 @@ TEST_F(HighZonePlanTest, VirtioScsiNextToNvmeRacesAndTheOtherOrderKeepsLess) {
     virtio_scsi();
     nvme(true);
     const u64 usual = kept();
-    ASSERT_EQ(plan.alternative_steps.size(), 1u);
-    HighZonePlan other;
-    other.steps = plan.alternative_steps.front();
-    const u64 racing = BUILD_MAX_HIGHTABLE - high_zone_giveback(other, ZONE_START, BUILD_MAX_HIGHTABLE);
-    EXPECT_LT(racing, usual);
+    ASSERT_EQ(plan.alternative_steps.size(), 6u);  // the scan may end before any of NVMe's 6 allocations
+    std::set<u64> racing;
+    for (const auto& steps : plan.alternative_steps) {
+        HighZonePlan other;
+        other.steps = steps;
+        racing.insert(BUILD_MAX_HIGHTABLE - high_zone_giveback(other, ZONE_START, BUILD_MAX_HIGHTABLE));
+    }
+    EXPECT_LT(*racing.begin(), usual);  // the scan ending first keeps the least
+    EXPECT_GT(racing.size(), 1u);       // and ending midway keeps something in between
 }
 
 TEST_F(HighZonePlanTest, VirtioBlkKeepsItsQueue) {
