@@ -98,6 +98,18 @@ def max_used_gpa(q35: bool, ram: int, maxmem: int, slots: int, hole64: int, amd:
     return mu
 
 
+def cpu_options(lm: bool, phys_bits, intel: bool, pdpe1gb: bool) -> list:
+    """The -cpu qemu64 properties a case sets, in the order both streams write them."""
+    opts = [] if lm else ["lm=off"]
+    if phys_bits is not None:
+        opts.append("phys-bits=%d" % phys_bits)
+    if intel:
+        opts.append("vendor=GenuineIntel")
+    if pdpe1gb:
+        opts.append("pdpe1gb=on")
+    return opts
+
+
 def bits_needed(addr: int) -> int:
     return max(addr.bit_length(), 32)
 
@@ -221,15 +233,7 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
         pdpe1gb = True
     if ovmf and pdpe1gb and phys_bits is not None and phys_bits > 43:
         pdpe1gb = False
-    cpu_opts = []
-    if not lm:
-        cpu_opts.append("lm=off")
-    if phys_bits is not None:
-        cpu_opts.append("phys-bits=%d" % phys_bits)
-    if intel:
-        cpu_opts.append("vendor=GenuineIntel")
-    if pdpe1gb:
-        cpu_opts.append("pdpe1gb=on")
+    cpu_opts = cpu_options(lm, phys_bits, intel, pdpe1gb)
     if cpu_opts or rng.random() < 0.3:
         args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
     eff_bits = 36 if not lm else (phys_bits if phys_bits is not None else 40)
@@ -369,13 +373,7 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
             pdpe1gb = True
         if ovmf and pdpe1gb and phys_bits is not None and phys_bits > 43:
             pdpe1gb = False
-        cpu_opts = []
-        if phys_bits is not None:
-            cpu_opts.append("phys-bits=%d" % phys_bits)
-        if intel:
-            cpu_opts.append("vendor=GenuineIntel")
-        if pdpe1gb:
-            cpu_opts.append("pdpe1gb=on")
+        cpu_opts = cpu_options(True, phys_bits, intel, pdpe1gb)
         if cpu_opts or rng.random() < 0.3:
             args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
         eff_bits = phys_bits if phys_bits is not None else 40
