@@ -51,6 +51,7 @@ SeabiosImage unreadable(int error) { return SeabiosImage{SeabiosImageOutcome::Un
 const SeabiosRelease* seabios_release_in(std::string_view bytes) {
     for (const auto& release : kSeabiosReleases) {
         if (holds_whole(bytes, release.build_version)) return &release;
+        if (!release.backport_build_version.empty() && holds_whole(bytes, release.backport_build_version)) return &release;
     }
     return nullptr;
 }

@@ -42,6 +42,10 @@ struct SeabiosRelease {
     u64 q35_pciexbar_addr;
     // The build's VERSION string, part of the SMBIOS type 0 table SeaBIOS adds (src/fw/biostables.c).
     std::string_view build_version;
+    // The same release as Debian's backports build it (the image users of a backported QEMU get): identical
+    // but for VERSION, whose 8 more characters lengthen the SMBIOS type 0 table, which the model does not
+    // follow (it only matters where the SMBIOS table already spills into ZoneHigh). Empty when there is none.
+    std::string_view backport_build_version;
     SeabiosPhysBits phys_bits;
     // pci_setup: the 64-bit window ends at 2^CPUPhysBits capped at 2^cap_bits (a6ed6b70: 46 bits; ec0bc256: 44 bits,
     // lifted while RAM above 4 GiB reaches 1 TiB); 0 where the release never bounds it.
@@ -55,13 +59,13 @@ struct SeabiosRelease {
 
 inline constexpr std::array kSeabiosReleases{
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1"},
-                   0xB000'0000, "1.16.2-debian-1.16.2-1", SeabiosPhysBits::Ignored, 0, false,
+                   0xB000'0000, "1.16.2-debian-1.16.2-1", "", SeabiosPhysBits::Ignored, 0, false,
                    SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2"},
-                   0xB000'0000, "1.16.3-debian-1.16.3-2", SeabiosPhysBits::QemuQuirk, 46, false,
+                   0xB000'0000, "1.16.3-debian-1.16.3-2", "1.16.3-debian-1.16.3-2~bpo12+1", SeabiosPhysBits::QemuQuirk, 46, false,
                    SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1"},
-                   0xB000'0000, "1.17.0-debian-1.17.0-1", SeabiosPhysBits::QemuQuirk, 44, true,
+                   0xB000'0000, "1.17.0-debian-1.17.0-1", "1.17.0-debian-1.17.0-1~bpo13+1", SeabiosPhysBits::QemuQuirk, 44, true,
                    SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true},
 };
 

@@ -56,6 +56,13 @@ TEST(SeabiosImage, ALongerVersionIsNotAModelledOne) {
     EXPECT_EQ(seabios_release_in("1.16.2-debian-1.16.2-1"), &kSeabiosReleases[0]);
 }
 
+TEST(SeabiosImage, DebianBackportBuildsNameTheirRelease) {
+    // bookworm-backports' image beside QEMU 10.0, trixie-backports' beside QEMU 11.1.
+    EXPECT_EQ(seabios_release_in(std::string("\0", 1) + "1.16.3-debian-1.16.3-2~bpo12+1" + std::string("\0", 1)), find_seabios_release("1.16.3"));
+    EXPECT_EQ(seabios_release_in(std::string("\0", 1) + "1.17.0-debian-1.17.0-1~bpo13+1" + std::string("\0", 1)), find_seabios_release("1.17.0"));
+    EXPECT_EQ(seabios_release_in("1.17.0-debian-1.17.0-1~bpo13+10"), nullptr);
+}
+
 TEST(SeabiosImage, AMissingFileIsNotFound) {
     EXPECT_EQ(examine_seabios_image(temp_path("-absent.bin")).outcome, SeabiosImageOutcome::NotFound);
     EXPECT_EQ(examine_seabios_image(temp_path("-absent/bios.bin")).outcome, SeabiosImageOutcome::NotFound);
