@@ -295,6 +295,8 @@ def main(argv=None) -> int:
     ap.add_argument("--oracle-only", action="store_true",
                     help="no aperture: check that QEMU accepts the generated cases (only the "
                          "deliberate phys-bits refusals may be refused)")
+    ap.add_argument("--replay-limit", type=int, metavar="N",
+                    help="with --replay, compare only the first N records (the sanitized suite's subset)")
     ap.add_argument("--replay", metavar="JSONL",
                     help="no boots: compare against the observations recorded in an earlier "
                          "sweep's --out file (.jsonl or .jsonl.gz: its cases, args and stack)")
@@ -337,6 +339,8 @@ def main(argv=None) -> int:
                 continue   # nothing real to compare with
             ns.recorded[rec["case"]] = obs
             cases.append((rec["case"], rec["args"], rec.get("intent"), None, record_stack(rec)))
+        if ns.replay_limit is not None:
+            cases = cases[:ns.replay_limit]
         claimed = sorted({c[4].name for c in cases})
         print("replaying %d records of %s from %s" % (len(cases), ", ".join(claimed), ns.replay),
               flush=True)
