@@ -110,6 +110,19 @@ def cpu_options(lm: bool, phys_bits, intel: bool, pdpe1gb: bool) -> list:
     return opts
 
 
+def add_cpu(args: list, rng, ovmf: bool, refuse: bool, need: int, lm: bool, phys_bits, intel: bool,
+            pdpe1gb: bool) -> None:
+    """Appends the case's -cpu option (sometimes a bare qemu64), keeping OVMF cases bootable: 1G pages
+    whenever the address space must exceed 40 bits, never above 43 bits."""
+    if ovmf and not refuse and need > 40:
+        pdpe1gb = True
+    if ovmf and pdpe1gb and phys_bits is not None and phys_bits > 43:
+        pdpe1gb = False
+    cpu_opts = cpu_options(lm, phys_bits, intel, pdpe1gb)
+    if cpu_opts or rng.random() < 0.3:
+        args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
+
+
 def bits_needed(addr: int) -> int:
     return max(addr.bit_length(), 32)
 
@@ -229,13 +242,7 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
     else:
         cands = [(b, w) for b, w in PHYS_BITS_NEW if (b or 40) >= need and (b or 40) <= top]
         phys_bits = _wchoice(rng, cands) if cands else max(need, 36)
-    if ovmf and not refuse and need > 40:
-        pdpe1gb = True
-    if ovmf and pdpe1gb and phys_bits is not None and phys_bits > 43:
-        pdpe1gb = False
-    cpu_opts = cpu_options(lm, phys_bits, intel, pdpe1gb)
-    if cpu_opts or rng.random() < 0.3:
-        args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
+    add_cpu(args, rng, ovmf, refuse, need, lm, phys_bits, intel, pdpe1gb)
     eff_bits = 36 if not lm else (phys_bits if phys_bits is not None else 40)
     need = need_for(lm, eff_bits)
     info["intent"] = "refuse" if eff_bits < need else "ok"
@@ -369,13 +376,7 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
         # OVMF under TCG: with 1G pages and phys-bits >= 44 it needs minutes (46: ~300 s); without
         # 1G pages and a hotplug area/hole beyond 1 TiB it printed nothing in 400 s. Keep OVMF cases
         # bootable: 1G pages whenever the address space must exceed 40 bits, never above 43 bits.
-        if ovmf and not refuse and need > 40:
-            pdpe1gb = True
-        if ovmf and pdpe1gb and phys_bits is not None and phys_bits > 43:
-            pdpe1gb = False
-        cpu_opts = cpu_options(True, phys_bits, intel, pdpe1gb)
-        if cpu_opts or rng.random() < 0.3:
-            args += ["-cpu", ",".join(["qemu64"] + cpu_opts)]
+        add_cpu(args, rng, ovmf, refuse, need, True, phys_bits, intel, pdpe1gb)
         eff_bits = phys_bits if phys_bits is not None else 40
         info["intent"] = "refuse" if eff_bits < need else "ok"
         info["max_used_gpa"] = "0x%x" % max_used_gpa(q35, ram, maxmem, slots, hole64, not intel,

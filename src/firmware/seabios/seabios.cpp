@@ -638,18 +638,11 @@ private:
         r.list.clear();
     }
 
-    static u64 bar_size(const Device& dev, int index) {
-        for (const BarSpec& bar : dev.node->function.bars) {
-            if (bar.index == index) return bar.size;
-        }
-        return 1;
-    }
-
     static void pci_region_map_one_entry(const Entry& e, Device& dev, u64 addr) {
         if (e.bar >= 0) {
             // A BAR's address bits below its size are read-only zeros: an address the firmware did not align
             // to the size (SeaBIOS 1.16.3's hotplug windows) reads back rounded down, and decodes there.
-            dev.state->bar_value[static_cast<std::size_t>(e.bar)] = addr & ~(bar_size(dev, e.bar) - 1);
+            dev.state->bar_value[static_cast<std::size_t>(e.bar)] = addr & ~(dev.node->function.bar(e.bar)->size - 1);
             return;
         }
         // The registers truncate exactly as the firmware's byte/word writes do; a zero-size window
