@@ -62,7 +62,7 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     choose_firmware_release(vm.options, vm.spec, vm.host ? &*vm.host : nullptr);
     if (vm.host) vm.options.host = host_context(*vm.host);
     if (!request.host_cpu_vendor.empty()) {
-        vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits};
+        vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits, std::nullopt};
     } else if (!vm.options.host.cpu && vm.spec.machine.accel == "kvm") {
         vm.options.host.cpu = read_host_cpu();
     }

@@ -46,6 +46,7 @@ struct CpuSpec {
     std::optional<unsigned> phys_bits;
     std::optional<bool> host_phys_bits;
     std::optional<unsigned> host_phys_bits_limit;
+    std::optional<unsigned> guest_phys_bits;  // guest-phys-bits= (QEMU 9.1+)
     std::optional<std::string> vendor;  // vendor=GenuineIntel
     std::map<std::string, bool> flags;  // +pdpe1gb / pdpe1gb=on / -lm ...
     PropertyList other;                 // non-boolean properties not listed above: level=13, model-id=...

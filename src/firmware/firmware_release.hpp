@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "config/vm_spec.hpp"
+#include "core/release_evidence.hpp"
 
 namespace aperture {
 
@@ -14,7 +15,8 @@ struct FirmwareIdentity {
     std::string_view model_name;    // "seabios-1.16.2": the plan's firmware model (JSON)
     std::string_view display_name;  // "SeaBIOS 1.16.2": how reports name it
     std::string_view tag;           // the upstream tag modelled: "rel-1.16.2", "edk2-stable202211"
-    std::string_view package;       // the build modelled and checked: "Debian 1.16.2-1"
+    std::string_view package;       // the build modelled (and checked, for a RealBinary release): "Debian 1.16.2-1"
+    ReleaseEvidence evidence;
 };
 
 }  // namespace aperture

@@ -73,7 +73,7 @@ HostCpuDetails parse_cpuinfo_details(const std::string& text) {
 
 std::optional<HostCpu> host_cpu(const HostCpuDetails& details) {
     if (!details.vendor || !details.phys_bits) return std::nullopt;
-    return HostCpu{*details.vendor, *details.phys_bits};
+    return HostCpu{*details.vendor, *details.phys_bits, std::nullopt};
 }
 
 std::optional<HostCpu> parse_cpuinfo(const std::string& text) { return host_cpu(parse_cpuinfo_details(text)); }

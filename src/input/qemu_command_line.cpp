@@ -579,12 +579,12 @@ private:
             fail(cpu.where, "can't apply global " + cpu.model + "-x86_64-cpu." + name + "=" + value + ": Parameter '" +
                                 name + "' expects " + expected);
         };
-        if (name == "phys-bits" || name == "host-phys-bits-limit") {
+        if (name == "phys-bits" || name == "guest-phys-bits" || name == "host-phys-bits-limit") {
             auto bits = parse_number(value);
             if (!bits) bad_value("uint64");
-            if (name == "phys-bits") {
+            if (name != "host-phys-bits-limit") {
                 if (*bits > std::numeric_limits<u32>::max()) bad_value("uint32_t");
-                cpu.phys_bits = static_cast<unsigned>(*bits);
+                (name == "phys-bits" ? cpu.phys_bits : cpu.guest_phys_bits) = static_cast<unsigned>(*bits);
             } else {
                 if (*bits > 0xff) bad_value("uint8_t");
                 cpu.host_phys_bits_limit = static_cast<unsigned>(*bits);

@@ -1,5 +1,6 @@
 #include "machine/cpu_model.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fmt/format.h>
 
@@ -67,8 +68,12 @@ const CpuModelFacts* find_model(const std::string& name) {
 
 }  // namespace
 
-GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::optional<HostCpu>& host,
-                           std::string& refusal) {
+namespace {
+
+// x86_cpu_realizefn up to phys-bits; `width_known_to_kvm` says whether the width was already set when
+// KVM's realize ran (host-phys-bits or phys-bits=), which decides the default GuestPhysBits.
+GuestCpu resolve_width(const CpuSpec& spec, Accelerator accel, const std::optional<HostCpu>& host, bool& width_known_to_kvm,
+                       std::string& refusal) {
     GuestCpu cpu;
     cpu.model = spec.model.empty() ? "qemu64" : spec.model;
     bool host_phys_bits = spec.host_phys_bits.value_or(false);
@@ -128,6 +133,7 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
             }
             cpu.phys_bits = bits;
             cpu.phys_bits_origin = "host-phys-bits=on: the host's width";
+            width_known_to_kvm = true;
             return cpu;
         }
     }
@@ -141,10 +147,58 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
         }
         cpu.phys_bits = bits;
         cpu.phys_bits_origin = fmt::format("-cpu phys-bits={}", bits);
+        width_known_to_kvm = true;
         return cpu;
     }
     cpu.phys_bits = qemu_x86::TCG_PHYS_ADDR_BITS;
     cpu.phys_bits_origin = "QEMU's default, also under KVM without host-phys-bits";
+    return cpu;
+}
+
+}  // namespace
+
+GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::optional<HostCpu>& host, const CpuidRules& rules,
+                           std::string& refusal) {
+    bool width_known_to_kvm = false;
+    GuestCpu cpu = resolve_width(spec, accel, host, width_known_to_kvm, refusal);
+    // target/i386/cpu.c cpu_x86_cpuid, leaf 0x80000000 (x-vendor-cpuid-only-v2).
+    cpu.extended_leaf_vendor = rules.intel_vendor_leaf_blank && cpu.vendor == INTEL ? "" : cpu.vendor;
+    if (!refusal.empty()) return cpu;
+    if (spec.guest_phys_bits && !rules.guest_phys_bits_property) {
+        throw InputError(fmt::format("{}: guest-phys-bits is a -cpu property of QEMU 9.1 and later; this release has none "
+                                     "(QEMU: \"Property '{}-x86_64-cpu.guest-phys-bits' not found\")",
+                                     spec.where.text, cpu.model));
+    }
+    const unsigned asked = spec.guest_phys_bits.value_or(0);
+    if (!cpu.long_mode) {
+        if (asked != 0) refusal = "guest-phys-bits is not user-configurable in 32 bit";
+        return cpu;
+    }
+    if (spec.guest_phys_bits) {
+        cpu.guest_phys_bits = asked;
+        cpu.guest_phys_bits_origin = fmt::format("-cpu guest-phys-bits={}", asked);
+    } else if (accel == Accelerator::Kvm && rules.guest_phys_bits_from_kvm) {
+        // target/i386/kvm/kvm-cpu.c kvm_set_guest_phys_bits: KVM's value, capped by the width QEMU knew then (0
+        // unless host-phys-bits or phys-bits set it: the default 40 comes later) and by host-phys-bits-limit.
+        const unsigned reported = host && host->kvm_guest_phys_bits ? *host->kvm_guest_phys_bits : 0;
+        unsigned bits = std::min(reported, width_known_to_kvm ? cpu.phys_bits : 0u);
+        const bool limited = cpu.model == "host" || cpu.model == "max" ? spec.host_phys_bits.value_or(true) : spec.host_phys_bits.value_or(false);
+        if (limited && spec.host_phys_bits_limit && *spec.host_phys_bits_limit != 0) bits = std::min(bits, *spec.host_phys_bits_limit);
+        cpu.guest_phys_bits = bits;
+        if (!host || !host->kvm_guest_phys_bits) {
+            cpu.guest_phys_bits_origin = "unknown: the host's KVM GuestPhysBits was not given, so 0 is assumed";
+        } else if (reported == 0) {
+            cpu.guest_phys_bits_origin = "KVM reports none (a kernel before 6.10, or no EPT/NPT)";
+        } else if (bits == 0) {
+            cpu.guest_phys_bits_origin = "KVM reports it, but QEMU forwards it only with host-phys-bits or phys-bits set";
+        } else {
+            cpu.guest_phys_bits_origin = fmt::format("KVM reports {}, forwarded by this machine type", reported);
+        }
+    }
+    if (cpu.guest_phys_bits != 0 && (cpu.guest_phys_bits > cpu.phys_bits || cpu.guest_phys_bits < qemu_x86::MIN_PHYS_BITS)) {
+        refusal = fmt::format("guest-phys-bits should be between {} and {}  (but is {})", qemu_x86::MIN_PHYS_BITS, cpu.phys_bits,
+                              cpu.guest_phys_bits);
+    }
     return cpu;
 }
 

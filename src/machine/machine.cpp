@@ -409,7 +409,8 @@ MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, con
     machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);
 
     std::string refusal;
-    machine.cpu = resolve_guest_cpu(spec.cpu, machine.accel, host.cpu, refusal);
+    const CpuidRules cpuid_rules{release.guest_phys_bits_property, machine.type.guest_phys_bits_from_kvm, machine.type.intel_vendor_leaf_blank};
+    machine.cpu = resolve_guest_cpu(spec.cpu, machine.accel, host.cpu, cpuid_rules, refusal);
     if (!refusal.empty()) {
         build.refusal = refusal;
         build.partial = std::move(machine);

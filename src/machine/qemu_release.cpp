@@ -59,15 +59,15 @@ constexpr std::array kAliasesOf11_1{MachineTypeAlias{"q35", "pc-q35-11.1"}, Mach
 // Debian 12's release first: it is the default.
 constexpr std::array kReleases{
     QemuRelease{"7.2", "qemu-7.2", "QEMU 7.2", "v7.2.0", "Debian 1:7.2+dfsg-7+deb12u18", ReleaseEvidence::RealBinary,
-                false, false, true, kAliasesOf7_2, types_from("pc-q35-7.2")},
+                false, false, true, false, kAliasesOf7_2, types_from("pc-q35-7.2")},
     QemuRelease{"8.2", "qemu-8.2", "QEMU 8.2", "v8.2.2", "Ubuntu 24.04 1:8.2.2+ds-0ubuntu1 (not run here)",
-                ReleaseEvidence::UpstreamSource, true, false, false, kAliasesOf8_2, types_from("pc-q35-8.2")},
+                ReleaseEvidence::UpstreamSource, true, false, false, false, kAliasesOf8_2, types_from("pc-q35-8.2")},
     QemuRelease{"9.2", "qemu-9.2", "QEMU 9.2", "v9.2.4", "Proxmox VE 8.4 pve-qemu-kvm 9.2 (not run here)",
-                ReleaseEvidence::UpstreamSource, true, false, false, kAliasesOf9_2, types_from("pc-q35-9.2")},
+                ReleaseEvidence::UpstreamSource, true, false, false, true, kAliasesOf9_2, types_from("pc-q35-9.2")},
     QemuRelease{"10.0", "qemu-10.0", "QEMU 10.0", "v10.0.2", "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1", ReleaseEvidence::RealBinary,
-                true, true, false, kAliasesOf10_0, types_from("pc-q35-10.0")},
+                true, true, false, true, kAliasesOf10_0, types_from("pc-q35-10.0")},
     QemuRelease{"11.1", "qemu-11.1", "QEMU 11.1", "v11.1.3", "Debian 1:11.1.3+ds-2~bpo13+1", ReleaseEvidence::RealBinary,
-                true, true, false, kAliasesOf11_1, types_from("pc-q35-11.1")},
+                true, true, false, true, kAliasesOf11_1, types_from("pc-q35-11.1")},
 };
 
 static_assert(std::ranges::all_of(kReleases, [](const QemuRelease& r) { return !r.machine_types.empty() && r.machine_types.front().name == r.aliases.front().type; }),
@@ -82,14 +82,6 @@ std::string_view without_patch_level(std::string_view name) {
 }
 
 }  // namespace
-
-const char* to_string(ReleaseEvidence evidence) {
-    switch (evidence) {
-        case ReleaseEvidence::RealBinary: return "checked against the real binary";
-        case ReleaseEvidence::UpstreamSource: return "modelled from the upstream source, not checked against a binary";
-    }
-    return "";
-}
 
 const QemuRelease& default_qemu_release() { return kReleases.front(); }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/release_evidence.hpp"
 #include "devices/device_model.hpp"
 
 namespace aperture {
@@ -42,11 +43,6 @@ struct MachineTypeAlias {
     std::string_view type;   // "pc-q35-7.2"
 };
 
-// How a release's model was checked: against the real binary under TCG (tests/oracle), or only read from
-// the upstream source at its tag because no Debian suite builds it for this machine.
-enum class ReleaseEvidence { RealBinary, UpstreamSource };
-const char* to_string(ReleaseEvidence evidence);
-
 struct QemuRelease {
     std::string_view name;          // "7.2": what --qemu takes
     std::string_view model_name;    // "qemu-7.2": the plan's hypervisor model (JSON)
@@ -63,6 +59,8 @@ struct QemuRelease {
     // PCIe port with hotplug=off, so a bridge plugged there keeps its own SHPC (which refuses slot 0); by 10.0
     // ACPI handles that bus too (both seen on the real binaries).
     bool acpi_pcihp_unsets_hotplug_off_ports;
+    // target/i386/cpu.c (9.1, "allow setting guest-phys-bits"): -cpu takes guest-phys-bits=N.
+    bool guest_phys_bits_property;
     std::span<const MachineTypeAlias> aliases;
     std::span<const MachineTypeFacts> machine_types;  // newest first, q35 before i440fx
 };

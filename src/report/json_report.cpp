@@ -111,7 +111,9 @@ ordered_json stack_json(const Plan& plan) {
             case StackPart::FirmwareRelease:
                 j["firmware_release"] = stack_part_json(e, {{"release", std::string(stack.firmware_release->name)},
                                                             {"name", e.chosen},
-                                                            {"model", std::string(stack.firmware_release->model_name)}});
+                                                            {"model", std::string(stack.firmware_release->model_name)},
+                                                            {"evidence", evidence_key(stack.firmware_release->evidence)},
+                                                            {"evidence_text", evidence_text(*stack.firmware_release)}});
                 break;
         }
     }

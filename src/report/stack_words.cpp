@@ -78,11 +78,14 @@ const char* to_string(StackPart part) {
     return "";
 }
 
-std::string evidence_text(const QemuRelease& release) {
+std::string evidence_text(ReleaseEvidence evidence, std::string_view package, std::string_view tag) {
     // A release checked against a binary names that build; one read from the source names its tag.
-    const std::string_view checked = release.evidence == ReleaseEvidence::RealBinary ? release.package : release.tag;
-    return fmt::format("{} ({})", to_string(release.evidence), checked);
+    return fmt::format("{} ({})", to_string(evidence), evidence == ReleaseEvidence::RealBinary ? package : tag);
 }
+
+std::string evidence_text(const QemuRelease& release) { return evidence_text(release.evidence, release.package, release.tag); }
+
+std::string evidence_text(const FirmwareIdentity& release) { return evidence_text(release.evidence, release.package, release.tag); }
 
 std::string caveat_message(const StackCaveat& caveat) {
     switch (caveat.kind) {
@@ -117,6 +120,7 @@ std::vector<StackEntry> stack_entries(const Plan& plan) {
     entries.push_back(entry(StackPart::Machine, plan.machine.type.name, p.machine, plan));
     entries.push_back(entry(StackPart::Firmware, firmware_name(stack.firmware), p.firmware, plan));
     entries.push_back(entry(StackPart::FirmwareRelease, std::string(stack.firmware_release->display_name), p.firmware_release, plan));
+    entries.back().origin += "; " + evidence_text(*stack.firmware_release);
     return entries;
 }
 

@@ -31,6 +31,7 @@ std::vector<StackEntry> stack_entries(const Plan& plan);
 // "checked against the real binary (Debian 1:7.2+dfsg-7+deb12u18)", "modelled from the upstream source,
 // not checked against a binary (v8.2.2)".
 std::string evidence_text(const QemuRelease& release);
+std::string evidence_text(const FirmwareIdentity& release);
 
 // The caveat in one sentence: "the host has QEMU 9.1.0 (qemu-system-x86 1:9.1.0+ds-1); aperture models 7.2, ...".
 std::string caveat_message(const StackCaveat& caveat);

@@ -105,7 +105,7 @@ public:
     }
 
 private:
-    // OvmfPkg at edk2-stable202211 has no driver that reads etc/igd-opregion or etc/igd-bdsm-size (nor does
+    // OvmfPkg (edk2-stable202211 to 202605) has no driver that reads etc/igd-opregion or etc/igd-bdsm-size (nor does
     // later edk2): ASLS and BDSM stay as QEMU left them, 0.
     void igd_not_supported() {
         if (!machine_.igd || (!machine_.igd->opregion_size && !machine_.igd->bdsm_size)) return;
@@ -235,7 +235,8 @@ private:
     // OvmfPkg/PciHotPlugInitDxe GetResourcePadding: QEMU's reservation hints, else the defaults.
     Padding resource_padding(const PciFunctionSpec& f) const {
         Padding padding;
-        bool default_io = true, default_mmio = true, default_pref = true;
+        // 202308 (27727338b2): a port gets I/O only when its hint asks.
+        bool default_io = release_.hotplug_io == OvmfHotplugIo::Pads512Bytes, default_mmio = true, default_pref = true;
         const std::optional<ResourceReserveCap>& hint =
             f.vendor_id == PCI_VENDOR_ID_REDHAT && f.bridge->reserve ? f.bridge->reserve : std::nullopt;
         if (hint) {

@@ -22,9 +22,8 @@ inline constexpr u64 DEFAULT_PCI_MMIO64_SIZE = 32 * GiB;
 inline constexpr const char* X_PCI_MMIO64_MB_FW_CFG = "opt/ovmf/X-PciMmio64Mb";
 inline constexpr u64 MAX_X_PCI_MMIO64_MB = 0x100'0000;  // 16 TiB
 inline constexpr u64 MMIO64_GRANULE = 1 * GiB;          // the classic window's base and size alignment
-// PlatformAddressWidthFromCpuid: widths OVMF trusts below 41 bits, and its caps.
+// PlatformAddressWidthFromCpuid: widths OVMF trusts below 41 bits, and its caps (the 4-level cap: OvmfRelease).
 inline constexpr unsigned ALWAYS_TRUSTED_PHYS_BITS = 41;
-inline constexpr unsigned MAX_PHYS_BITS = 47;                  // "avoid 5-level paging"
 inline constexpr unsigned MAX_PHYS_BITS_WITHOUT_1G_PAGES = 40;
 inline constexpr unsigned CPUID_DEFAULT_PHYS_BITS = 36;        // leaf 0x80000008 absent
 inline constexpr unsigned UNTRUSTED_MIN_ADDRESS_WIDTH = 36;    // PlatformAddressWidthInitialization's floor

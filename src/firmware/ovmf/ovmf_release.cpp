@@ -6,11 +6,14 @@
 
 namespace aperture {
 
-// OVMF hard-codes the ECAM base QEMU's MCH defaults to (PlatformInitLib programs PCIEXBAR with it); a
-// release that disagreed would start the 32-bit window somewhere else.
+// OVMF programs the MCH's PCIEXBAR itself: before 202305 with QEMU's own default, after it above the 32-bit
+// window, where the window's end depends on it.
 static_assert(std::ranges::all_of(kOvmfReleases,
-                                  [](const OvmfRelease& r) { return r.pci_express_base_address == qemu_x86::Q35_ECAM_START; }),
-              "every modelled OVMF release programs QEMU's default q35 ECAM base");
+                                  [](const OvmfRelease& r) {
+                                      return r.q35_mmio32 == OvmfQ35Mmio32::AboveEcam ? r.pci_express_base_address == qemu_x86::Q35_ECAM_START
+                                                                                      : r.pci_express_base_address == 0xE000'0000;
+                                  }),
+              "an OVMF release's ECAM base goes with its q35 32-bit window rule");
 
 const OvmfRelease& default_ovmf_release() { return kOvmfReleases.front(); }
 

@@ -53,6 +53,19 @@ std::string window_text(const AddressRange& r) {
 
 }  // namespace
 
+const char* to_string(OvmfTrust trust) {
+    switch (trust) {
+        case OvmfTrust::GuestPhysBits: return "the CPU reports GuestPhysBits";
+        case OvmfTrust::Wide: return "41 bits or more";
+        case OvmfTrust::IntelWidth: return "an Intel CPU with 36 or 39 bits";
+        case OvmfTrust::AmdWidth: return "an AMD CPU with 40 bits";
+        case OvmfTrust::NotTrustedBlankVendor:
+            return "an Intel width, but this machine type leaves the vendor out of CPUID 0x80000000, where OVMF reads it";
+        case OvmfTrust::NotTrusted: return "not a width OVMF trusts for this vendor";
+    }
+    return "";
+}
+
 const char* to_string(Mmio64Choice choice) {
     switch (choice) {
         case Mmio64Choice::Dynamic: return "dynamic";
@@ -90,11 +103,14 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
     const bool q35 = machine.type.family == MachineFamily::Q35;
 
     // PlatformMemMapInitialization, PlatformQemuUc32BaseInitialization
+    const u64 uc32_base = 4 * GiB - power_of_two_floor(4 * GiB - ram.top_below_4g);
     if (q35) {
-        out.mem32 = AddressRange::from_first_and_last(release.pci_express_base_address + PCI_EXPRESS_SIZE, PCI_MMIO32_END - 1);
+        out.ecam = AddressRange::from_start_and_size(release.pci_express_base_address, PCI_EXPRESS_SIZE);
+        out.mem32 = release.q35_mmio32 == OvmfQ35Mmio32::AboveEcam
+                        ? AddressRange::from_first_and_last(out.ecam->last() + 1, PCI_MMIO32_END - 1)
+                        : AddressRange::from_first_and_last(uc32_base, release.pci_express_base_address - 1);
         out.io = AddressRange::from_start_and_size(Q35_PCI_IO_BASE, Q35_PCI_IO_SIZE);
     } else {
-        const u64 uc32_base = 4 * GiB - power_of_two_floor(4 * GiB - ram.top_below_4g);
         out.mem32 = AddressRange::from_first_and_last(uc32_base, PCI_MMIO32_END - 1);
         out.io = AddressRange::from_start_and_size(I440FX_PCI_IO_BASE, I440FX_PCI_IO_SIZE);
     }
@@ -124,25 +140,54 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
     // PlatformAddressWidthFromCpuid with the QEMU quirk.
     const GuestCpu& cpu = machine.cpu;
     out.cpuid_phys_bits = cpu.phys_bits;
+    const bool reads_guest_phys_bits = release.phys_bits_trust == OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits;
+    const unsigned guest_bits = reads_guest_phys_bits ? cpu.guest_phys_bits : 0;
+    out.guest_phys_bits = guest_bits;
     unsigned bits = cpu.phys_bits;
-    out.phys_bits_trusted = bits >= ALWAYS_TRUSTED_PHYS_BITS || (cpu.vendor == "GenuineIntel" && (bits == 36 || bits == 39)) ||
-                            (cpu.vendor == "AuthenticAMD" && bits == 40);
+    const std::string& signature = cpu.extended_leaf_vendor;
+    if (guest_bits != 0) {
+        out.trust = OvmfTrust::GuestPhysBits;
+    } else if (bits >= ALWAYS_TRUSTED_PHYS_BITS) {
+        out.trust = OvmfTrust::Wide;
+    } else if (signature == "GenuineIntel" && (bits == 36 || bits == 39)) {
+        out.trust = OvmfTrust::IntelWidth;
+    } else if (signature == "AuthenticAMD" && bits == 40) {
+        out.trust = OvmfTrust::AmdWidth;
+    } else {
+        out.trust = signature.empty() && cpu.vendor == "GenuineIntel" && (bits == 36 || bits == 39) ? OvmfTrust::NotTrustedBlankVendor
+                                                                                                     : OvmfTrust::NotTrusted;
+    }
+    out.phys_bits_trusted = out.trust != OvmfTrust::NotTrusted && out.trust != OvmfTrust::NotTrustedBlankVendor;
     std::string clamp;
+    if (guest_bits != 0 && bits > guest_bits) {
+        clamp = fmt::format(" (capped at GuestPhysBits {})", guest_bits);
+        bits = guest_bits;
+    }
     if (out.phys_bits_trusted) {
-        if (bits > MAX_PHYS_BITS) {
-            clamp = fmt::format(" (phys-bits {} capped at {} to avoid 5-level paging)", bits, MAX_PHYS_BITS);
-            bits = MAX_PHYS_BITS;
+        const unsigned cap = release.four_level_phys_bits_cap;
+        if (bits > cap) {
+            clamp = fmt::format(" (phys-bits {} capped at {} for 4-level paging)", bits, cap);
+            bits = cap;
         }
         if (!cpu.pdpe1gb && bits > MAX_PHYS_BITS_WITHOUT_1G_PAGES) {
             clamp = fmt::format(" (phys-bits {} capped at {} because the CPU has no 1 GiB pages: add pdpe1gb=on to -cpu to use more)",
-                                cpu.phys_bits, MAX_PHYS_BITS_WITHOUT_1G_PAGES);
+                                bits, MAX_PHYS_BITS_WITHOUT_1G_PAGES);
             bits = MAX_PHYS_BITS_WITHOUT_1G_PAGES;
         }
         out.address_width = bits;
     }
 
     const std::string x_text = out.x_pci_mmio64_mb ? fmt::format("X-PciMmio64Mb={}", *out.x_pci_mmio64_mb) : "";
-    if (out.phys_bits_trusted) {
+    const bool override_wins = release.mmio64_override == OvmfMmio64Override::Unconditional && out.x_pci_mmio64_mb.has_value();
+    if (out.phys_bits_trusted && override_wins) {
+        // PlatformDynamicMmioWindow, 202505+: "using fwcfg override for mmio window".
+        out.choice = size == 0 ? Mmio64Choice::None : Mmio64Choice::Classic;
+        if (size != 0) out.mem64 = AddressRange::from_start_and_size(base, size);
+        out.reason = fmt::format("OVMF {} trusts phys-bits {} ({}), but {} switches its dynamic window off: {}", release.identity.name,
+                                 cpu.phys_bits, to_string(out.trust), x_text,
+                                 size == 0 ? "there is no 64-bit window, so every BAR must fit below 4 GiB"
+                                           : "the classic window " + window_text(*out.mem64) + ", aligned to its size above RAM and hotplug memory");
+    } else if (out.phys_bits_trusted) {
         // PlatformDynamicMmioWindow
         const u64 addr_space = u64{1} << bits;
         const u64 mmio_space = u64{1} << (bits - DYNAMIC_WINDOW_SHIFT);
@@ -150,12 +195,29 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
         if (size < mmio_space && top && *top < addr_space) {
             size = mmio_space;
             base = addr_space - mmio_space;
+            std::string moved;
+            if (release.dynamic_window_avoids_e820) {
+                // PlatformReservationConflictCB, over etc/e820 in its order: any entry the window overlaps.
+                for (const auto& e : machine.memory.qemu_e820) {
+                    const u64 end = add_or_throw(e.start, e.size, "e820 entry");
+                    if (std::max(e.start, base) >= std::min(end, base + size)) continue;
+                    const u64 from = base;
+                    if (e.start < size) {
+                        throw UnsupportedError(fmt::format("OVMF would move its 64-bit window below the e820 entry at {}, "
+                                                           "which is smaller than the window: edk2's arithmetic wraps (not modelled)",
+                                                           hex(e.start)));
+                    }
+                    base = (e.start - size) & ~(size - 1);
+                    moved += fmt::format("; it overlapped the e820 entry [{}, {}), so OVMF moved it down from {} to {}", hex(e.start),
+                                         hex(end), hex(from), hex(base));
+                }
+            }
             out.choice = Mmio64Choice::Dynamic;
             out.mem64 = AddressRange::from_start_and_size(base, size);
             out.reason = fmt::format(
-                "OVMF {} trusts phys-bits {} on this {} CPU{}, so it puts the 64-bit window in the top eighth of the "
-                "{}-bit address space: {}{}",
-                release.identity.name, cpu.phys_bits, cpu.vendor, clamp, bits, window_text(*out.mem64),
+                "OVMF {} trusts phys-bits {} ({}){}, so it puts the 64-bit window in the top eighth of the "
+                "{}-bit address space: {}{}{}",
+                release.identity.name, cpu.phys_bits, to_string(out.trust), clamp, bits, window_text(*out.mem64), moved,
                 out.x_pci_mmio64_mb ? fmt::format("; {} is smaller than that and is overridden", x_text) : "");
         } else {
             out.choice = Mmio64Choice::Classic;
@@ -170,16 +232,17 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
         }
     } else if (size == 0) {
         out.choice = Mmio64Choice::None;
-        out.reason = fmt::format("OVMF {} does not trust phys-bits {} on a {} CPU and {} disables the classic window: there is "
+        out.reason = fmt::format("OVMF {} does not trust phys-bits {} ({}) and {} disables the classic window: there is "
                                  "no 64-bit window, so every BAR must fit below 4 GiB",
-                                 release.identity.name, cpu.phys_bits, cpu.vendor, x_text);
+                                 release.identity.name, cpu.phys_bits, to_string(out.trust), x_text);
     } else {
         out.choice = Mmio64Choice::Classic;
         out.mem64 = AddressRange::from_start_and_size(base, size);
         out.reason = fmt::format(
-            "OVMF {} does not trust phys-bits {} on a {} CPU (it trusts AMD 40, Intel 36 or 39, and 41 or more), so it uses "
+            "OVMF {} does not trust phys-bits {} ({}; it trusts AMD 40, Intel 36 or 39, 41 or more{}), so it uses "
             "the classic window: {}{}, aligned to its size above RAM and hotplug memory: {}",
-            release.identity.name, cpu.phys_bits, cpu.vendor, human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
+            release.identity.name, cpu.phys_bits, to_string(out.trust), reads_guest_phys_bits ? ", and any GuestPhysBits" : "",
+            human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
     }
     if (!out.phys_bits_trusted) {
         // PlatformAddressWidthInitialization: wide enough for the highest address PEI computed, at least 36.

@@ -1,5 +1,5 @@
 #pragma once
-// OVMF's PEI phase (edk2-stable202211 OvmfPkg/Library/PlatformInitLib): the IO, 32-bit and 64-bit PCI
+// OVMF's PEI phase (OvmfPkg/Library/PlatformInitLib, per OvmfRelease): the IO, 32-bit and 64-bit PCI
 // apertures the host bridge driver later allocates from, and why the 64-bit one is where it is.
 
 #include <optional>
@@ -19,15 +19,29 @@ enum class Mmio64Choice {
 };
 const char* to_string(Mmio64Choice choice);
 
+// PlatformAddressWidthFromCpuid: why OVMF believes (or not) the phys-bits CPUID reports.
+enum class OvmfTrust {
+    GuestPhysBits,          // 202408+: any non-zero GuestPhysBits
+    Wide,                   // 41 bits or more
+    IntelWidth,             // "GenuineIntel" in leaf 0x80000000 with 36 or 39
+    AmdWidth,               // "AuthenticAMD" with 40
+    NotTrusted,
+    NotTrustedBlankVendor,  // an Intel 36/39 that QEMU 10.1+ machine types hide the vendor of
+};
+const char* to_string(OvmfTrust trust);
+
 struct OvmfApertures {
     AddressRange io = AddressRange::from_first_and_last(0, 0);
     AddressRange mem32 = AddressRange::from_first_and_last(0, 0);
     std::optional<AddressRange> mem64;
+    std::optional<AddressRange> ecam;  // q35: where OVMF programs PCIEXBAR
     // PcdPciMmio64Size after PEI: PciHotPlugInitDxe sizes its default prefetchable padding from it, and
     // 0 keeps IncompatiblePciDeviceSupportDxe from pinning 64-bit BARs above 4 GiB.
     u64 mmio64_size = 0;
     Mmio64Choice choice = Mmio64Choice::Classic;
     unsigned cpuid_phys_bits = 0;  // what CPUID 0x80000008 reports
+    unsigned guest_phys_bits = 0;  // what OVMF read of CPUID 0x80000008 EAX[23:16] (0 before 202408)
+    OvmfTrust trust = OvmfTrust::NotTrusted;
     bool phys_bits_trusted = false;
     unsigned address_width = 0;    // PhysMemAddressWidth OVMF settles on: what its page tables map
     std::optional<u64> x_pci_mmio64_mb;  // the fw_cfg value OVMF accepted

@@ -58,13 +58,13 @@ struct SeabiosRelease {
 };
 
 inline constexpr std::array kSeabiosReleases{
-    SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1"},
+    SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.2-debian-1.16.2-1", "", SeabiosPhysBits::Ignored, 0, false,
                    SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false},
-    SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2"},
+    SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.3-debian-1.16.3-2", "1.16.3-debian-1.16.3-2~bpo12+1", SeabiosPhysBits::QemuQuirk, 46, false,
                    SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true},
-    SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1"},
+    SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.17.0-debian-1.17.0-1", "1.17.0-debian-1.17.0-1~bpo13+1", SeabiosPhysBits::QemuQuirk, 44, true,
                    SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true},
 };

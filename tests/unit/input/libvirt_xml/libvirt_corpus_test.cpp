@@ -49,7 +49,7 @@ std::vector<std::string> corpus_files() {
 // host with 46 address bits, the same for both inputs.
 PlanOptions options_for(const VmSpec& spec) {
     PlanOptions options;
-    options.host.cpu = HostCpu{"GenuineIntel", 46};
+    options.host.cpu = HostCpu{"GenuineIntel", 46, std::nullopt};
     const auto gpu = find_passthrough_device("v100");
     for (const auto& device : spec.devices) {
         if (device.driver != "vfio-pci") continue;
