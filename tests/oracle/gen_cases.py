@@ -252,6 +252,21 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
     info["max_used_gpa"] = "0x%x" % max_used_gpa(q35, ram, maxmem, slots, hole64, not intel,
                                                  amd_hole, lm=lm, phys_bits=eff_bits, qemu=qemu,
                                                  machine=machine_version)
+    # QEMU 9.1+ takes guest-phys-bits (CPUID 0x80000008 EAX[23:16]), which OVMF 202408+ trusts and
+    # caps phys-bits with; under TCG only an explicit value reaches the guest.
+    if ovmf and lm and not refuse and _ver(qemu) >= _ver("9.1") and rng.random() < 0.35:
+        # at least one bit above QEMU's highest address: a narrower width leaves RAM or the classic
+        # window beyond what OVMF maps, and it never finishes booting (aperture predicts that, but a
+        # hang is no evidence)
+        lo = min(eff_bits, max(32, bits_needed(int(info["max_used_gpa"], 16)) + 1))
+        gpb = rng.choice([b for b in (32, 36, 39, 40) if b >= lo] + [eff_bits, eff_bits, rng.randint(lo, eff_bits)])
+        gpb = min(gpb, eff_bits)
+        cpu_at = args.index("-cpu") + 1 if "-cpu" in args else None
+        if cpu_at is None:
+            args += ["-cpu", "qemu64,guest-phys-bits=%d" % gpb]
+        else:
+            args[cpu_at] += ",guest-phys-bits=%d" % gpb
+        info["guest_phys_bits"] = gpb
     if ovmf and rng.random() < 0.2:
         args += ["-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=%d"
                  % rng.choice([0, 1024, 4096, 16384, 32768, 65536, 131072, 262144])]

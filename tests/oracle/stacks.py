@@ -193,6 +193,8 @@ _TABLE = [
     _s("10.0", "ovmf", "2022.11", "qemu-10.0", None),                # bookworm-backports has no newer OVMF
     _s("10.0", "ovmf", "2025.02", "qemu-10.0", "ovmf-2025.02"),
     _s("10.0", "ovmf", "2026.08", "qemu-10.0", "ovmf-2026.08"),
+    _s("11.1", "ovmf", "2025.02", "qemu-11.1", "ovmf-2025.02"),      # Debian 13 + trixie-backports
+    _s("11.1", "ovmf", "2026.08", "qemu-11.1", "ovmf-2026.08"),
 ]
 STACKS: dict = {s.name: s for s in _TABLE}
 DEFAULT = {"seabios": "qemu-7.2+seabios-1.16.2", "ovmf": "qemu-7.2+ovmf-2022.11"}

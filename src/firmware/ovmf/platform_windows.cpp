@@ -177,6 +177,7 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
         out.address_width = bits;
     }
 
+    const std::string distrust = out.trust == OvmfTrust::NotTrustedBlankVendor ? fmt::format(": {}", to_string(out.trust)) : "";
     const std::string x_text = out.x_pci_mmio64_mb ? fmt::format("X-PciMmio64Mb={}", *out.x_pci_mmio64_mb) : "";
     const bool override_wins = release.mmio64_override == OvmfMmio64Override::Unconditional && out.x_pci_mmio64_mb.has_value();
     if (out.phys_bits_trusted && override_wins) {
@@ -232,16 +233,16 @@ OvmfApertures ovmf_apertures(const Machine& machine, const OvmfRelease& release)
         }
     } else if (size == 0) {
         out.choice = Mmio64Choice::None;
-        out.reason = fmt::format("OVMF {} does not trust phys-bits {} ({}) and {} disables the classic window: there is "
+        out.reason = fmt::format("OVMF {} does not trust phys-bits {} on a {} CPU{} and {} disables the classic window: there is "
                                  "no 64-bit window, so every BAR must fit below 4 GiB",
-                                 release.identity.name, cpu.phys_bits, to_string(out.trust), x_text);
+                                 release.identity.name, cpu.phys_bits, cpu.vendor, distrust, x_text);
     } else {
         out.choice = Mmio64Choice::Classic;
         out.mem64 = AddressRange::from_start_and_size(base, size);
         out.reason = fmt::format(
-            "OVMF {} does not trust phys-bits {} ({}; it trusts AMD 40, Intel 36 or 39, 41 or more{}), so it uses "
+            "OVMF {} does not trust phys-bits {} on a {} CPU{} (it trusts AMD 40, Intel 36 or 39, and 41 or more{}), so it uses "
             "the classic window: {}{}, aligned to its size above RAM and hotplug memory: {}",
-            release.identity.name, cpu.phys_bits, to_string(out.trust), reads_guest_phys_bits ? ", and any GuestPhysBits" : "",
+            release.identity.name, cpu.phys_bits, cpu.vendor, distrust, reads_guest_phys_bits ? ", and any GuestPhysBits" : "",
             human_size(size), x_text.empty() ? "" : " from " + x_text, window_text(*out.mem64));
     }
     if (!out.phys_bits_trusted) {

@@ -63,8 +63,15 @@ TEST(StackCli, SeabiosWithReleaseSelectsSeabios) {
 }
 
 TEST(StackCli, UnmodelledFirmwareReleaseIsBadInput) {
-    const auto r = run_cli({"plan", "--firmware", "ovmf-2024.02", "--", "-machine", "q35"});
+    const auto r = run_cli({"plan", "--firmware", "ovmf-2023.05", "--", "-machine", "q35"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+}
+
+TEST(StackCli, SourceModelledOvmfReleaseSaysSo) {
+    const auto r = run_cli({"plan", "--firmware", "ovmf-2024.02", "--", "-machine", "q35"});
+    EXPECT_EQ(r.status, EXIT_OK);
+    EXPECT_TRUE(mentions(r.out, "flag: --firmware ovmf-2024.02; modelled from the upstream source, not checked against a binary "
+                                "(edk2-stable202402)")) << r.out;
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST(StackProvenanceCli, FlagsAreNamedAsTheSource) {
     EXPECT_TRUE(mentions(r.out, "\nStack     QEMU 10.0       flag: --qemu 10.0; checked against the real binary")) << r.out;
     EXPECT_TRUE(mentions(r.out, "\n          pc-q35-10.0     command-line: argument 1 (-machine q35)\n")) << r.out;
     EXPECT_TRUE(mentions(r.out, "\n          SeaBIOS         flag: --firmware seabios-1.16.3\n")) << r.out;
-    EXPECT_TRUE(mentions(r.out, "\n          SeaBIOS 1.16.3  flag: --firmware seabios-1.16.3\n")) << r.out;
+    EXPECT_TRUE(mentions(r.out, "\n          SeaBIOS 1.16.3  flag: --firmware seabios-1.16.3; checked against the real binary (Debian 1.16.3-2)\n")) << r.out;
 }
 
 TEST(StackProvenanceCli, JsonStackObject) {
@@ -86,7 +86,7 @@ TEST(StackProvenanceCli, TheHostSnapshotsPackagesChooseTheStack) {
     ASSERT_EQ(r.status, EXIT_OK) << r.err;
     EXPECT_TRUE(r.out.starts_with("aperture plan: QEMU 10.0 pc-q35-10.0 with SeaBIOS 1.16.3\n")) << r.out;
     EXPECT_TRUE(mentions(r.out, "QEMU 10.0       host-packages: qemu-system-x86 1:10.0.2+ds-2+deb13u1~bpo12+1;")) << r.out;
-    EXPECT_TRUE(mentions(r.out, "SeaBIOS 1.16.3  host-packages: seabios 1.16.3-2\n")) << r.out;
+    EXPECT_TRUE(mentions(r.out, "SeaBIOS 1.16.3  host-packages: seabios 1.16.3-2; checked against the real binary (Debian 1.16.3-2)\n")) << r.out;
     std::filesystem::remove(host);
 }
 
@@ -119,7 +119,7 @@ TEST(StackProvenanceCli, TheBiosImageChoosesItsBuildOverTheHost) {
     const auto r = run_cli({"plan", "--host", host, "--", "-machine", "q35", "-bios", image});
     ASSERT_EQ(r.status, EXIT_OK) << r.err;
     EXPECT_TRUE(r.out.starts_with("aperture plan: QEMU 10.0 pc-q35-10.0 with SeaBIOS 1.17.0\n")) << r.out;
-    EXPECT_TRUE(mentions(r.out, "SeaBIOS 1.17.0  firmware-image: " + image + "\n")) << r.out;
+    EXPECT_TRUE(mentions(r.out, "SeaBIOS 1.17.0  firmware-image: " + image + "; checked against the real binary (Debian 1.17.0-1)\n")) << r.out;
     EXPECT_TRUE(mentions(r.out, "SeaBIOS         command-line: argument 3 (-bios " + image + ")\n")) << r.out;
     std::filesystem::remove(image);
     std::filesystem::remove(host);

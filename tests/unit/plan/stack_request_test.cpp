@@ -44,7 +44,9 @@ TEST(StackRequest, FirmwareReleaseOfTheOtherKindIsRefused) {
 }
 
 TEST(StackRequest, ChoicesListKindsThenReleases) {
-    EXPECT_EQ(firmware_choices(), (std::vector<std::string>{"seabios", "ovmf", "seabios-1.16.2", "seabios-1.16.3", "seabios-1.17.0", "ovmf-2022.11"}));
+    EXPECT_EQ(firmware_choices(), (std::vector<std::string>{"seabios", "ovmf", "seabios-1.16.2", "seabios-1.16.3", "seabios-1.17.0", "ovmf-2022.11",
+                                                           "ovmf-2024.02", "ovmf-2024.11", "ovmf-2025.02", "ovmf-2025.05", "ovmf-2025.08",
+                                                           "ovmf-2026.08"}));
 }
 
 }  // namespace
