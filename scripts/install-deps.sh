@@ -46,5 +46,5 @@ fi
 
 # The oracle's subsets of the newer stacks boot these (a stack already in the cache is kept).
 if [ "${1:-}" = "--tests" ]; then
-  "$here/oracle-stacks.sh" qemu-10.0 seabios-1.16.3 seabios-1.17.0
+  "$here/oracle-stacks.sh" qemu-10.0 seabios-1.16.3 seabios-1.17.0 ovmf-2025.02
 fi
