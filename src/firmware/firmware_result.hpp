@@ -92,6 +92,7 @@ struct RootWindows {
 struct WindowChoice {
     std::string kind;    // "dynamic", "classic", "none"
     std::string reason;  // in a user's words
+    std::string trust;   // why the firmware believed phys-bits, or not: "amd-40", "guest-phys-bits", "not-trusted", ...
 };
 
 // What it takes to assign everything the firmware dropped: the 64-bit window the root bus asked for

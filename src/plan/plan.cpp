@@ -107,7 +107,7 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     plan.machine = std::move(*build.machine);
     if (firmware == FirmwareKind::Ovmf) {
         OvmfResult r = run_ovmf(plan.machine, *options.ovmf);
-        r.firmware.mmio64_choice = WindowChoice{to_string(r.apertures.choice), r.apertures.reason};
+        r.firmware.mmio64_choice = WindowChoice{to_string(r.apertures.choice), r.apertures.reason, trust_key(r.apertures.trust)};
         r.firmware.mapped_address_width = r.apertures.address_width;
         if (!assigns_everything(r.firmware) && r.mem64_request > 0) {
             WindowShortfall shortfall;

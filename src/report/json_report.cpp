@@ -179,7 +179,9 @@ std::string render_json(const Plan& plan) {
     if (!e820_alternatives.empty()) j["e820_alternatives"] = e820_alternatives;
     j["windows"] = windows;
     if (plan.firmware && plan.firmware->mmio64_choice) {
-        j["mmio64_choice"] = {{"kind", plan.firmware->mmio64_choice->kind}, {"reason", plan.firmware->mmio64_choice->reason}};
+        j["mmio64_choice"] = {{"kind", plan.firmware->mmio64_choice->kind},
+                              {"phys_bits_trust", plan.firmware->mmio64_choice->trust},
+                              {"reason", plan.firmware->mmio64_choice->reason}};
     }
     if (plan.firmware && plan.firmware->shortfall) {
         const WindowShortfall& s = *plan.firmware->shortfall;

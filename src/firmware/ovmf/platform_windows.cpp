@@ -66,6 +66,18 @@ const char* to_string(OvmfTrust trust) {
     return "";
 }
 
+const char* trust_key(OvmfTrust trust) {
+    switch (trust) {
+        case OvmfTrust::GuestPhysBits: return "guest-phys-bits";
+        case OvmfTrust::Wide: return "wide";
+        case OvmfTrust::IntelWidth: return "intel-36-39";
+        case OvmfTrust::AmdWidth: return "amd-40";
+        case OvmfTrust::NotTrustedBlankVendor: return "blank-vendor";
+        case OvmfTrust::NotTrusted: return "not-trusted";
+    }
+    return "";
+}
+
 const char* to_string(Mmio64Choice choice) {
     switch (choice) {
         case Mmio64Choice::Dynamic: return "dynamic";

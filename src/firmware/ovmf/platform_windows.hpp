@@ -29,6 +29,7 @@ enum class OvmfTrust {
     NotTrustedBlankVendor,  // an Intel 36/39 that QEMU 10.1+ machine types hide the vendor of
 };
 const char* to_string(OvmfTrust trust);
+const char* trust_key(OvmfTrust trust);  // JSON: "guest-phys-bits", "wide", "intel-36-39", "amd-40", "not-trusted", "blank-vendor"
 
 struct OvmfApertures {
     AddressRange io = AddressRange::from_first_and_last(0, 0);
