@@ -24,6 +24,7 @@ const char* to_string(E820Origin origin) {
         case E820Origin::FirmwareAllocations: return "firmware-allocations";
         case E820Origin::PciExpressEcam: return "pci-express-ecam";
         case E820Origin::FirmwareFlash: return "firmware-flash";
+        case E820Origin::FirmwareIgvmParameters: return "firmware-igvm-parameters";
     }
     return "";
 }

@@ -29,6 +29,7 @@ enum class E820Origin {
     FirmwareAllocations, // the firmware's runtime code and data, ACPI tables and NVS
     PciExpressEcam,      // the PCI Express ECAM (MMCONFIG) the firmware programs
     FirmwareFlash,       // the pflash firmware image mapped below 4 GiB
+    FirmwareIgvmParameters,  // OVMF's IGVM parameter page, kept as runtime data (202605 on)
 };
 
 struct E820Entry {

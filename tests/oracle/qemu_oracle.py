@@ -418,7 +418,16 @@ def build_command(args: list, firmware: str, tmp: str, resolved=None, serial_pip
         # makes QEMU write fw_cfg "bootorder", and OVMF (QemuBootOrderLib SetBootOrderFromQemu) then drops
         # every PCI boot option it does not name -- the NICs' PXE/HTTP attempts, minutes under TCG -- and
         # keeps the built-in shell. ide-cd is no PCI function: the PCI layout is the case's own.
-        cmd += ["-drive", "if=none,id=apcd,media=cdrom", "-device", "ide-cd,drive=apcd,bootindex=0"]
+        # A firmware without a built-in shell (resolved.uefi_shell) gets the shell application instead, as
+        # \\EFI\\BOOT\\BOOTX64.EFI on a vvfat disk on the same bus -- an IDE/AHCI disk, no PCI function either.
+        if resolved.uefi_shell is not None:
+            esp = os.path.join(tmp, "esp")
+            os.makedirs(os.path.join(esp, "EFI", "BOOT"), exist_ok=True)
+            shutil.copyfile(resolved.uefi_shell, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+            cmd += ["-drive", "file=fat:rw:%s,format=raw,if=none,id=apesp" % esp,
+                    "-device", "ide-hd,drive=apesp,bootindex=0"]
+        else:
+            cmd += ["-drive", "if=none,id=apcd,media=cdrom", "-device", "ide-cd,drive=apcd,bootindex=0"]
     elif not (nographic or _has_opt(args, "-serial")):
         # a file rather than "none": OVMF's console output tells when BDS has been reached
         cmd += ["-serial", "file:%s" % os.path.join(tmp, "serial.log")]
@@ -537,6 +546,9 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         want_memmap = memmap and firmware == "ovmf"
         if want_memmap:
             unavailable = memmap_console_unavailable(args)
+            if not unavailable and resolved.uefi_shell is not None and not os.path.exists(resolved.uefi_shell):
+                unavailable = ("the firmware has no built-in UEFI shell and %s is missing; fetch it with `%s`"
+                               % (resolved.uefi_shell, stack.fetch_command()))
             if unavailable:
                 result["memmap"] = {"error": unavailable}
                 want_memmap = False

@@ -87,7 +87,13 @@ std::vector<E820Entry> ovmf_os_memory_map(const Machine& machine, const OvmfRele
         map.add(MEMFD_BASE, MEMFD_S3_PAGES_END, E820Type::Nvs, E820Origin::FirmwareWorkArea);
         map.add(MEMFD_S3_PAGES_END, WORK_AREA_BASE, E820Type::Ram, E820Origin::QemuRam);
         map.add(WORK_AREA_BASE, WORK_AREA_BASE + WORK_AREA_SIZE, E820Type::Nvs, E820Origin::FirmwareWorkArea);
-        map.add(WORK_AREA_BASE + WORK_AREA_SIZE, release.sec_pei_temp_ram_base, E820Type::Ram, E820Origin::QemuRam);
+        if (release.igvm_param_page != 0) {
+            map.add(WORK_AREA_BASE + WORK_AREA_SIZE, release.igvm_param_page, E820Type::Ram, E820Origin::QemuRam);
+            map.add(release.igvm_param_page, release.igvm_param_page + PAGE_SIZE, E820Type::Reserved, E820Origin::FirmwareIgvmParameters);
+            map.add(release.igvm_param_page + PAGE_SIZE, release.sec_pei_temp_ram_base, E820Type::Ram, E820Origin::QemuRam);
+        } else {
+            map.add(WORK_AREA_BASE + WORK_AREA_SIZE, release.sec_pei_temp_ram_base, E820Type::Ram, E820Origin::QemuRam);
+        }
     } else {
         map.add(MEMFD_BASE, LOCK_BOX_BASE, E820Type::Ram, E820Origin::QemuRam);
         map.add(LOCK_BOX_BASE, MEMFD_S3_PAGES_END, E820Type::Nvs, E820Origin::FirmwareWorkArea);

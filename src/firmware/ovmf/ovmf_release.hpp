@@ -65,6 +65,9 @@ struct OvmfRelease {
     // it up a page for PcdOvmfSecSvsmCaa/ApicPageTable; 202605's MemFd.fdf.inc three more (IGVM pages).
     u64 sec_pei_temp_ram_base = 0x81'0000;
     OvmfS3WorkAreas s3_work_areas = OvmfS3WorkAreas::PageTablesAndWorkArea;
+    // MemFd.fdf.inc PcdOvmfIgvmParamBase (absolute; 0: none): 202605 added the IGVM parameter page, which
+    // the firmware keeps as runtime data even without IGVM (observed on 2026.08: one RT_Data page).
+    u64 igvm_param_page = 0;
 };
 
 // Oldest first; Debian 12's is the default.
@@ -102,7 +105,7 @@ inline constexpr std::array kOvmfReleases{
                  "edk2-stable202605 + master to 2026-08", "Debian 2026.08+ds-2 (ovmf-generic)", ReleaseEvidence::RealBinary},
                 "Debian sid (forky)", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
                 OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true, OvmfMmio64Override::Unconditional,
-                OvmfHotplugIo::OnlyOnHint, 0x81'4000},
+                OvmfHotplugIo::OnlyOnHint, 0x81'4000, OvmfS3WorkAreas::PageTablesAndWorkArea, 0x81'2000},
 };
 
 // Debian 12's release: what aperture models unless asked for another.

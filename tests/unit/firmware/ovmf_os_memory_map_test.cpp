@@ -41,6 +41,15 @@ TEST(OvmfOsMemoryMap, FixedWorkAreasBelowNineMibOn202502) {
     EXPECT_EQ(map[6], (E820Entry{0x81'1000, 0xEF000, E820Type::Nvs, E820Origin::FirmwareWorkArea}));
 }
 
+TEST(OvmfOsMemoryMap, IgvmParameterPageIsReservedOn202608) {
+    // observed (`-machine q35 -m 2G`, the shell booted from a vvfat disk): RT_Data 0x812000, one page
+    const auto map = os_map("-machine q35 -m 2G -nodefaults", "2026.08");
+    EXPECT_EQ(entry_at(map, 0x80'C000), (E820Entry{0x80'C000, 0x6000, E820Type::Ram, E820Origin::QemuRam}));
+    EXPECT_EQ(entry_at(map, 0x81'2000), (E820Entry{0x81'2000, 0x1000, E820Type::Reserved, E820Origin::FirmwareIgvmParameters}));
+    EXPECT_EQ(entry_at(map, 0x81'3000), (E820Entry{0x81'3000, 0x1000, E820Type::Ram, E820Origin::QemuRam}));
+    EXPECT_EQ(entry_at(map, 0x81'4000), (E820Entry{0x81'4000, 0xEC000, E820Type::Nvs, E820Origin::FirmwareWorkArea}));
+}
+
 TEST(OvmfOsMemoryMap, SecPeiTempRamStartsAPageLowerOn202211) {
     const auto map = os_map("-machine q35 -m 2G -nodefaults", "2022.11");
     EXPECT_EQ(entry_at(map, 0x81'0000), (E820Entry{0x81'0000, 0xF0000, E820Type::Nvs, E820Origin::FirmwareWorkArea}));

@@ -70,7 +70,7 @@ TEST(QemuCommandLine, OptionRemovedBefore72IsUnknown) {
     EXPECT_EQ(error_of({"-soundhw", "ac97"}), "argument 1 (-soundhw): invalid option (QEMU 7.2 has no option '-soundhw')");
 }
 // Another release than Debian 12's: the reader's messages name the release it reads for.
-constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "v9.9.0", "a test build", ReleaseEvidence::UpstreamSource, true, true, false, {}, {}};
+constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "v9.9.0", "a test build", ReleaseEvidence::UpstreamSource, true, true, false, false, {}, {}};
 
 TEST(QemuCommandLine, RefusalNamesTheReleaseItIsReadFor) {
     std::string message = "no error";

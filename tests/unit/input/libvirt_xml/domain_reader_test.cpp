@@ -587,7 +587,7 @@ TEST(LibvirtQemuNamespace, OverrideSetsAndRemovesProperties) {
 
 constexpr std::array kOtherAliases{MachineTypeAlias{"pc", "pc-i440fx-9.9"}};
 constexpr std::array kOtherTypes{MachineTypeFacts{"pc-i440fx-9.9", MachineFamily::I440fx, true, true, true, false, true, true}};
-constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "v9.9.0", "a test build", ReleaseEvidence::UpstreamSource, true, true, false, kOtherAliases, kOtherTypes};
+constexpr QemuRelease kOtherRelease{"9.9", "qemu-9.9", "QEMU 9.9", "v9.9.0", "a test build", ReleaseEvidence::UpstreamSource, true, true, false, false, kOtherAliases, kOtherTypes};
 
 LibvirtDomain read_for_other_release(const std::string& text) {
     LibvirtReadOptions options;
