@@ -11,7 +11,7 @@
 #   seabios-1.16.3   trixie's seabios: bios-256k.bin is a plain file any QEMU boots with -bios
 #   seabios-1.17.0   sid's seabios
 #   ovmf-2025.02     trixie's ovmf (OVMF_CODE_4M.fd, OVMF_VARS_4M.fd)
-#   ovmf-2026.08     sid's ovmf-generic
+#   ovmf-2026.08     sid's ovmf-generic and efi-shell-x64 (it has no built-in UEFI shell)
 #
 # DIR defaults to $APERTURE_STACKS_DIR, else ~/.cache/aperture/stacks. Each stack lands in DIR/STACK with a file
 # `version` naming the package it came from; a stack already there is kept. --print prints, per stack, the
@@ -108,7 +108,7 @@ for stack in "${stacks[@]}"; do
       seabios-1.16.3) unpack "$dir" seabios/trixie ;;
       seabios-1.17.0) unpack "$dir" seabios/sid ;;
       ovmf-2025.02) unpack "$dir" ovmf/trixie ;;
-      ovmf-2026.08) unpack "$dir" ovmf-generic/sid ;;
+      ovmf-2026.08) unpack "$dir" ovmf-generic/sid efi-shell-x64/sid ;;  # no built-in shell: --memmap boots this one
     esac
   fi
   [ "$print" -eq 0 ] || echo "$stack: $(paste -sd';' "$dir/version") in $dir"

@@ -10,8 +10,23 @@ const char* to_string(E820Type type) {
         case E820Type::Reserved: return "reserved";
         case E820Type::Acpi: return "acpi";
         case E820Type::Nvs: return "nvs";
+        case E820Type::FirmwareArea: return "firmware-area";
     }
     return "reserved";
+}
+
+const char* to_string(E820Origin origin) {
+    switch (origin) {
+        case E820Origin::Unspecified: return "";
+        case E820Origin::QemuRam: return "qemu-ram";
+        case E820Origin::QemuReservation: return "qemu-reservation";
+        case E820Origin::FirmwareWorkArea: return "firmware-work-area";
+        case E820Origin::FirmwareAllocations: return "firmware-allocations";
+        case E820Origin::PciExpressEcam: return "pci-express-ecam";
+        case E820Origin::FirmwareFlash: return "firmware-flash";
+        case E820Origin::FirmwareIgvmParameters: return "firmware-igvm-parameters";
+    }
+    return "";
 }
 
 void E820Map::remove(u64 start, u64 size) {

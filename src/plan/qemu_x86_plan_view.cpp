@@ -19,8 +19,8 @@ void add_memory(PlanView& view, RegionOwner owner, AddressRange range, std::stri
     plan_view_detail::add_region(view, owner, AddressSpace::Memory, range, std::move(description));
 }
 
-// RAM and reserved ranges as the OS sees them (the firmware's e820), or as QEMU hands them to the
-// firmware when the firmware's table is not predicted (OVMF) or never built (QEMU refused).
+// RAM and reserved ranges as the OS sees them (the firmware's e820; OVMF's as Linux's EFI stub builds it),
+// or as QEMU hands them to the firmware when the firmware's table is not predicted or never built (QEMU refused).
 void add_memory_regions(PlanView& view, const Plan& plan) {
     const MemoryLayout& mem = plan.machine.memory;
     const bool firmware_table = plan.firmware && plan.firmware->e820_modelled && !plan.firmware->e820.empty();
@@ -31,9 +31,15 @@ void add_memory_regions(PlanView& view, const Plan& plan) {
     for (std::size_t i = 0; i < table.size(); ++i) {
         const E820Entry& e = table[i];
         if (e.size == 0) continue;
-        const bool ram = e.type == E820Type::Ram;
+        // OVMF's firmware-area is RAM with the firmware's runtime, ACPI and NVS pages somewhere in it.
+        const bool ram = e.type == E820Type::Ram || e.type == E820Type::FirmwareArea;
+        const char* description = e.type == E820Type::Ram            ? "RAM"
+                                  : e.type == E820Type::FirmwareArea ? "RAM with the firmware's runtime, ACPI and NVS pages"
+                                  : e.type == E820Type::Acpi         ? "ACPI tables"
+                                  : e.type == E820Type::Nvs          ? "ACPI NVS"
+                                                                     : "reserved";
         add_memory(view, MemoryOwner{ram ? MemoryUse::Ram : MemoryUse::Reserved, MemorySource::E820, i},
-                   AddressRange::from_start_and_size(e.start, e.size), ram ? "RAM" : "reserved");
+                   AddressRange::from_start_and_size(e.start, e.size), description);
     }
     if (table.empty() && mem.ram_size > 0) {
         // QEMU refused before building its table: RAM as its layout split it.

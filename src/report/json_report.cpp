@@ -161,7 +161,11 @@ std::string render_json(const Plan& plan) {
     for (const auto& note : m.notes) notes.push_back(note);
     if (plan.firmware) {
         const FirmwareResult& fw = *plan.firmware;
-        for (const auto& e : fw.e820) e820.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+        for (const auto& e : fw.e820) {
+            ordered_json entry = {{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}};
+            if (e.origin != E820Origin::Unspecified) entry["origin"] = to_string(e.origin);
+            e820.push_back(entry);
+        }
         for (const auto& table : fw.e820_alternatives) {
             ordered_json alt = ordered_json::array();
             for (const auto& e : table) alt.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});

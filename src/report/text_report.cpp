@@ -70,8 +70,16 @@ void e820_section(std::string& out, const FirmwareResult& fw) {
     }
     if (fw.e820.empty()) return;
     out += "\nMemory map handed to the OS (e820)\n";
+    bool firmware_area = false;
     for (const auto& e : fw.e820) {
-        out += fmt::format("  {:#018x}-{:#018x}  {:<8}  {}\n", e.start, e.start + e.size - 1, to_string(e.type), human_size(e.size));
+        std::string line = fmt::format("  {:#018x}-{:#018x}  {:<8}  {}", e.start, e.start + e.size - 1, to_string(e.type), human_size(e.size));
+        if (e.origin != E820Origin::Unspecified) line += fmt::format("  ({})", to_string(e.origin));
+        out += line + "\n";
+        firmware_area = firmware_area || e.type == E820Type::FirmwareArea;
+    }
+    if (firmware_area) {
+        out += "  firmware-area: usable RAM except the firmware's runtime code and data, ACPI tables and NVS, whose\n"
+               "  exact pages vary with the boot; everything outside it is exact\n";
     }
 }
 

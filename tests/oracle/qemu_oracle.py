@@ -49,11 +49,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stacks as stacks_mod  # noqa: E402
+import uefi_memmap  # noqa: E402
 
 PROGNAME_PREFIX = "qemu-system-x86_64: "
 TIMEOUT_BIN = "/usr/bin/timeout"
 
 DEFAULT_TIMEOUT = {"seabios": 30.0, "ovmf": 120.0}
+# --memmap: time the UEFI shell gets, after the PCI observation, to show its prompt and print `memmap`
+# (observed: 5-40 s of TCG time, more when a NIC's PXE boot attempts come first).
+MEMMAP_TIMEOUT = float(os.environ.get("APERTURE_MEMMAP_TIMEOUT", "240"))
 POLL_INTERVAL = 0.5
 
 # ---------------------------------------------------------------------------------------------
@@ -383,10 +387,18 @@ def _has_pflash(args: list) -> bool:
     return False
 
 
-def build_command(args: list, firmware: str, tmp: str, resolved=None) -> list:
+def memmap_console_unavailable(args: list) -> str | None:
+    """Why --memmap cannot drive the serial console of a case (it chooses its own), or None."""
+    if _has_opt(args, "-nographic", "-serial"):
+        return "the case chooses its own serial console (-serial / -nographic)"
+    return None
+
+
+def build_command(args: list, firmware: str, tmp: str, resolved=None, serial_pipe: str | None = None) -> list:
     """The QEMU command line: the stack's binary, its -L folders and firmware, then the harness's
     options and the case's args. resolved: a stacks.Resolved (default: the system stack of
-    firmware)."""
+    firmware). serial_pipe: the serial port is a pair of FIFOs the harness types into (--memmap)
+    instead of a file; either way it is the ISA serial port, so the PCI layout is the same."""
     if resolved is None:
         resolved = stacks_mod.default_for(firmware).resolve()
     cmd = list(resolved.prefix) + list(resolved.data_args)
@@ -400,7 +412,23 @@ def build_command(args: list, firmware: str, tmp: str, resolved=None) -> list:
     cmd += ["-qmp", "unix:%s,server=on,wait=off" % os.path.join(tmp, "qmp.sock")]
     cmd += ["-chardev", "file,id=apdbg,path=%s" % os.path.join(tmp, "debug.log"),
             "-device", "isa-debugcon,iobase=0x402,chardev=apdbg"]
-    if not (nographic or _has_opt(args, "-serial")):
+    if serial_pipe is not None:
+        cmd += ["-chardev", "pipe,id=apser,path=%s" % serial_pipe, "-serial", "chardev:apser"]
+        # Straight to the UEFI shell: an empty CD-ROM on the chipset's own IDE/AHCI bus with a bootindex
+        # makes QEMU write fw_cfg "bootorder", and OVMF (QemuBootOrderLib SetBootOrderFromQemu) then drops
+        # every PCI boot option it does not name -- the NICs' PXE/HTTP attempts, minutes under TCG -- and
+        # keeps the built-in shell. ide-cd is no PCI function: the PCI layout is the case's own.
+        # A firmware without a built-in shell (resolved.uefi_shell) gets the shell application instead, as
+        # \\EFI\\BOOT\\BOOTX64.EFI on a vvfat disk on the same bus -- an IDE/AHCI disk, no PCI function either.
+        if resolved.uefi_shell is not None:
+            esp = os.path.join(tmp, "esp")
+            os.makedirs(os.path.join(esp, "EFI", "BOOT"), exist_ok=True)
+            shutil.copyfile(resolved.uefi_shell, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+            cmd += ["-drive", "file=fat:rw:%s,format=raw,if=none,id=apesp" % esp,
+                    "-device", "ide-hd,drive=apesp,bootindex=0"]
+        else:
+            cmd += ["-drive", "if=none,id=apcd,media=cdrom", "-device", "ide-cd,drive=apcd,bootindex=0"]
+    elif not (nographic or _has_opt(args, "-serial")):
         # a file rather than "none": OVMF's console output tells when BDS has been reached
         cmd += ["-serial", "file:%s" % os.path.join(tmp, "serial.log")]
     if not (nographic or _has_opt(args, "-monitor", "-mon")):
@@ -454,11 +482,15 @@ def _any_mapped(funcs: list) -> bool:
 
 def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
             keep: str | None = None, stable_polls: int | None = None,
-            verbose: bool = False, stack=None) -> dict:
+            verbose: bool = False, stack=None, memmap: bool = False) -> dict:
     """Boot QEMU with args and return the normalised observation (see module docstring).
 
     stack: a stacks.Stack or its name; default the system stack of firmware. With a stack, its
-    firmware kind wins. A stack whose binaries are missing raises stacks.StackMissing."""
+    firmware kind wins. A stack whose binaries are missing raises stacks.StackMissing.
+
+    memmap (OVMF only): after the PCI observation, type `memmap -sfo` into the UEFI shell over the
+    serial console and add result["memmap"] = {"efi": [descriptors], "e820": [the OS's e820 table]}
+    (uefi_memmap.py), or {"error": why} when the shell never printed it in time."""
     if stack is None:
         stack = stacks_mod.default_for(firmware)
     elif isinstance(stack, str):
@@ -480,6 +512,7 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
                   "qemu_version_line": resolved.qemu_version_line()}
     raw_pci = None
     events: list = []
+    console = None
 
     def log(msg):
         if verbose:
@@ -509,14 +542,28 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
     try:
         if _SHUTDOWN.is_set():
             raise ShuttingDown("oracle is shutting down")
-        cmd = build_command(args, firmware, tmp, resolved)
+        serial_pipe = None
+        want_memmap = memmap and firmware == "ovmf"
+        if want_memmap:
+            unavailable = memmap_console_unavailable(args)
+            if not unavailable and resolved.uefi_shell is not None and not os.path.exists(resolved.uefi_shell):
+                unavailable = ("the firmware has no built-in UEFI shell and %s is missing; fetch it with `%s`"
+                               % (resolved.uefi_shell, stack.fetch_command()))
+            if unavailable:
+                result["memmap"] = {"error": unavailable}
+                want_memmap = False
+            else:
+                serial_pipe = os.path.join(tmp, "serial")
+                console = uefi_memmap.SerialConsole(serial_pipe, os.path.join(tmp, "serial.log"))
+        cmd = build_command(args, firmware, tmp, resolved, serial_pipe)
         meta["command"] = cmd
         log("starting: %s" % " ".join(cmd))
         # coreutils timeout bounds QEMU's life even if this process is SIGKILLed (then nobody
         # would be left to kill it); it shares QEMU's process group, which _kill signals.
         launch = cmd
         if os.path.exists(TIMEOUT_BIN):
-            launch = [TIMEOUT_BIN, "-s", "KILL", "%ds" % (int(timeout) + 60)] + cmd
+            life = int(timeout) + 60 + (int(MEMMAP_TIMEOUT) if want_memmap else 0)
+            launch = [TIMEOUT_BIN, "-s", "KILL", "%ds" % life] + cmd
         with open(os.path.join(tmp, "stderr.txt"), "wb") as errf:
             env = None
             if resolved.env:
@@ -589,6 +636,8 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
                     done_reason = "e820"
                     break
             else:
+                if console is not None:
+                    console.pump()
                 serial = _read(os.path.join(tmp, "serial.log"))
                 bds = ("BdsDxe" in serial or "Shell>" in serial)
                 if _any_mapped(funcs) and ((bds and stable >= stable_polls - 1) or
@@ -639,6 +688,9 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
                 result["error"] = {"source": "firmware", "message": OVMF_GAVE_UP}
             else:
                 result["outcome"] = "ok"
+            # A boot that never reached the boot manager has no memory map for an OS to get.
+            if want_memmap and result["outcome"] == "ok":
+                result["memmap"] = read_memmap(console, proc, log)
         warn = _read(os.path.join(tmp, "stderr.txt"))
         if warn.strip():
             meta["stderr"] = warn
@@ -648,6 +700,8 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         result["error"] = {"source": "oracle", "message": "%s: %s" % (type(e).__name__, e)}
         return result
     finally:
+        if console is not None:
+            console.close()
         if qmp is not None:
             events = qmp.events
             qmp.close()
@@ -676,6 +730,16 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def read_memmap(console, proc, log) -> dict:
+    """The UEFI memory map of a boot whose PCI observation is done (see observe's memmap)."""
+    deadline = time.monotonic() + MEMMAP_TIMEOUT
+    descriptors, problem = uefi_memmap.read_memmap(console, deadline, lambda: proc.poll() is None, log)
+    if problem:
+        return {"error": problem}
+    return {"efi": [[d["type"], "0x%x" % d["start"], d["pages"]] for d in descriptors],
+            "e820": uefi_memmap.os_e820(descriptors)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description="Boot QEMU and print the observed PCI/e820 layout as JSON.",
@@ -690,6 +754,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR",
                     help="copy query-pci.json, debug.log, serial.log, stderr into DIR")
     ap.add_argument("--compact", action="store_true", help="one-line JSON")
+    ap.add_argument("--memmap", action="store_true",
+                    help="OVMF: also read the UEFI shell's memmap over the serial console")
     ap.add_argument("-v", "--verbose", action="store_true")
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--" in argv:
@@ -703,7 +769,8 @@ def main(argv=None) -> int:
     stack = stacks_mod.get(ns.stack) if ns.stack else stacks_mod.default_for(ns.firmware or "seabios")
     install_signal_handlers()
     try:
-        res = observe(qargs, timeout=ns.timeout, keep=ns.keep, verbose=ns.verbose, stack=stack)
+        res = observe(qargs, timeout=ns.timeout, keep=ns.keep, verbose=ns.verbose, stack=stack,
+                      memmap=ns.memmap)
     except stacks_mod.StackMissing as e:
         print("qemu_oracle: %s" % e, file=sys.stderr)
         return 2

@@ -18,7 +18,9 @@ $APERTURE_STACKS_DIR or ~/.cache/aperture/stacks:
     seabios-1.16.3/root/usr/share/seabios/           trixie's SeaBIOS: -bios .../bios-256k.bin, and -L that
     seabios-1.17.0/root/usr/share/seabios/           folder first so the VGA BIOSes come from the same release
     ovmf-2025.02/root/usr/share/OVMF/OVMF_{CODE,VARS}_4M.fd   trixie's OVMF
-    ovmf-2026.08/root/usr/share/OVMF/OVMF_{CODE,VARS}_4M.fd   sid's ovmf-generic
+    ovmf-2026.08/root/usr/share/OVMF/OVMF_{CODE,VARS}_4M.fd   sid's ovmf-generic, which has no built-in
+    ovmf-2026.08/root/usr/share/efi-shell-x64/shellx64.efi    UEFI shell: sid's efi-shell-x64 of the same
+                                                              edk2 build (--memmap boots it from a disk)
 
 CLI:  python3 stacks.py [--check] [NAME...]       lists the stacks (with --check: resolves them and
                                                   prints the `qemu --version` line)
@@ -35,6 +37,8 @@ SYSTEM_QEMU = "/usr/bin/qemu-system-x86_64"
 SYSTEM_OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 SYSTEM_OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 FETCH_SCRIPT = "scripts/oracle-stacks.sh"
+# OVMF releases whose image has no UEFI shell boot option ("BdsDxe: No bootable option or device was found").
+NO_BUILTIN_SHELL = {"2026.08"}
 
 
 class StackMissing(Exception):
@@ -87,6 +91,9 @@ class Resolved:
     firmware_args: list     # -bios FILE (SeaBIOS from a cache folder); empty for the system BIOS
     ovmf_code: str | None
     ovmf_vars: str | None   # template; the oracle boots a private copy
+    # OVMF builds without a built-in UEFI shell boot option (sid's ovmf-generic): the shell application
+    # --memmap boots as \\EFI\\BOOT\\BOOTX64.EFI from a disk; None when the firmware has its own shell.
+    uefi_shell: str | None = None
 
     def version_command(self) -> list:
         return self.prefix + ["--version"]
@@ -122,7 +129,7 @@ def _resolve(stack: Stack) -> Resolved:
     env: dict = {}
     data: list = []
     fw_args: list = []
-    code = vars_ = None
+    code = vars_ = shell = None
     # firmware first: its -L folder must come before QEMU's data folder
     if stack.firmware == "seabios" and stack.firmware_folder:
         d = os.path.join(cache, stack.firmware_folder, "root", "usr", "share", "seabios")
@@ -135,6 +142,10 @@ def _resolve(stack: Stack) -> Resolved:
             d = os.path.join(cache, stack.firmware_folder, "root", "usr", "share", "OVMF")
             code = _need(stack, os.path.join(d, "OVMF_CODE_4M.fd"))
             vars_ = _need(stack, os.path.join(d, "OVMF_VARS_4M.fd"))
+            if stack.firmware_version in NO_BUILTIN_SHELL:
+                # checked only by --memmap (qemu_oracle.build_command): the PCI observation needs no shell
+                shell = os.path.join(cache, stack.firmware_folder, "root", "usr", "share", "efi-shell-x64",
+                                     "shellx64.efi")
         else:
             code = _need(stack, SYSTEM_OVMF_CODE)
             vars_ = _need(stack, SYSTEM_OVMF_VARS)
@@ -173,7 +184,7 @@ def _resolve(stack: Stack) -> Resolved:
     else:
         raise ValueError("unknown QEMU folder %s" % stack.qemu_folder)
     return Resolved(stack=stack, prefix=prefix, env=env, data_args=data, firmware_args=fw_args,
-                    ovmf_code=code, ovmf_vars=vars_)
+                    ovmf_code=code, ovmf_vars=vars_, uefi_shell=shell)
 
 
 def _s(qemu, fw, fwv, qf, ff):

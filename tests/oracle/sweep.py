@@ -48,6 +48,7 @@ sys.path.insert(0, HERE)
 
 import compare as cmp  # noqa: E402
 import gen_cases  # noqa: E402
+import compare_memmap  # noqa: E402
 import qemu_oracle  # noqa: E402
 import stacks  # noqa: E402
 
@@ -155,7 +156,7 @@ def boot(args: list, stack, ns, i: int) -> tuple:
     """Boot the oracle on the stack; returns (observation, problems). Problems (the boot did not
     come from the stack's QEMU / SeaBIOS) fail the case before anything is compared."""
     keep = os.path.join(ns.keep, "case-%d" % i) if ns.keep else None
-    obs = qemu_oracle.observe(args, timeout=ns.timeout, keep=keep, stack=stack)
+    obs = qemu_oracle.observe(args, timeout=ns.timeout, keep=keep, stack=stack, memmap=ns.memmap)
     if obs.get("outcome") in ("timeout", "oracle-error"):
         return obs, []
     return obs, stacks.version_problems(stack, obs)
@@ -195,9 +196,31 @@ def run_case(i: int, args: list, intent: str | None, ns, placements=None, stack=
                 except Exception as e:  # a malformed plan must not kill the sweep
                     rec["diffs"] = ["compare failed on the plan JSON: %s: %s"
                                     % (type(e).__name__, e)]
+    memmap_verdict(rec)
     rec["status"] = "FAIL" if rec["diffs"] else "PASS"
     rec["elapsed"] = round(time.monotonic() - t0, 2)
     return rec
+
+
+def memmap_verdict(rec: dict) -> None:
+    """When the boot read the OS memory map (--memmap, or a recording that has one): compare it with the
+    prediction and keep the verdict apart (memmap_status PASS / FAIL / ERROR, memmap_diffs), so that a
+    sweep reports memory-map agreement separately from PCI; its differences also fail the case."""
+    obs = rec.get("observed") or {}
+    memmap = obs.get("memmap")
+    if memmap is None:
+        return
+    if "error" in memmap:
+        rec["memmap_status"] = "ERROR"
+        rec["memmap_diffs"] = ["memmap: not observed: %s" % memmap["error"]]
+    elif "predicted" not in rec:
+        rec["memmap_status"] = "OBSERVED"
+        rec["memmap_diffs"] = []
+        return
+    else:
+        rec["memmap_diffs"] = compare_memmap.compare_memmap((rec.get("predicted") or {}).get("e820"), memmap)
+        rec["memmap_status"] = "FAIL" if rec["memmap_diffs"] else "PASS"
+    rec["diffs"] = list(rec.get("diffs") or []) + rec["memmap_diffs"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,10 +233,12 @@ ORACLE_META_KEPT = ("stack", "firmware", "qemu_version_line", "firmware_version"
 
 def compact_record(rec: dict) -> dict:
     out = {k: rec[k] for k in ("case", "seed", "stack", "firmware", "intent", "args", "status",
-                               "diffs", "predicted") if k in rec}
+                               "diffs", "predicted", "memmap_status", "memmap_diffs") if k in rec}
     obs = rec.get("observed")
     if obs is not None:
         o = {k: obs.get(k) for k in ("outcome", "error", "e820", "functions")}
+        if "memmap" in obs:
+            o["memmap"] = obs["memmap"]
         o["oracle"] = {k: obs["oracle"][k] for k in ORACLE_META_KEPT if k in (obs.get("oracle") or {})}
         out["observed"] = o
     return out
@@ -301,6 +326,10 @@ def main(argv=None) -> int:
                     help="no boots: compare against the observations recorded in an earlier "
                          "sweep's --out file (.jsonl or .jsonl.gz: its cases, args and stack)")
     ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
+    ap.add_argument("--memmap", action="store_true",
+                    help="OVMF stacks: also read the UEFI shell's memmap over the serial console, convert it "
+                         "to the OS's e820 table and compare it with the plan's (counted separately; a "
+                         "recording that has memory maps is always compared)")
     ap.add_argument("--max-diffs", type=int, default=3,
                     help="differences shown on a FAIL line (all are in --out)")
     ns = ap.parse_args(argv)
@@ -395,6 +424,7 @@ def main(argv=None) -> int:
     compact = bool(ns.out and ns.out.endswith(".gz"))
     out = open_out(ns.out) if ns.out else None
     passed = failed = 0
+    memmap_counts: dict = {}
     stop = threading.Event()
     results: dict = {}
     next_print = 0
@@ -403,6 +433,8 @@ def main(argv=None) -> int:
     def report(rec):
         nonlocal passed, failed
         i = rec["case"]
+        if "memmap_status" in rec:
+            memmap_counts[rec["memmap_status"]] = memmap_counts.get(rec["memmap_status"], 0) + 1
         if rec["status"] == "PASS":
             passed += 1
             line = "case %d PASS" % i
@@ -468,6 +500,10 @@ def main(argv=None) -> int:
             out.close()
         if interrupted:
             print("interrupted", file=sys.stderr, flush=True)
+    if memmap_counts:
+        print("memmap: %d agreed, %d differed, %d not observed (oracle errors), %d observed without a "
+              "prediction" % (memmap_counts.get("PASS", 0), memmap_counts.get("FAIL", 0),
+                              memmap_counts.get("ERROR", 0), memmap_counts.get("OBSERVED", 0)), flush=True)
     print("%d passed, %d failed" % (passed, failed), flush=True)
     return 0 if failed == 0 else 1
 

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "firmware/bridge_registers.hpp"
+#include "firmware/ovmf/os_memory_map.hpp"
 #include "firmware/ovmf/ovmf_layout.hpp"
 #include "firmware/ovmf/resource_tree.hpp"
 
@@ -85,7 +86,7 @@ public:
         out_.apertures = ovmf_apertures(machine_, release_);
         FirmwareResult& r = out_.firmware;
         r.firmware = std::string(release_.identity.model_name);
-        r.e820_modelled = false;
+        r.e820 = ovmf_os_memory_map(machine_, release_, out_.apertures);  // firmware/ovmf/os_memory_map.hpp
         r.windows.io = out_.apertures.io;
         r.windows.mem32 = out_.apertures.mem32;
         r.windows.mem64 = out_.apertures.mem64;

@@ -37,6 +37,13 @@ enum class OvmfHotplugIo {
     OnlyOnHint,    // 202308 (27727338b2): none unless io-reserve asks
 };
 
+// PlatformInitLib MemDetect.c PlatformQemuInitializeRamForS3: which fixed MEMFD pages below the SEC/PEI
+// temporary RAM stay ACPI NVS for S3 resume.
+enum class OvmfS3WorkAreas {
+    LockBoxAndHandlerTable,      // 202211 (observed): 0x806000-0x807FFF only; SEC's page tables are usable
+    PageTablesAndWorkArea,       // 2025.02, 2026.08 (observed): also SEC's page tables 0x800000 and the work area 0x80B000
+};
+
 struct OvmfRelease {
     FirmwareIdentity identity;
     std::string_view distributions;  // who ships it, for the report: "Debian 13 (trixie)"
@@ -53,6 +60,14 @@ struct OvmfRelease {
     bool passes_e820_reservations;
     OvmfMmio64Override mmio64_override;
     OvmfHotplugIo hotplug_io;
+    // OvmfPkgX64.fdf [FD.MEMFD] PcdOvmfSecPeiTempRamBase (absolute): the SEC/PEI temporary RAM and PEI
+    // firmware volume from here to 9 MiB stay ACPI NVS for S3 resume (PlatformPei MemDetect.c). 202411 moved
+    // it up a page for PcdOvmfSecSvsmCaa/ApicPageTable; 202605's MemFd.fdf.inc three more (IGVM pages).
+    u64 sec_pei_temp_ram_base = 0x81'0000;
+    OvmfS3WorkAreas s3_work_areas = OvmfS3WorkAreas::PageTablesAndWorkArea;
+    // MemFd.fdf.inc PcdOvmfIgvmParamBase (absolute; 0: none): 202605 added the IGVM parameter page, which
+    // the firmware keeps as runtime data even without IGVM (observed on 2026.08: one RT_Data page).
+    u64 igvm_param_page = 0;
 };
 
 // Oldest first; Debian 12's is the default.
@@ -60,38 +75,39 @@ inline constexpr std::array kOvmfReleases{
     OvmfRelease{{FirmwareKind::Ovmf, "2022.11", "ovmf-edk2-stable202211", "OVMF edk2-stable202211 (Debian 2022.11)",
                  "edk2-stable202211", "Debian 2022.11-6+deb12u2", ReleaseEvidence::RealBinary},
                 "Debian 12 (bookworm)", 0xB000'0000, OvmfQ35Mmio32::AboveEcam,
-                OvmfPhysBitsTrust::QemuQuirk, 47, false, false, OvmfMmio64Override::OnlyIfLarger, OvmfHotplugIo::Pads512Bytes},
+                OvmfPhysBitsTrust::QemuQuirk, 47, false, false, OvmfMmio64Override::OnlyIfLarger, OvmfHotplugIo::Pads512Bytes, 0x81'0000,
+                OvmfS3WorkAreas::LockBoxAndHandlerTable},
     OvmfRelease{{FirmwareKind::Ovmf, "2024.02", "ovmf-edk2-stable202402", "OVMF edk2-stable202402 (Ubuntu 2024.02)",
                  "edk2-stable202402", "Ubuntu 2024.02-2ubuntu0.x", ReleaseEvidence::UpstreamSource},
                 "Ubuntu 24.04 (noble)", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
-                OvmfPhysBitsTrust::QemuQuirk, 46, true, true, OvmfMmio64Override::OnlyIfLarger, OvmfHotplugIo::OnlyOnHint},
+                OvmfPhysBitsTrust::QemuQuirk, 46, true, true, OvmfMmio64Override::OnlyIfLarger, OvmfHotplugIo::OnlyOnHint, 0x81'0000},
     OvmfRelease{{FirmwareKind::Ovmf, "2024.11", "ovmf-edk2-stable202411", "OVMF edk2-stable202411 (RHEL 20241117)",
                  "edk2-stable202411", "RHEL edk2-ovmf 20241117", ReleaseEvidence::UpstreamSource},
                 "RHEL 9.6-9.8, RHEL 10.0", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
                 OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true, OvmfMmio64Override::OnlyIfLarger,
-                OvmfHotplugIo::OnlyOnHint},
+                OvmfHotplugIo::OnlyOnHint, 0x81'1000},
     // Debian's build carries 9ac1704af6 from 202505: real boots with X-PciMmio64Mb below the dynamic window's size
     // put the window where the classic rule does (tests/oracle, seed 1510).
     OvmfRelease{{FirmwareKind::Ovmf, "2025.02", "ovmf-edk2-stable202502", "OVMF edk2-stable202502 (Debian 2025.02)",
                  "edk2-stable202502 + 9ac1704af6", "Debian 2025.02-8+deb13u1", ReleaseEvidence::RealBinary},
                 "Debian 13 (trixie)", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
                 OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true, OvmfMmio64Override::Unconditional,
-                OvmfHotplugIo::OnlyOnHint},
+                OvmfHotplugIo::OnlyOnHint, 0x81'1000},
     OvmfRelease{{FirmwareKind::Ovmf, "2025.05", "ovmf-edk2-stable202505", "OVMF edk2-stable202505 (Fedora 20250523)",
                  "edk2-stable202505", "Fedora edk2-ovmf 20250523", ReleaseEvidence::UpstreamSource},
                 "Fedora 42, RHEL 10.1, Proxmox VE 9.0-9.1", 0xE000'0000,
                 OvmfQ35Mmio32::Uc32BaseToEcam, OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true,
-                OvmfMmio64Override::Unconditional, OvmfHotplugIo::OnlyOnHint},
+                OvmfMmio64Override::Unconditional, OvmfHotplugIo::OnlyOnHint, 0x81'1000},
     OvmfRelease{{FirmwareKind::Ovmf, "2025.08", "ovmf-edk2-stable202508", "OVMF edk2-stable202508 (Fedora 20250812)",
                  "edk2-stable202508", "Fedora edk2-ovmf 20250812", ReleaseEvidence::UpstreamSource},
                 "Fedora 42-43", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
                 OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true, OvmfMmio64Override::Unconditional,
-                OvmfHotplugIo::OnlyOnHint},
+                OvmfHotplugIo::OnlyOnHint, 0x81'1000},
     OvmfRelease{{FirmwareKind::Ovmf, "2026.08", "ovmf-edk2-stable202608", "OVMF edk2 2026.08 (Debian 2026.08)",
                  "edk2-stable202605 + master to 2026-08", "Debian 2026.08+ds-2 (ovmf-generic)", ReleaseEvidence::RealBinary},
                 "Debian sid (forky)", 0xE000'0000, OvmfQ35Mmio32::Uc32BaseToEcam,
                 OvmfPhysBitsTrust::QemuQuirkOrGuestPhysBits, 46, true, true, OvmfMmio64Override::Unconditional,
-                OvmfHotplugIo::OnlyOnHint},
+                OvmfHotplugIo::OnlyOnHint, 0x81'4000, OvmfS3WorkAreas::PageTablesAndWorkArea, 0x81'2000},
 };
 
 // Debian 12's release: what aperture models unless asked for another.

@@ -54,7 +54,8 @@ TEST(OvmfPlan, DynamicWindowOnTheDefaultTcgCpu) {
     EXPECT_EQ(rp.bridge->memory.limit, 0xC01F'FFFFu);
     ASSERT_TRUE(plan.firmware->mmio64_choice);
     EXPECT_EQ(plan.firmware->mmio64_choice->kind, "dynamic");
-    EXPECT_FALSE(plan.firmware->e820_modelled);
+    EXPECT_TRUE(plan.firmware->e820_modelled);  // the OS memory map (firmware/ovmf/os_memory_map.hpp)
+    EXPECT_FALSE(plan.firmware->e820.empty());
 }
 
 TEST(OvmfPlan, UntrustedPhysBitsFallBackToTheClassicWindowAndRejectTheGpu) {
