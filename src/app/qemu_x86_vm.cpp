@@ -6,7 +6,6 @@
 #include "app/passthrough_option.hpp"
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
-#include "host/cpuinfo.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/qemu_command_line.hpp"
@@ -34,6 +33,17 @@ void read_description(QemuX86Vm& vm, const VmSource& source) {
     vm.spec = vm.domain->spec;
 }
 
+// CPUID 0x80000008 EAX[23:16] holds a byte, and QEMU compares it with phys-bits, which stop at 64 bits
+// (target/i386/cpu.c x86_cpu_realizefn); KVM reports 0 when it reports none.
+constexpr unsigned kMaxGuestPhysBits = 64;
+
+void check_host_guest_phys_bits(const std::optional<unsigned>& bits) {
+    if (bits && *bits > kMaxGuestPhysBits) {
+        throw InputError(fmt::format("--host-guest-phys-bits {}: expected 0 (KVM reports none) or a width up to {} bits", *bits,
+                                     kMaxGuestPhysBits));
+    }
+}
+
 }  // namespace
 
 QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
@@ -44,6 +54,7 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     if (source.libvirt_xml.empty() && source.qemu_args.empty()) {
         throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
     }
+    check_host_guest_phys_bits(request.host_guest_phys_bits);
     QemuX86Vm vm;
     if (!request.qemu_release.empty()) request_qemu_release(vm.options, request.qemu_release);
     if (!request.firmware.empty()) request_firmware(vm.options, request.firmware);
@@ -64,8 +75,11 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     if (!request.host_cpu_vendor.empty()) {
         vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits, std::nullopt};
     } else if (!vm.options.host.cpu && vm.spec.machine.accel == "kvm") {
-        vm.options.host.cpu = read_host_cpu();
+        vm.options.host.cpu = live_host_cpu();
     }
+    // Without a host CPU there is nothing to give it to: a TCG guest never reads it, and a KVM guest without
+    // one is refused for want of the host's vendor.
+    if (request.host_guest_phys_bits && vm.options.host.cpu) vm.options.host.cpu->kvm_guest_phys_bits = *request.host_guest_phys_bits;
     for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.host.passthrough[address] = std::move(function);
     return vm;
 }

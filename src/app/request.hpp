@@ -30,6 +30,9 @@ struct VmRequest {
     std::string host_file;                   // a host snapshot (aperture host --save); empty: probe this host where needed
     std::string host_cpu_vendor;             // x86 KVM: GenuineIntel / AuthenticAMD; empty: /proc/cpuinfo
     unsigned host_phys_bits = 0;             // x86 KVM, with host_cpu_vendor
+    // x86 KVM: the GuestPhysBits the host's KVM reports (0 to 64), for whichever host CPU the plan uses
+    // (host_cpu_vendor, the snapshot's or this host's); nullopt: the snapshot's or this host's, if known
+    std::optional<unsigned> host_guest_phys_bits;
     std::vector<std::string> passthrough;    // HOST=DEVICE (app/passthrough_option.hpp)
     std::string xen_release;                 // xl.cfg: "4.17.0", "4.17.7", "4.22.0"; empty: the default
     unsigned xen_phys_bits = 0;              // xl.cfg: the guest's phys-bits; 0: the host snapshot's

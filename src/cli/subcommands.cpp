@@ -68,6 +68,10 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
                      "Host CPU vendor (GenuineIntel/AuthenticAMD) for KVM guests; default: this host's /proc/cpuinfo");
     plan->add_option("--host-phys-bits", vm.host_phys_bits, "Host physical address width for KVM guests")
         ->check(CLI::Range(32u, 64u));
+    plan->add_option_function<unsigned>(
+            "--host-guest-phys-bits", [&vm](const unsigned& bits) { vm.host_guest_phys_bits = bits; },
+            "GuestPhysBits the host's KVM reports (0 to 64; Linux 6.10+ with EPT/NPT), which QEMU 9.1+ machine types "
+            "give KVM guests; default: the --host snapshot's, or this host's /dev/kvm or kernel release");
     plan->add_option("--passthrough", vm.passthrough,
                      "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE (aperture devices)")
         ->expected(1)

@@ -102,7 +102,7 @@ enum class FirmwareKind { Default, SeaBios, Ovmf };
 
 struct FirmwareSpec {
     FirmwareKind kind = FirmwareKind::Default;
-    std::string image;       // the -bios or pflash unit 0 file as given, for messages
+    std::string image;       // the -bios, pflash unit 0 or <loader> file as given; empty when none is named
     std::string vars_image;  // pflash unit 1 (the UEFI variable store) as given; empty when none
     SourceLocation where;
 };

@@ -1,8 +1,5 @@
 #include "host/cpuinfo.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "host/kernel_text.hpp"
 
 namespace aperture {
@@ -65,6 +62,7 @@ HostCpuDetails parse_cpuinfo_details(const std::string& text) {
             seen_vmx_flags = true;
             for (const auto flag : split_words(value)) {
                 if (flag == "ept") details.flags.ept = true;
+                if (flag == "ept_5level") details.flags.ept_5level = true;
             }
         }
     }
@@ -77,13 +75,5 @@ std::optional<HostCpu> host_cpu(const HostCpuDetails& details) {
 }
 
 std::optional<HostCpu> parse_cpuinfo(const std::string& text) { return host_cpu(parse_cpuinfo_details(text)); }
-
-std::optional<HostCpu> read_host_cpu(const std::string& path) {
-    std::ifstream file(path);
-    if (!file) return std::nullopt;
-    std::stringstream buffer;
-    buffer << file.rdbuf();
-    return parse_cpuinfo(buffer.str());
-}
 
 }  // namespace aperture

@@ -11,7 +11,7 @@
 namespace aperture {
 
 // Flags from the "flags" line (arch/x86/include/asm/cpufeatures.h names); "ept" is also looked for on the
-// "vmx flags" line, where newer kernels list VMX features.
+// "vmx flags" line, where newer kernels list VMX features, and "ept_5level" only there.
 struct HostCpuFlags {
     bool pdpe1gb = false;  // 1 GiB pages (CPUID 0x80000001 EDX bit 26)
     bool la57 = false;     // 5-level paging: 57-bit virtual addresses
@@ -19,6 +19,8 @@ struct HostCpuFlags {
     bool svm = false;      // AMD-V
     bool ept = false;      // Intel extended page tables (two-dimensional paging under VT-x)
     bool npt = false;      // AMD nested page tables (two-dimensional paging under AMD-V)
+    // 5-level EPT ("vmx flags" only: arch/x86/include/asm/vmxfeatures.h VMX_FEATURE_EPT_5LEVEL)
+    bool ept_5level = false;
 
     friend bool operator==(const HostCpuFlags&, const HostCpuFlags&) = default;
 };
@@ -42,7 +44,5 @@ std::optional<HostCpu> host_cpu(const HostCpuDetails& details);
 
 // nullopt when the text has no vendor_id or no "address sizes" line.
 std::optional<HostCpu> parse_cpuinfo(const std::string& text);
-// Reads /proc/cpuinfo (read-only); nullopt when it cannot be read or parsed.
-std::optional<HostCpu> read_host_cpu(const std::string& path = "/proc/cpuinfo");
 
 }  // namespace aperture

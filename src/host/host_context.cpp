@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "host/kernel_text.hpp"
+
 namespace aperture {
 
 namespace {
@@ -49,6 +51,7 @@ std::optional<PciFunctionSpec> passthrough_function(const HostPciDevice& device,
 HostContext host_context(const HostSnapshot& snapshot) {
     HostContext context;
     if (snapshot.cpu) context.cpu = host_cpu(*snapshot.cpu);
+    if (context.cpu && snapshot.kvm_guest_phys_bits) context.cpu->kvm_guest_phys_bits = snapshot.kvm_guest_phys_bits->bits;
     for (const auto& device : snapshot.pci) {
         std::string why_not;
         if (auto spec = passthrough_function(device, why_not)) {
@@ -57,6 +60,21 @@ HostContext host_context(const HostSnapshot& snapshot) {
         if (device.igd) context.igd_registers.emplace(device.address, *device.igd);
     }
     return context;
+}
+
+std::optional<HostCpu> live_host_cpu() {
+    const RootedHostFiles files("/");
+    const auto cpuinfo = files.read(kCpuinfoFile);
+    if (!cpuinfo) return std::nullopt;
+    const HostCpuDetails details = parse_cpuinfo_details(*cpuinfo);
+    std::optional<HostCpu> cpu = host_cpu(details);
+    if (!cpu) return std::nullopt;
+    const DevKvm device;
+    std::optional<std::string> kernel_release;
+    if (const auto release = files.read(kKernelReleaseFile)) kernel_release = std::string(trim_blanks(*release));
+    const auto facts = guest_phys_bits_facts(details, read_kvm_paging(files), kernel_release);
+    cpu->kvm_guest_phys_bits = probe_kvm_guest_phys_bits(facts, &device).bits;
+    return cpu;
 }
 
 }  // namespace aperture

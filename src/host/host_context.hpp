@@ -19,8 +19,14 @@ namespace aperture {
 // but 0), or a BAR whose size is not a power of two (QEMU's pci_register_bar asserts one).
 std::optional<PciFunctionSpec> passthrough_function(const HostPciDevice& device, std::string& why_not);
 
-// HostContext::cpu from the snapshot's CPU (when vendor and phys-bits are known) and ::passthrough for
+// HostContext::cpu from the snapshot's CPU (when vendor and phys-bits are known) with the GuestPhysBits
+// KVM reports (when the snapshot knows it) and ::passthrough for
 // every function passthrough_function accepts, keyed by its address ("0000:41:00.0").
 HostContext host_context(const HostSnapshot& snapshot);
+
+// This host's CPU for a KVM plan without a snapshot: /proc/cpuinfo, and the GuestPhysBits KVM reports
+// (/dev/kvm, or inferred from the kernel release and the KVM module; probe_kvm_guest_phys_bits). Reads
+// only; nullopt when cpuinfo gives no vendor or width.
+std::optional<HostCpu> live_host_cpu();
 
 }  // namespace aperture

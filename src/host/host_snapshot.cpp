@@ -36,6 +36,24 @@ void cpu_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) {
     }
 }
 
+void guest_phys_bits_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) {
+    if (!snapshot.kvm_guest_phys_bits) return;  // not recorded: the notes of such a snapshot stay as saved
+    const KvmGuestPhysBits& guest_phys_bits = *snapshot.kvm_guest_phys_bits;
+    switch (guest_phys_bits.source()) {
+        case GuestPhysBitsSource::Measured: return;
+        case GuestPhysBitsSource::InferredFromKernel:
+            if (guest_phys_bits.device == KvmDeviceOutcome::NoPermission) {
+                notes.push_back("KVM's GuestPhysBits is inferred from the kernel release: this user may not open /dev/kvm "
+                                "(as a member of its group the probe asks KVM instead)");
+            }
+            return;
+        case GuestPhysBitsSource::Unknown:
+            notes.push_back("KVM's GuestPhysBits is unknown: KVM plans of QEMU 9.1+ machine types assume 0 unless "
+                            "--host-guest-phys-bits gives it");
+            return;
+    }
+}
+
 void iommu_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) {
     const IommuInfo& iommu = snapshot.iommu;
     if (iommu.groups.empty()) {
@@ -95,7 +113,7 @@ const HostPciDevice* HostSnapshot::device(const std::string& address) const {
     return nullptr;
 }
 
-HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock) {
+HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock, const KvmDevice* kvm) {
     HostSnapshot snapshot;
     snapshot.root = files.describe("/");
     if (const auto cpuinfo = files.read(kCpuinfoFile)) snapshot.cpu = parse_cpuinfo_details(*cpuinfo);
@@ -105,17 +123,22 @@ HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock) {
     snapshot.memlock = read_memlock(files, memlock);
     if (const auto iomem = files.read(kIomemFile)) snapshot.iomem = parse_iomem(*iomem, files.describe(kIomemFile));
     snapshot.software = read_host_software(files);
+    snapshot.kvm_guest_phys_bits =
+        probe_kvm_guest_phys_bits(guest_phys_bits_facts(snapshot.cpu, snapshot.kvm, snapshot.software->kernel_release), kvm);
     return snapshot;
 }
 
 HostSnapshot probe_host(const std::string& root) {
     const RootedHostFiles files(root);
-    return probe_host(files, root == "/" ? MemlockQuery::ThisProcess : MemlockQuery::LimitsFileOnly);
+    if (root != "/") return probe_host(files, MemlockQuery::LimitsFileOnly);
+    const DevKvm device;
+    return probe_host(files, MemlockQuery::ThisProcess, &device);
 }
 
 std::vector<std::string> host_notes(const HostSnapshot& snapshot) {
     std::vector<std::string> notes;
     cpu_notes(snapshot, notes);
+    guest_phys_bits_notes(snapshot, notes);
     iommu_notes(snapshot, notes);
     pci_notes(snapshot, notes);
     limit_notes(snapshot, notes);

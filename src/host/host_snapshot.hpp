@@ -1,6 +1,6 @@
 #pragma once
 // Everything the host probe learns about the machine VMs will run on, in one value: the CPU, whether KVM
-// uses EPT/NPT, the IOMMU's widths and reserved ranges, every PCI function with its BARs, the memlock limit,
+// uses EPT/NPT and the GuestPhysBits it reports, the IOMMU's widths and reserved ranges, every PCI function with its BARs, the memlock limit,
 // /proc/iomem, the kernel release and the installed QEMU and firmware packages. A snapshot serialises to
 // JSON (host_snapshot_json.hpp) so every command can later read a saved host (--host FILE) instead of the
 // live one.
@@ -14,6 +14,8 @@
 #include "host/installed_packages.hpp"
 #include "host/iomem.hpp"
 #include "host/iommu.hpp"
+#include "host/kvm_device.hpp"
+#include "host/kvm_guest_phys_bits.hpp"
 #include "host/kvm_paging.hpp"
 #include "host/memlock.hpp"
 #include "host/pci_device.hpp"
@@ -26,6 +28,9 @@ struct HostSnapshot {
     std::string root;                   // the tree the probe read: "/" or a copy of one (HostFiles::describe("/"))
     std::optional<HostCpuDetails> cpu;  // nullopt when /proc/cpuinfo cannot be read
     KvmPaging kvm;
+    // What KVM_GET_SUPPORTED_CPUID reports (or would) as GuestPhysBits; nullopt in a snapshot saved before
+    // aperture recorded it.
+    std::optional<KvmGuestPhysBits> kvm_guest_phys_bits;
     IommuInfo iommu;
     std::vector<HostPciDevice> pci;  // ascending by address
     std::optional<MemlockLimit> memlock;
@@ -43,9 +48,11 @@ struct HostSnapshot {
 enum class MemlockQuery { ThisProcess, LimitsFileOnly };
 
 // Reads, never writes. Throws InputError naming the file (and line) for content not in the kernel's form;
-// facts whose files are absent stay unknown (host_notes says which matter).
-HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock);
-// The tree under `root`: this process's memlock limit for "/", the tree's limits file otherwise.
+// facts whose files are absent stay unknown (host_notes says which matter). `kvm` is asked for the
+// supported CPUID (host/kvm_device.hpp); nullptr asks nothing and infers GuestPhysBits from the files.
+HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock, const KvmDevice* kvm = nullptr);
+// The tree under `root`: for "/" this process's memlock limit and /dev/kvm; for a copied tree its limits
+// file, and no device (a device node belongs to the running host, not to the copy).
 HostSnapshot probe_host(const std::string& root = "/");
 
 // What a reader of the snapshot should know: unknowns and their consequences (KVM module not loaded,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <fstream>
 #include <initializer_list>
 #include <limits>
@@ -46,7 +47,24 @@ ordered_json cpu_json(const std::optional<HostCpuDetails>& cpu) {
     j["phys_bits"] = optional_json(cpu->phys_bits);
     j["virt_bits"] = optional_json(cpu->virt_bits);
     j["flags"] = {{"pdpe1gb", cpu->flags.pdpe1gb}, {"la57", cpu->flags.la57}, {"vmx", cpu->flags.vmx},
-                  {"svm", cpu->flags.svm},         {"ept", cpu->flags.ept},   {"npt", cpu->flags.npt}};
+                  {"svm", cpu->flags.svm},         {"ept", cpu->flags.ept},   {"npt", cpu->flags.npt},
+                  {"ept_5level", cpu->flags.ept_5level}};
+    return j;
+}
+
+ordered_json guest_phys_bits_json(const KvmGuestPhysBits& guest_phys_bits) {
+    ordered_json j;
+    j["bits"] = optional_json(guest_phys_bits.bits);
+    j["source"] = to_string(guest_phys_bits.source());  // derived from basis
+    j["basis"] = to_string(guest_phys_bits.basis);
+    j["kvm_device"] = to_string(guest_phys_bits.device);
+    return j;
+}
+
+ordered_json kvm_json(const KvmPaging& paging, const std::optional<KvmGuestPhysBits>& guest_phys_bits) {
+    ordered_json j = {{"ept", optional_json(paging.ept)}, {"npt", optional_json(paging.npt)}};
+    // Absent from snapshots saved before aperture recorded it; they still load.
+    if (guest_phys_bits) j["guest_phys_bits"] = guest_phys_bits_json(*guest_phys_bits);
     return j;
 }
 
@@ -213,7 +231,7 @@ ordered_json snapshot_json(const HostSnapshot& snapshot) {
     j["schema"] = kHostSnapshotSchema;
     j["root"] = snapshot.root;
     j["cpu"] = cpu_json(snapshot.cpu);
-    j["kvm"] = {{"ept", optional_json(snapshot.kvm.ept)}, {"npt", optional_json(snapshot.kvm.npt)}};
+    j["kvm"] = kvm_json(snapshot.kvm, snapshot.kvm_guest_phys_bits);
     j["iommu"] = iommu_json(snapshot.iommu);
     j["pci"] = ordered_json::array();
     for (const auto& device : snapshot.pci) j["pci"].push_back(device_json(device));
@@ -349,15 +367,64 @@ HostCpuDetails read_cpu(const JsonField& j) {
     const JsonField flags = j["flags"];
     cpu.flags = HostCpuFlags{flags["pdpe1gb"].boolean(), flags["la57"].boolean(), flags["vmx"].boolean(),
                              flags["svm"].boolean(),     flags["ept"].boolean(),  flags["npt"].boolean()};
-    flags.require_written_form(cpu_json(cpu)["flags"], {});
+    // Absent from snapshots saved before aperture read it: false, as cpuinfo without the flag says.
+    if (flags.has("ept_5level")) cpu.flags.ept_5level = flags["ept_5level"].boolean();
+    ordered_json written_flags = cpu_json(cpu)["flags"];
+    if (!flags.has("ept_5level")) written_flags.erase("ept_5level");
+    flags.require_written_form(written_flags, {});
     j.require_written_form(cpu_json(cpu), {});
     return cpu;
 }
 
-KvmPaging read_kvm(const JsonField& j) {
+// The value of `f` among `values`, each named by its to_string.
+template <class Enum, std::size_t N>
+Enum read_enum(const JsonField& f, const std::array<Enum, N>& values) {
+    const std::string name = f.string();
+    std::string names;
+    for (const Enum value : values) {
+        if (name == to_string(value)) return value;
+        names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", to_string(value));
+    }
+    f.fail("one of " + names);
+}
+
+constexpr std::array kGuestPhysBitsBases{GuestPhysBitsBasis::KvmReported,     GuestPhysBitsBasis::KernelBefore610,
+                                         GuestPhysBitsBasis::TdpOff,          GuestPhysBitsBasis::HostPhysBits,
+                                         GuestPhysBitsBasis::FourLevelTdpCap, GuestPhysBitsBasis::KernelReleaseUnknown,
+                                         GuestPhysBitsBasis::TdpUnknown,      GuestPhysBitsBasis::HostPhysBitsUnknown};
+constexpr std::array kKvmDeviceOutcomes{KvmDeviceOutcome::NotAsked, KvmDeviceOutcome::Answered, KvmDeviceOutcome::Absent,
+                                        KvmDeviceOutcome::NoPermission, KvmDeviceOutcome::Failed};
+
+// The basis decides whether there is a value, and for the fixed rules which; /dev/kvm answered exactly when
+// the value is KVM's.
+KvmGuestPhysBits read_guest_phys_bits(const JsonField& j) {
+    KvmGuestPhysBits guest_phys_bits;
+    guest_phys_bits.basis = read_enum(j["basis"], kGuestPhysBitsBases);
+    guest_phys_bits.device = read_enum(j["kvm_device"], kKvmDeviceOutcomes);
+    guest_phys_bits.bits = j["bits"].optional([](const JsonField& f) { return small_integer(f, kMaxAddressBits); });
+    const char* basis = to_string(guest_phys_bits.basis);
+    const bool unknown = guest_phys_bits.source() == GuestPhysBitsSource::Unknown;
+    if (unknown && guest_phys_bits.bits) j["bits"].fail(fmt::format("null, which the basis \"{}\" implies", basis));
+    if (!unknown && !guest_phys_bits.bits) j["bits"].fail(fmt::format("a width, which the basis \"{}\" implies", basis));
+    const auto fixed = [&](unsigned bits) {
+        if (guest_phys_bits.bits != bits) j["bits"].fail(fmt::format("{}, which the basis \"{}\" implies", bits, basis));
+    };
+    if (guest_phys_bits.basis == GuestPhysBitsBasis::KernelBefore610 || guest_phys_bits.basis == GuestPhysBitsBasis::TdpOff) fixed(0);
+    if (guest_phys_bits.basis == GuestPhysBitsBasis::FourLevelTdpCap) fixed(kFourLevelTdpGuestPhysBits);
+    const bool answered = guest_phys_bits.device == KvmDeviceOutcome::Answered;
+    if (answered != (guest_phys_bits.basis == GuestPhysBitsBasis::KvmReported)) {
+        j["kvm_device"].fail(answered ? fmt::format("a failure or \"not-asked\", which the basis \"{}\" implies", basis)
+                                      : std::string("\"answered\", which the basis \"kvm-reported\" implies"));
+    }
+    j.require_written_form(guest_phys_bits_json(guest_phys_bits), {"source"});
+    return guest_phys_bits;
+}
+
+KvmPaging read_kvm(const JsonField& j, std::optional<KvmGuestPhysBits>& guest_phys_bits) {
     const auto flag = [](const JsonField& f) { return f.boolean(); };
     KvmPaging kvm{j["ept"].optional(flag), j["npt"].optional(flag)};
-    j.require_written_form({{"ept", optional_json(kvm.ept)}, {"npt", optional_json(kvm.npt)}}, {});
+    if (j.has("guest_phys_bits")) guest_phys_bits = read_guest_phys_bits(j["guest_phys_bits"]);
+    j.require_written_form(kvm_json(kvm, guest_phys_bits), {});
     return kvm;
 }
 
@@ -541,7 +608,7 @@ HostSnapshot read_snapshot(const JsonField& j) {
     HostSnapshot snapshot;
     snapshot.root = j["root"].string();
     snapshot.cpu = j["cpu"].optional(read_cpu);
-    snapshot.kvm = read_kvm(j["kvm"]);
+    snapshot.kvm = read_kvm(j["kvm"], snapshot.kvm_guest_phys_bits);
     snapshot.iommu = read_iommu_json(j["iommu"]);
     for (const auto& device : j["pci"].elements()) snapshot.pci.push_back(read_device(device));
     snapshot.memlock = j["memlock"].optional(read_memlock);

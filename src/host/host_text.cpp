@@ -26,11 +26,48 @@ void cpu_section(std::string& out, const HostSnapshot& snapshot) {
                        f.la57 ? 5 : 4, virtualization);
 }
 
-void kvm_section(std::string& out, const KvmPaging& kvm) {
+// Why KVM's GuestPhysBits is what the snapshot says, for the basis it records.
+std::string guest_phys_bits_reason(const KvmGuestPhysBits& guest_phys_bits, const HostSnapshot& snapshot) {
+    const std::string kernel = snapshot.software && snapshot.software->kernel_release ? *snapshot.software->kernel_release : "";
+    switch (guest_phys_bits.basis) {
+        case GuestPhysBitsBasis::KvmReported: return "measured: KVM_GET_SUPPORTED_CPUID on /dev/kvm";
+        case GuestPhysBitsBasis::KernelBefore610:
+            return fmt::format("inferred: kernel {} predates 6.10, the first to report it", kernel);
+        case GuestPhysBitsBasis::TdpOff: return "inferred: KVM runs without EPT/NPT, so the kernel reports none";
+        case GuestPhysBitsBasis::HostPhysBits: return "inferred: kernel 6.10 or later with EPT/NPT reports the host's MAXPHYADDR";
+        case GuestPhysBitsBasis::FourLevelTdpCap:
+            return fmt::format("inferred: kernel 6.10 or later caps the host's {}-bit MAXPHYADDR at {} for 4-level EPT/NPT",
+                               unknown_or(snapshot.cpu ? snapshot.cpu->phys_bits : std::nullopt), kFourLevelTdpGuestPhysBits);
+        case GuestPhysBitsBasis::KernelReleaseUnknown: return "the kernel release is unknown";
+        case GuestPhysBitsBasis::TdpUnknown: return "neither kvm_intel nor kvm_amd is loaded";
+        case GuestPhysBitsBasis::HostPhysBitsUnknown: return "the host's physical address width is unknown";
+    }
+    return "";
+}
+
+// What /dev/kvm said, when the value is not its answer.
+std::string kvm_device_text(KvmDeviceOutcome device) {
+    switch (device) {
+        case KvmDeviceOutcome::NotAsked: return "/dev/kvm not asked (a copied tree)";
+        case KvmDeviceOutcome::Answered: return "";
+        case KvmDeviceOutcome::Absent: return "no /dev/kvm";
+        case KvmDeviceOutcome::NoPermission: return "/dev/kvm not readable by this user";
+        case KvmDeviceOutcome::Failed: return "KVM_GET_SUPPORTED_CPUID on /dev/kvm failed";
+    }
+    return "";
+}
+
+void kvm_section(std::string& out, const HostSnapshot& snapshot) {
+    const KvmPaging& kvm = snapshot.kvm;
     const auto yes_no = [](bool on) { return on ? "Y (two-dimensional paging)" : "N (shadow paging)"; };
     if (kvm.ept) out += fmt::format("KVM       kvm_intel ept={}\n", yes_no(*kvm.ept));
     if (kvm.npt) out += fmt::format("KVM       kvm_amd npt={}\n", yes_no(*kvm.npt));
     if (!kvm.ept && !kvm.npt) out += "KVM       EPT/NPT unknown: neither kvm_intel nor kvm_amd is loaded\n";
+    if (!snapshot.kvm_guest_phys_bits) return;  // a snapshot saved before aperture recorded it
+    const KvmGuestPhysBits& guest_phys_bits = *snapshot.kvm_guest_phys_bits;
+    std::string reason = guest_phys_bits_reason(guest_phys_bits, snapshot);
+    if (guest_phys_bits.device != KvmDeviceOutcome::Answered) reason += "; " + kvm_device_text(guest_phys_bits.device);
+    out += fmt::format("          GuestPhysBits {} ({})\n", unknown_or(guest_phys_bits.bits), reason);
 }
 
 std::string unit_text(const IommuUnit& unit) {
@@ -171,7 +208,7 @@ void software_section(std::string& out, const HostSnapshot& snapshot) {
 std::string render_host_text(const HostSnapshot& snapshot) {
     std::string out = fmt::format("aperture host: {}\n", snapshot.root);
     cpu_section(out, snapshot);
-    kvm_section(out, snapshot.kvm);
+    kvm_section(out, snapshot);
     iommu_section(out, snapshot.iommu);
     out += fmt::format("PCI       {} function{}\n", snapshot.pci.size(), snapshot.pci.size() == 1 ? "" : "s");
     for (const auto& device : snapshot.pci) device_section(out, device, snapshot.iommu);

@@ -1,5 +1,5 @@
 #pragma once
-// The host snapshot for people: the CPU, KVM's paging, the IOMMU's widths and reserved ranges, one block
+// The host snapshot for people: the CPU, KVM's paging and GuestPhysBits, the IOMMU's widths and reserved ranges, one block
 // per PCI function (IDs, class, driver, IOMMU group, BARs with sizes, flags and resizable sizes), the
 // memlock limit, the /proc/iomem cross-check and the notes.
 

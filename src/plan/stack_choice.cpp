@@ -20,6 +20,7 @@ const char* to_string(StackCaveatKind kind) {
         case StackCaveatKind::ImageUnreadable: return "image-unreadable";
         case StackCaveatKind::ImageTooLarge: return "image-too-large";
         case StackCaveatKind::ImageNotRecognised: return "image-not-recognised";
+        case StackCaveatKind::ImageSmmBuild: return "image-smm-build";
         case StackCaveatKind::HostPackageNotModelled: return "host-package-not-modelled";
         case StackCaveatKind::HostPackageAbsent: return "host-package-absent";
         case StackCaveatKind::HostPackagesUnknown: return "host-packages-unknown";

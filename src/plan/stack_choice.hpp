@@ -14,26 +14,28 @@ enum class StackChoiceSource {
     Flag,           // --qemu, --firmware
     CommandLine,    // the QEMU command line (-machine, -bios, pflash)
     DomainXml,      // the libvirt domain (<type machine=...>, <loader>, <os firmware=...>)
-    FirmwareImage,  // the build VERSION found in the -bios / <loader> image
+    FirmwareImage,  // the -bios / pflash / <loader> image: SeaBIOS's build VERSION in it, OVMF's digest
     HostPackages,   // the host snapshot's installed package (dpkg)
     Default,        // nothing chose: aperture's default, or QEMU's
 };
 // "flag", "command-line", "domain-xml", "firmware-image", "host-packages", "default"
 const char* to_string(StackChoiceSource source);
 
-// Something that had a say but did not choose, and why; a report words it with the part it concerns.
+// Something that had a say but did not choose, and why, or what the choice leaves out; a report words it
+// with the part (and for an image, the firmware) it concerns.
 enum class StackCaveatKind {
     ImageNotFound,           // the named image is not here: its build is unknown
     ImageUnreadable,         // it exists but could not be read (detail: the system's words)
-    ImageTooLarge,           // larger than any SeaBIOS image: not read
-    ImageNotRecognised,      // read, but holds no modelled build's VERSION: the default stays
+    ImageTooLarge,           // larger than any image of its firmware: not read
+    ImageNotRecognised,      // read, but no modelled build (SeaBIOS: no VERSION; OVMF: no known digest): the default stays
+    ImageSmmBuild,           // the recognised OVMF image is a build requiring SMM: planned as the build without it
     HostPackageNotModelled,  // the host's package is a release aperture does not model (detail: its version)
     HostPackageAbsent,       // the host snapshot has the dpkg database but not this package installed
     HostPackagesUnknown,     // the host has no dpkg database (not a Debian-family host)
     HostPackagesNotRecorded, // the host snapshot was saved before aperture recorded packages
 };
-// "image-not-found", "image-unreadable", "image-too-large", "image-not-recognised", "host-package-not-modelled",
-// "host-package-absent", "host-packages-unknown", "host-packages-not-recorded"
+// "image-not-found", "image-unreadable", "image-too-large", "image-not-recognised", "image-smm-build",
+// "host-package-not-modelled", "host-package-absent", "host-packages-unknown", "host-packages-not-recorded"
 const char* to_string(StackCaveatKind kind);
 
 struct StackCaveat {

@@ -43,6 +43,36 @@ const Release* release_of(const HostSnapshot& host, std::span<const std::string_
     return release;
 }
 
+// What an examined image does to the choice.
+enum class ImageVerdict {
+    Chose,  // a modelled build: the image chose
+    Kept,   // the file is here and is no modelled build: nothing else speaks for it, the default stays
+    Open,   // not examined (absent, unreadable): the host's package may still say which build it is
+};
+
+// Records what the image at `path` said (`reason`: why it could not be read) and what follows.
+ImageVerdict weigh_image(StackChoice& choice, const std::string& path, FirmwareImageOutcome outcome, const std::string& reason) {
+    switch (outcome) {
+        case FirmwareImageOutcome::Recognised:
+            choice.source = StackChoiceSource::FirmwareImage;
+            choice.detail = path;
+            return ImageVerdict::Chose;
+        case FirmwareImageOutcome::NotRecognised:
+            choice.caveats.push_back({StackCaveatKind::ImageNotRecognised, path, ""});
+            return ImageVerdict::Kept;
+        case FirmwareImageOutcome::TooLarge:
+            choice.caveats.push_back({StackCaveatKind::ImageTooLarge, path, ""});
+            return ImageVerdict::Kept;
+        case FirmwareImageOutcome::NotFound:
+            choice.caveats.push_back({StackCaveatKind::ImageNotFound, path, ""});
+            return ImageVerdict::Open;
+        case FirmwareImageOutcome::Unreadable:
+            choice.caveats.push_back({StackCaveatKind::ImageUnreadable, path, reason});
+            return ImageVerdict::Open;
+    }
+    return ImageVerdict::Open;
+}
+
 }  // namespace
 
 void choose_qemu_from_host(PlanOptions& options, const HostSnapshot& host) {
@@ -56,26 +86,10 @@ void choose_seabios_release(PlanOptions& options, const std::string& image_path,
     StackChoice& choice = options.seabios_choice;
     if (chosen(choice)) return;
     if (image) {
-        switch (image->outcome) {
-            case SeabiosImageOutcome::Recognised:
-                options.seabios = image->release;
-                choice.source = StackChoiceSource::FirmwareImage;
-                choice.detail = image_path;
-                return;
-            // The file is here and is no modelled build: nothing else speaks for it.
-            case SeabiosImageOutcome::NotRecognised:
-                choice.caveats.push_back({StackCaveatKind::ImageNotRecognised, image_path, ""});
-                return;
-            case SeabiosImageOutcome::TooLarge:
-                choice.caveats.push_back({StackCaveatKind::ImageTooLarge, image_path, ""});
-                return;
-            // Not examined: the host's package may still say which build it is.
-            case SeabiosImageOutcome::NotFound:
-                choice.caveats.push_back({StackCaveatKind::ImageNotFound, image_path, ""});
-                break;
-            case SeabiosImageOutcome::Unreadable:
-                choice.caveats.push_back({StackCaveatKind::ImageUnreadable, image_path, image->reason});
-                break;
+        switch (weigh_image(choice, image_path, image->outcome, image->reason)) {
+            case ImageVerdict::Chose: options.seabios = image->release; return;
+            case ImageVerdict::Kept: return;
+            case ImageVerdict::Open: break;
         }
     }
     if (!host) return;
@@ -83,20 +97,37 @@ void choose_seabios_release(PlanOptions& options, const std::string& image_path,
     if (const SeabiosRelease* release = release_of(*host, names, choice, &find_seabios_release)) options.seabios = release;
 }
 
-void choose_ovmf_release(PlanOptions& options, const HostSnapshot& host) {
-    if (chosen(options.ovmf_choice)) return;
-    if (const OvmfRelease* release = release_of(host, kOvmfPackages, options.ovmf_choice, &find_ovmf_release)) options.ovmf = release;
+void choose_ovmf_release(PlanOptions& options, const std::string& image_path, const std::optional<OvmfImage>& image,
+                         const HostSnapshot* host) {
+    StackChoice& choice = options.ovmf_choice;
+    if (chosen(choice)) return;
+    if (image) {
+        switch (weigh_image(choice, image_path, image->outcome, image->reason)) {
+            case ImageVerdict::Chose:
+                options.ovmf = image->release;
+                // The model has no SMM: an SMM build is planned as its release's build without it.
+                if (image->known->smm == OvmfSmm::Required) choice.caveats.push_back({StackCaveatKind::ImageSmmBuild, image_path, ""});
+                return;
+            case ImageVerdict::Kept: return;
+            case ImageVerdict::Open: break;
+        }
+    }
+    if (!host) return;
+    if (const OvmfRelease* release = release_of(*host, kOvmfPackages, choice, &find_ovmf_release)) options.ovmf = release;
 }
 
 void choose_firmware_release(PlanOptions& options, const VmSpec& spec, const HostSnapshot* host) {
-    if (effective_firmware(spec, options) == FirmwareKind::Ovmf) {
-        if (host) choose_ovmf_release(options, *host);
+    // Only an image the description itself runs as this firmware is one: under --firmware seabios, an OVMF
+    // image the command line names is not the SeaBIOS modelled, nor a SeaBIOS image under --firmware ovmf.
+    const FirmwareKind kind = effective_firmware(spec, options);
+    const bool names_image = spec.firmware.kind == kind && !spec.firmware.image.empty();
+    if (kind == FirmwareKind::Ovmf) {
+        std::optional<OvmfImage> image;
+        if (names_image && !chosen(options.ovmf_choice)) image = examine_ovmf_image(spec.firmware.image);
+        choose_ovmf_release(options, spec.firmware.image, image, host);
         return;
     }
-    // Only an image the description itself runs as SeaBIOS is one: under --firmware seabios, an OVMF image
-    // the command line names is not the SeaBIOS modelled.
     std::optional<SeabiosImage> image;
-    const bool names_image = spec.firmware.kind == FirmwareKind::SeaBios && !spec.firmware.image.empty();
     if (names_image && !chosen(options.seabios_choice)) image = examine_seabios_image(spec.firmware.image);
     choose_seabios_release(options, spec.firmware.image, image, host);
 }

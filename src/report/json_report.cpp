@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/labels.hpp"
 #include "report/stack_words.hpp"
 
 namespace aperture {
@@ -139,6 +140,10 @@ std::string render_json(const Plan& plan) {
         j["error"] = nullptr;
     }
     j["cpu"] = {{"model", m.cpu.model}, {"vendor", m.cpu.vendor}, {"phys_bits", m.cpu.phys_bits}};
+    if (reports_guest_phys_bits(m.cpu)) {
+        j["cpu"]["guest_phys_bits"] = m.cpu.guest_phys_bits;
+        j["cpu"]["guest_phys_bits_origin"] = m.cpu.guest_phys_bits_origin;
+    }
     const MemoryLayout& mem = m.memory;
     ordered_json memory;
     memory["ram_size"] = mem.ram_size;

@@ -17,6 +17,8 @@ std::string stack_title(const Plan& plan) {
     return fmt::format("{} {} with {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.stack.firmware_release->display_name);
 }
 
+bool reports_guest_phys_bits(const GuestCpu& cpu) { return cpu.guest_phys_bits != 0 || !cpu.guest_phys_bits_origin.empty(); }
+
 std::string outcome_summary(const Plan& plan) {
     if (plan.outcome == Outcome::Refused) return fmt::format("QEMU refuses to start: {}", plan.refusal);
     const FirmwareResult& fw = *plan.firmware;

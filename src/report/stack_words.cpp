@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
+#include "firmware/ovmf/ovmf_image.hpp"
 #include "firmware/seabios/seabios_image.hpp"
 #include "host/installed_packages.hpp"
 
@@ -37,6 +40,27 @@ std::vector<std::string> seabios_build_versions() {
     return versions;
 }
 
+// The packages whose images aperture knows by digest, once each: "ovmf 2022.11-6+deb12u2, ...".
+std::vector<std::string> known_ovmf_packages() {
+    std::vector<std::string> packages;
+    for (const auto& image : kKnownOvmfImages) {
+        if (std::find(packages.begin(), packages.end(), image.package) == packages.end()) packages.emplace_back(image.package);
+    }
+    return packages;
+}
+
+// What an image that is here but no modelled build is, for this firmware.
+std::string not_recognised_message(const std::string& path, FirmwareKind firmware) {
+    if (firmware == FirmwareKind::Ovmf) {
+        return fmt::format("{}: its SHA-256 is none of the OVMF images aperture knows (Debian's {})", path,
+                           fmt::join(known_ovmf_packages(), ", "));
+    }
+    return fmt::format("{}: its SeaBIOS version was not recognised (aperture models the builds {})", path,
+                       fmt::join(seabios_build_versions(), ", "));
+}
+
+u64 largest_image(FirmwareKind firmware) { return firmware == FirmwareKind::Ovmf ? kMaxOvmfImageSize : kMaxSeabiosImageSize; }
+
 std::string default_wording(StackPart part) {
     switch (part) {
         case StackPart::Qemu:
@@ -59,7 +83,7 @@ StackEntry entry(StackPart part, std::string chosen, const StackChoice& choice, 
     e.chosen = std::move(chosen);
     e.choice = &choice;
     e.origin = fmt::format("{}: {}", to_string(choice.source), choice.detail.empty() ? default_wording(part) : choice.detail);
-    for (const auto& caveat : choice.caveats) e.notes.push_back(caveat_message(caveat));
+    for (const auto& caveat : choice.caveats) e.notes.push_back(caveat_message(caveat, plan.stack.firmware));
     if (choice.source == StackChoiceSource::Default && !e.notes.empty()) {
         e.notes.back() += fmt::format(": modelled {}; pass {} to choose", e.chosen, choosing_flag(part, plan));
     }
@@ -87,16 +111,20 @@ std::string evidence_text(const QemuRelease& release) { return evidence_text(rel
 
 std::string evidence_text(const FirmwareIdentity& release) { return evidence_text(release.evidence, release.package, release.tag); }
 
-std::string caveat_message(const StackCaveat& caveat) {
+std::string caveat_message(const StackCaveat& caveat, FirmwareKind firmware) {
+    const char* name = firmware_name(firmware);
     switch (caveat.kind) {
-        case StackCaveatKind::ImageNotFound: return fmt::format("{} is not here, so its SeaBIOS build is unknown", caveat.subject);
+        case StackCaveatKind::ImageNotFound: return fmt::format("{} is not here, so its {} build is unknown", caveat.subject, name);
         case StackCaveatKind::ImageUnreadable:
-            return fmt::format("{} cannot be read ({}), so its SeaBIOS build is unknown", caveat.subject, caveat.detail);
+            return fmt::format("{} cannot be read ({}), so its {} build is unknown", caveat.subject, caveat.detail, name);
         case StackCaveatKind::ImageTooLarge:
-            return fmt::format("{} is larger than {} MiB, so no SeaBIOS image: it was not read", caveat.subject, kMaxSeabiosImageSize / MiB);
-        case StackCaveatKind::ImageNotRecognised:
-            return fmt::format("{}: its SeaBIOS version was not recognised (aperture models the builds {})", caveat.subject,
-                               fmt::join(seabios_build_versions(), ", "));
+            return fmt::format("{} is larger than {} MiB, so no {} image: it was not read", caveat.subject, largest_image(firmware) / MiB,
+                               name);
+        case StackCaveatKind::ImageNotRecognised: return not_recognised_message(caveat.subject, firmware);
+        case StackCaveatKind::ImageSmmBuild:
+            return fmt::format("{} is a build that requires SMM (Secure Boot): it is modelled as the same release without "
+                               "SMM, so the SMRAM (TSEG) it reserves is left out",
+                               caveat.subject);
         case StackCaveatKind::HostPackageNotModelled: {
             const PackageComponent component = component_of(caveat.subject);
             return fmt::format("the host has {} {} ({} {}); aperture models {}", component.name, upstream_version(caveat.detail),

@@ -34,7 +34,8 @@ std::string evidence_text(const QemuRelease& release);
 std::string evidence_text(const FirmwareIdentity& release);
 
 // The caveat in one sentence: "the host has QEMU 9.1.0 (qemu-system-x86 1:9.1.0+ds-1); aperture models 7.2, ...".
-std::string caveat_message(const StackCaveat& caveat);
+// `firmware` is the firmware the plan runs, which an image caveat names ("its OVMF build is unknown").
+std::string caveat_message(const StackCaveat& caveat, FirmwareKind firmware);
 
 // The origins in one line, for a map's caption and the check report: "QEMU 10.0 from flag, pc-q35-10.0
 // from command-line, SeaBIOS from default, SeaBIOS 1.16.3 from flag".

@@ -46,6 +46,9 @@ void machine_section(std::string& out, const Plan& plan) {
     out += render_stack_text(plan);
     out += fmt::format("CPU       {} ({}), phys-bits {} ({}): guest-physical space ends at {}\n", m.cpu.model, m.cpu.vendor,
                        m.cpu.phys_bits, m.cpu.phys_bits_origin, space_end(m.cpu.phys_bits));
+    if (reports_guest_phys_bits(m.cpu)) {
+        out += fmt::format("          guest-phys-bits {} ({})\n", m.cpu.guest_phys_bits, m.cpu.guest_phys_bits_origin);
+    }
     const MemoryLayout& mem = m.memory;
     if (mem.ram_size == 0) return;
     out += fmt::format("RAM       {}: {} below 4 GiB", human_size(mem.ram_size), human_size(mem.below_4g));

@@ -1,12 +1,5 @@
 #include "firmware/seabios/seabios_image.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 namespace aperture {
 
 namespace {
@@ -28,24 +21,6 @@ bool holds_whole(std::string_view bytes, std::string_view version) {
     return false;
 }
 
-// Closes the descriptor on every path out.
-class ReadOnlyFile {
-public:
-    explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
-    ~ReadOnlyFile() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ReadOnlyFile(const ReadOnlyFile&) = delete;
-    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-SeabiosImage unreadable(int error) { return SeabiosImage{SeabiosImageOutcome::Unreadable, nullptr, std::strerror(error)}; }
-
 }  // namespace
 
 const SeabiosRelease* seabios_release_in(std::string_view bytes) {
@@ -57,31 +32,10 @@ const SeabiosRelease* seabios_release_in(std::string_view bytes) {
 }
 
 SeabiosImage examine_seabios_image(const std::string& path) {
-    const ReadOnlyFile file(path);
-    if (file.fd() < 0) {
-        const int error = errno;
-        if (error == ENOENT || error == ENOTDIR) return SeabiosImage{SeabiosImageOutcome::NotFound, nullptr, ""};
-        return unreadable(error);
-    }
-    struct stat info {};
-    if (::fstat(file.fd(), &info) != 0) return unreadable(errno);
-    if (S_ISDIR(info.st_mode)) return unreadable(EISDIR);
-    // A FIFO or a device could block or never end; an image is a regular file.
-    if (!S_ISREG(info.st_mode)) return SeabiosImage{SeabiosImageOutcome::Unreadable, nullptr, "not a regular file"};
-    if (static_cast<u64>(info.st_size) > kMaxSeabiosImageSize) return SeabiosImage{SeabiosImageOutcome::TooLarge, nullptr, ""};
-
-    std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
-    std::size_t filled = 0;
-    while (filled < bytes.size()) {
-        const ssize_t got = ::read(file.fd(), bytes.data() + filled, bytes.size() - filled);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return unreadable(errno);
-        if (got == 0) break;  // shrank while read: look at what is there
-        filled += static_cast<std::size_t>(got);
-    }
-    bytes.resize(filled);
-    if (const SeabiosRelease* release = seabios_release_in(bytes)) return SeabiosImage{SeabiosImageOutcome::Recognised, release, ""};
-    return SeabiosImage{SeabiosImageOutcome::NotRecognised, nullptr, ""};
+    FirmwareImageFile file = read_firmware_image(path, kMaxSeabiosImageSize);
+    if (file.outcome != FirmwareImageOutcome::NotRecognised) return SeabiosImage{file.outcome, nullptr, std::move(file.reason)};
+    if (const SeabiosRelease* release = seabios_release_in(file.bytes)) return SeabiosImage{FirmwareImageOutcome::Recognised, release, ""};
+    return SeabiosImage{FirmwareImageOutcome::NotRecognised, nullptr, ""};
 }
 
 }  // namespace aperture

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/address.hpp"
+#include "firmware/firmware_image_file.hpp"
 #include "firmware/seabios/seabios_release.hpp"
 
 namespace aperture {
@@ -15,16 +16,9 @@ namespace aperture {
 // FLASH_SIZE_LIMIT): a larger file is no SeaBIOS image, and is not read.
 inline constexpr u64 kMaxSeabiosImageSize = 16 * MiB;
 
-enum class SeabiosImageOutcome {
-    Recognised,     // holds a modelled build's VERSION
-    NotRecognised,  // read, but holds none: a build aperture does not model
-    NotFound,       // no such file here
-    Unreadable,     // exists, but cannot be read (SeabiosImage::reason says why)
-    TooLarge,       // larger than kMaxSeabiosImageSize
-};
-
+// Recognised: the image holds a modelled build's VERSION; TooLarge: larger than kMaxSeabiosImageSize.
 struct SeabiosImage {
-    SeabiosImageOutcome outcome = SeabiosImageOutcome::NotFound;
+    FirmwareImageOutcome outcome = FirmwareImageOutcome::NotFound;
     const SeabiosRelease* release = nullptr;  // Recognised: the build it is
     std::string reason;                       // Unreadable: the system's words ("Is a directory")
 };

@@ -92,7 +92,8 @@ void read_firmware(DomainContext& context, pugi::xml_node os) {
     const pugi::xml_node loader = os.child("loader");
     if (autoselect && *autoselect == "efi") {
         firmware.kind = FirmwareKind::Ovmf;
-        firmware.image = loader ? std::string(loader.text().get()) : "OVMF (libvirt's firmware autoselection)";
+        // Without a <loader> libvirt picks the image from QEMU's firmware descriptors: none is named here.
+        if (loader) firmware.image = loader.text().get();
         firmware.where = context.xml.where(os);
         return;
     }

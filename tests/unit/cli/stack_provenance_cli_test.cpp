@@ -200,9 +200,48 @@ TEST(StackProvenanceCli, ADomainsChoicesComeFromTheDomain) {
     EXPECT_TRUE(stack["machine"]["detail"].get<std::string>().starts_with(domain + ":")) << stack["machine"];
     EXPECT_EQ(stack["firmware"]["kind"], "ovmf");
     EXPECT_EQ(stack["firmware"]["source"], "domain-xml");
-    // A Red Hat host: no dpkg database, so the defaults stay and the report says why.
+    // A Red Hat host: no dpkg database, so QEMU's default stays and the report says why; the loader is Debian
+    // 12's OVMF_CODE_4M.fd (the ovmf package is a test dependency), which names its release.
     EXPECT_EQ(stack["qemu"]["caveats"][0]["kind"], "host-packages-unknown");
-    EXPECT_EQ(stack["firmware_release"]["caveats"][0]["kind"], "host-packages-unknown");
+    EXPECT_EQ(stack["firmware_release"]["source"], "firmware-image");
+    EXPECT_EQ(stack["firmware_release"]["release"], "2022.11");
+}
+
+// Debian 12's ovmf package, a test dependency (scripts/install-deps.sh --tests): its images are known by digest.
+TEST(StackProvenanceCli, ThePflashImageNamesItsOvmfBuild) {
+    const auto r = run_cli({"plan", "--", "-machine", "q35", "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"});
+    ASSERT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "  firmware-image: /usr/share/OVMF/OVMF_CODE_4M.fd; checked against the real binary")) << r.out;
+    EXPECT_FALSE(mentions(r.out, "note:")) << r.out;
+}
+
+TEST(StackProvenanceCli, TheSecureBootImageIsItsReleaseWithoutSmm) {
+    const auto r = run_cli({"plan", "--format", "json", "--", "-machine", "q35", "-drive",
+                            "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"});
+    ASSERT_EQ(r.status, EXIT_OK) << r.err;
+    const json release = json::parse(r.out)["stack"]["firmware_release"];
+    EXPECT_EQ(release["release"], "2022.11");
+    EXPECT_EQ(release["source"], "firmware-image");
+    ASSERT_EQ(release["caveats"].size(), 1u) << release;
+    EXPECT_EQ(release["caveats"][0]["kind"], "image-smm-build");
+}
+
+TEST(StackProvenanceCli, TheUnifiedOvmfImageUnderBiosNamesItsBuild) {
+    const auto r = run_cli({"plan", "--format", "json", "--", "-machine", "q35", "-bios", "/usr/share/ovmf/OVMF.fd"});
+    ASSERT_EQ(r.status, EXIT_OK) << r.err;
+    const json release = json::parse(r.out)["stack"]["firmware_release"];
+    EXPECT_EQ(release["source"], "firmware-image");
+    EXPECT_EQ(release["detail"], "/usr/share/ovmf/OVMF.fd");
+}
+
+TEST(StackProvenanceCli, AnOvmfImageOfAnotherBuildIsNamedInANote) {
+    const std::string image = temp_path(".fd");
+    std::ofstream(image, std::ios::binary) << std::string(64 * 1024, '\xff');
+    const auto r = run_cli({"plan", "--", "-machine", "q35", "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + image});
+    ASSERT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "note: " + image + ": its SHA-256 is none of the OVMF images aperture knows")) << r.out;
+    EXPECT_TRUE(mentions(r.out, "modelled OVMF edk2-stable202211 (Debian 2022.11); pass --firmware ovmf-RELEASE to choose\n")) << r.out;
+    std::filesystem::remove(image);
 }
 
 TEST(StackProvenanceCli, TheMapCaptionNamesTheOrigins) {

@@ -35,7 +35,7 @@ TEST(SeabiosImage, EachModelledBuildIsRecognised) {
     for (const auto& release : kSeabiosReleases) {
         const std::string path = write_image(std::string(release.build_version), "-" + std::string(release.identity.name));
         const SeabiosImage image = examine_seabios_image(path);
-        EXPECT_EQ(image.outcome, SeabiosImageOutcome::Recognised) << release.build_version;
+        EXPECT_EQ(image.outcome, FirmwareImageOutcome::Recognised) << release.build_version;
         EXPECT_EQ(image.release, &release) << release.build_version;
         std::filesystem::remove(path);
     }
@@ -44,7 +44,7 @@ TEST(SeabiosImage, EachModelledBuildIsRecognised) {
 TEST(SeabiosImage, AnUnknownBuildIsNotRecognised) {
     const std::string path = write_image("1.14.0-2");
     const SeabiosImage image = examine_seabios_image(path);
-    EXPECT_EQ(image.outcome, SeabiosImageOutcome::NotRecognised);
+    EXPECT_EQ(image.outcome, FirmwareImageOutcome::NotRecognised);
     EXPECT_EQ(image.release, nullptr);
     std::filesystem::remove(path);
 }
@@ -64,15 +64,15 @@ TEST(SeabiosImage, DebianBackportBuildsNameTheirRelease) {
 }
 
 TEST(SeabiosImage, AMissingFileIsNotFound) {
-    EXPECT_EQ(examine_seabios_image(temp_path("-absent.bin")).outcome, SeabiosImageOutcome::NotFound);
-    EXPECT_EQ(examine_seabios_image(temp_path("-absent/bios.bin")).outcome, SeabiosImageOutcome::NotFound);
+    EXPECT_EQ(examine_seabios_image(temp_path("-absent.bin")).outcome, FirmwareImageOutcome::NotFound);
+    EXPECT_EQ(examine_seabios_image(temp_path("-absent/bios.bin")).outcome, FirmwareImageOutcome::NotFound);
 }
 
 TEST(SeabiosImage, ADirectoryIsUnreadableWithTheReason) {
     const std::string path = temp_path("-dir");
     std::filesystem::create_directory(path);
     const SeabiosImage image = examine_seabios_image(path);
-    EXPECT_EQ(image.outcome, SeabiosImageOutcome::Unreadable);
+    EXPECT_EQ(image.outcome, FirmwareImageOutcome::Unreadable);
     EXPECT_EQ(image.reason, "Is a directory");
     std::filesystem::remove(path);
 }
@@ -81,7 +81,7 @@ TEST(SeabiosImage, AFifoIsNeverWaitedOn) {
     const std::string path = temp_path(".fifo");
     ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
     const SeabiosImage image = examine_seabios_image(path);
-    EXPECT_EQ(image.outcome, SeabiosImageOutcome::Unreadable);
+    EXPECT_EQ(image.outcome, FirmwareImageOutcome::Unreadable);
     EXPECT_EQ(image.reason, "not a regular file");
     std::filesystem::remove(path);
 }
@@ -91,7 +91,7 @@ TEST(SeabiosImage, AFileWithoutPermissionIsUnreadable) {
     const std::string path = write_image("1.16.2-debian-1.16.2-1");
     std::filesystem::permissions(path, std::filesystem::perms::none);
     const SeabiosImage image = examine_seabios_image(path);
-    EXPECT_EQ(image.outcome, SeabiosImageOutcome::Unreadable);
+    EXPECT_EQ(image.outcome, FirmwareImageOutcome::Unreadable);
     EXPECT_EQ(image.reason, "Permission denied");
     std::filesystem::remove(path);
 }
@@ -100,7 +100,7 @@ TEST(SeabiosImage, ALargerFileIsNotRead) {
     const std::string path = temp_path(".img");
     std::ofstream(path, std::ios::binary) << "1.16.2-debian-1.16.2-1";
     std::filesystem::resize_file(path, kMaxSeabiosImageSize + 1);  // sparse: nothing is written
-    EXPECT_EQ(examine_seabios_image(path).outcome, SeabiosImageOutcome::TooLarge);
+    EXPECT_EQ(examine_seabios_image(path).outcome, FirmwareImageOutcome::TooLarge);
     std::filesystem::remove(path);
 }
 
@@ -109,8 +109,8 @@ TEST(SeabiosImage, TheInstalledBiosWhenThereIsOne) {
     const std::string installed = "/usr/share/seabios/bios-256k.bin";
     if (!std::filesystem::exists(installed)) GTEST_SKIP() << installed << " is not installed";
     const SeabiosImage image = examine_seabios_image(installed);
-    EXPECT_NE(image.outcome, SeabiosImageOutcome::Unreadable);
-    EXPECT_NE(image.outcome, SeabiosImageOutcome::TooLarge);
+    EXPECT_NE(image.outcome, FirmwareImageOutcome::Unreadable);
+    EXPECT_NE(image.outcome, FirmwareImageOutcome::TooLarge);
 }
 
 }  // namespace

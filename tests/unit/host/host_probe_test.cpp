@@ -260,6 +260,8 @@ TEST(HostProbeMissing, EmptyTreeNotesSayWhatIsUnknown) {
     EXPECT_EQ(notes,
               (std::vector<std::string>{
                   "/proc/cpuinfo could not be read: the host CPU's vendor and physical address width are unknown",
+                  "KVM's GuestPhysBits is unknown: KVM plans of QEMU 9.1+ machine types assume 0 unless "
+                  "--host-guest-phys-bits gives it",
                   "no IOMMU groups: the IOMMU is off or absent, so vfio-pci cannot pass devices through",
                   "the memlock limit could not be read",
                   "/proc/iomem could not be read: BAR addresses were not cross-checked",

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "host/host_context.hpp"
 #include "host_test_support.hpp"
 
 namespace aperture {
@@ -112,6 +113,75 @@ TEST(HostSnapshotJson, NoDpkgDatabaseIsANote) {
                         "defaults unless --qemu and --firmware name a stack"),
               notes.end())
         << notes.dump();
+}
+// KVM's GuestPhysBits and the 5-level EPT flag: written, read back, optional in older snapshots, and checked.
+TEST(HostSnapshotJson, GuestPhysBitsIsWritten) {
+    EXPECT_EQ(ordered_json::parse(fixture_json("amd-epyc-a100"))["kvm"]["guest_phys_bits"],
+              (ordered_json{{"bits", 48}, {"source", "inferred-from-kernel"}, {"basis", "host-phys-bits"}, {"kvm_device", "not-asked"}}));
+}
+TEST(HostSnapshotJson, MeasuredGuestPhysBitsRoundTrips) {
+    HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    snapshot.kvm_guest_phys_bits = KvmGuestPhysBits{GuestPhysBitsBasis::KvmReported, 48u, KvmDeviceOutcome::Answered};
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(snapshot), "measured.json"), snapshot);
+}
+TEST(HostSnapshotJson, UnknownGuestPhysBitsRoundTrips) {
+    HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    snapshot.kvm_guest_phys_bits = KvmGuestPhysBits{GuestPhysBitsBasis::TdpUnknown, std::nullopt, KvmDeviceOutcome::NoPermission};
+    EXPECT_EQ(parse_host_snapshot_json(host_snapshot_json(snapshot), "unknown.json"), snapshot);
+}
+TEST(HostSnapshotJson, ASnapshotWithoutGuestPhysBitsLoadsAsUnknown) {
+    const std::string text = edited_epyc_json([](ordered_json& d) {
+        d["kvm"].erase("guest_phys_bits");
+        d["cpu"]["flags"].erase("ept_5level");
+    });
+    const HostSnapshot snapshot = parse_host_snapshot_json(text, "old.json");
+    EXPECT_FALSE(snapshot.kvm_guest_phys_bits);
+    EXPECT_FALSE(snapshot.cpu->flags.ept_5level);
+    EXPECT_EQ(host_snapshot_json(snapshot).find("\"guest_phys_bits\""), std::string::npos);
+    EXPECT_FALSE(host_context(snapshot).cpu->kvm_guest_phys_bits);
+}
+TEST(HostSnapshotJson, GuestPhysBitsReachesTheHostCpu) {
+    EXPECT_EQ(host_context(test::probe_fixture("amd-epyc-a100")).cpu->kvm_guest_phys_bits, 48u);
+}
+TEST(HostSnapshotJson, GuestPhysBitsOfAnUnknownBasisMustBeNull) {
+    const std::string text = edited_epyc_json([](ordered_json& d) {
+        d["kvm"]["guest_phys_bits"]["basis"] = "tdp-unknown";
+        d["kvm"]["guest_phys_bits"]["source"] = "unknown";
+    });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.bits: expected null, which the basis \"tdp-unknown\" implies, got 48");
+}
+TEST(HostSnapshotJson, GuestPhysBitsOfTheFourLevelCapIs48) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["guest_phys_bits"]["basis"] = "4-level-tdp-cap"; d["kvm"]["guest_phys_bits"]["bits"] = 46; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.bits: expected 48, which the basis \"4-level-tdp-cap\" implies, got 46");
+}
+TEST(HostSnapshotJson, GuestPhysBitsWiderThan64IsRefused) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["guest_phys_bits"]["bits"] = 65; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.bits: expected an integer from 0 to 64, got 65");
+}
+TEST(HostSnapshotJson, GuestPhysBitsBasisMustBeKnown) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["guest_phys_bits"]["basis"] = "guessed"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.basis: expected one of \"kvm-reported\", \"kernel-before-6.10\", \"tdp-off\", "
+              "\"host-phys-bits\", \"4-level-tdp-cap\", \"kernel-release-unknown\", \"tdp-unknown\", "
+              "\"host-phys-bits-unknown\", got \"guessed\"");
+}
+TEST(HostSnapshotJson, GuestPhysBitsSourceMustAgreeWithTheBasis) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["guest_phys_bits"]["source"] = "measured"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.source: expected \"inferred-from-kernel\", which the other fields imply, got "
+              "\"measured\"");
+}
+TEST(HostSnapshotJson, AMeasuredGuestPhysBitsNeedsKvmsAnswer) {
+    const std::string text = edited_epyc_json([](ordered_json& d) {
+        d["kvm"]["guest_phys_bits"]["basis"] = "kvm-reported";
+        d["kvm"]["guest_phys_bits"]["source"] = "measured";
+    });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.kvm.guest_phys_bits.kvm_device: expected \"answered\", which the basis \"kvm-reported\" implies, got "
+              "\"not-asked\"");
 }
 TEST(HostSnapshotJson, PackageInstalledMustAgreeWithStatus) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["software"]["packages"][0]["installed"] = false; });

@@ -21,6 +21,43 @@ TEST(HostText, CpuLine) {
     EXPECT_TRUE(contains(epyc_text(), "          1 GiB pages, 4-level paging, AMD-V with NPT\n"));
 }
 TEST(HostText, KvmLine) { EXPECT_TRUE(contains(epyc_text(), "KVM       kvm_amd npt=Y (two-dimensional paging)\n")); }
+TEST(HostText, InferredGuestPhysBits) {
+    EXPECT_TRUE(contains(epyc_text(), "KVM       kvm_amd npt=Y (two-dimensional paging)\n"
+                                      "          GuestPhysBits 48 (inferred: kernel 6.10 or later with EPT/NPT reports the "
+                                      "host's MAXPHYADDR; /dev/kvm not asked (a copied tree))\n"))
+        << epyc_text();
+}
+TEST(HostText, FourLevelCapOfGuestPhysBits) {
+    const std::string text = render_host_text(test::probe_fixture("epyc-9654-4level-npt"));
+    EXPECT_TRUE(contains(text, "          GuestPhysBits 48 (inferred: kernel 6.10 or later caps the host's 52-bit MAXPHYADDR at 48 "
+                               "for 4-level EPT/NPT; /dev/kvm not asked (a copied tree))\n"))
+        << text;
+}
+TEST(HostText, OldKernelReportsNoGuestPhysBits) {
+    const std::string text = render_host_text(test::probe_fixture("intel-i7-12700-rtx4090"));
+    EXPECT_TRUE(contains(text, "          GuestPhysBits 0 (inferred: kernel 6.1.0-28-amd64 predates 6.10, the first to report it; "
+                               "/dev/kvm not asked (a copied tree))\n"))
+        << text;
+}
+TEST(HostText, MeasuredGuestPhysBits) {
+    HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    snapshot.kvm_guest_phys_bits = KvmGuestPhysBits{GuestPhysBitsBasis::KvmReported, 48u, KvmDeviceOutcome::Answered};
+    EXPECT_TRUE(contains(render_host_text(snapshot), "          GuestPhysBits 48 (measured: KVM_GET_SUPPORTED_CPUID on /dev/kvm)\n"));
+}
+TEST(HostText, UnknownGuestPhysBitsIsANote) {
+    HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    snapshot.kvm_guest_phys_bits = KvmGuestPhysBits{GuestPhysBitsBasis::TdpUnknown, std::nullopt, KvmDeviceOutcome::Absent};
+    const std::string text = render_host_text(snapshot);
+    EXPECT_TRUE(contains(text, "          GuestPhysBits unknown (neither kvm_intel nor kvm_amd is loaded; no /dev/kvm)\n")) << text;
+    EXPECT_TRUE(contains(text, "  - KVM's GuestPhysBits is unknown: KVM plans of QEMU 9.1+ machine types assume 0 unless "
+                               "--host-guest-phys-bits gives it\n"))
+        << text;
+}
+TEST(HostText, ASnapshotWithoutGuestPhysBitsPrintsNone) {
+    HostSnapshot snapshot = test::probe_fixture("amd-epyc-a100");
+    snapshot.kvm_guest_phys_bits.reset();
+    EXPECT_FALSE(contains(render_host_text(snapshot), "GuestPhysBits"));
+}
 TEST(HostText, AmdIommuWidthUnknown) {
     EXPECT_TRUE(contains(epyc_text(), "IOMMU     ivhd0 (AMD): address width unknown (not in sysfs)\n"));
 }

@@ -98,7 +98,7 @@ TEST(StackDetection, AnUnrecognisedImageKeepsTheDefaultAndSaysSo) {
     EXPECT_EQ(options.seabios, &default_seabios_release());  // the host's package is not this file
     ASSERT_EQ(options.seabios_choice.caveats.size(), 1u);
     EXPECT_EQ(options.seabios_choice.caveats[0], (StackCaveat{StackCaveatKind::ImageNotRecognised, path, ""}));
-    EXPECT_EQ(caveat_message(options.seabios_choice.caveats[0]),
+    EXPECT_EQ(caveat_message(options.seabios_choice.caveats[0], FirmwareKind::SeaBios),
               path + ": its SeaBIOS version was not recognised (aperture models the builds 1.16.2-debian-1.16.2-1, "
                      "1.16.3-debian-1.16.3-2, 1.17.0-debian-1.17.0-1)");
     std::filesystem::remove(path);
@@ -117,7 +117,7 @@ TEST(StackDetection, AnUnreadableImageNamesItsReason) {
     const PlanOptions options = choose("-bios " + path, PlanOptions{}, nullptr);
     EXPECT_EQ(options.seabios, &default_seabios_release());
     ASSERT_EQ(options.seabios_choice.caveats.size(), 1u);
-    EXPECT_EQ(caveat_message(options.seabios_choice.caveats[0]), path + " cannot be read (Is a directory), so its SeaBIOS build is unknown");
+    EXPECT_EQ(caveat_message(options.seabios_choice.caveats[0], FirmwareKind::SeaBios), path + " cannot be read (Is a directory), so its SeaBIOS build is unknown");
 }
 
 TEST(StackDetection, AnOvmfImageIsNeverReadForSeabios) {
@@ -139,7 +139,7 @@ TEST(StackDetection, AnUnmodelledHostQemuKeepsTheDefaultAndSaysWhich) {
     choose_qemu_from_host(options, host_with({{"qemu-system-x86", "1:9.1.0+ds-1"}}));
     EXPECT_EQ(options.qemu, &default_qemu_release());
     ASSERT_EQ(options.qemu_choice.caveats.size(), 1u);
-    EXPECT_EQ(caveat_message(options.qemu_choice.caveats[0]),
+    EXPECT_EQ(caveat_message(options.qemu_choice.caveats[0], FirmwareKind::SeaBios),
               "the host has QEMU 9.1.0 (qemu-system-x86 1:9.1.0+ds-1); aperture models 7.2, 8.2, 9.2, 10.0, 11.1");
 }
 
@@ -166,7 +166,7 @@ TEST(StackDetection, AbsentPackagesAndUnknownDatabasesAreSaid) {
     red_hat.software = HostSoftware{"5.14.0-427.13.1.el9_4.x86_64", std::nullopt};
     choose_qemu_from_host(no_dpkg, red_hat);
     EXPECT_EQ(no_dpkg.qemu_choice.caveats, (std::vector<StackCaveat>{{StackCaveatKind::HostPackagesUnknown, "qemu-system-x86", ""}}));
-    EXPECT_EQ(caveat_message(no_dpkg.qemu_choice.caveats[0]), "the host has no dpkg database, so which QEMU it has is unknown");
+    EXPECT_EQ(caveat_message(no_dpkg.qemu_choice.caveats[0], FirmwareKind::SeaBios), "the host has no dpkg database, so which QEMU it has is unknown");
 }
 
 TEST(StackDetection, OvmfFromEitherPackage) {
@@ -176,6 +176,99 @@ TEST(StackDetection, OvmfFromEitherPackage) {
     const PlanOptions options = choose("-machine q35", ovmf, &host);
     EXPECT_EQ(options.ovmf_choice, (StackChoice{StackChoiceSource::HostPackages, "ovmf-generic 2022.11-6", {}}));
     EXPECT_EQ(options.seabios_choice, StackChoice{});  // not the firmware run: not consulted
+}
+
+// OVMF: the image by its digest (an examined image stands in here: real digests need real images, see
+// firmware/ovmf_image_test.cpp and the CLI test naming Debian 12's image), then the host's package.
+
+const OvmfRelease& ovmf(const char* name) { return *find_ovmf_release(name); }
+
+// What examine_ovmf_image says of a known build of `release` from the row of `file`.
+OvmfImage recognised_ovmf(const char* release, const char* file) {
+    for (const auto& known : kKnownOvmfImages) {
+        if (known.release == release && known.file == file) return OvmfImage{FirmwareImageOutcome::Recognised, find_ovmf_release(release), &known, ""};
+    }
+    ADD_FAILURE() << "no row for " << release << " " << file;
+    return {};
+}
+
+const char* kCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+const char* kSecbootCode = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd";
+
+TEST(StackDetection, TheOvmfImageChoosesItsBuild) {
+    PlanOptions options;
+    choose_ovmf_release(options, "/vm/code.fd", recognised_ovmf("2025.02", kCode), nullptr);
+    EXPECT_EQ(options.ovmf, &ovmf("2025.02"));
+    EXPECT_EQ(options.ovmf_choice, (StackChoice{StackChoiceSource::FirmwareImage, "/vm/code.fd", {}}));
+}
+
+TEST(StackDetection, TheOvmfImageBeatsTheHost) {
+    const HostSnapshot host = host_with({{"ovmf", "2022.11-6+deb12u2"}});
+    PlanOptions options;
+    choose_ovmf_release(options, "/vm/code.fd", recognised_ovmf("2026.08", kCode), &host);
+    EXPECT_EQ(options.ovmf, &ovmf("2026.08"));
+    EXPECT_EQ(options.ovmf_choice.source, StackChoiceSource::FirmwareImage);
+}
+
+TEST(StackDetection, AFlagBeatsTheOvmfImage) {
+    PlanOptions flagged;
+    request_firmware(flagged, "ovmf-2024.11");
+    choose_ovmf_release(flagged, "/vm/code.fd", recognised_ovmf("2025.02", kCode), nullptr);
+    EXPECT_EQ(flagged.ovmf, &ovmf("2024.11"));
+    EXPECT_EQ(flagged.ovmf_choice.source, StackChoiceSource::Flag);
+}
+
+TEST(StackDetection, AnSmmBuildIsItsReleaseWithACaveat) {
+    PlanOptions options;
+    choose_ovmf_release(options, "/vm/secboot.fd", recognised_ovmf("2025.02", kSecbootCode), nullptr);
+    EXPECT_EQ(options.ovmf, &ovmf("2025.02"));
+    EXPECT_EQ(options.ovmf_choice,
+              (StackChoice{StackChoiceSource::FirmwareImage, "/vm/secboot.fd", {{StackCaveatKind::ImageSmmBuild, "/vm/secboot.fd", ""}}}));
+    EXPECT_EQ(caveat_message(options.ovmf_choice.caveats[0], FirmwareKind::Ovmf),
+              "/vm/secboot.fd is a build that requires SMM (Secure Boot): it is modelled as the same release without SMM, so the "
+              "SMRAM (TSEG) it reserves is left out");
+}
+
+TEST(StackDetection, AnUnknownOvmfImageKeepsTheDefaultAndSaysSo) {
+    const HostSnapshot host = host_with({{"ovmf", "2025.02-8+deb13u1"}});
+    PlanOptions options;
+    choose_ovmf_release(options, "/vm/custom.fd", OvmfImage{FirmwareImageOutcome::NotRecognised, nullptr, nullptr, ""}, &host);
+    EXPECT_EQ(options.ovmf, &default_ovmf_release());  // the host's package is not this file
+    ASSERT_EQ(options.ovmf_choice.caveats.size(), 1u);
+    EXPECT_EQ(caveat_message(options.ovmf_choice.caveats[0], FirmwareKind::Ovmf),
+              "/vm/custom.fd: its SHA-256 is none of the OVMF images aperture knows (Debian's ovmf 2022.11-6+deb12u2, "
+              "ovmf 2025.02-8+deb13u1, ovmf-generic 2026.08+ds-2)");
+}
+
+TEST(StackDetection, AnOvmfImageNotHereLeavesTheChoiceToTheHost) {
+    const HostSnapshot host = host_with({{"ovmf", "2025.02-8+deb13u1"}});
+    const PlanOptions options = choose("-machine q35 -drive if=pflash,format=raw,unit=0,readonly=on,file=/nonexistent/OVMF_CODE_4M.fd",
+                                       PlanOptions{}, &host);
+    EXPECT_EQ(options.ovmf, &ovmf("2025.02"));
+    EXPECT_EQ(options.ovmf_choice, (StackChoice{StackChoiceSource::HostPackages,
+                                                "ovmf 2025.02-8+deb13u1",
+                                                {{StackCaveatKind::ImageNotFound, "/nonexistent/OVMF_CODE_4M.fd", ""}}}));
+    EXPECT_EQ(caveat_message(options.ovmf_choice.caveats[0], FirmwareKind::Ovmf),
+              "/nonexistent/OVMF_CODE_4M.fd is not here, so its OVMF build is unknown");
+}
+
+TEST(StackDetection, ABiosOvmfImageIsExamined) {
+    const PlanOptions options = choose("-machine q35 -bios /nonexistent/OVMF.fd", PlanOptions{}, nullptr);
+    EXPECT_EQ(options.ovmf_choice.caveats, (std::vector<StackCaveat>{{StackCaveatKind::ImageNotFound, "/nonexistent/OVMF.fd", ""}}));
+    EXPECT_EQ(options.seabios_choice, StackChoice{});
+}
+
+TEST(StackDetection, ASeabiosImageIsNeverReadForOvmf) {
+    PlanOptions flagged;
+    request_firmware(flagged, "ovmf");
+    const PlanOptions options = choose("-bios /nonexistent/bios-256k.bin", flagged, nullptr);
+    EXPECT_TRUE(options.ovmf_choice.caveats.empty());  // not examined: it is not the OVMF modelled
+}
+
+TEST(StackDetection, TheDebianPackageVersionsNameTheirOvmfRelease) {
+    EXPECT_EQ(find_ovmf_release(upstream_version("2022.11-6+deb12u2")), &ovmf("2022.11"));
+    EXPECT_EQ(find_ovmf_release(upstream_version("2025.02-8+deb13u1")), &ovmf("2025.02"));
+    EXPECT_EQ(find_ovmf_release(upstream_version("2026.08+ds-2")), &ovmf("2026.08"));
 }
 
 TEST(StackDetection, ThePlanRecordsEveryChoice) {

@@ -236,6 +236,12 @@ TEST(LibvirtOs, FirmwareEfiIsOvmf) {
     EXPECT_EQ(read_text(text).spec.firmware.kind, FirmwareKind::Ovmf);
 }
 
+TEST(LibvirtOs, FirmwareAutoselectionNamesNoImage) {
+    // libvirt picks the image from QEMU's firmware descriptors when it starts the domain: none is examined.
+    const std::string text = "<domain type='kvm'><memory>1048576</memory><os firmware='efi'><type machine='q35'>hvm</type></os></domain>";
+    EXPECT_EQ(read_text(text).spec.firmware.image, "");
+}
+
 TEST(LibvirtOs, PflashLoaderIsOvmf) {
     DomainText d;
     d.os_extra = "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>";
