@@ -179,11 +179,10 @@ GuestCpu resolve_guest_cpu(const CpuSpec& spec, Accelerator accel, const std::op
         cpu.guest_phys_bits_origin = fmt::format("-cpu guest-phys-bits={}", asked);
     } else if (accel == Accelerator::Kvm && rules.guest_phys_bits_from_kvm) {
         // target/i386/kvm/kvm-cpu.c kvm_set_guest_phys_bits: KVM's value, capped by the width QEMU knew then (0
-        // unless host-phys-bits or phys-bits set it: the default 40 comes later) and by host-phys-bits-limit.
+        // unless host-phys-bits or phys-bits set it: the default 40 comes later). Its host-phys-bits-limit cap
+        // is already in that width: resolve_width applied it to the host's.
         const unsigned reported = host && host->kvm_guest_phys_bits ? *host->kvm_guest_phys_bits : 0;
-        unsigned bits = std::min(reported, width_known_to_kvm ? cpu.phys_bits : 0u);
-        const bool limited = cpu.model == "host" || cpu.model == "max" ? spec.host_phys_bits.value_or(true) : spec.host_phys_bits.value_or(false);
-        if (limited && spec.host_phys_bits_limit && *spec.host_phys_bits_limit != 0) bits = std::min(bits, *spec.host_phys_bits_limit);
+        const unsigned bits = std::min(reported, width_known_to_kvm ? cpu.phys_bits : 0u);
         cpu.guest_phys_bits = bits;
         if (!host || !host->kvm_guest_phys_bits) {
             cpu.guest_phys_bits_origin = "unknown: the host's KVM GuestPhysBits was not given, so 0 is assumed";

@@ -35,6 +35,13 @@ TEST(GuestPhysBitsCli, HostCpuOnA10MachineTypeGetsKvmsValue) {
     EXPECT_EQ(cpu_of(r)["guest_phys_bits_origin"], "KVM reports 46, forwarded by this machine type");
 }
 
+// kvm_set_guest_phys_bits caps KVM's value by host-phys-bits-limit, which is already the guest's width.
+TEST(GuestPhysBitsCli, HostPhysBitsLimitCapsKvmsValue) {
+    const auto r = run_cli(kvm_plan("json", "46", "pc-q35-10.0", "host,host-phys-bits-limit=39"));
+    ASSERT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_EQ(cpu_of(r)["guest_phys_bits"], 39);
+}
+
 TEST(GuestPhysBitsCli, TheTextReportNamesIt) {
     const auto r = run_cli(kvm_plan("text", "46", "pc-q35-10.0", "host"));
     ASSERT_EQ(r.status, EXIT_OK) << r.err;
