@@ -104,6 +104,12 @@ Finding check_bar32_room(const CheckInput& in) {
     f.kind = FindingKind::Bar32Room;
     f.title = "32-bit-only BARs fit below 4 GiB";
     const FirmwareResult& fw = *in.plan.firmware;
+    // OVMF giving up on PCI for a reason of its own leaves every BAR unassigned, 32-bit ones included:
+    // firmware.assignment reports that, and blaming the 32-bit window would point at the wrong fix.
+    if (fw.failure == FirmwareFailure::StaleFailedRequest || fw.failure == FirmwareFailure::WindowBeyondMappedWidth) {
+        f.evidence = "the firmware gave up on PCI for a reason other than 32-bit room (see firmware.assignment)";
+        return f;
+    }
     std::vector<std::string> stuck;
     for (const auto& u : fw.unassigned) {
         // A device dropped because the 64-bit window was short loses its 32-bit BARs too: not this check's case.

@@ -28,6 +28,7 @@ enum class FirmwareFailure {
     Mem32SpaceExhausted,     // SeaBIOS: "PCI: out of 32bit address space"
     Mem32RequestRefused,     // OVMF: PciHostBridgeDxe refuses a 32-bit request of 4 GiB or more
     RootWindowExhausted,     // OVMF: a root window cannot hold the root bus and nothing there can be rejected
+    StaleFailedRequest,      // OVMF: a type left over from an earlier round (no request now) is tried with length 0 and fails
     WindowBeyondMappedWidth, // OVMF: its 64-bit window reaches past the address width it identity-maps
 };
 

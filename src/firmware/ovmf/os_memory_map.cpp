@@ -1,7 +1,12 @@
 #include "firmware/ovmf/os_memory_map.hpp"
 
 #include <algorithm>
+#include <string>
 
+#include <fmt/format.h>
+
+#include "core/address.hpp"
+#include "core/error.hpp"
 
 namespace aperture {
 namespace {
@@ -78,7 +83,18 @@ std::vector<E820Entry> ovmf_os_memory_map(const Machine& machine, const OvmfRele
                                           const OvmfApertures& apertures) {
     OsMemoryMap map;
     const u64 low_top = machine.memory.below_4g;
-    const u64 s3_reserved = low_top - (S3_RESERVED_BASE_SIZE + machine.smp.max_cpus * AP_STACK_SIZE);
+    // PlatformPei's S3 reservation and the DXE firmware volume must both fit in low RAM; a VM this small
+    // with this many possible CPUs never reaches the OS, and the map would be meaningless.
+    const auto ap_stacks = checked_mul(u64{machine.smp.max_cpus}, AP_STACK_SIZE);
+    const auto s3_size = ap_stacks ? checked_add(S3_RESERVED_BASE_SIZE, *ap_stacks) : std::nullopt;
+    const auto needed = s3_size ? checked_add(*s3_size, DXE_MEM_FV_BASE) : std::nullopt;
+    if (!needed || low_top < *needed) {
+        throw UnsupportedError(fmt::format("OVMF's memory map is not modelled for {} of RAM below 4 GiB with {} possible CPUs: "
+                                           "its S3 reservation and DXE volume need {} there",
+                                           human_size(low_top), machine.smp.max_cpus,
+                                           needed ? human_size(*needed) : std::string("more than 2^64 bytes")));
+    }
+    const u64 s3_reserved = low_top - *s3_size;
     const u64 pei_memory = s3_reserved - std::min(pei_memory_cap(machine, apertures), s3_reserved - DXE_MEM_FV_BASE);
 
     map.add(0, LEGACY_HOLE_START, E820Type::Ram, E820Origin::QemuRam);
@@ -108,7 +124,13 @@ std::vector<E820Entry> ovmf_os_memory_map(const Machine& machine, const OvmfRele
     if (apertures.ecam) map.add(apertures.ecam->first(), apertures.ecam->last() + 1, E820Type::Reserved, E820Origin::PciExpressEcam);
     map.add(FLASH_END - FLASH_SIZE, FLASH_END, E820Type::Reserved, E820Origin::FirmwareFlash);
 
+    // DXE core's GCD map spans only PhysMemAddressWidth: a reservation past it is never added
+    // (CoreInitializeGcdServices ignores resource HOBs beyond SizeOfMemorySpace), so with GuestPhysBits
+    // narrowing the width the AMD HyperTransport entry of QEMU's etc/e820 disappears from the OS's map.
+    const u64 gcd_end = u64{1} << apertures.address_width;
     for (const auto& e : machine.memory.qemu_e820) {
+        const auto end = checked_add(e.start, e.size);
+        if (e.type == E820Type::Reserved && (!end || *end > gcd_end)) continue;
         if (e.type == E820Type::Ram && e.start >= 4 * GiB) {
             map.add(e.start, e.start + e.size, E820Type::Ram, E820Origin::QemuRam);
         } else if (e.type == E820Type::Reserved && release.passes_e820_reservations) {

@@ -402,8 +402,9 @@ private:
             while (at) {
                 const auto end = checked_add(*at, length);
                 if (!end || *end - 1 > limit) break;
-                if (length == 0 || !overlaps(used, *at, length)) {
-                    if (length > 0) used.push_back(AddressRange::from_start_and_size(*at, length));
+                if (length == 0) return std::nullopt;  // CoreAllocateSpace: EFI_INVALID_PARAMETER
+                if (!overlaps(used, *at, length)) {
+                    used.push_back(AddressRange::from_start_and_size(*at, length));
                     return *at;
                 }
                 at = checked_add(*at, step);
@@ -414,44 +415,99 @@ private:
 
     static unsigned low_bit_set(u64 alignment_mask) { return static_cast<unsigned>(std::countr_zero(alignment_mask + 1)); }
 
-    // One round's allocation of the root bridge's requests; the bases of the satisfied types.
-    std::array<std::optional<u64>, 5> allocate_root(const WindowLists& root, std::array<bool, 5>& submitted) {
-        std::array<std::optional<u64>, 5> bases{};
-        std::vector<std::size_t> order;
-        for (std::size_t t = 0; t < 5; ++t) {
-            submitted[t] = tree_.requested(root.list[t]);
-            if (submitted[t]) order.push_back(t);
-        }
-        // Largest alignment first; ties go to the later type (NotifyPhase's "<=").
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            const u64 aa = tree_[root.list[a]].alignment, ab = tree_[root.list[b]].alignment;
-            return aa != ab ? aa > ab : a > b;
-        });
-        Allocator gcd;
+    // PciHostBridgeDxe's per-type ResAllocNode. It outlives the rounds of PciBusDxe's allocation loop, and
+    // its leftovers decide outcomes: FreeResources resets only the types it allocated (and never the
+    // alignment), and NotifyPhase zeroes the length of every type it failed, which stays "submitted".
+    struct HostNode {
+        enum class State { None, Submitted, Allocated };
+        State state = State::None;
+        u64 length = 0;
+        u64 alignment = 0;
+        std::optional<u64> base;
+    };
+
+    // What one round of NotifyPhase(AllocateResources) did.
+    struct Round {
+        bool failed = false;
+        std::array<bool, 5> leftover_failed{};  // a type without a request this round was tried and failed
+    };
+
+    std::optional<u64> allocate_type(std::size_t t, Allocator& gcd) {
+        const HostNode& node = host_[t];
+        const u64 align = node.alignment;
+        const unsigned bits = low_bit_set(align);
         const OvmfApertures& ap = out_.apertures;
-        for (const std::size_t t : order) {
-            const ResNode& node = tree_[root.list[t]];
-            const u64 align = node.alignment;
-            const unsigned bits = low_bit_set(align);
-            auto try_in = [&](const std::optional<AddressRange>& aperture, unsigned max_bits, bool mmio) -> std::optional<u64> {
-                if (!aperture) return std::nullopt;
-                const auto start = align_up(aperture->first(), align + 1);
-                if (!start) return std::nullopt;
-                return gcd.allocate(mmio, node.length, std::min(max_bits, bits), *start, aperture->last());
-            };
-            switch (POOL_TYPES[t]) {
-                case ResType::Io: bases[t] = try_in(ap.io, 15, false); break;
-                case ResType::Mem32: bases[t] = try_in(ap.mem32, 31, true); break;
-                case ResType::Mem64:  // falls back below 4 GiB when the 64-bit aperture cannot hold it
-                    bases[t] = try_in(ap.mem64, 63, true);
-                    if (!bases[t]) bases[t] = try_in(ap.mem32, 31, true);
-                    break;
-                default:  // OVMF has no prefetchable apertures (COMBINE_MEM_PMEM empties those lists)
-                    bases[t] = std::nullopt;
-                    break;
+        auto try_in = [&](const std::optional<AddressRange>& aperture, unsigned max_bits, bool mmio) -> std::optional<u64> {
+            if (!aperture) return std::nullopt;
+            const auto start = align_up(aperture->first(), align + 1);
+            if (!start) return std::nullopt;
+            return gcd.allocate(mmio, node.length, std::min(max_bits, bits), *start, aperture->last());
+        };
+        switch (POOL_TYPES[t]) {
+            case ResType::Io: return try_in(ap.io, 15, false);
+            case ResType::Mem32: return try_in(ap.mem32, 31, true);
+            case ResType::Mem64: {  // falls back below 4 GiB when the 64-bit aperture cannot hold it
+                const auto above = try_in(ap.mem64, 63, true);
+                return above ? above : try_in(ap.mem32, 31, true);
+            }
+            default:  // OVMF has no prefetchable apertures (COMBINE_MEM_PMEM empties those lists)
+                return std::nullopt;
+        }
+    }
+
+    // SubmitResources, then NotifyPhase(AllocateResources) over the host bridge's node table.
+    Round allocate_root(const WindowLists& root) {
+        Round round;
+        std::array<bool, 5> requested{};
+        for (std::size_t t = 0; t < 5; ++t) {
+            requested[t] = tree_.requested(root.list[t]);
+            if (!requested[t]) continue;
+            host_[t].state = HostNode::State::Submitted;
+            host_[t].length = tree_[root.list[t]].length;
+            host_[t].alignment = tree_[root.list[t]].alignment;
+        }
+        // Each type that is not None picks the unhandled type with the largest alignment, ties to the later
+        // one ("<="), and the choice ranges over None types too: a type nobody asks for this round but whose
+        // alignment is left from an earlier one can be picked, fails with length 0 (CoreAllocateSpace refuses
+        // it), and leaves a requested type never tried.
+        Allocator gcd;
+        std::array<bool, 5> handled{};
+        for (std::size_t i = 0; i < 5; ++i) {
+            if (host_[i].state == HostNode::State::None) {
+                handled[i] = true;
+                continue;
+            }
+            std::optional<std::size_t> pick;
+            u64 max_alignment = 0;
+            for (std::size_t j = 0; j < 5; ++j) {
+                if (handled[j] || max_alignment > host_[j].alignment) continue;
+                max_alignment = host_[j].alignment;
+                pick = j;
+            }
+            if (!pick) break;
+            handled[*pick] = true;
+            if (const auto base = allocate_type(*pick, gcd)) {
+                host_[*pick].base = base;
+                host_[*pick].state = HostNode::State::Allocated;
+            } else {
+                round.failed = true;
+                if (!requested[*pick]) round.leftover_failed[*pick] = true;
             }
         }
-        return bases;
+        for (HostNode& node : host_) {
+            if (node.state != HostNode::State::Allocated) node.length = 0;
+        }
+        return round;
+    }
+
+    // NotifyPhase(FreeResources) after a failed round.
+    void free_resources() {
+        for (HostNode& node : host_) {
+            if (node.state != HostNode::State::Allocated) continue;
+            node.state = HostNode::State::None;
+            node.length = 0;
+            node.base.reset();
+        }
     }
 
     bool allocate() {
@@ -480,35 +536,42 @@ private:
                                                human_size(tree_[root.list[t]].length)));
                 }
             }
-            std::array<bool, 5> submitted{};
-            const auto bases = allocate_root(root, submitted);
-            bool satisfied = true;
-            for (std::size_t t = 0; t < 5; ++t) satisfied = satisfied && (!submitted[t] || bases[t]);
-            if (satisfied) {
+            const Round round = allocate_root(root);
+            if (!round.failed) {
                 root_ = root;
-                bases_ = bases;
+                for (std::size_t t = 0; t < 5; ++t) bases_[t] = host_[t].base;
                 return true;
             }
-            // PciHostBridgeAdjustAllocation: per failed pool, reject the largest consumer.
+            // PciHostBridgeAdjustAllocation: per type GetProposedResources reports short, reject the largest consumer.
             std::vector<int> removed_now;
+            std::string short_types;
             for (std::size_t t = 0; t < 5; ++t) {
-                if (!submitted[t] || bases[t]) continue;
+                if (host_[t].state != HostNode::State::Submitted) continue;
+                short_types += (short_types.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
                 const int candidate = max_consumer(root.list[t]);
                 if (candidate < 0) continue;
                 const ResNode& node = tree_[candidate];
                 if (std::find(removed_now.begin(), removed_now.end(), node.device) != removed_now.end()) continue;
                 if (reject(node, t)) removed_now.push_back(node.device);
             }
-            if (removed_now.empty()) {
-                std::string failed;
-                for (std::size_t t = 0; t < 5; ++t) {
-                    if (submitted[t] && !bases[t]) failed += (failed.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
-                }
-                return give_up(FirmwareFailure::RootWindowExhausted,
-                               fmt::format("the {} window cannot hold what the devices on the root bus need, and nothing there "
-                                           "can be rejected: PCI resource allocation fails and no BAR is programmed",
-                                           failed));
+            free_resources();
+            if (!removed_now.empty()) continue;
+            std::string leftover;
+            for (std::size_t t = 0; t < 5; ++t) {
+                if (round.leftover_failed[t]) leftover += (leftover.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
             }
+            if (!leftover.empty()) {
+                return give_up(FirmwareFailure::StaleFailedRequest,
+                               fmt::format("after the rejections nothing asks for the {} window any more, but PciHostBridgeDxe still "
+                                           "holds that type from an earlier round and tries to allocate it with length 0, which "
+                                           "always fails; nothing is left to reject: PCI resource allocation fails and no BAR is "
+                                           "programmed",
+                                           leftover));
+            }
+            return give_up(FirmwareFailure::RootWindowExhausted,
+                           fmt::format("the {} window cannot hold what the devices on the root bus need, and nothing there "
+                                       "can be rejected: PCI resource allocation fails and no BAR is programmed",
+                                       short_types));
         }
     }
 
@@ -715,6 +778,7 @@ private:
     ResourceTree tree_;
     WindowLists root_;
     std::array<std::optional<u64>, 5> bases_{};
+    std::array<HostNode, 5> host_{};
     u64 rom_slot_size_ = 0;
     u64 rom_slot_address_ = 0;
 };

@@ -7,7 +7,9 @@
 
 #include "../support/words.hpp"
 
+#include "core/error.hpp"
 #include "input/qemu_command_line.hpp"
+#include "machine/qemu_release.hpp"
 #include "plan/plan.hpp"
 
 namespace aperture {
@@ -79,6 +81,28 @@ TEST(OvmfOsMemoryMap, I440fxHasNoEcamAndKeepsRamAbove4GiB) {
     EXPECT_EQ(map.back(), (E820Entry{0xFFC0'0000, 4 * MiB, E820Type::Reserved, E820Origin::FirmwareFlash}));
     const auto high = os_map("-machine pc -m 5G -nodefaults", "2025.02");
     EXPECT_EQ(entry_at(high, 4 * GiB), (E820Entry{4 * GiB, 2 * GiB, E820Type::Ram, E820Origin::QemuRam}));
+}
+
+TEST(OvmfOsMemoryMap, ReservationBeyondTheGuestPhysBitsWidthNeverReachesTheOs) {
+    // QEMU 10.0 + 2025.02 / 2026.08 (memmap oracle seeds 15903 / 15904, case 9 of each): QEMU still lists the
+    // HyperTransport hole for a 40-bit AMD CPU, but GuestPhysBits 36 narrows OVMF's width below it.
+    PlanOptions options;
+    options.firmware = FirmwareKind::Ovmf;
+    options.qemu = find_qemu_release("10.0");
+    for (const char* release : {"2025.02", "2026.08"}) {
+        options.ovmf = find_ovmf_release(release);
+        const auto args = words("-machine pc-i440fx-7.2 -nodefaults -m 2047M -cpu qemu64,guest-phys-bits=36");
+        const Plan plan = make_plan(read_qemu_command_line(args, *options.qemu), options);
+        for (const auto& e : plan.firmware->e820) EXPECT_NE(e.origin, E820Origin::QemuReservation) << release;
+        // Without GuestPhysBits the 40-bit width covers it, as on QEMU 7.2.
+        const Plan wide = make_plan(read_qemu_command_line(words("-machine pc-i440fx-7.2 -nodefaults -m 2047M"), *options.qemu), options);
+        EXPECT_EQ(entry_at(wide.firmware->e820, 0xFD'0000'0000).origin, E820Origin::QemuReservation) << release;
+    }
+}
+
+TEST(OvmfOsMemoryMap, LowRamTooSmallForTheS3ReservationIsRefusedNotWrapped) {
+    // 288 possible CPUs need 9 MiB of AP stacks beside the 512 KiB S3 base and the 9 MiB below the DXE volume.
+    EXPECT_THROW(os_map("-machine q35 -m 16M -nodefaults -smp 1,maxcpus=288", "2025.02"), UnsupportedError);
 }
 
 TEST(OvmfOsMemoryMap, Release202211DoesNotPassQemuReservationsOn) {

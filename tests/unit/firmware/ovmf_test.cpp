@@ -8,6 +8,7 @@
 #include "../support/words.hpp"
 
 #include "input/qemu_command_line.hpp"
+#include "machine/qemu_release.hpp"
 #include "plan/plan.hpp"
 
 namespace aperture {
@@ -190,6 +191,48 @@ TEST(XPciMmio64Mb, ParsedAsOvmfParsesIt) {
 TEST(XPciMmio64Mb, ValuesAbove16TiBAreIgnored) {
     const Plan plan = ovmf_plan(std::string(kRepro) + " -cpu qemu64,vendor=GenuineIntel -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=16777217");
     EXPECT_EQ(plan.firmware->windows.mem64->size(), 32 * GiB);  // the default classic size
+}
+
+
+// PciHostBridgeDxe keeps its per-type nodes across PciBusDxe's rejection rounds: FreeResources resets only
+// what it allocated (never the alignment) and a failed type stays "submitted" with length 0. Outcomes
+// observed on the real images (tests/oracle/recorded/*.reduced.jsonl.gz).
+Plan release_plan(const char* qemu, const char* ovmf, const std::string& args) {
+    PlanOptions options;
+    options.firmware = FirmwareKind::Ovmf;
+    options.qemu = find_qemu_release(qemu);
+    options.ovmf = find_ovmf_release(ovmf);
+    return make_plan(read_qemu_command_line(words(args), *options.qemu), options);
+}
+
+TEST(OvmfAllocationRounds, RejectingTheOnly64BitConsumerLeavesTheFailedTypeBehindAndPciFails) {
+    // 2022.11, 2025.02 and 2026.08 alike: the 64 GiB BAR is rejected, the next round has no 64-bit request,
+    // the left-over 64-bit node is tried with length 0 and fails, and nothing is left to reject.
+    const std::string base = "-machine q35 -nodefaults -m 12G -cpu qemu64,phys-bits=38 -device pcie-root-port,id=rp1,chassis=1,slot=1 ";
+    for (const char* release : {"2022.11", "2025.02", "2026.08"}) {
+        const Plan failed = release_plan("7.2", release, base + "-device pci-testdev,id=gpu,membar=64G,bus=rp1");
+        ASSERT_TRUE(failed.firmware->failed) << release;
+        EXPECT_EQ(failed.firmware->failure, FirmwareFailure::StaleFailedRequest) << release;
+    }
+    // Another 64-bit request in the next round overwrites the node: the GPU alone is dropped.
+    const Plan kept = release_plan("7.2", "2025.02", base + "-device pci-testdev,id=gpu,membar=64G,bus=rp1 "
+                                   "-device pcie-root-port,id=rp2,chassis=2,slot=2 -device pci-testdev,id=nic,membar=64M,bus=rp2");
+    ASSERT_FALSE(kept.firmware->failed);
+    EXPECT_EQ(bar(kept, "gpu", 2), std::nullopt);
+    EXPECT_NE(bar(kept, "nic", 2), std::nullopt);
+}
+
+TEST(OvmfAllocationRounds, AnEmptyTypeWithALeftOverAlignmentIsPickedFirstAndStarvesTheRest) {
+    // QEMU 10.0 + 2026.08: the bridge's 4 GiB reservation is dropped; next round nothing asks for 32-bit
+    // MMIO, but that node keeps the 2 MiB alignment of round 1, wins the largest-alignment choice, fails with
+    // length 0, and the I/O request is never tried.
+    const std::string base = "-machine pc-i440fx-7.2 -nodefaults -m 2047M -cpu qemu64,phys-bits=43,guest-phys-bits=43 "
+                             "-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=1024 -device pci-bridge,id=br1,chassis_nr=1,pref64-reserve=4G";
+    const Plan failed = release_plan("10.0", "2026.08", base);
+    ASSERT_TRUE(failed.firmware->failed);
+    EXPECT_EQ(failed.firmware->failure, FirmwareFailure::StaleFailedRequest);
+    // A 32-bit request in that round (e1000's BAR0) overwrites the node, and the boot goes on.
+    EXPECT_FALSE(release_plan("10.0", "2026.08", base + " -device e1000,romfile=").firmware->failed);
 }
 
 }  // namespace
