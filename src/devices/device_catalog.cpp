@@ -18,7 +18,8 @@ const std::map<std::string, DeviceModel, std::less<>>& catalog() {
         for (auto family :
              {device_families::pcie_root_ports, device_families::pcie_switch_ports, device_families::pci_bridges,
               device_families::pcie_pci_bridges, device_families::pci_testdevs, device_families::ivshmem_devices,
-              device_families::virtio_pci_devices, device_families::e1000_devices, device_families::nvme_devices,
+              device_families::virtio_pci_devices, device_families::e1000_devices, device_families::rtl8139_devices, device_families::qxl_devices,
+              device_families::nvme_devices,
               device_families::xhci_devices, device_families::vga_devices, device_families::vfio_devices,
               device_families::uhci_devices}) {
             for (DeviceModel& model : family()) {

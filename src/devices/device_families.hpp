@@ -23,6 +23,8 @@ std::vector<DeviceModel> pcie_pci_bridges();    // pcie_pci_bridge.cpp: pcie-pci
 std::vector<DeviceModel> pci_testdevs();        // pci_testdev.cpp: pci-testdev
 std::vector<DeviceModel> ivshmem_devices();     // ivshmem.cpp: ivshmem-plain
 std::vector<DeviceModel> virtio_pci_devices();  // virtio_pci.cpp: virtio-*-pci, virtio-vga
+std::vector<DeviceModel> qxl_devices();         // qxl.cpp: qxl-vga, qxl
+std::vector<DeviceModel> rtl8139_devices();     // rtl8139.cpp: rtl8139 (libvirt's default NIC on pc)
 std::vector<DeviceModel> e1000_devices();       // e1000.cpp: e1000, e1000-82544gc, e1000-82545em, e1000e
 std::vector<DeviceModel> nvme_devices();        // nvme.cpp: nvme
 std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec-usb-xhci

@@ -22,6 +22,8 @@ inline constexpr std::uint16_t kVendorNec = 0x1033;
 inline constexpr std::uint16_t kVendorNvidia = 0x10de;
 // include/hw/pci/pci_ids.h: PCI_VENDOR_ID_ATI (AMD GPUs, passthrough catalog)
 inline constexpr std::uint16_t kVendorAmdAti = 0x1002;
+// include/hw/pci/pci_ids.h: PCI_VENDOR_ID_REALTEK
+inline constexpr std::uint16_t kVendorRealtek = 0x10ec;
 
 // include/hw/pci/pci_ids.h: PCI_CLASS_* (base class << 8 | sub class)
 inline constexpr std::uint16_t kClassStorageScsi = 0x0100;

@@ -1,6 +1,7 @@
 // The libvirt domain XML reader, element by element. Expected QEMU arguments come from libvirt 10.7.0's
 // own tests (tests/qemuxmlconfdata/*.args) or from reading src/qemu/qemu_command.c where none covers it.
 
+#include <algorithm>
 #include "input/libvirt_xml/domain.hpp"
 
 #include <gtest/gtest.h>
@@ -505,9 +506,19 @@ TEST(LibvirtDevices, NoNicModelIsRtl8139) {
 TEST(LibvirtDevices, DeviceTheCatalogLacksIsUnsupportedAndNamed) {
     DomainText d;
     d.machine = "pc";
-    d.devices = "<interface type='user'/>";
-    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<interface type='user'>): libvirt makes this a QEMU 'rtl8139', "
+    d.devices = "<video><model type='cirrus'/></video>";
+    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<video>): libvirt makes this a QEMU 'cirrus-vga', "
                            "which aperture does not model (aperture devices lists the models)");
+}
+
+TEST(LibvirtDevices, DefaultNicOnPcIsTheModelledRtl8139) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<interface type='user'/>";
+    const auto domain = read(d);
+    const auto nic = std::find_if(domain.spec.devices.begin(), domain.spec.devices.end(),
+                                  [](const DeviceSpec& dev) { return dev.driver == "rtl8139"; });
+    EXPECT_NE(nic, domain.spec.devices.end());
 }
 
 TEST(LibvirtDevices, VirtioDiskIsNamedByItsTarget) {
