@@ -60,9 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     FixtureTree& tree = trees[data[0] % trees.size()];
     const std::string& path = tree.paths[data[1] % tree.paths.size()];
     MemoryHostFiles files = tree.files;
-    files.add_file(path, fuzz::text_of(data + 2, size - 2));
+    const std::string text = fuzz::text_of(data + 2, size - 2);
+    files.add_file(path, text);
     std::optional<HostSnapshot> snapshot;
-    fuzz::expect_outcome([&] { snapshot = probe_host(files, MemlockQuery::LimitsFileOnly); });
+    fuzz::expect_outcome(text, [&] { snapshot = probe_host(files, MemlockQuery::LimitsFileOnly); });
     if (!snapshot) return 0;
     host_notes(*snapshot);
     const std::string written = host_snapshot_json(*snapshot);

@@ -10,7 +10,7 @@ using namespace aperture;
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     const std::string text = fuzz::text_of(data, size);
     std::optional<HostSnapshot> snapshot;
-    fuzz::expect_outcome([&] { snapshot = parse_host_snapshot_json(text, "fuzz.json"); });
+    fuzz::expect_outcome(text, [&] { snapshot = parse_host_snapshot_json(text, "fuzz.json"); });
     if (!snapshot) return 0;
     const std::string written = host_snapshot_json(*snapshot);
     try {

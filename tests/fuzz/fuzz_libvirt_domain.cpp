@@ -5,6 +5,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     const std::string text = aperture::fuzz::text_of(data, size);
-    aperture::fuzz::expect_outcome([&] { aperture::read_libvirt_domain(text, "fuzz.xml"); });
+    aperture::fuzz::expect_outcome(text, [&] { aperture::read_libvirt_domain(text, "fuzz.xml"); });
     return 0;
 }

@@ -5,7 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     const std::string text = aperture::fuzz::text_of(data, size);
-    aperture::fuzz::expect_outcome([&] {
+    aperture::fuzz::expect_outcome(text, [&] {
         const std::vector<std::string> words = aperture::split_args_text(text, "fuzz.args");
         const aperture::ArgsFileLoader no_files = [](const std::string& path) -> std::string {
             throw aperture::InputError("cannot read args file '" + path + "': not in the fuzz corpus");

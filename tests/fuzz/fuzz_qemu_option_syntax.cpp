@@ -8,7 +8,7 @@ using namespace aperture;
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     if (size == 0) return 0;
     const std::string text = fuzz::text_of(data + 1, size - 1);
-    fuzz::expect_outcome([&] {
+    fuzz::expect_outcome(text, [&] {
         switch (data[0] % 4) {
             case 0: {
                 const auto opts = qemu_syntax::parse_qemu_opts(text, "driver");

@@ -7,7 +7,7 @@ using namespace aperture;
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     const std::string text = fuzz::text_of(data, size);
-    fuzz::expect_outcome([&] {
+    fuzz::expect_outcome(text, [&] {
         parse_size(text, DefaultSuffix::Bytes);
         parse_size(text, DefaultSuffix::Mebibytes);
         parse_uint(text);

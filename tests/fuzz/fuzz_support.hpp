@@ -12,10 +12,11 @@
 
 namespace aperture::fuzz {
 
-// Text from a library that must never reach a user (issue 19).
-inline void expect_own_words(std::string_view message) {
+// Text from a library that must never reach a user (issue 19). Messages quote the input, so a word the
+// input itself holds is not a leak.
+inline void expect_own_words(std::string_view message, std::string_view input) {
     for (std::string_view leak : {"std::", "json.exception", "basic_string", "what()"}) {
-        if (message.find(leak) != std::string_view::npos) {
+        if (message.find(leak) != std::string_view::npos && input.find(leak) == std::string_view::npos) {
             std::fprintf(stderr, "library text '%.*s' in a message: %.*s\n", static_cast<int>(leak.size()), leak.data(),
                          static_cast<int>(message.size()), message.data());
             std::abort();
@@ -23,17 +24,17 @@ inline void expect_own_words(std::string_view message) {
     }
 }
 
-// Runs `read`; aperture's own errors are outcomes, checked for library text.
+// Runs `read` on `input`; aperture's own errors are outcomes, checked for library text.
 template <class Read>
-void expect_outcome(Read&& read) {
+void expect_outcome(std::string_view input, Read&& read) {
     try {
         read();
     } catch (const InputError& e) {
-        expect_own_words(e.what());
+        expect_own_words(e.what(), input);
     } catch (const UnsupportedError& e) {
-        expect_own_words(e.what());
+        expect_own_words(e.what(), input);
     } catch (const ArithmeticError& e) {
-        expect_own_words(e.what());
+        expect_own_words(e.what(), input);
     }
 }
 

@@ -4,6 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
     const std::string text = aperture::fuzz::text_of(data, size);
-    aperture::fuzz::expect_outcome([&] { aperture::read_xl_domain_config(aperture::XlConfig::parse(text, "fuzz.cfg")); });
+    aperture::fuzz::expect_outcome(text, [&] { aperture::read_xl_domain_config(aperture::XlConfig::parse(text, "fuzz.cfg")); });
     return 0;
 }
