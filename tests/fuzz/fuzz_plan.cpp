@@ -25,7 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     request.vm.host_file = std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json";
     constexpr app::OutputFormat kFormats[] = {app::OutputFormat::Text, app::OutputFormat::Json, app::OutputFormat::Svg};
     request.format = kFormats[data[0] % 3];
-    fuzz::expect_outcome(text, [&] {
+    std::string quoted = text;
+    for (const auto& word : request.vm.source.qemu_args) quoted += "\n" + word;
+    fuzz::expect_outcome(quoted, [&] {
         if (data[0] & 0x80) app::plan({request.vm, request.format});
         else app::check(request);
     });

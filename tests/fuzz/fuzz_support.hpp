@@ -12,11 +12,22 @@
 
 namespace aperture::fuzz {
 
+// The input as a message may quote it after shell-style unquoting: without quotes, backslashes and
+// line breaks.
+inline std::string unquoted(std::string_view input) {
+    std::string out;
+    for (char c : input) {
+        if (c != '\\' && c != '\'' && c != '"' && c != '\n') out += c;
+    }
+    return out;
+}
+
 // Text from a library that must never reach a user (issue 19). Messages quote the input, so a word the
-// input itself holds is not a leak.
+// input itself holds, as written or unquoted, is not a leak.
 inline void expect_own_words(std::string_view message, std::string_view input) {
     for (std::string_view leak : {"std::", "json.exception", "basic_string", "what()"}) {
-        if (message.find(leak) != std::string_view::npos && input.find(leak) == std::string_view::npos) {
+        if (message.find(leak) != std::string_view::npos && input.find(leak) == std::string_view::npos &&
+            unquoted(input).find(leak) == std::string::npos) {
             std::fprintf(stderr, "library text '%.*s' in a message: %.*s\n", static_cast<int>(leak.size()), leak.data(),
                          static_cast<int>(message.size()), message.data());
             std::abort();
