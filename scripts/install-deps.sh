@@ -6,6 +6,7 @@
 #                            (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser),
 #                            then the newer oracle stacks the tests boot (QEMU 10.0, SeaBIOS 1.16.3 and 1.17.0 from Debian's
 #                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these)
+#   install-deps.sh --fuzz   also clang with libFuzzer, for the fuzz targets (tests/fuzz, scripts/fuzz-campaign.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -20,12 +21,15 @@ test_packages=(
   libvirt-clients libxml2-utils
   chromium chromium-driver
 )
+# Debian 12's clang 14 ships libFuzzer (libclang-rt-14-dev) with its sanitizer runtimes.
+fuzz_packages=(clang libclang-rt-14-dev)
 
 packages=("${tool_packages[@]}")
 case "${1:-}" in
   "") ;;
   --tests) packages+=("${test_packages[@]}") ;;
-  *) echo "install-deps: unknown argument '$1' (expected nothing, or --tests)" >&2; exit 2 ;;
+  --fuzz) packages+=("${fuzz_packages[@]}") ;;
+  *) echo "install-deps: unknown argument '$1' (expected nothing, --tests or --fuzz)" >&2; exit 2 ;;
 esac
 
 missing=()

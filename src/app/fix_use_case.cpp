@@ -8,6 +8,7 @@
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "diagnostics/domain_fixes.hpp"
 #include "libvirt/domain_fix.hpp"
 #include "report/labels.hpp"
@@ -16,14 +17,6 @@
 namespace aperture::app {
 
 namespace {
-
-std::string read_whole_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw InputError(fmt::format("--xml {}: cannot read the file", path));
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 struct DomainFindings {
     std::vector<Finding> findings;
@@ -52,7 +45,7 @@ FixResult fix(const FixRequest& request) {
     CombinedDomainFix combined = combine_domain_fixes(before.findings);
 
     FixResult result;
-    result.fixed_xml = apply_domain_fix(read_whole_file(xml_file), xml_file, combined.edit);
+    result.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), xml_file, combined.edit);
     // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;

@@ -57,7 +57,7 @@ MemlockResult memlock(const MemlockRequest& request) {
             j["phb_note"] = input.phb_note;
             j["nvlink2"] = input.input.nvlink2;
         }
-        result.output = j.dump(2) + "\n";
+        result.output = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
         return result;
     }
     std::string& out = result.output;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "app/use_cases.hpp"
+#include "cli/error_report.hpp"
 #include "cli/output_file.hpp"
 #include "cli/subcommands.hpp"
 #include "core/error.hpp"
@@ -54,6 +55,17 @@ Words split_words(int argc, char** argv) {
     return words;
 }
 
+// --format json asked for anywhere in aperture's own words (before "--"), even when parsing them failed.
+ErrorFormat requested_error_format(const Words& words) {
+    for (std::size_t i = 0; i < words.own.size(); ++i) {
+        const std::string& word = words.own[i];
+        if (word == "--format=json") return ErrorFormat::Json;
+        // words.own is reversed: the value follows "--format" at the lower index.
+        if (word == "--format" && i > 0 && words.own[i - 1] == "json") return ErrorFormat::Json;
+    }
+    return ErrorFormat::Text;
+}
+
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -74,6 +86,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
 
     Words words = split_words(argc, argv);
+    const ErrorFormat error_format = requested_error_format(words);
     try {
         app.parse(words.own);
         if (words.separator) {
@@ -81,6 +94,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             target.insert(target.end(), words.qemu.begin(), words.qemu.end());
         }
     } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() != 0 && error_format == ErrorFormat::Json) {
+            write_error({ErrorKind::Usage, e.what()}, error_format, out, err);
+            return EXIT_BAD_INPUT;
+        }
         const int code = app.exit(e, out, err);
         return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
@@ -106,15 +123,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << app::devices();
             return EXIT_OK;
         }
-    } catch (const InputError& e) {
-        err << "aperture: error: " << e.what() << "\n";
-        return EXIT_BAD_INPUT;
-    } catch (const UnsupportedError& e) {
-        err << "aperture: not modelled: " << e.what() << "\n";
-        return EXIT_BAD_INPUT;
-    } catch (const ArithmeticError& e) {
-        err << "aperture: error: " << e.what() << "\n";
-        return EXIT_BAD_INPUT;
+    } catch (...) {
+        const CliError error = current_error();
+        write_error(error, error_format, out, err);
+        return exit_status(error.kind);
     }
     return EXIT_OK;
 }

@@ -9,12 +9,15 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "cli/error_report.hpp"
 
 int main(int argc, char** argv) {
     try {
         return aperture::cli::run(argc, argv, std::cout, std::cerr);
-    } catch (const std::exception& e) {
-        std::cerr << "aperture: error: " << e.what() << "\n";
-        return aperture::cli::EXIT_BAD_INPUT;
+    } catch (...) {
+        // run() reports its own failures; this is one in writing that report (out of memory).
+        const aperture::cli::CliError error = aperture::cli::current_error();
+        std::cerr << "aperture: error: " << error.message << "\n";
+        return aperture::cli::exit_status(error.kind);
     }
 }

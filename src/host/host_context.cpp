@@ -64,14 +64,14 @@ HostContext host_context(const HostSnapshot& snapshot) {
 
 std::optional<HostCpu> live_host_cpu() {
     const RootedHostFiles files("/");
-    const auto cpuinfo = files.read(kCpuinfoFile);
+    const auto cpuinfo = files.read(kCpuinfoFile, kProcTableMaxBytes);
     if (!cpuinfo) return std::nullopt;
     const HostCpuDetails details = parse_cpuinfo_details(*cpuinfo);
     std::optional<HostCpu> cpu = host_cpu(details);
     if (!cpu) return std::nullopt;
     const DevKvm device;
     std::optional<std::string> kernel_release;
-    if (const auto release = files.read(kKernelReleaseFile)) kernel_release = std::string(trim_blanks(*release));
+    if (const auto release = files.read(kKernelReleaseFile, kKernelAttributeMaxBytes)) kernel_release = std::string(trim_blanks(*release));
     const auto facts = guest_phys_bits_facts(details, read_kvm_paging(files), kernel_release);
     cpu->kvm_guest_phys_bits = probe_kvm_guest_phys_bits(facts, &device).bits;
     return cpu;

@@ -1,9 +1,16 @@
 #include "host/host_files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
+#include <fmt/format.h>
 #include <set>
+
+#include "core/error.hpp"
 
 namespace aperture {
 
@@ -13,19 +20,50 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;  // sysfs attributes are at most one page
 
-// Up to `limit` bytes of a file; nullopt when it cannot be opened or a read fails (sysfs reports a
-// refused attribute as a read error, not as an open error).
-std::optional<std::string> read_up_to(const std::string& path, std::size_t limit) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
+// Closes the descriptor on every path out.
+class Descriptor {
+public:
+    // O_NONBLOCK: opening a FIFO planted in a --root tree must not wait for a writer.
+    explicit Descriptor(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
+    ~Descriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+    int fd() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+enum class Overflow { Truncate, Refuse };
+
+// Up to `limit` bytes of a regular file; nullopt when it cannot be opened or a read fails (sysfs reports
+// a refused attribute as a read error, not as an open error). The bound is counted on the bytes read:
+// sysfs and procfs files are regular files that stat as size 0.
+std::optional<std::string> read_up_to(const std::string& path, std::size_t limit, Overflow overflow) {
+    const Descriptor file(path);
+    if (file.fd() < 0) return std::nullopt;
+    struct stat info {};
+    if (::fstat(file.fd(), &info) != 0) return std::nullopt;
+    if (!S_ISREG(info.st_mode)) {
+        throw InputError(fmt::format("{}: {}, not a regular file as the kernel provides it", path,
+                                     S_ISDIR(info.st_mode) ? "a directory" : S_ISFIFO(info.st_mode) ? "a FIFO" : "a device or socket"));
+    }
     std::string content;
     char chunk[kReadChunk];
-    while (content.size() < limit) {
-        const std::size_t wanted = std::min(kReadChunk, limit - content.size());
-        in.read(chunk, static_cast<std::streamsize>(wanted));
-        if (in.bad()) return std::nullopt;  // libstdc++ turns a failing read(2) (EIO, EISDIR) into badbit
-        content.append(chunk, static_cast<std::size_t>(in.gcount()));
-        if (!in) break;  // end of file
+    for (;;) {
+        // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
+        const std::size_t wanted = std::min(kReadChunk, limit - content.size() + (overflow == Overflow::Refuse ? 1 : 0));
+        if (wanted == 0) break;
+        const ssize_t got = ::read(file.fd(), chunk, wanted);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return std::nullopt;
+        if (got == 0) break;
+        content.append(chunk, static_cast<std::size_t>(got));
+        if (content.size() > limit) {
+            throw InputError(fmt::format("{}: larger than {} bytes, the most aperture reads of this file", path, limit));
+        }
     }
     return content;
 }
@@ -39,12 +77,12 @@ std::string RootedHostFiles::full_path(const std::string& path) const {
     return relative.empty() ? root_ : (fs::path(root_) / relative).string();
 }
 
-std::optional<std::string> RootedHostFiles::read(const std::string& path) const {
-    return read_up_to(full_path(path), std::string::npos);
+std::optional<std::string> RootedHostFiles::read(const std::string& path, std::size_t max_bytes) const {
+    return read_up_to(full_path(path), max_bytes, Overflow::Refuse);
 }
 
 std::optional<std::string> RootedHostFiles::read_prefix(const std::string& path, std::size_t limit) const {
-    return read_up_to(full_path(path), limit);
+    return read_up_to(full_path(path), limit, Overflow::Truncate);
 }
 
 std::vector<std::string> RootedHostFiles::list(const std::string& directory) const {
@@ -87,16 +125,19 @@ MemoryHostFiles& MemoryHostFiles::remove(const std::string& path) {
     return *this;
 }
 
-std::optional<std::string> MemoryHostFiles::read(const std::string& path) const {
+std::optional<std::string> MemoryHostFiles::read(const std::string& path, std::size_t max_bytes) const {
     const auto it = files_.find(path);
     if (it == files_.end()) return std::nullopt;
+    if (it->second.size() > max_bytes) {
+        throw InputError(fmt::format("{}: larger than {} bytes, the most aperture reads of this file", path, max_bytes));
+    }
     return it->second;
 }
 
 std::optional<std::string> MemoryHostFiles::read_prefix(const std::string& path, std::size_t limit) const {
-    auto content = read(path);
-    if (content && content->size() > limit) content->resize(limit);
-    return content;
+    const auto it = files_.find(path);
+    if (it == files_.end()) return std::nullopt;
+    return it->second.substr(0, limit);
 }
 
 std::vector<std::string> MemoryHostFiles::list(const std::string& directory) const {

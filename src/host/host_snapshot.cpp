@@ -10,7 +10,7 @@ std::optional<MemlockLimit> read_memlock(const HostFiles& files, MemlockQuery qu
     if (query == MemlockQuery::ThisProcess) {
         if (auto limit = process_memlock_limit()) return limit;
     }
-    const auto text = files.read(kProcessLimitsFile);
+    const auto text = files.read(kProcessLimitsFile, kKernelAttributeMaxBytes);
     if (!text) return std::nullopt;
     return parse_limits_memlock(*text, files.describe(kProcessLimitsFile));
 }
@@ -116,12 +116,12 @@ const HostPciDevice* HostSnapshot::device(const std::string& address) const {
 HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock, const KvmDevice* kvm) {
     HostSnapshot snapshot;
     snapshot.root = files.describe("/");
-    if (const auto cpuinfo = files.read(kCpuinfoFile)) snapshot.cpu = parse_cpuinfo_details(*cpuinfo);
+    if (const auto cpuinfo = files.read(kCpuinfoFile, kProcTableMaxBytes)) snapshot.cpu = parse_cpuinfo_details(*cpuinfo);
     snapshot.kvm = read_kvm_paging(files);
     snapshot.iommu = read_iommu(files);
     snapshot.pci = read_pci_devices(files);
     snapshot.memlock = read_memlock(files, memlock);
-    if (const auto iomem = files.read(kIomemFile)) snapshot.iomem = parse_iomem(*iomem, files.describe(kIomemFile));
+    if (const auto iomem = files.read(kIomemFile, kProcTableMaxBytes)) snapshot.iomem = parse_iomem(*iomem, files.describe(kIomemFile));
     snapshot.software = read_host_software(files);
     snapshot.kvm_guest_phys_bits =
         probe_kvm_guest_phys_bits(guest_phys_bits_facts(snapshot.cpu, snapshot.kvm, snapshot.software->kernel_release), kvm);

@@ -10,6 +10,9 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
+#include "core/json_error_words.hpp"
+#include "core/json_nesting.hpp"
 #include "host/kernel_text.hpp"
 
 namespace aperture {
@@ -247,6 +250,13 @@ ordered_json snapshot_json(const HostSnapshot& snapshot) {
 // ---------------------------------------------------------------------------------------------------
 // Reading
 
+// A snapshot nests a handful of levels (the document, a device, its BARs); the bound keeps same_json's
+// recursion short.
+constexpr std::size_t kMaxSnapshotNesting = 32;
+// One PCI segment holds at most 256 buses x 32 devices x 8 functions = 65,536 functions; no list in a
+// snapshot (devices, BARs, iomem entries, IOMMU groups) grows past that on a real host.
+constexpr std::size_t kMaxSnapshotArrayElements = 65536;
+
 // Two JSON values equal up to the order of object members.
 bool same_json(const ordered_json& a, const ordered_json& b) {
     if (a.is_object() && b.is_object()) {
@@ -283,6 +293,7 @@ public:
 
     std::vector<JsonField> elements() const {
         if (!value_.is_array()) fail("an array");
+        if (value_.size() > kMaxSnapshotArrayElements) fail(fmt::format("an array of at most {} elements", kMaxSnapshotArrayElements));
         std::vector<JsonField> fields;
         for (std::size_t i = 0; i < value_.size(); ++i) {
             fields.emplace_back(value_[i], fmt::format("{}[{}]", path_, i), source_);
@@ -627,27 +638,21 @@ std::string host_snapshot_json(const HostSnapshot& snapshot) {
 }
 
 HostSnapshot parse_host_snapshot_json(const std::string& text, const std::string& source_name) {
+    if (json_nesting(text) > kMaxSnapshotNesting) {
+        throw InputError(fmt::format("{}: not a host snapshot: JSON nested more than {} deep", source_name, kMaxSnapshotNesting));
+    }
     ordered_json document;
     try {
         document = ordered_json::parse(text);
     } catch (const ordered_json::parse_error& error) {
-        // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
-        std::string message = error.what();
-        if (const auto bracket = message.find("] ");
-            message.starts_with("[json.exception") && bracket != std::string::npos) {
-            message = message.substr(bracket + 2);
-        }
+        const std::string message = json_error_words(error.what());
         throw InputError(fmt::format("{}: not a JSON document: {}", source_name, message));
     }
     return read_snapshot(JsonField(document, "$", source_name));
 }
 
 HostSnapshot load_host_snapshot(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw InputError(fmt::format("{}: cannot read the host snapshot", path));
-    std::ostringstream text;
-    text << file.rdbuf();
-    return parse_host_snapshot_json(text.str(), path);
+    return parse_host_snapshot_json(read_input_file(path, kHostSnapshotKind), path);
 }
 
 }  // namespace aperture

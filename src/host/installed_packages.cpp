@@ -92,11 +92,11 @@ std::vector<InstalledPackage> parse_dpkg_status(std::string_view text, const std
 
 HostSoftware read_host_software(const HostFiles& files) {
     HostSoftware software;
-    if (const auto release = files.read(kKernelReleaseFile)) {
+    if (const auto release = files.read(kKernelReleaseFile, kKernelAttributeMaxBytes)) {
         const std::string_view value = trim_blanks(*release);
         if (!value.empty()) software.kernel_release = std::string(value);
     }
-    if (const auto status = files.read(kDpkgStatusFile)) {
+    if (const auto status = files.read(kDpkgStatusFile, kDpkgStatusMaxBytes)) {
         software.packages = parse_dpkg_status(*status, files.describe(kDpkgStatusFile));
     }
     return software;

@@ -26,7 +26,7 @@ constexpr unsigned kDefaultDomainAgaw = 3;
 unsigned agaw_to_width(unsigned agaw) { return std::min(kAgawBaseWidth + agaw * kLevelStride, kMaxAgawWidth); }
 
 std::optional<u64> read_register(const HostFiles& files, const std::string& path) {
-    const auto text = files.read(path);
+    const auto text = files.read(path, kKernelAttributeMaxBytes);
     if (!text) return std::nullopt;
     // intel-iommu cap_show/ecap_show: "%llx\n"
     const auto value = parse_kernel_hex(trim_blanks(*text), HexPrefix::Absent);
@@ -52,7 +52,7 @@ IommuGroup read_group(const HostFiles& files, const std::string& name, unsigned 
     IommuGroup group;
     group.id = id;
     const std::string regions_path = dir + "/reserved_regions";
-    if (const auto text = files.read(regions_path)) {
+    if (const auto text = files.read(regions_path, kKernelAttributeMaxBytes)) {
         group.reserved = parse_reserved_regions(*text, files.describe(regions_path));
     }
     group.devices = files.list(dir + "/devices");

@@ -7,7 +7,7 @@ namespace aperture {
 namespace {
 
 std::optional<bool> read_parameter(const HostFiles& files, const std::string& path) {
-    const auto text = files.read(path);
+    const auto text = files.read(path, kKernelAttributeMaxBytes);
     if (!text) return std::nullopt;
     const auto value = parse_module_bool(*text);
     if (!value) {

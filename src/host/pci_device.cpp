@@ -20,7 +20,7 @@ std::string device_path(const std::string& address, const std::string& file) {
 }
 
 std::string required_file(const HostFiles& files, const std::string& path) {
-    auto text = files.read(path);
+    auto text = files.read(path, kKernelAttributeMaxBytes);
     if (!text) {
         throw kernel_file_error(files.describe(path), "cannot be read; the kernel creates it for every PCI function");
     }
@@ -85,7 +85,7 @@ void read_igd_registers(const HostFiles& files, const std::string& address, Host
 void read_resizable_sizes(const HostFiles& files, const std::string& address, HostPciDevice& device) {
     for (int index = 0; index < kRomBarIndex; ++index) {
         const std::string path = device_path(address, fmt::format("resource{}_resize", index));
-        const auto text = files.read(path);
+        const auto text = files.read(path, kKernelAttributeMaxBytes);
         if (!text) continue;
         auto sizes = parse_resize_sizes(*text, files.describe(path));
         HostBar* bar = nullptr;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "input/qemu_command_line.hpp"
 
 namespace aperture {
@@ -139,14 +140,7 @@ std::vector<std::string> split_args_text(std::string_view text, const std::strin
     return words;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("cannot read args file '" + path + "': " + std::strerror(errno));
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    if (in.bad()) throw InputError("cannot read args file '" + path + "': read error");
-    return contents.str();
-}
+std::string read_text_file(const std::string& path) { return read_input_file(path, kArgsFileKind); }
 
 std::vector<std::string> read_args_file(const std::string& path) { return split_args_text(read_text_file(path), path); }
 

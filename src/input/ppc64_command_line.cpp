@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/qemu_refusal.hpp"
 #include "core/size_parse.hpp"
 #include "input/args_file.hpp"
 #include "input/qemu_option_syntax.hpp"
@@ -157,6 +158,10 @@ private:
     [[noreturn]] static void fail(const SourceLocation& where, const std::string& message) {
         throw InputError(where.text + ": " + message);
     }
+    // QEMU reads the option and refuses it with this message (exit 1, not an input aperture cannot read).
+    [[noreturn]] static void refuse(const SourceLocation& where, const std::string& message) {
+        throw QemuRefusal(where.text + ": " + message);
+    }
 
     void option(const OptionInfo& info, const std::string& value, const SourceLocation& where) {
         const std::string_view name = info.name;
@@ -303,7 +308,7 @@ private:
         }
         if (d.driver.empty()) fail(where, "Parameter 'driver' is missing");
         if (!d.id.empty()) {
-            if (!ids_.insert(d.id).second) fail(where, "Duplicate ID '" + d.id + "' for device");
+            if (!ids_.insert(d.id).second) refuse(where, "Duplicate ID '" + d.id + "' for device");
         }
         if (d.driver == "VGA" || d.driver == "virtio-vga" || d.driver == "cirrus-vga" || d.driver == "virtio-vga-gl") {
             spec_.defaults.default_vga = false;  // vl.c default_list

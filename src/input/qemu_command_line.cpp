@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/qemu_refusal.hpp"
 #include "core/size_parse.hpp"
 #include "input/args_file.hpp"
 #include "input/qemu_option_syntax.hpp"
@@ -386,6 +387,10 @@ private:
     [[noreturn]] static void fail(const SourceLocation& where, const std::string& message) {
         throw InputError(where.text + ": " + message);
     }
+    // QEMU reads the option and refuses it with this message (exit 1, not an input aperture cannot read).
+    [[noreturn]] static void refuse(const SourceLocation& where, const std::string& message) {
+        throw QemuRefusal(where.text + ": " + message);
+    }
 
     void note(const SourceLocation& where, std::string text) { spec_.notes.push_back({std::move(text), where}); }
     // "QEMU 7.2": how messages name the release the command line is read for.
@@ -666,7 +671,7 @@ private:
         // The QemuOpts list refuses a duplicate id while reading; a JSON device meets the others when it is
         // created, after all of them (finish_devices).
         if (!from_json && !device.id.empty() && !device_ids_.insert(device.id).second) {
-            fail(use.where, "Duplicate ID '" + device.id + "' for device");
+            refuse(use.where, "Duplicate ID '" + device.id + "' for device");
         }
         if (clears_default_vga(device.driver)) default_vga_cleared_ = true;
         (from_json ? json_devices_ : qemu_opts_devices_).push_back(std::move(device));
@@ -760,7 +765,7 @@ private:
         if (!qemu_syntax::is_well_formed_id(*id)) {
             fail(use.where, "Parameter 'id' expects an identifier (letters, digits, '-', '.', '_', starting with a letter)");
         }
-        if (!object_ids_.insert(*id).second) fail(use.where, "Duplicate ID '" + *id + "' for object");
+        if (!object_ids_.insert(*id).second) refuse(use.where, "Duplicate ID '" + *id + "' for object");
 
         if (*type == "memory-backend-ram" || *type == "memory-backend-file" || *type == "memory-backend-memfd") {
             MemoryBackendSpec backend;
@@ -792,7 +797,7 @@ private:
 
     void read_drive(const OptionUse& use, const std::string& arg) {
         auto parsed = parse_opts(arg, nullptr, use);
-        if (parsed.id && !drive_ids_.insert(*parsed.id).second) fail(use.where, "Duplicate ID '" + *parsed.id + "' for drive");
+        if (parsed.id && !drive_ids_.insert(*parsed.id).second) refuse(use.where, "Duplicate ID '" + *parsed.id + "' for drive");
         const PropertyList& opts = parsed.entries;
         const std::string interface = opts.find("if") ? *opts.find("if") : "ide";
         if (std::find(kDriveInterfaces.begin(), kDriveInterfaces.end(), interface) == kDriveInterfaces.end()) {
@@ -966,7 +971,7 @@ private:
         if (*type == "help") refuse_help(use);
         if (!is_net_backend(*type)) fail(use.where, "Parameter 'type' does not accept value '" + *type + "'");
         if (!parsed.id) fail(use.where, "Parameter 'id' is missing");
-        if (!netdev_ids_.insert(*parsed.id).second) fail(use.where, "Duplicate ID '" + *parsed.id + "' for netdev");
+        if (!netdev_ids_.insert(*parsed.id).second) refuse(use.where, "Duplicate ID '" + *parsed.id + "' for netdev");
     }
 
     // ---- devices made by other options: -virtfs, -audio ---------------------------------------------------
@@ -1293,7 +1298,7 @@ private:
     void finish_devices() {
         for (const auto& device : json_devices_) {
             if (!device.id.empty() && !device_ids_.insert(device.id).second) {
-                fail(device.where, "Duplicate device ID '" + device.id + "'");
+                refuse(device.where, "Duplicate device ID '" + device.id + "'");
             }
         }
         for (auto* list : {&sound_devices_, &qemu_opts_devices_, &drive_devices_, &json_devices_}) {

@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/error.hpp"
+#include "core/json_error_words.hpp"
+#include "core/json_nesting.hpp"
 #include "core/size_parse.hpp"
 
 namespace aperture::qemu_syntax {
@@ -105,6 +108,10 @@ bool is_keyval_key(std::string_view key) {
     }
 }
 
+// qobject/json-streamer.c: MAX_NESTING, the most brackets and braces open at once in a JSON value QEMU
+// accepts ("JSON nesting depth limit exceeded" past it).
+constexpr std::size_t kMaxJsonNesting = 1024;
+
 void flatten_json(const nlohmann::json& value, const std::string& prefix, PropertyList& out) {
     if (value.is_object()) {
         for (const auto& [key, member] : value.items()) {
@@ -193,11 +200,13 @@ Keyval parse_keyval(std::string_view text, const char* implied_key, const std::s
 }
 
 PropertyList parse_json_object(std::string_view text, const std::string& where) {
+    // Checked before parsing, as QEMU's streamer does, and so flatten_json's recursion stays bounded.
+    if (json_nesting(text) > kMaxJsonNesting) fail(where, "JSON nesting depth limit exceeded");
     nlohmann::json value;
     try {
         value = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        fail(where, std::string("JSON parse error: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {
+        fail(where, "JSON parse error: " + json_error_words(e.what()));
     }
     if (!value.is_object()) fail(where, "JSON argument must be an object");
     PropertyList out;

@@ -80,6 +80,9 @@ struct QemuDeviceRefusal {
     std::string message;
 };
 
+// The -device option as QEMU names it in its messages: as written, else the driver.
+std::string written_option(const DeviceSpec& device) { return device.written.empty() ? device.driver : device.written; }
+
 class TopologyBuilder {
 public:
     TopologyBuilder(Machine& machine, const VmSpec& spec, const HostContext& host, const QemuRelease& release)
@@ -222,7 +225,11 @@ private:
             devfn = *parsed;
         } else {
             auto free_slot = pci.first_free_slot(bus);
-            if (!free_slot) throw InputError(fmt::format("{}: PCI: no slot/function available for {}, all in use or reserved", where, device.driver));
+            // hw/pci/pci.c do_pci_register_device: QEMU refuses the device (exit 1, a predicted refusal).
+            if (!free_slot) {
+                throw QemuDeviceRefusal{fmt::format("-device {}: PCI: no slot/function available for {}, all in use or reserved",
+                                                    written_option(device), device.driver)};
+            }
             devfn = *free_slot;
         }
         const bool behind_port = bus_node.created_by == BridgeKind::PcieRootPort || bus_node.created_by == BridgeKind::PcieDownstreamPort;
@@ -232,8 +239,10 @@ private:
                                          where, devfn.device, bus_node.name));
         }
         if (const PciNode* other = pci.occupant(bus, devfn)) {
-            throw InputError(fmt::format("{}: PCI: slot {} function {} not available for {}, in use by {},id={}", where,
-                                         devfn.device, devfn.function, device.driver, other->function.driver, other->id));
+            // hw/pci/pci.c do_pci_register_device: QEMU refuses the device (exit 1, a predicted refusal).
+            throw QemuDeviceRefusal{fmt::format("-device {}: PCI: slot {} function {} not available for {}, in use by {},id={}",
+                                                written_option(device), devfn.device, devfn.function, device.driver,
+                                                other->function.driver, other->id)};
         }
         if (devfn.device == 0 && hotplug_handler(bus) == HotplugHandler::Shpc) {
             // hw/pci/shpc.c shpc_device_plug_common: an SHPC drives slots 1..31 only (SHPC_IDX_TO_PCI(0) is 1),

@@ -88,7 +88,7 @@ std::string render_check_json(const CheckReport& report) {
         for (const auto& f : report.migration_findings) j["migration"]["findings"].push_back(finding_json(f));
     }
     j["failed"] = any_failure(report);
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aperture

@@ -123,7 +123,7 @@ ordered_json stack_json(const Plan& plan) {
 
 }  // namespace
 
-std::string render_stack_json(const Plan& plan) { return stack_json(plan).dump(2); }
+std::string render_stack_json(const Plan& plan) { return stack_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace); }
 
 std::string render_json(const Plan& plan) {
     const Machine& m = plan.machine;
@@ -219,7 +219,7 @@ std::string render_json(const Plan& plan) {
     j["functions"] = functions;
     j["unassigned"] = unassigned;
     j["notes"] = notes;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aperture

@@ -207,7 +207,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
         phbs.push_back(p);
     }
     j["phbs"] = phbs;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aperture

@@ -131,7 +131,7 @@ std::string render_xen_json(const XenPlan& plan) {
     notes.insert(notes.end(), plan.config.unmodelled.begin(), plan.config.unmodelled.end());
     j["notes"] = notes;
     j["failed"] = xen_plan_failed(plan);
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aperture

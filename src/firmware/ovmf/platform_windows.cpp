@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "firmware/ovmf/ovmf_layout.hpp"
 
 namespace aperture {
@@ -21,9 +22,11 @@ std::optional<std::string> fw_cfg_content(const Machine& machine, const std::str
         if (item.name != name) continue;
         if (item.string_value) return *item.string_value;
         if (item.file) {
-            std::ifstream in(*item.file, std::ios::binary);
-            if (!in) throw InputError(fmt::format("{}: -fw_cfg name={},file={}: cannot read the file", item.where.text, name, *item.file));
-            return std::string(std::istreambuf_iterator<char>(in), {});
+            try {
+                return read_input_file(*item.file, kFwCfgFileKind);
+            } catch (const InputError& error) {
+                throw InputError(fmt::format("{}: -fw_cfg name={},file={}: {}", item.where.text, name, *item.file, error.what()));
+            }
         }
         return std::nullopt;  // gen_id: not a number OVMF could parse
     }

@@ -22,6 +22,13 @@ using namespace seabios;
 
 // src/fw/pciinit.c: the expansion ROM is region 6.
 constexpr int PCI_ROM_SLOT = 6;
+// src/types.h ALIGN on u64. SeaBIOS sums and aligns BAR sizes without checking: a request near 2^64 wraps,
+// and the firmware programs what the wrapped values give (QEMU then decodes none of it past phys-bits).
+// The model follows it there rather than refusing, so the outcome is the firmware's.
+u64 seabios_align(u64 x, u64 a) { return (x + (a - 1)) & ~(a - 1); }
+
+// An 8-bit bus number register: pci_bios_init_bus_rec numbers buses 1 to 255 below the root bus 0.
+constexpr unsigned MAX_BUS_NUMBER = 255;
 // src/hw/ata.h: legacy IDE ports storage_ide_setup writes into BARs 0-3.
 constexpr std::array<u64, 4> LEGACY_IDE_PORTS{0x1f0, 0x3f4, 0x170, 0x374};
 
@@ -78,10 +85,10 @@ struct Region {
     }
     // pci_region_align: the first entry has the largest alignment; 1 for an empty list.
     u64 align() { return entries().empty() ? 1 : entries().front().align; }
-    // pci_region_sum
+    // pci_region_sum, wrapping as the firmware's u64 sum does.
     u64 sum() {
         u64 total = 0;
-        for (const auto& e : entries()) total = add_or_throw(total, e.size, "SeaBIOS region size");
+        for (const auto& e : entries()) total += e.size;
         return total;
     }
 };
@@ -239,6 +246,9 @@ private:
         for (const PciNode* node : functions) {
             if (node->function.class_code != PCI_CLASS_BRIDGE_PCI) continue;
             FunctionState& st = state_[node];
+            // SeaBIOS wraps the next number to 0, and "bus 0" behind a bridge is the root bus again: the real
+            // firmware then numbers the root's bridges anew without end. Refused as the OVMF model refuses it.
+            if (pci_bus + 1 > MAX_BUS_NUMBER) throw UnsupportedError("SeaBIOS model: more than 255 PCI buses are not modelled");
             pci_bus = (pci_bus + 1) & 0xff;
             const unsigned secbus = pci_bus;
             st.secondary = secbus;
@@ -451,9 +461,9 @@ private:
                         break;
                 }
                 if (size > sum) {
-                    if (type != REGION_IO) size = align_up_or_throw(size, align, "bridge window reservation");
+                    if (type != REGION_IO) size = seabios_align(size, align);
                 } else {
-                    size = align_up_or_throw(sum, align, "bridge window");
+                    size = seabios_align(sum, align);
                 }
                 Entry e;
                 e.device = s.bus_dev;
@@ -571,16 +581,18 @@ private:
             const u64 sum_pref = r64_pref.sum();
             u64 base = machine_.memory.reserved_memory_end.value_or(0);
             base = std::max(base, 4 * GiB + ram_size_over_4g_);
-            // With a top (1.16.3+), SeaBIOS's unchecked u64 arithmetic really wraps for a window larger than the
-            // space it trusts, and QEMU then shows what the registers hold: follow it there. Without one,
-            // nothing realistic comes near 2^64, so an overflow is input aperture refuses.
-            const bool wraps = mem64_top_ != 0;
-            if (wraps) base = below_top(base, sum_mem, sum_pref);
-            const auto align = [wraps](u64 x, u64 a) { return wraps ? seabios_align(x, a) : align_up_or_throw(x, a, "SeaBIOS 64-bit window"); };
-            const auto add = [wraps](u64 x, u64 y) { return wraps ? x + y : add_or_throw(x, y, "SeaBIOS 64-bit window"); };
-            r64_mem.base = align(align(base, r64_mem.align()), HUGEPAGE_ALIGN);
-            r64_pref.base = align(align(add(r64_mem.base, sum_mem), r64_pref.align()), HUGEPAGE_ALIGN);
-            const u64 end = align(add(r64_pref.base, sum_pref), HUGEPAGE_ALIGN);
+            // SeaBIOS's unchecked u64 arithmetic wraps for a window near 2^64 (with a top, 1.16.3+, for one
+            // larger than the space it trusts), and QEMU then shows what the registers hold: follow it there.
+            if (mem64_top_ != 0) base = below_top(base, sum_mem, sum_pref);
+            r64_mem.base = seabios_align(seabios_align(base, r64_mem.align()), HUGEPAGE_ALIGN);
+            r64_pref.base = seabios_align(seabios_align(r64_mem.base + sum_mem, r64_pref.align()), HUGEPAGE_ALIGN);
+            const u64 end = seabios_align(r64_pref.base + sum_pref, HUGEPAGE_ALIGN);
+            if (mem64_top_ == 0 && !(r64_mem.base >= base && r64_pref.base >= r64_mem.base && end >= r64_pref.base)) {
+                result_.notes.push_back(fmt::format("SeaBIOS's 64-bit window arithmetic wraps past 2^64 ({:#x} bytes of non-prefetchable and {:#x} "
+                                                    "of prefetchable 64-bit BARs above {:#x}): BARs land where the wrapped values put them, "
+                                                    "and QEMU maps none that wrap",
+                                                    sum_mem, sum_pref, base));
+            }
             // "PCI: 64: start - end"; nothing to report when no 64-bit BAR moved or the arithmetic wrapped.
             if (end > r64_mem.base) result_.windows.mem64 = AddressRange::from_first_and_last(r64_mem.base, end - 1);
             pci_region_map_entries(r64_mem);
@@ -592,9 +604,6 @@ private:
         }
         return true;
     }
-
-    // src/types.h ALIGN: u64, wrapping past 2^64 as the firmware's does.
-    static u64 seabios_align(u64 x, u64 a) { return (x + (a - 1)) & ~(a - 1); }
 
     // 1.16.3+: the window [top - size, top), size rounded to whole GiB (and to 1/8 of the space when padded),
     // unless RAM already reaches above its start; moved down by its size when it overlaps an e820 entry (an

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "devices/device_model.hpp"
 #include "input/args_file.hpp"
 #include "input/libvirt_xml/domain.hpp"
@@ -163,12 +164,7 @@ LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& 
 }
 
 LibvirtDomain read_libvirt_domain_file(const std::string& path, const LibvirtReadOptions& options) {
-    std::string text;
-    try {
-        text = read_text_file(path);
-    } catch (const InputError&) {
-        throw InputError("cannot read domain XML '" + path + "'");
-    }
+    const std::string text = read_input_file(path, kDomainXmlKind);
     return read_libvirt_domain(text, path, options);
 }
 

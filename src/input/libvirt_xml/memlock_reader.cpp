@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "input/args_file.hpp"
 #include "input/libvirt_xml/scaled_integer.hpp"
 #include "input/libvirt_xml/xml_document.hpp"
@@ -141,12 +142,7 @@ LibvirtMemlockDomain read_libvirt_memlock_domain(const XmlDocument& xml) {
 }
 
 LibvirtMemlockDomain read_libvirt_memlock_domain_file(const std::string& path) {
-    std::string text;
-    try {
-        text = read_text_file(path);
-    } catch (const InputError&) {
-        throw InputError("cannot read domain XML '" + path + "'");
-    }
+    const std::string text = read_input_file(path, kDomainXmlKind);
     return read_libvirt_memlock_domain(text, path);
 }
 

@@ -134,6 +134,11 @@ private:
     std::string value_;
 };
 
+// Lists nest through recursion here. xl's bison parser gives up past YYMAXDEPTH (10,000) parser states, a
+// few thousand nested lists, and no setting takes lists nested more than two deep (vcpu/NUMA lists):
+// aperture's bound keeps the recursion far from the stack's end.
+constexpr std::size_t kMaxListDepth = 64;
+
 class Parser {
 public:
     Parser(const std::string& text, const std::string& source) : lexer_(text, source) { advance(); }
@@ -183,7 +188,7 @@ private:
         while (token_ == Token::Newline) advance();
     }
 
-    XlValue value() {
+    XlValue value(std::size_t depth = 0) {
         XlValue v;
         v.line = lexer_.line();
         if (token_ == Token::String || token_ == Token::Number) {
@@ -193,11 +198,12 @@ private:
             return v;
         }
         if (token_ != Token::Open) lexer_.fail("expected a value: a quoted string, a number or a [list]");
+        if (depth == kMaxListDepth) lexer_.fail(fmt::format("lists nested more than {} deep", kMaxListDepth));
         v.kind = XlValue::Kind::List;
         advance();
         skip_newlines();
         while (token_ != Token::Close) {
-            v.items.push_back(value());
+            v.items.push_back(value(depth + 1));
             skip_newlines();
             if (token_ == Token::Comma) {
                 advance();

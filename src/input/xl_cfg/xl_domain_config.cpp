@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/size_parse.hpp"
 #include "machine/machine.hpp"
 #include "machine/xen/xen_layout.hpp"
@@ -337,11 +338,7 @@ XlDomainConfig read_xl_domain_config(const XlConfig& config) {
 }
 
 XlDomainConfig load_xl_domain_config(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw InputError(fmt::format("--xl {}: cannot read the file", path));
-    std::stringstream buffer;
-    buffer << file.rdbuf();
-    return read_xl_domain_config(XlConfig::parse(buffer.str(), path));
+    return read_xl_domain_config(XlConfig::parse(read_input_file(path, kXlConfigKind), path));
 }
 
 }  // namespace aperture

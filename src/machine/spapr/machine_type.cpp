@@ -72,6 +72,11 @@ PseriesMachineType resolve_pseries_machine(const std::string& written, QemuRelea
     type.release = release;
     if (written == "pseries") {
         type.version = info.latest_machine;
+    } else if (!is_pseries_machine_name(written)) {
+        // qemu-system-ppc64 has other machines (powernv, mac99, ...); aperture models pseries only.
+        throw InputError(fmt::format("-machine {}: not a pseries machine type: aperture models qemu-system-ppc64's pseries machines "
+                                     "(pseries, pseries-{}.{} ... pseries-{}.{})",
+                                     written, OLDEST_MACHINE.major, OLDEST_MACHINE.minor, info.latest_machine.major, info.latest_machine.minor));
     } else {
         std::string_view rest = std::string_view(written).substr(std::string_view("pseries-").size());
         if (rest.ends_with("-sxxm")) rest.remove_suffix(5);  // pseries-2.12-sxxm: 2.12 with Spectre caps on

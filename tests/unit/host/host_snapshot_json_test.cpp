@@ -273,7 +273,7 @@ TEST(HostSnapshotJson, LoadsAFile) {
 }
 TEST(HostSnapshotJson, MissingFileNamesIt) {
     EXPECT_EQ(test::input_error([] { load_host_snapshot("/nonexistent/host.json"); }),
-              "/nonexistent/host.json: cannot read the host snapshot");
+              "cannot read host snapshot '/nonexistent/host.json': No such file or directory");
 }
 
 }  // namespace

@@ -51,6 +51,21 @@ TEST(XlCfgSyntax, PythonishSyntaxIsNamed) {
 
 TEST(XlCfgSyntax, UnclosedStringFails) { EXPECT_THROW(XlConfig::parse("name = 'abc\n", "vm.cfg"), InputError); }
 
+// Issue 19: a list nested 60,000 deep overflowed the stack of the recursive parser.
+TEST(XlCfgSyntax, ListNestedSixtyThousandDeepIsRefusedNotACrash) {
+    const std::string text = "cpus = " + std::string(60000, '[') + std::string(60000, ']') + "\n";
+    try {
+        XlConfig::parse(text, "vm.cfg");
+        FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+        EXPECT_STREQ(e.what(), "vm.cfg:1: lists nested more than 64 deep");
+    }
+}
+TEST(XlCfgSyntax, ListNestedSixtyFourDeepIsRead) {
+    const XlConfig c = XlConfig::parse("cpus = " + std::string(64, '[') + std::string(64, ']') + "\n", "vm.cfg");
+    EXPECT_EQ(c.find("cpus")->value.kind, XlValue::Kind::List);
+}
+
 TEST(XlCfgSyntax, UnclosedListFails) { EXPECT_THROW(XlConfig::parse("pci = [ '41:00.0'\n", "vm.cfg"), InputError); }
 
 TEST(XlDomainConfig, DefaultsAreLibxls) {

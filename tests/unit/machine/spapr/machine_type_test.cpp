@@ -60,5 +60,16 @@ TEST(PseriesDefaults, PhbDrConnectorsFrom40) {
     EXPECT_TRUE(pseries_defaults({4, 0}, QemuRelease::V7_2).dr_phb_enabled);
 }
 
+// Issue 19: a name shorter than "pseries-" reached substr(8) and printed the library's out_of_range text.
+TEST(PseriesMachineType, ShortNonPseriesNameIsRefusedInAperturesWords) {
+    try {
+        resolve_pseries_machine("q35", QemuRelease::V7_2);
+        FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+        EXPECT_STREQ(e.what(), "-machine q35: not a pseries machine type: aperture models qemu-system-ppc64's pseries machines "
+                               "(pseries, pseries-2.1 ... pseries-7.2)");
+    }
+}
+
 }  // namespace
 }  // namespace aperture::spapr

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The fuzz campaign of issue 19: every libFuzzer target in turn, for a time or a number of runs, one at a time
+# and under nice (the machine is shared), and a table of what each reached.
+#
+#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [TARGET...]
+#
+#   --build DIR   the fuzz build (default build-fuzz): configured with clang++ and -DAPERTURE_FUZZ=ON and built
+#                 here when needed (install-deps.sh --fuzz installs clang with libFuzzer)
+#   --seconds N   run each target N seconds (default 3600)
+#   --runs N      run each target N executions instead (the issue's goal is 10000000)
+#   TARGET...     only these (default: every fuzz_* target of tests/fuzz/CMakeLists.txt)
+#
+# Each target starts from its committed corpus (tests/fuzz/corpus/TARGET), its regression inputs
+# (tests/fuzz/regressions/TARGET) and its dictionary (tests/fuzz/dict/TARGET.dict). What it adds goes to
+# DIR/fuzz-campaign/corpus/TARGET, a crash to DIR/fuzz-campaign/artifacts/TARGET/, the log to
+# DIR/fuzz-campaign/TARGET.log, and a line per target to DIR/fuzz-campaign/summary.tsv: executions, exec/s,
+# coverage (cov: edges, ft: features), corpus size, peak RSS and findings (crash, leak, timeout, oom files).
+# A finding is fixed, and its input committed to tests/fuzz/regressions/TARGET, where CTest replays it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-fuzz
+seconds=3600
+runs=""
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -*) echo "fuzz-campaign: unknown option '$1'" >&2; exit 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(sed -n '/^set(APERTURE_FUZZ_TARGETS/,/)/p' tests/fuzz/CMakeLists.txt | grep -o 'fuzz_[a-z0-9_]*')
+fi
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  command -v clang++ > /dev/null || bash scripts/install-deps.sh --fuzz
+  CXX=clang++ CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPERTURE_FUZZ=ON -DBUILD_TESTING=ON \
+        -DAPERTURE_BENCHMARKS=OFF > /dev/null
+fi
+nice cmake --build "$build" -j2 --target "${targets[@]}"
+
+out="$build/fuzz-campaign"
+mkdir -p "$out"
+summary="$out/summary.tsv"
+[ -f "$summary" ] || printf 'target\tdate\texecutions\texec_per_s\tcov\tft\tcorpus\tpeak_rss_mb\tfindings\n' > "$summary"
+for target in "${targets[@]}"; do
+  mkdir -p "$out/corpus/$target" "$out/artifacts/$target"
+  limit=(-max_total_time="$seconds")
+  [ -n "$runs" ] && limit=(-runs="$runs")
+  log="$out/$target.log"
+  echo "fuzz-campaign: $target (${limit[*]}), log $log"
+  # A finding stops the target (libFuzzer exits non-zero); the next target still runs.
+  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
+       -dict="tests/fuzz/dict/$target.dict" -artifact_prefix="$out/artifacts/$target/" \
+       "$out/corpus/$target" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" > "$log" 2>&1 || true
+  stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
+  ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
+  corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<< "$last")
+  findings=$(find "$out/artifacts/$target" -type f | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$(stat number_of_executed_units)" \
+         "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" | tee -a "$summary"
+done

@@ -1,0 +1,71 @@
+#include "core/input_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace aperture {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+// Closes the descriptor on every path out.
+class ReadOnlyDescriptor {
+public:
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the type check below then refuses it.
+    explicit ReadOnlyDescriptor(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
+    ~ReadOnlyDescriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ReadOnlyDescriptor(const ReadOnlyDescriptor&) = delete;
+    ReadOnlyDescriptor& operator=(const ReadOnlyDescriptor&) = delete;
+
+    int fd() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+std::string file_type_words(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory, not a file";
+    if (S_ISFIFO(mode)) return "a FIFO, not a regular file";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device, not a regular file";
+    if (S_ISSOCK(mode)) return "a socket, not a regular file";
+    return "not a regular file";
+}
+
+}  // namespace
+
+std::string read_input_file(const std::string& path, const InputFileKind& kind) {
+    const auto refuse = [&](const std::string& reason) {
+        return InputError(fmt::format("cannot read {} '{}': {}", kind.what, path, reason));
+    };
+    const ReadOnlyDescriptor file(path);
+    if (file.fd() < 0) throw refuse(std::strerror(errno));
+    struct stat info {};
+    if (::fstat(file.fd(), &info) != 0) throw refuse(std::strerror(errno));
+    if (!S_ISREG(info.st_mode)) throw refuse(file_type_words(info.st_mode));
+
+    std::string bytes;
+    char chunk[kReadChunk];
+    for (;;) {
+        const ssize_t got = ::read(file.fd(), chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw refuse(std::strerror(errno));
+        if (got == 0) break;
+        if (bytes.size() + static_cast<std::size_t>(got) > kind.max_bytes) {
+            throw refuse(fmt::format("larger than {} bytes, aperture's bound for a file of this kind", kind.max_bytes));
+        }
+        bytes.append(chunk, static_cast<std::size_t>(got));
+    }
+    return bytes;
+}
+
+}  // namespace aperture
