@@ -97,6 +97,20 @@ void add_width_remedies(const CheckInput& in, Finding& f, unsigned bits) {
 
 bool assigns_everything(const Plan& plan) { return plan.outcome == Outcome::Ok && plan.firmware && aperture::assigns_everything(*plan.firmware); }
 
+// Less RAM below 4 GiB leaves a wider 32-bit window (hw/i386/pc_piix.c, pc_q35.c: max-ram-below-4g caps the
+// low RAM): the largest cap whose plan assigns every BAR moves the least RAM.
+void add_low_ram_remedy(const CheckInput& in, Finding& f) {
+    if (!proposing(in)) return;
+    for (const u64 below : MAX_RAM_BELOW_4G_STEPS) {
+        if (below >= in.plan.machine.memory.below_4g) continue;
+        VmSpec fixed = in.spec;
+        fixed.machine.max_ram_below_4g = below;
+        if (!assigns_everything(replan(fixed, in.options))) continue;
+        f.fixes.push_back(max_ram_below_4g_fix(below));
+        return;
+    }
+}
+
 // --- firmware.assignment ------------------------------------------------------------------------------
 Finding check_assignment(const CheckInput& in) {
     Finding f;
@@ -151,7 +165,10 @@ Finding check_assignment(const CheckInput& in) {
     } else if (is_ovmf(plan)) {
         f.no_fix = "no window size fixes this: the firmware's message above says what OVMF trips on";
     } else {
-        f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB; remove or move devices (SeaBIOS has no knob for it)";
+        // SeaBIOS has no window knob; the machine's low-RAM cap is the one that widens its 32-bit window.
+        if (fw.failure == FirmwareFailure::Mem32SpaceExhausted) add_low_ram_remedy(in, f);
+        f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB, even with less RAM below 4 GiB (max-ram-below-4g); "
+                   "remove or move devices";
     }
     return f;
 }
@@ -182,18 +199,7 @@ Finding check_bar32_room(const CheckInput& in) {
     f.evidence = out_of_32bit ? fw.failure_message : fmt::format("32-bit-only BARs left unassigned: {}", fmt::join(stuck, ", "));
     if (fw.windows.mem32) f.evidence += fmt::format("; the 32-bit window is {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()));
     f.why = "a 32-bit BAR can only live below 4 GiB, where the window starts where RAM below 4 GiB ends";
-    if (proposing(in)) {
-        // Less RAM below 4 GiB leaves a wider 32-bit window (hw/i386/pc_piix.c, pc_q35.c: max-ram-below-4g
-        // caps the low RAM): the largest cap whose plan assigns every BAR moves the least RAM.
-        for (const u64 below : MAX_RAM_BELOW_4G_STEPS) {
-            if (below >= in.plan.machine.memory.below_4g) continue;
-            VmSpec fixed = in.spec;
-            fixed.machine.max_ram_below_4g = below;
-            if (!assigns_everything(replan(fixed, in.options))) continue;
-            f.fixes.push_back(max_ram_below_4g_fix(below));
-            break;
-        }
-    }
+    add_low_ram_remedy(in, f);
     f.no_fix = fmt::format("no max-ram-below-4g down to {} gives {}'s {} a 32-bit window that holds these BARs; fewer or smaller 32-bit BARs are needed",
                            human_size(MAX_RAM_BELOW_4G_STEPS.back()), in.plan.stack.qemu->display_name, in.plan.machine.type.name);
     return f;

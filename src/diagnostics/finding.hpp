@@ -58,6 +58,8 @@ struct Fix {
     FixProof proof = FixProof::NotTried;
     std::string proof_text;            // how it was proven or refuted: the hosts checked, what failed
     std::vector<std::string> closes;   // the FAIL (and WARN) findings it closes: "host.phys-bits", "target.host.phys-bits"
+    std::vector<std::string> new_warnings;  // findings that passed and WARN with the fix: a cost, ranked after fixes without
+
 };
 
 struct Finding {

@@ -94,6 +94,7 @@ std::vector<Opened> prove(Fix& fix, const std::string& own, const CheckSubject& 
     }
     const bool own_closed = std::find(closed.begin(), closed.end(), own) != closed.end();
     fix.closes = closed;
+    fix.new_warnings = opened_warn;
     if (own_closed && opened_fail.empty()) {
         fix.proof = FixProof::Proven;
         fix.proven = true;
@@ -122,11 +123,13 @@ int proof_rank(FixProof proof) {
     return 2;
 }
 
-// Proven first; then guest settings before host-specific ones before host-side steps, stable before
-// experimental; the checks propose the least invasive of each first, and the sort keeps that order.
+// Proven first, and of those the ones that make nothing new WARN; then guest settings before host-specific
+// ones before host-side steps, stable before experimental; the checks propose the least invasive of each
+// first, and the sort keeps that order.
 void rank(Finding& f) {
     std::stable_sort(f.fixes.begin(), f.fixes.end(), [](const Fix& a, const Fix& b) {
-        return std::tuple(proof_rank(a.proof), a.scope, a.stability) < std::tuple(proof_rank(b.proof), b.scope, b.stability);
+        return std::tuple(proof_rank(a.proof), !a.new_warnings.empty(), a.scope, a.stability) <
+               std::tuple(proof_rank(b.proof), !b.new_warnings.empty(), b.scope, b.stability);
     });
     const bool any_proven = !f.fixes.empty() && f.fixes.front().proof == FixProof::Proven;
     if (any_proven) std::erase_if(f.fixes, [](const Fix& x) { return x.proof == FixProof::Refuted; });

@@ -203,7 +203,7 @@ Fix disable_tdp_fix(const std::string& vendor, std::optional<std::size_t> target
     Fix fix;
     fix.summary = fmt::format("turn off two-dimensional paging {} ({} {}=0), so KVM maps guest addresses with shadow page tables",
                               on_which(target), module, option);
-    fix.trade_off = "host-side and costly: every VM on that host loses EPT/NPT (page-fault-heavy workloads slow down several "
+    fix.trade_off = "costly: every VM on that host loses EPT/NPT (page-fault-heavy workloads slow down several "
                     "times), and the module reloads only with no VM running";
     fix.scope = FixScope::HostSide;
     fix.host_steps = {fmt::format("echo 'options {} {}=0' > /etc/modprobe.d/aperture-{}.conf", module, option, option),
@@ -221,7 +221,7 @@ Fix disable_tdp_fix(const std::string& vendor, std::optional<std::size_t> target
 Fix ulimit_fix(u64 kib, std::optional<std::size_t> target) {
     Fix fix;
     fix.summary = fmt::format("raise the locked-memory limit {} to {} KiB in the shell that starts QEMU", on_which(target), kib);
-    fix.trade_off = "host-side: raising the hard limit needs root (limits.conf or the service's LimitMEMLOCK=); the pinned RAM "
+    fix.trade_off = "raising the hard limit needs root (limits.conf or the service's LimitMEMLOCK=); the pinned RAM "
                     "cannot be swapped or overcommitted";
     fix.scope = FixScope::HostSide;
     fix.host_steps = {fmt::format("ulimit -l {}", kib)};

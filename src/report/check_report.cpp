@@ -104,6 +104,7 @@ nlohmann::ordered_json finding_json(const Finding& f) {
         x["proven"] = fix.proven;
         x["proof"] = {{"method", fix.proven || fix.proof == FixProof::Refuted ? proof_name(fix.proof) : "none"}, {"text", fix.proof_text}};
         x["closes"] = fix.closes;
+        x["new_warnings"] = fix.new_warnings;
         x["changes"] = changes_json(fix);
         j["fixes"].push_back(std::move(x));
     }

@@ -189,7 +189,8 @@ TEST(FixSyntax, CpuOptionRestatesEveryProperty) {
     cpu.flags["pdpe1gb"] = true;
     cpu.host_phys_bits = true;
     const Fix fix = phys_bits_fix(cpu, 39);
-    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,phys-bits=39"}));
+    // host-phys-bits=off is written out: with it on, QEMU copies the host's width over phys-bits=39.
+    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,host-phys-bits=off,phys-bits=39"}));
 }
 
 TEST(FixSyntax, XPciMmio64MbReplacesAnEarlierItem) {
