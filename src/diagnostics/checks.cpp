@@ -56,6 +56,21 @@ u64 highest_used_address(const Plan& plan) {
 
 Plan replan(const VmSpec& spec, const PlanOptions& options) { return make_plan(spec, options); }
 
+// How a user knows a function: its guest BDF, its QEMU id (a domain's libvirt alias) and, for a device
+// passed through, the host's address.
+std::string function_name(const FirmwareResult& fw, const Bdf& bdf) {
+    for (const auto& fr : fw.functions) {
+        if (fr.bdf != bdf || !fr.node) continue;
+        std::vector<std::string> names;
+        if (!fr.node->id.empty()) names.push_back(fr.node->id);
+        if (const std::string* host = fr.node->properties.find("host"); host && fr.node->function.driver == "vfio-pci") {
+            names.push_back("host " + normalize_host_pci_address(*host));
+        }
+        if (!names.empty()) return fmt::format("{} ({})", bdf.to_string(), fmt::join(names, ", "));
+    }
+    return bdf.to_string();
+}
+
 bool proposing(const CheckInput& in) { return in.search == FixSearch::Propose; }
 
 // The host's CPU as the plan copies it: only a KVM guest's width and vendor come from the host.
@@ -145,9 +160,16 @@ Finding check_assignment(const CheckInput& in) {
     if (fw.failed) {
         f.evidence = "the firmware gives up: " + fw.failure_message;
     } else {
+        // Grouped per device, in the order the firmware reported them.
+        std::vector<std::pair<Bdf, std::vector<std::string>>> devices;
+        for (const auto& u : fw.unassigned) {
+            auto it = std::find_if(devices.begin(), devices.end(), [&](const auto& d) { return d.first == u.bdf; });
+            if (it == devices.end()) it = devices.insert(devices.end(), {u.bdf, {}});
+            it->second.push_back(fmt::format("{} ({})", u.what, human_size(u.size)));
+        }
         std::vector<std::string> lines;
-        for (const auto& u : fw.unassigned) lines.push_back(fmt::format("{} {} ({})", u.bdf.to_string(), u.what, human_size(u.size)));
-        f.evidence = fmt::format("unassigned: {}", fmt::join(lines, ", "));
+        for (const auto& [bdf, bars] : devices) lines.push_back(fmt::format("{}: {}", function_name(fw, bdf), fmt::join(bars, ", ")));
+        f.evidence = fmt::format("unassigned: {}", fmt::join(lines, "; "));
     }
     f.why = "a device whose BARs are not assigned is invisible to the guest driver (a GPU shows \"BAR1 is 0M @ 0x0\" or fails to probe)";
     if (is_ovmf(plan) && fw.shortfall) {
@@ -186,7 +208,7 @@ Finding check_bar32_room(const CheckInput& in) {
         for (const auto& fr : fw.functions) {
             if (fr.bdf != u.bdf) continue;
             const BarSpec* bar = fr.node->function.bar(u.bar);
-            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", u.bdf.to_string(), u.bar, human_size(u.size)));
+            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", function_name(fw, u.bdf), u.bar, human_size(u.size)));
         }
     }
     const bool out_of_32bit = fw.failure == FirmwareFailure::Mem32SpaceExhausted;
