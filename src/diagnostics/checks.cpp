@@ -319,6 +319,15 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
         f.verdict = Verdict::Fail;
         f.why = "VFIO maps guest RAM at its guest-physical address as IOVA; addresses past the IOMMU's width fail with VFIO_MAP_DMA: -22";
         f.no_fix = "guest RAM (and hotplug memory) must end below the IOMMU width: lower -m/maxmem";
+        const Machine& machine = in.plan.machine;
+        // The largest -m, in whole GiB, whose RAM above 4 GiB ends below 2^width (hotplug memory aside).
+        const u64 limit = *width >= 64 ? ~u64{0} : u64{1} << *width;
+        if (proposing(in) && !machine.memory.device_memory && machine.memory.above_4g > 0 && limit > machine.memory.above_4g_start) {
+            const u64 size = (machine.memory.below_4g + (limit - machine.memory.above_4g_start)) / GiB * GiB;
+            if (size > 0 && size < machine.memory.ram_size) {
+                f.fixes.push_back(memory_size_fix(size, machine.memory.ram_size, fmt::format("its RAM then ends below 2^{}", *width)));
+            }
+        }
     }
     return f;
 }
