@@ -151,8 +151,10 @@ Fix host_phys_bits_limit_fix(const CpuSpec& cpu, unsigned bits) {
     changed.host_phys_bits_limit = bits;
     Fix fix;
     fix.summary = fmt::format("keep the host's width, capped at {} bits (host-phys-bits-limit={})", bits, bits);
+    // `aperture fix` does not write it: Debian 12's libvirt 9.0 schema rejects the limit attribute
+    // (virt-xml-validate), and libvirt takes passthrough only in a host-passthrough <cpu>.
     fix.trade_off = fmt::format("the guest's width follows the host it boots on, at most {} bits: it migrates only between hosts "
-                                "of at least {} bits",
+                                "of at least {} bits; libvirt's limit= is newer than Debian 12's libvirt 9.0",
                                 bits, bits);
     fix.scope = FixScope::HostSpecific;
     fix.qemu_args = {"-cpu", cpu_option(changed)};
