@@ -6,6 +6,7 @@
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
 #include "app/xen_vm.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "diagnostics/spapr_checks.hpp"
 #include "diagnostics/xen_checks.hpp"
 #include "host/host_snapshot_json.hpp"
@@ -40,21 +41,18 @@ CheckResult finish(CheckReport report, std::string output) {
 
 CheckResult check_qemu_x86(const CheckRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
-    const Plan plan = make_plan(vm.spec, vm.options);
+    const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach), request.libvirt_version, request.migrate_to);
+    CheckedVm checked = check_vm(subject);
+    const Plan& plan = checked.plan;
     CheckReport report;
     report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
     report.stack_text = render_stack_text(plan);
     report.stack_json = render_stack_json(plan);
-    const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
-    const auto libvirt = libvirt_context(vm, request.libvirt_version);
-    report.findings = run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt});
-    if (!request.migrate_to.empty()) {
-        const HostSnapshot target = load_host_snapshot(request.migrate_to);
-        report.migration_target = host_name(target);
-        for (auto& f : run_checks({vm.spec, vm.options, plan, &target, hotplug, libvirt})) {
-            if (is_host_finding(f.kind)) report.migration_findings.push_back(std::move(f));
-        }
+    report.findings = std::move(checked.findings);
+    for (std::size_t t = 0; t < subject.targets.size(); ++t) {
+        report.migrations.push_back({subject.targets[t].name, std::move(checked.target_findings[t])});
     }
+    if (request.format == OutputFormat::Json) report.plan_json = render_json(plan);
     std::string output = render_report(report, request.format, view_of(plan), &*vm.host, render_text(plan));
     return finish(std::move(report), std::move(output));
 }

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "diagnostics/domain_fixes.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "libvirt/domain_fix.hpp"
 #include "report/labels.hpp"
 #include "report/stack_words.hpp"
@@ -25,8 +26,9 @@ struct DomainFindings {
 
 // The findings for a domain, against the VM's host.
 DomainFindings domain_findings(const QemuX86Vm& vm, const std::vector<PlannedHotplug>& hotplug, const std::string& libvirt_version) {
-    const Plan plan = make_plan(vm.spec, vm.options);
-    DomainFindings result{run_checks({vm.spec, vm.options, plan, &*vm.host, hotplug, libvirt_context(vm, libvirt_version)}), {}};
+    CheckedVm checked = check_vm(check_subject(vm, hotplug, libvirt_version, {}));
+    const Plan& plan = checked.plan;
+    DomainFindings result{std::move(checked.findings), {}};
     result.stack.push_back(fmt::format("{} ({})", stack_title(plan), stack_origins(plan)));
     for (const auto& entry : stack_entries(plan)) {
         for (const auto& note : entry.notes) result.stack.push_back("note: " + note);

@@ -110,6 +110,17 @@ std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const 
     return LibvirtMemlockContext{libvirt_memlock_input(*vm.domain), parse_libvirt_version(libvirt_version)};
 }
 
+CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotplug, const std::string& libvirt_version,
+                           const std::vector<std::string>& migrate_to) {
+    CheckSubject subject{vm.spec, vm.options, vm.host, {}, std::move(hotplug), libvirt_context(vm, libvirt_version)};
+    for (const auto& file : migrate_to) {
+        HostSnapshot target = load_host_snapshot(file);
+        std::string name = host_name(target);
+        subject.targets.push_back({std::move(name), std::move(target)});
+    }
+    return subject;
+}
+
 std::string host_name(const HostSnapshot& host) {
     if (host.cpu && host.cpu->model_name) return *host.cpu->model_name;
     return "host " + host.root;

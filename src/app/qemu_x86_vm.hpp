@@ -8,6 +8,7 @@
 
 #include "app/request.hpp"
 #include "diagnostics/checks.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "host/host_snapshot.hpp"
 #include "input/libvirt_xml/domain.hpp"
 #include "plan/plan.hpp"
@@ -37,6 +38,10 @@ std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will
 
 // A libvirt domain: what libvirt sets the locked-memory limit from, and which libvirt starts it.
 std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const std::string& libvirt_version);
+
+// What check_vm checks and proves fixes against: the VM, its host, the migration targets' snapshots.
+CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotplug, const std::string& libvirt_version,
+                           const std::vector<std::string>& migrate_to);
 
 // "Intel(R) Core(TM) i7-12700", or "host /" when the snapshot has no model name.
 std::string host_name(const HostSnapshot& host);

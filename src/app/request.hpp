@@ -46,7 +46,7 @@ struct PlanRequest {
 struct CheckRequest {
     VmRequest vm;
     OutputFormat format = OutputFormat::Text;
-    std::string migrate_to;                // a snapshot of a host the VM may migrate to
+    std::vector<std::string> migrate_to;   // snapshots of hosts the VM may migrate to
     std::vector<std::string> will_attach;  // x86: PORT=SIZE; Xen: BDF, catalog name or mem32=SIZE,mem64=SIZE
     std::string libvirt_version = "9.0.0";  // the libvirt that starts a libvirt domain (Debian 12's)
 };

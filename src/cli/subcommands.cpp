@@ -96,7 +96,8 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     check->add_option("--firmware", vm.firmware, firmware_option_help("the command line selects"))
         ->check(CLI::IsMember(firmware_choices()));
     check->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
-    check->add_option("--migrate-to", request.migrate_to, "A snapshot of a host the VM may migrate to: its host checks too");
+    check->add_option("--migrate-to", request.migrate_to,
+                      "A snapshot of a host the VM may migrate to (repeatable): its host checks too, and every fix is proven there");
     check->add_option("--will-attach", request.will_attach,
                       "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind port id PORT later (repeatable)")
         ->expected(1)

@@ -21,8 +21,12 @@ constexpr unsigned OLD_GUEST_BAR_BITS = 44;
 // pay for the necessary page tables with that meager guest RAM?").
 constexpr u64 PAGE_TABLE_WARN_DIVISOR = 64;  // 1/64 of RAM
 constexpr u64 PAGE_SIZE = 4 * KiB;
+// The narrowest width ovmf.page-tables proposes: every modelled x86 host has at least 36 bits (PAE).
+constexpr unsigned MIN_SENSIBLE_PHYS_BITS = 36;
 // hotplug.reservation tries pref64-reserve of the BAR's size and up to this many doublings of it.
 constexpr unsigned MAX_HOTPLUG_RESERVE_DOUBLINGS = 3;
+// The max-ram-below-4g caps bar32.room tries, largest first: whole and half gigabytes, as users write them.
+constexpr std::array<u64, 6> MAX_RAM_BELOW_4G_STEPS{3 * GiB, 5 * GiB / 2, 2 * GiB, 3 * GiB / 2, 1 * GiB, 512 * MiB};
 constexpr u64 PD_SPAN = 1 * GiB;     // one page directory maps 1 GiB with 2 MiB pages
 constexpr u64 PDPT_SPAN = 512 * GiB;  // one PDPT maps 512 GiB
 
@@ -52,7 +56,75 @@ u64 highest_used_address(const Plan& plan) {
 
 Plan replan(const VmSpec& spec, const PlanOptions& options) { return make_plan(spec, options); }
 
+// How a user knows a function: its guest BDF, its QEMU id (a domain's libvirt alias) and, for a device
+// passed through, the host's address.
+std::string function_name(const FirmwareResult& fw, const Bdf& bdf) {
+    for (const auto& fr : fw.functions) {
+        if (fr.bdf != bdf || !fr.node) continue;
+        std::vector<std::string> names;
+        if (!fr.node->id.empty()) names.push_back(fr.node->id);
+        if (const std::string* host = fr.node->properties.find("host"); host && fr.node->function.driver == "vfio-pci") {
+            names.push_back("host " + normalize_host_pci_address(*host));
+        }
+        if (!names.empty()) return fmt::format("{} ({})", bdf.to_string(), fmt::join(names, ", "));
+    }
+    return bdf.to_string();
+}
+
+bool proposing(const CheckInput& in) { return in.search == FixSearch::Propose; }
+
+// The host's CPU as the plan copies it: only a KVM guest's width and vendor come from the host.
+const HostCpu* kvm_host_cpu(const CheckInput& in) {
+    return in.plan.machine.accel == Accelerator::Kvm && in.options.host.cpu ? &*in.options.host.cpu : nullptr;
+}
+
+bool host_has_tdp(const HostSnapshot& host) { return host.kvm.ept.value_or(false) || host.kvm.npt.value_or(false); }
+
+// The physical width of the host the checks run against (the KVM host CPU the plan copies, else the snapshot's).
+std::optional<unsigned> host_width(const CheckInput& in) {
+    if (const HostCpu* cpu = kvm_host_cpu(in)) return cpu->phys_bits;
+    if (in.host && in.host->cpu && in.host->cpu->phys_bits) return *in.host->cpu->phys_bits;
+    return std::nullopt;
+}
+
+// With this -cpu the guest's width is the host's (host-phys-bits on, the host and max models' default under KVM).
+bool copies_host_width(const CpuSpec& cpu) { return cpu.host_phys_bits.value_or(cpu.model == "host" || cpu.model == "max"); }
+
+// QEMU refused because the guest's phys-bits cannot reach the highest address the machine uses
+// (hw/i386/pc.c pc_memory_init, "phys-bits too low"): the width that would hold it.
+std::optional<unsigned> width_refused(const Plan& plan) {
+    const u64 used = plan.machine.memory.max_used_gpa;
+    if (plan.outcome != Outcome::Refused || used == 0 || plan.machine.cpu.phys_bits == 0) return std::nullopt;
+    if (address_bits(used) <= plan.machine.cpu.phys_bits) return std::nullopt;
+    return address_bits(used);
+}
+
+// The phys-bits family for a guest that needs `bits` address bits, least invasive first: a fixed width,
+// the host's width capped at it (for a guest that copies the host's), the host's own width.
+void add_width_remedies(const CheckInput& in, Finding& f, unsigned bits) {
+    if (copies_host_width(in.spec.cpu) && kvm_host_cpu(in)) {
+        f.fixes.push_back(phys_bits_fix(in.spec.cpu, bits));
+        f.fixes.push_back(host_phys_bits_limit_fix(in.spec.cpu, bits));
+        return;
+    }
+    f.fixes.push_back(phys_bits_fix(in.spec.cpu, bits));
+}
+
 bool assigns_everything(const Plan& plan) { return plan.outcome == Outcome::Ok && plan.firmware && aperture::assigns_everything(*plan.firmware); }
+
+// Less RAM below 4 GiB leaves a wider 32-bit window (hw/i386/pc_piix.c, pc_q35.c: max-ram-below-4g caps the
+// low RAM): the largest cap whose plan assigns every BAR moves the least RAM.
+void add_low_ram_remedy(const CheckInput& in, Finding& f) {
+    if (!proposing(in)) return;
+    for (const u64 below : MAX_RAM_BELOW_4G_STEPS) {
+        if (below >= in.plan.machine.memory.below_4g) continue;
+        VmSpec fixed = in.spec;
+        fixed.machine.max_ram_below_4g = below;
+        if (!assigns_everything(replan(fixed, in.options))) continue;
+        f.fixes.push_back(max_ram_below_4g_fix(below));
+        return;
+    }
+}
 
 // --- firmware.assignment ------------------------------------------------------------------------------
 Finding check_assignment(const CheckInput& in) {
@@ -65,6 +137,18 @@ Finding check_assignment(const CheckInput& in) {
         f.title = "QEMU starts";
         f.evidence = "QEMU refuses the command line: " + plan.refusal;
         f.why = "the VM never starts";
+        const auto bits = width_refused(plan);
+        if (const auto host = host_width(in); bits && host && *bits > *host && in.host && host_has_tdp(*in.host)) {
+            f.no_fix = fmt::format("the guest's RAM and QEMU's 64-bit PCI hole reach {:#x}, which needs {} address bits; with EPT/NPT this "
+                                   "host maps {}: lower -m (or maxmem), or run it without EPT/NPT",
+                                   plan.machine.memory.max_used_gpa, *bits, *host);
+        }
+        if (bits && proposing(in)) {
+            f.fixes.push_back(phys_bits_fix(in.spec.cpu, *bits));
+            const HostCpu* host = kvm_host_cpu(in);
+            if (host && host->phys_bits > *bits) f.fixes.push_back(phys_bits_fix(in.spec.cpu, host->phys_bits));
+            if (host) f.fixes.push_back(host_phys_bits_fix(in.spec.cpu));
+        }
         return f;
     }
     const FirmwareResult& fw = *plan.firmware;
@@ -76,24 +160,37 @@ Finding check_assignment(const CheckInput& in) {
     if (fw.failed) {
         f.evidence = "the firmware gives up: " + fw.failure_message;
     } else {
+        // Grouped per device, in the order the firmware reported them.
+        std::vector<std::pair<Bdf, std::vector<std::string>>> devices;
+        for (const auto& u : fw.unassigned) {
+            auto it = std::find_if(devices.begin(), devices.end(), [&](const auto& d) { return d.first == u.bdf; });
+            if (it == devices.end()) it = devices.insert(devices.end(), {u.bdf, {}});
+            it->second.push_back(fmt::format("{} ({})", u.what, human_size(u.size)));
+        }
         std::vector<std::string> lines;
-        for (const auto& u : fw.unassigned) lines.push_back(fmt::format("{} {} ({})", u.bdf.to_string(), u.what, human_size(u.size)));
-        f.evidence = fmt::format("unassigned: {}", fmt::join(lines, ", "));
+        for (const auto& [bdf, bars] : devices) lines.push_back(fmt::format("{}: {}", function_name(fw, bdf), fmt::join(bars, ", ")));
+        f.evidence = fmt::format("unassigned: {}", fmt::join(lines, "; "));
     }
     f.why = "a device whose BARs are not assigned is invisible to the guest driver (a GPU shows \"BAR1 is 0M @ 0x0\" or fails to probe)";
-    if (is_ovmf(plan) && fw.shortfall && fw.shortfall->fitting_x_pci_mmio64_mb) {
-        const u64 mb = *fw.shortfall->fitting_x_pci_mmio64_mb;
-        VmSpec fixed = in.spec;
-        set_x_pci_mmio64_mb(fixed, mb);
-        Fix fix = x_pci_mmio64_mb_fix(mb);
-        fix.proven = assigns_everything(replan(fixed, in.options));
-        f.fix = fix;
-    } else if (is_ovmf(plan) && fw.shortfall) {
-        f.no_fix = "no X-PciMmio64Mb up to 16 TiB holds every BAR inside the guest's phys-bits; raise phys-bits first (see host.phys-bits)";
+    if (is_ovmf(plan) && fw.shortfall) {
+        if (proposing(in)) {
+            // OVMF sizes its 64-bit window from the guest's width when it trusts it (and from X-PciMmio64Mb
+            // otherwise): the host's own width, or a cap at it, moves the window where the host maps it.
+            if (const auto bits = host_width(in); bits && *bits != plan.machine.cpu.phys_bits) add_width_remedies(in, f, *bits);
+            // A window the host's EPT/NPT cannot map (host.phys-bits) is tried again with shadow paging
+            // by the proof (fix_proof.cpp).
+            if (fw.shortfall->fitting_x_pci_mmio64_mb) f.fixes.push_back(x_pci_mmio64_mb_fix(*fw.shortfall->fitting_x_pci_mmio64_mb));
+        }
+        if (!fw.shortfall->fitting_x_pci_mmio64_mb) {
+            f.no_fix = "no X-PciMmio64Mb up to 16 TiB holds every BAR inside the guest's phys-bits; raise phys-bits first (see host.phys-bits)";
+        }
     } else if (is_ovmf(plan)) {
         f.no_fix = "no window size fixes this: the firmware's message above says what OVMF trips on";
     } else {
-        f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB; remove or move devices (SeaBIOS has no knob for it)";
+        // SeaBIOS has no window knob; the machine's low-RAM cap is the one that widens its 32-bit window.
+        if (fw.failure == FirmwareFailure::Mem32SpaceExhausted) add_low_ram_remedy(in, f);
+        f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB, even with less RAM below 4 GiB (max-ram-below-4g); "
+                   "remove or move devices";
     }
     return f;
 }
@@ -117,7 +214,7 @@ Finding check_bar32_room(const CheckInput& in) {
         for (const auto& fr : fw.functions) {
             if (fr.bdf != u.bdf) continue;
             const BarSpec* bar = fr.node->function.bar(u.bar);
-            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", u.bdf.to_string(), u.bar, human_size(u.size)));
+            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", function_name(fw, u.bdf), u.bar, human_size(u.size)));
         }
     }
     const bool out_of_32bit = fw.failure == FirmwareFailure::Mem32SpaceExhausted;
@@ -129,9 +226,10 @@ Finding check_bar32_room(const CheckInput& in) {
     f.verdict = Verdict::Fail;
     f.evidence = out_of_32bit ? fw.failure_message : fmt::format("32-bit-only BARs left unassigned: {}", fmt::join(stuck, ", "));
     if (fw.windows.mem32) f.evidence += fmt::format("; the 32-bit window is {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()));
-    f.why = "a 32-bit BAR can only live below 4 GiB, where the window is fixed by the chipset and the firmware";
-    f.no_fix = fmt::format("no firmware setting enlarges the 32-bit window of {}'s pc/q35; fewer or smaller 32-bit BARs are needed",
-                           in.plan.stack.qemu->display_name);
+    f.why = "a 32-bit BAR can only live below 4 GiB, where the window starts where RAM below 4 GiB ends";
+    add_low_ram_remedy(in, f);
+    f.no_fix = fmt::format("no max-ram-below-4g down to {} gives {}'s {} a 32-bit window that holds these BARs; fewer or smaller 32-bit BARs are needed",
+                           human_size(MAX_RAM_BELOW_4G_STEPS.back()), in.plan.stack.qemu->display_name, in.plan.machine.type.name);
     return f;
 }
 
@@ -167,6 +265,16 @@ Finding check_page_tables(const CheckInput& in) {
     if (cost > ram / PAGE_TABLE_WARN_DIVISOR) {
         f.verdict = Verdict::Warn;
         f.why = "the firmware builds these tables before the OS runs, out of guest RAM below 4 GiB; wide address spaces also slow its boot";
+        if (!proposing(in)) return f;
+        // The narrowest width that is cheap enough and still holds what the guest uses.
+        for (unsigned bits = std::max(address_bits(highest_used_address(in.plan)), MIN_SENSIBLE_PHYS_BITS); bits < width; ++bits) {
+            if (ovmf_page_table_bytes(bits) > ram / PAGE_TABLE_WARN_DIVISOR) break;
+            if (copies_host_width(in.spec.cpu) && kvm_host_cpu(in)) {
+                f.fixes.push_back(host_phys_bits_limit_fix(in.spec.cpu, bits));
+            }
+            f.fixes.push_back(phys_bits_fix(in.spec.cpu, bits));
+            break;
+        }
     }
     return f;
 }
@@ -177,7 +285,7 @@ std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     Finding f;
     f.kind = FindingKind::HostPhysBits;
     const unsigned host_bits = *in.host->cpu->phys_bits;
-    const bool tdp = in.host->kvm.ept.value_or(false) || in.host->kvm.npt.value_or(false);
+    const bool tdp = host_has_tdp(*in.host);
     f.title = fmt::format("Every guest-physical address fits the host's {} physical address bits", host_bits);
     const u64 highest = highest_used_address(in.plan);
     f.evidence = fmt::format("highest guest-physical address used: {:#x} (needs {} bits); host: {} bits, EPT/NPT {}", highest, address_bits(highest),
@@ -185,18 +293,16 @@ std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     if (address_bits(highest) <= host_bits) return f;
     f.verdict = tdp ? Verdict::Fail : Verdict::Warn;
     f.why = "with EPT/NPT the host cannot map guest addresses beyond its own physical width: the guest dies when it touches them";
-    // The smallest change: guest phys-bits equal to the host's, which moves OVMF's window inside it.
-    VmSpec fixed = in.spec;
-    fixed.cpu.phys_bits = host_bits;
-    fixed.cpu.host_phys_bits.reset();
-    const Plan after = replan(fixed, in.options);
-    if (after.outcome == Outcome::Ok && address_bits(highest_used_address(after)) <= host_bits) {
-        Fix fix = phys_bits_fix(in.spec.cpu, host_bits);
-        fix.proven = true;
-        f.fix = fix;
-    } else {
-        f.no_fix = fmt::format("even with phys-bits={} the guest's RAM and BARs need more than {} bits: this host cannot run this VM", host_bits, host_bits);
+    u64 ram_end = 0;
+    for (const auto& r : guest_ram_ranges(in.plan.machine)) ram_end = std::max(ram_end, r.last());
+    if (address_bits(ram_end) > host_bits) {
+        f.no_fix = fmt::format("the guest's RAM alone ends at {:#x}, past the host's {} bits: with EPT/NPT on this host cannot run this VM", ram_end, host_bits);
     }
+    if (!proposing(in)) return f;
+    // The guest's width at the host's (or capped at it) moves the firmware's 64-bit window inside it; a
+    // host without EPT/NPT maps guest addresses with shadow page tables, which have no such limit.
+    add_width_remedies(in, f, host_bits);
+    if (tdp && in.host->cpu->vendor) f.fixes.push_back(disable_tdp_fix(*in.host->cpu->vendor, in.target));
     return f;
 }
 
@@ -219,11 +325,53 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
         f.verdict = Verdict::Fail;
         f.why = "VFIO maps guest RAM at its guest-physical address as IOVA; addresses past the IOMMU's width fail with VFIO_MAP_DMA: -22";
         f.no_fix = "guest RAM (and hotplug memory) must end below the IOMMU width: lower -m/maxmem";
+        const Machine& machine = in.plan.machine;
+        // The largest -m, in whole GiB, whose RAM above 4 GiB ends below 2^width (hotplug memory aside).
+        const u64 limit = *width >= 64 ? ~u64{0} : u64{1} << *width;
+        if (proposing(in) && !machine.memory.device_memory && machine.memory.above_4g > 0 && limit > machine.memory.above_4g_start) {
+            const u64 size = (machine.memory.below_4g + (limit - machine.memory.above_4g_start)) / GiB * GiB;
+            if (size > 0 && size < machine.memory.ram_size) {
+                f.fixes.push_back(memory_size_fix(size, machine.memory.ram_size, fmt::format("its RAM then ends below 2^{}", *width)));
+            }
+        }
     }
     return f;
 }
 
 // --- iommu.reserved -----------------------------------------------------------------------------------
+// The newest machine type of the plan's family in its QEMU release ("q35" and "pc" name it).
+std::optional<std::string> newest_machine_type(const Plan& plan) {
+    const std::string_view alias = plan.machine.type.family == MachineFamily::Q35 ? "q35" : "pc";
+    for (const auto& a : plan.stack.qemu->aliases) {
+        if (a.alias == alias && a.type != plan.machine.type.name) return std::string(a.type);
+    }
+    return std::nullopt;
+}
+
+void add_reserved_range_remedies(const CheckInput& in, Finding& f, const std::vector<ReservedRegion>& reserved) {
+    const Machine& machine = in.plan.machine;
+    // hw/i386/pc.c (7.1): AMD guests' RAM moves above 1 TiB when it would reach the HyperTransport hole; an
+    // older machine type keeps the old layout for migration's sake.
+    if (machine.cpu.is_amd() && !machine.type.enforce_amd_1tb_hole) {
+        if (const auto type = newest_machine_type(in.plan)) {
+            f.fixes.push_back(machine_type_fix(*type, "from 7.1 QEMU moves an AMD guest's RAM above 1 TiB, clear of the HyperTransport hole"));
+        }
+    }
+    // The largest -m whose RAM above 4 GiB ends below the lowest reserved range it overlaps, in whole GiB.
+    if (machine.memory.device_memory || machine.memory.above_4g == 0) return;
+    const u64 start = machine.memory.above_4g_start;
+    std::optional<u64> lowest;
+    for (const auto& r : reserved) {
+        const auto ram = AddressRange::from_start_and_size(start, machine.memory.above_4g);
+        if (r.type == "direct-relaxable" || !ram.overlaps(r.range) || r.range.first() <= start) continue;
+        lowest = lowest ? std::min(*lowest, r.range.first()) : r.range.first();
+    }
+    if (!lowest) return;
+    const u64 size = (machine.memory.below_4g + (*lowest - start)) / GiB * GiB;
+    if (size == 0 || size >= machine.memory.ram_size) return;
+    f.fixes.push_back(memory_size_fix(size, machine.memory.ram_size, fmt::format("its RAM then ends below {:#x}", *lowest)));
+}
+
 std::optional<Finding> check_reserved_regions(const CheckInput& in) {
     if (!in.host || !has_vfio(in.plan.machine) || in.host->iommu.groups.empty()) return std::nullopt;
     Finding f;
@@ -245,6 +393,7 @@ std::optional<Finding> check_reserved_regions(const CheckInput& in) {
     f.verdict = Verdict::Fail;
     f.evidence = fmt::format("{}", fmt::join(clashes, "; "));
     f.why = "VFIO refuses DMA maps into IOMMU reserved ranges (Linux 5.4+): QEMU fails with VFIO_MAP_DMA: -22";
+    if (proposing(in)) add_reserved_range_remedies(in, f, reserved);
     f.no_fix = in.plan.machine.cpu.is_amd()
                    ? "lower -m/maxmem so guest RAM ends below the reserved range (QEMU 7.1+ already moves AMD guests' RAM above 1 TiB when it reaches 0xfd00000000)"
                    : "lower -m/maxmem so guest RAM ends below the reserved range, or give the guest an AMD vCPU so QEMU 7.1+ moves its RAM above 1 TiB";
@@ -344,18 +493,10 @@ std::optional<Finding> check_memlock(const CheckInput& in) {
     // pins leaves room for QEMU's own memory.
     const u64 pinned_kib = align_up_or_throw(pinned.bytes, KiB, "locked-memory limit") / KiB;
     const u64 hard_limit_kib = pinned_kib + GiB / KiB;
-    Fix fix;
-    fix.summary = fmt::format("raise the locked-memory limit to at least {} for QEMU", human_size(pinned.bytes));
-    fix.qemu_args = {fmt::format("(shell) ulimit -l {}", pinned_kib)};
-    fix.libvirt_xml = fmt::format("<memtune>\n  <hard_limit unit='KiB'>{}</hard_limit>\n</memtune>", hard_limit_kib);
-    fix.domain.hard_limit_kib = hard_limit_kib;
-    if (in.libvirt) {
-        LibvirtMemlockInput fixed = in.libvirt->domain;
-        fixed.hard_limit_kib = hard_limit_kib;
-        const auto after = libvirt_memlock_limit(fixed, in.libvirt->version);
-        fix.proven = after.action == LibvirtMemlockAction::Set && after.bytes >= pinned.bytes;
-    }
-    f.fix = fix;
+    if (!proposing(in)) return f;
+    // libvirt sets the limit of the QEMU it starts from <hard_limit>; a QEMU started by hand inherits its shell's.
+    if (in.libvirt) f.fixes.push_back(hard_limit_fix(hard_limit_kib));
+    else f.fixes.push_back(ulimit_fix(pinned_kib, in.target));
     return f;
 }
 
@@ -378,6 +519,7 @@ const FunctionResult* port_result(const Plan& plan, const std::string& id) {
 Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
     Finding f;
     f.kind = FindingKind::HotplugReservation;
+    f.about = want.port;
     f.title = fmt::format("Port {} has room for a hot-plugged {} BAR", want.port, human_size(want.bar_size));
     const FunctionResult* port = port_result(in.plan, want.port);
     if (!port) {
@@ -396,21 +538,22 @@ Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
     for (const auto& d : in.spec.devices) {
         if (d.id == want.port) device = &d;
     }
-    if (!device) return f;
+    if (!device || !proposing(in)) return f;
     // A window of exactly the BAR's size holds it only where the firmware happens to align the window to
     // it (SeaBIOS starts its 64-bit window on a 1 GiB boundary); doubling the reservation until the
     // re-planned window holds an aligned copy of the BAR finds the smallest that works.
     u64 reserve = want.bar_size;
+    std::optional<Fix> chosen;
     for (unsigned doubling = 0; doubling <= MAX_HOTPLUG_RESERVE_DOUBLINGS && reserve != 0; ++doubling, reserve <<= 1) {
         VmSpec fixed = in.spec;
         set_pref64_reserve(fixed, want.port, reserve);
         const Plan after = replan(fixed, in.options);
-        Fix fix = pref64_reserve_fix(*device, reserve);
         const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
-        fix.proven = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
-        if (fix.proven || !f.fix) f.fix = fix;
-        if (fix.proven) break;
+        const bool holds = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
+        if (holds || !chosen) chosen = pref64_reserve_fix(*device, reserve);
+        if (holds) break;
     }
+    if (chosen) f.fixes.push_back(std::move(*chosen));
     return f;
 }
 
@@ -448,6 +591,17 @@ std::vector<Finding> run_checks(const CheckInput& in) {
     }
     return findings;
 }
+
+const char* to_string(FixScope scope) {
+    switch (scope) {
+        case FixScope::Guest: return "guest";
+        case FixScope::HostSpecific: return "host-specific";
+        case FixScope::HostSide: return "host-side";
+    }
+    return "guest";
+}
+
+const char* to_string(FixStability stability) { return stability == FixStability::Experimental ? "experimental" : "stable"; }
 
 const char* to_string(Verdict verdict) {
     switch (verdict) {

@@ -27,6 +27,10 @@ struct LibvirtMemlockContext {
     LibvirtVersion version{9, 0, 0};
 };
 
+// Whether the checks propose fixes (each with the edit that applies it) or only give verdicts: proving a
+// fix checks the changed VM again, and that check needs no fixes of its own.
+enum class FixSearch { Propose, VerdictsOnly };
+
 struct CheckInput {
     const VmSpec& spec;
     const PlanOptions& options;
@@ -34,6 +38,9 @@ struct CheckInput {
     const HostSnapshot* host = nullptr;  // nullptr: no host known
     std::vector<PlannedHotplug> hotplug = {};
     std::optional<LibvirtMemlockContext> libvirt = std::nullopt;  // nullopt: a plain QEMU command line
+    FixSearch search = FixSearch::Propose;
+    // `host` is the source host (nullopt) or CheckSubject::targets[*target]: a host-side fix edits that one.
+    std::optional<std::size_t> target = std::nullopt;
 };
 
 std::vector<Finding> run_checks(const CheckInput& input);

@@ -20,20 +20,20 @@ CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
     CombinedDomainFix out;
     for (const auto& f : findings) {
         if (f.verdict != Verdict::Fail) continue;
-        if (!f.fix) {
+        if (f.fixes.empty()) {
             out.not_applied.push_back(fmt::format("{}: no fix ({})", to_string(f.kind), f.no_fix.empty() ? f.evidence : f.no_fix));
             continue;
         }
-        const DomainFix& d = f.fix->domain;
-        if (d.empty()) {
-            out.not_applied.push_back(fmt::format("{}: the fix is not a domain XML change: {}", to_string(f.kind), f.fix->summary));
+        // The best-ranked proven fix that libvirt's XML can say.
+        const auto written = std::find_if(f.fixes.begin(), f.fixes.end(), [](const Fix& x) { return x.proven && !x.domain.empty(); });
+        if (written == f.fixes.end()) {
+            const bool any_domain = std::any_of(f.fixes.begin(), f.fixes.end(), [](const Fix& x) { return !x.domain.empty(); });
+            out.not_applied.push_back(any_domain ? fmt::format("{}: the fix did not pass when checked again, so it is not written: {}", to_string(f.kind),
+                                                               f.fixes.front().summary)
+                                                 : fmt::format("{}: the fix is not a domain XML change: {}", to_string(f.kind), f.fixes.front().summary));
             continue;
         }
-        if (!f.fix->proven) {
-            out.not_applied.push_back(fmt::format("{}: the fix did not pass when planned again, so it is not written: {}", to_string(f.kind),
-                                                  f.fix->summary));
-            continue;
-        }
+        const DomainFix& d = written->domain;
         take_larger(out.edit.maxphysaddr_bits, d.maxphysaddr_bits);
         take_larger(out.edit.pcihole64_kib, d.pcihole64_kib);
         take_larger(out.edit.hard_limit_kib, d.hard_limit_kib);
@@ -44,7 +44,7 @@ CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
             if (same == out.edit.overrides.end()) out.edit.overrides.push_back(p);
             else if (p.type != "unsigned" || std::stoull(p.value) > std::stoull(same->value)) *same = p;
         }
-        out.applied.push_back(fmt::format("{}: {}", to_string(f.kind), f.fix->summary));
+        out.applied.push_back(fmt::format("{}: {}", to_string(f.kind), written->summary));
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // The changes `aperture check` proposes, both as an edit of the VM (to plan again and prove the fix) and
 // in the user's own syntax: QEMU arguments and libvirt domain XML.
 
+#include <optional>
 #include <string>
 
 #include "config/vm_spec.hpp"
@@ -17,8 +18,32 @@ Fix x_pci_mmio64_mb_fix(u64 mb);
 void set_pref64_reserve(VmSpec& spec, const std::string& port, u64 bytes);
 Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes);
 
-// -cpu as written with phys-bits=N (and host-phys-bits dropped); libvirt's <maxphysaddr mode='emulate'>.
+// The remedies of the phys-bits family. phys-bits=N (host-phys-bits=off where the model would copy the
+// host's width over it); libvirt's <maxphysaddr mode='emulate'>.
 Fix phys_bits_fix(const CpuSpec& cpu, unsigned bits);
+// host-phys-bits=on with host-phys-bits-limit=N; libvirt's <maxphysaddr mode='passthrough' limit='N'>.
+Fix host_phys_bits_limit_fix(const CpuSpec& cpu, unsigned bits);
+// host-phys-bits=on; libvirt's <maxphysaddr mode='passthrough'>.
+Fix host_phys_bits_fix(const CpuSpec& cpu);
+// Host-side: kvm_intel ept=0 / kvm_amd npt=0 on the source host (nullopt) or a migration target.
+Fix disable_tdp_fix(const std::string& vendor, std::optional<std::size_t> target);
+
+// The locked-memory limit: `ulimit -l` on a host (host-side), or the domain's <hard_limit>.
+Fix ulimit_fix(u64 kib, std::optional<std::size_t> target);
+Fix hard_limit_fix(u64 kib);
+
+// The machine: max-ram-below-4g (a wider 32-bit window), another machine type, another -m.
+Fix max_ram_below_4g_fix(u64 bytes);
+Fix machine_type_fix(const std::string& type, const std::string& why);
+Fix memory_size_fix(u64 bytes, u64 before, const std::string& why);
+
+// Two changes that hold only together (a wider window and the host step that lets the host map it): the
+// first's words, then the second's; ranked by the more invasive of the two. Neither may have a DomainFix
+// the other lacks: the first's is kept.
+Fix combined_fix(Fix first, const Fix& second);
+
+// QEMU's size syntax for a whole number of units: "32G", "512M".
+std::string qemu_size_text(u64 bytes);
 
 // The -cpu argument that states `cpu` (model, then every property), for showing a changed one.
 std::string cpu_option(const CpuSpec& cpu);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "diagnostics/fix_proof.hpp"
 
 namespace aperture {
 
@@ -71,6 +72,7 @@ Fix legacy_mode_fix(const CheckInput& in, const IgdAssignment& igd) {
     }
     summary.back() = '.';
     fix.summary = summary;
+    fix.apply = [fixed](CheckSubject& s) { s.spec = fixed; };
     fix.libvirt_xml = fmt::format("{}", fmt::join(xml, "\n"));
     try {
         PlanOptions options = in.options;
@@ -89,6 +91,8 @@ Fix seabios_fix(const CheckInput& in) {
     fix.summary = fmt::format("boot the VM with SeaBIOS (drop the OVMF -bios / -drive if=pflash options): {} places both",
                               in.options.seabios->identity.display_name);
     fix.libvirt_xml = "<os> without firmware='efi' and without <loader>/<nvram>";
+    fix.trade_off = "SeaBIOS boots the guest in legacy BIOS mode: an installed UEFI guest needs reinstalling or converting";
+    fix.apply = [](CheckSubject& s) { s.options.firmware = FirmwareKind::SeaBios; };
     PlanOptions options = in.options;
     options.firmware = FirmwareKind::SeaBios;
     try {
@@ -114,7 +118,7 @@ std::optional<Finding> check_igd(const CheckInput& in) {
                                  igd.opregion_size ? "; the OpRegion is still copied (x-igd-opregion=on)"
                                                    : "; no OpRegion either (x-igd-opregion is off)");
         f.why = kWhyLegacy;
-        f.fix = legacy_mode_fix(in, igd);
+        f.fixes.push_back(legacy_mode_fix(in, igd));
         return f;
     }
     if (!igd.bdsm_size) {
@@ -136,7 +140,7 @@ std::optional<Finding> check_igd(const CheckInput& in) {
     f.verdict = Verdict::Fail;
     f.why = kWhyPlacement;
     if (in.plan.stack.firmware == FirmwareKind::Ovmf) {
-        f.fix = seabios_fix(in);
+        f.fixes.push_back(seabios_fix(in));
     } else {
         f.no_fix = "SeaBIOS found no room below 4 GiB: give the guest more RAM below 4 GiB (at least the stolen memory "
                    "plus 18 MiB)";

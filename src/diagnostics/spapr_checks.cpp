@@ -97,10 +97,10 @@ void check_bars(const SpaprCheckInput& in, std::vector<Finding>& out) {
                         }
                     }
                     fix.proven = fits;
-                    finding.fix = fix;
+                    finding.fixes.push_back(fix);
                 }
             }
-            if (!finding.fix) finding.no_fix = "no free PHB index is left to spread the devices over";
+            if (finding.fixes.empty()) finding.no_fix = "no free PHB index is left to spread the devices over";
             out.push_back(std::move(finding));
         }
     }
@@ -145,7 +145,7 @@ void check_nvlink2(const SpaprCheckInput& in, std::vector<Finding>& out) {
         again.machine.type = fmt::format("pseries-{}", info.name);
         const SpaprPlan replanned = make_spapr_plan(again, in.release, in.host);
         fix.proven = replanned.outcome == Outcome::Ok && replanned.memlock.nvlink2_gpus > 0;
-        f.fix = fix;
+        f.fixes.push_back(fix);
         out.push_back(std::move(f));
         return;
     }
@@ -196,7 +196,7 @@ void check_ddw(const SpaprCheckInput& in, std::vector<Finding>& out) {
         for (const auto& p : replanned.machine.phbs) {
             if (p.index == phb.index) fix.proven = p.dma.ddw;
         }
-        f.fix = fix;
+        f.fixes.push_back(fix);
         out.push_back(std::move(f));
     }
 }

@@ -35,7 +35,7 @@ Fix mmio_hole_fix(u64 mib, const std::string& summary) {
 }
 
 Finding toolstack_finding(const XenCheckInput& in) {
-    Finding f{FindingKind::XenToolstack, Verdict::Pass, "xl and libxl accept the configuration", "", "", std::nullopt, ""};
+    Finding f{FindingKind::XenToolstack, Verdict::Pass, "", "xl and libxl accept the configuration", "", "", std::vector<Fix>{}, ""};
     if (in.plan.refusal.empty()) {
         f.evidence = fmt::format("memory {} MiB{}, {}", in.config.memory_mib,
                                  in.config.maxmem_mib ? fmt::format(", maxmem {} MiB", *in.config.maxmem_mib) : "", to_string(in.config.device_model));
@@ -53,7 +53,7 @@ Finding toolstack_finding(const XenCheckInput& in) {
         fix.summary = "make maxmem equal to memory (no ballooning up with passthrough)";
         fix.xl_cfg = {fmt::format("maxmem = {}", in.config.memory_mib)};
         fix.proven = again.refusal.empty();
-        f.fix = fix;
+        f.fixes.push_back(fix);
     } else {
         f.why = "the toolstack of this release does not start this device model";
         f.no_fix = "use device_model_version = \"qemu-xen\"";
@@ -65,7 +65,7 @@ Finding assignment_finding(const XenCheckInput& in) {
     const XenPlan& plan = in.plan;
     const HvmloaderDetails& d = plan.hvmloader->details;
     const FirmwareResult& fw = plan.hvmloader->firmware;
-    Finding f{FindingKind::FirmwareAssignment, Verdict::Pass, "hvmloader assigns every BAR", "", "", std::nullopt, ""};
+    Finding f{FindingKind::FirmwareAssignment, Verdict::Pass, "", "hvmloader assigns every BAR", "", "", std::vector<Fix>{}, ""};
     unsigned high = 0;
     for (const auto& b : d.bars) high += b.high && b.address ? 1 : 0;
     f.evidence = fmt::format("low hole [{}, {}) ({}{}), {} BAR(s) above RAM from {}", hex(d.pci_mem_start), hex(d.pci_mem_end),
@@ -92,7 +92,7 @@ Finding assignment_finding(const XenCheckInput& in) {
         XlDomainConfig fixed = in.config;
         fixed.mmio_hole_mib = *hole;
         const XenPlan again = make_xen_plan(fixed, in.options);
-        f.fix = mmio_hole_fix(*hole, fmt::format("the smallest mmio_hole that holds every BAR: {} MiB; {}", *hole, ram_effect(plan, again)));
+        f.fixes.push_back(mmio_hole_fix(*hole, fmt::format("the smallest mmio_hole that holds every BAR: {} MiB; {}", *hole, ram_effect(plan, again))));
     } else {
         f.no_fix = fmt::format("no mmio_hole from {} to {} MiB assigns everything; BARs above RAM must end below 2^{} (the host's phys-bits): "
                                "less RAM (memory/maxmem), fewer devices, or a host with more physical address bits",
@@ -103,7 +103,7 @@ Finding assignment_finding(const XenCheckInput& in) {
 
 Finding hotplug_finding(const XenCheckInput& in, const XenHotplugRequest& request) {
     const XenPlan& plan = in.plan;
-    Finding f{FindingKind::XenHotplug, Verdict::Pass, fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::nullopt, ""};
+    Finding f{FindingKind::XenHotplug, Verdict::Pass, "", fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::vector<Fix>{}, ""};
     const HotplugFit fit = fit_hotplug(*plan.hvmloader, request.device);
     const CrsWindows crs = crs_windows(plan.hvmloader->details);
     auto ranges = [](const std::vector<AddressRange>& rs) {
@@ -131,7 +131,7 @@ Finding hotplug_finding(const XenCheckInput& in, const XenHotplugRequest& reques
         XlDomainConfig fixed = in.config;
         fixed.mmio_hole_mib = *hole;
         const XenPlan again = make_xen_plan(fixed, in.options);
-        f.fix = mmio_hole_fix(*hole, fmt::format("reserve room at boot: mmio_hole = {} MiB is the smallest that leaves room for it; {}", *hole, ram_effect(plan, again)));
+        f.fixes.push_back(mmio_hole_fix(*hole, fmt::format("reserve room at boot: mmio_hole = {} MiB is the smallest that leaves room for it; {}", *hole, ram_effect(plan, again))));
         return f;
     }
     if (request.host_address) {
@@ -147,7 +147,7 @@ Finding hotplug_finding(const XenCheckInput& in, const XenHotplugRequest& reques
         for (const auto& p : fixed.pci) list += (list.empty() ? "" : ", ") + ("'" + p.spec + "'");
         fix.xl_cfg = {fmt::format("pci = [ {} ]", list)};
         fix.proven = !xen_plan_failed(again);
-        f.fix = fix;
+        f.fixes.push_back(fix);
         return f;
     }
     f.no_fix = fmt::format("no mmio_hole from {} to {} MiB leaves room for it; pass it through at boot (pci = [...]) instead", xen::MMIO_HOLE_MIN_MIB, xen::MMIO_HOLE_MAX_MIB);
@@ -173,19 +173,19 @@ std::vector<Finding> run_xen_checks(const XenCheckInput& in) {
     if (!in.plan.hvmloader) return findings;
     findings.push_back(assignment_finding(in));
     if (const auto& op = in.plan.hvmloader->details.igd_opregion) {
-        findings.push_back({FindingKind::XenIgdOpregion, Verdict::Pass, "hvmloader reserves the IGD OpRegion",
+        findings.push_back({FindingKind::XenIgdOpregion, Verdict::Pass, "", "hvmloader reserves the IGD OpRegion",
                             fmt::format("3 pages at {} (ACPI NVS in e820), below the reserved area, written to the IGD's config 0xfc", hex(*op)), "",
-                            std::nullopt, ""});
+                            std::vector<Fix>{}, ""});
     }
     for (const auto& request : in.hotplug) findings.push_back(hotplug_finding(in, request));
     if (in.plan.phys_bits_source.starts_with("unknown")) {
-        findings.push_back({FindingKind::XenPhysBits, Verdict::Warn, "the guest's physical address width is assumed",
+        findings.push_back({FindingKind::XenPhysBits, Verdict::Warn, "", "the guest's physical address width is assumed",
                             fmt::format("{} bits: {}", in.plan.phys_bits, in.plan.phys_bits_source),
-                            "hvmloader's window for 64-bit BARs ends at 2^phys-bits, and Xen shows HVM guests the host's width", std::nullopt, ""});
+                            "hvmloader's window for 64-bit BARs ends at 2^phys-bits, and Xen shows HVM guests the host's width", std::vector<Fix>{}, ""});
     }
     for (const auto& note : in.config.unmodelled) {
-        findings.push_back({FindingKind::XenUnmodelled, Verdict::Warn, "a setting that changes the map is not modelled", note,
-                            "the prediction ignores it", std::nullopt, ""});
+        findings.push_back({FindingKind::XenUnmodelled, Verdict::Warn, "", "a setting that changes the map is not modelled", note,
+                            "the prediction ignores it", std::vector<Fix>{}, ""});
     }
     return findings;
 }

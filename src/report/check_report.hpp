@@ -1,6 +1,7 @@
 #pragma once
 // `aperture check` output: one line per finding in virt-host-validate's manner, with its evidence, why
-// it matters and the fix in QEMU and libvirt syntax; or the same as JSON ("aperture-check/1").
+// it matters and the fixes in QEMU, libvirt, xl.cfg and host syntax, ranked, each with how it was proven;
+// or the same as JSON ("aperture-check/2").
 
 #include <string>
 #include <vector>
@@ -16,8 +17,12 @@ struct CheckReport {
     std::string stack_text;
     std::string stack_json;
     std::vector<Finding> findings;
-    std::string migration_target;              // the other host's name, when --migrate-to was given
-    std::vector<Finding> migration_findings;   // the host-dependent findings on that host
+    struct Migration {
+        std::string target;             // the other host's name (--migrate-to)
+        std::vector<Finding> findings;  // the host-dependent findings on that host
+    };
+    std::vector<Migration> migrations;
+    std::string plan_json;  // the plan judged (render_json), for the JSON report; empty: not recorded
 };
 
 std::string render_check_text(const CheckReport& report);

@@ -6,6 +6,7 @@ A case file (tests/golden/cases/NAME.golden) looks like:
     # what this case shows
     args: -machine q35 -m 2G ...      (or  xml: NAME.xml, a libvirt domain in the same folder)
     format: text            (or json)
+    command: check          (optional: the subcommand, plan unless named)
     exit: 0
     ---
     <expected stdout, verbatim>
@@ -51,7 +52,7 @@ def run_case(aperture, fields):
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=CASES.parent)
         return proc.returncode, (proc.stdout + (proc.stderr if fields.get("stderr") == "yes" else "")).replace(str(CASES.parent) + "/", "")
     options = shlex.split(fields.get("options", "").replace("@FIXTURES@", str(FIXTURES)))
-    cmd = [aperture, "plan", "--format", fields["format"]] + options
+    cmd = [aperture, fields.get("command", "plan"), "--format", fields["format"]] + options
     if "xml" in fields:
         # A libvirt domain beside the case, read from the cases folder so messages name it "NAME.xml:LINE".
         cmd += ["--xml", fields["xml"]]

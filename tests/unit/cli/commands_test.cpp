@@ -201,7 +201,7 @@ TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
     const std::string epyc = saved_snapshot("amd-epyc-a100");
     const auto r = run_cli({"check", "--host", epyc, "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults"});
     EXPECT_EQ(r.status, EXIT_OK) << r.out;
-    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/1\""));
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/2\""));
     EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
 }
 

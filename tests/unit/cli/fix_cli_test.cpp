@@ -51,6 +51,18 @@ TEST(FixCli, OvmfWindowTooSmallGetsXPciMmio64MbAndPassesWhenPlannedAgain) {
     EXPECT_NE(again.err.find("nothing to change"), std::string::npos);
 }
 
+TEST(FixCli, PhysBitsTooLowAfterTheAmdRelocationGetsMaxphysaddr) {
+    // Issue 16: an EPYC guest (40 bits) whose 1020 GiB QEMU moves above 1 TiB is refused, "phys-bits too
+    // low"; `fix` used to say there was nothing to change.
+    const std::string input = source("tests/fixtures/libvirt-fix/epyc-1020g.xml");
+    const std::vector<std::string> host{"--host", source("tests/fixtures/host/snapshots/amd-epyc-a100.json")};
+    EXPECT_EQ(run_cli({"check", host[0], host[1], "--xml", input}).status, 1);
+    const Result r = run_cli({"fix", host[0], host[1], "--xml", input});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("<maxphysaddr mode='emulate' bits='42'/>"), std::string::npos) << r.out;
+    EXPECT_TRUE(validates(r.out));
+}
+
 TEST(FixCli, OldLibvirtWithAVirtualIommuGetsAHardLimit) {
     // Before 8.7.0 libvirt raised the limit by RAM + 1 GiB whatever the device count; with a vIOMMU each
     // of the two H100s pins all 16 GiB of guest RAM on its own.

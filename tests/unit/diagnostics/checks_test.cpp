@@ -7,6 +7,7 @@
 #include "../support/words.hpp"
 
 #include "../host/host_test_support.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "diagnostics/fix_syntax.hpp"
 #include "host/host_context.hpp"
 #include "input/qemu_command_line.hpp"
@@ -27,8 +28,9 @@ Checked check(const std::string& args, const HostSnapshot* host, std::vector<Pla
     Checked c;
     c.spec = read_qemu_command_line(words(args));
     if (host) c.options.host = host_context(*host);
-    c.plan = make_plan(c.spec, c.options);
-    c.findings = run_checks({c.spec, c.options, c.plan, host, std::move(hotplug)});
+    CheckedVm checked = check_vm({c.spec, c.options, host ? std::optional<HostSnapshot>(*host) : std::nullopt, {}, std::move(hotplug), std::nullopt});
+    c.plan = std::move(checked.plan);
+    c.findings = std::move(checked.findings);
     return c;
 }
 
@@ -46,11 +48,11 @@ TEST(Checks, OvmfDroppingAGpuFailsWithAProvenXPciMmio64MbFix) {
     const Finding* f = find(c, "firmware.assignment");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->verdict, Verdict::Fail);
-    ASSERT_TRUE(f->fix);
-    EXPECT_TRUE(f->fix->proven);
-    EXPECT_EQ(f->fix->qemu_args, (std::vector<std::string>{"-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"}));
-    EXPECT_EQ(f->fix->domain.x_pci_mmio64_mb, 65536u);
-    EXPECT_NE(f->fix->libvirt_xml.find("xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"), std::string::npos);
+    ASSERT_NE(f->first_fix(), nullptr);
+    EXPECT_TRUE(f->first_fix()->proven);
+    EXPECT_EQ(f->first_fix()->qemu_args, (std::vector<std::string>{"-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"}));
+    EXPECT_EQ(f->first_fix()->domain.x_pci_mmio64_mb, 65536u);
+    EXPECT_NE(f->first_fix()->libvirt_xml.find("xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"), std::string::npos);
     // The GPU's 32-bit BAR was dropped with it, for lack of 64-bit room: not a 32-bit window problem.
     EXPECT_EQ(find(c, "bar32.room")->verdict, Verdict::Pass);
     // Without a host, the host checks are skipped rather than passed.
@@ -74,11 +76,11 @@ TEST(Checks, GuestWiderThanTheHostFailsWithAPhysBitsFix) {
     const Finding* f = find(c, "host.phys-bits");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->verdict, Verdict::Fail);
-    ASSERT_TRUE(f->fix);
-    EXPECT_TRUE(f->fix->proven);
-    EXPECT_EQ(f->fix->qemu_args.back(), "qemu64,pdpe1gb=on,phys-bits=39");
-    EXPECT_NE(f->fix->libvirt_xml.find("<maxphysaddr mode='emulate' bits='39'/>"), std::string::npos);
-    EXPECT_EQ(f->fix->domain.maxphysaddr_bits, 39u);  // what `aperture fix` writes into a domain
+    ASSERT_NE(f->first_fix(), nullptr);
+    EXPECT_TRUE(f->first_fix()->proven);
+    EXPECT_EQ(f->first_fix()->qemu_args.back(), "qemu64,pdpe1gb=on,phys-bits=39");
+    EXPECT_NE(f->first_fix()->libvirt_xml.find("<maxphysaddr mode='emulate' bits='39'/>"), std::string::npos);
+    EXPECT_EQ(f->first_fix()->domain.maxphysaddr_bits, 39u);  // what `aperture fix` writes into a domain
 }
 
 TEST(Checks, Seabios1163PutsTheGpuBeyondANarrowHostWhere1162DidNot) {
@@ -93,8 +95,9 @@ TEST(Checks, Seabios1163PutsTheGpuBeyondANarrowHostWhere1162DidNot) {
         c.spec = read_qemu_command_line(words(args));
         c.options.host = host_context(host);
         c.options.seabios = find_seabios_release(release);
-        c.plan = make_plan(c.spec, c.options);
-        c.findings = run_checks({c.spec, c.options, c.plan, &host, {}});
+        CheckedVm checked = check_vm({c.spec, c.options, host, {}, {}, std::nullopt});
+        c.plan = std::move(checked.plan);
+        c.findings = std::move(checked.findings);
         const Finding* f = find(c, "host.phys-bits");
         ASSERT_NE(f, nullptr);
         if (std::string(release) == "1.16.2") {
@@ -102,9 +105,9 @@ TEST(Checks, Seabios1163PutsTheGpuBeyondANarrowHostWhere1162DidNot) {
             continue;
         }
         EXPECT_EQ(f->verdict, Verdict::Fail) << f->evidence;
-        ASSERT_TRUE(f->fix);
-        EXPECT_TRUE(f->fix->proven);
-        EXPECT_EQ(f->fix->qemu_args.back(), "qemu64,phys-bits=39");
+        ASSERT_NE(f->first_fix(), nullptr);
+        EXPECT_TRUE(f->first_fix()->proven);
+        EXPECT_EQ(f->first_fix()->qemu_args.back(), "qemu64,phys-bits=39");
     }
 }
 
@@ -186,7 +189,8 @@ TEST(FixSyntax, CpuOptionRestatesEveryProperty) {
     cpu.flags["pdpe1gb"] = true;
     cpu.host_phys_bits = true;
     const Fix fix = phys_bits_fix(cpu, 39);
-    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,phys-bits=39"}));
+    // host-phys-bits=off is written out: with it on, QEMU copies the host's width over phys-bits=39.
+    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,host-phys-bits=off,phys-bits=39"}));
 }
 
 TEST(FixSyntax, XPciMmio64MbReplacesAnEarlierItem) {
@@ -217,10 +221,10 @@ TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
     ASSERT_EQ(hotplug.size(), 2u);
     // OVMF's default padding for a 128 GiB window is 512 MiB: enough for rp1's device, not for rp2's GPU.
     EXPECT_EQ(hotplug[0]->verdict, Verdict::Fail);
-    ASSERT_TRUE(hotplug[0]->fix);
-    EXPECT_TRUE(hotplug[0]->fix->proven);
-    EXPECT_EQ(hotplug[0]->fix->qemu_args.back(), "pcie-root-port,id=rp2,chassis=2,pref64-reserve=32G");
-    EXPECT_EQ(hotplug[0]->fix->domain.overrides,
+    ASSERT_NE(hotplug[0]->first_fix(), nullptr);
+    EXPECT_TRUE(hotplug[0]->first_fix()->proven);
+    EXPECT_EQ(hotplug[0]->first_fix()->qemu_args.back(), "pcie-root-port,id=rp2,chassis=2,pref64-reserve=32G");
+    EXPECT_EQ(hotplug[0]->first_fix()->domain.overrides,
               (std::vector<QemuOverrideProperty>{{"rp2", "pref64-reserve", "unsigned", std::to_string(32 * GiB)}}));
     EXPECT_EQ(hotplug[1]->verdict, Verdict::Pass);
 }

@@ -6,6 +6,7 @@
 
 #include "../host/host_test_support.hpp"
 #include "../support/words.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "host/host_context.hpp"
 #include "input/qemu_command_line.hpp"
 
@@ -24,7 +25,10 @@ Checked check_igd_on(const HostSnapshot& host, const std::string& args) {
     c.spec = read_qemu_command_line(test::words(args));
     c.options.host = host_context(host);
     c.plan = make_plan(c.spec, c.options);
-    c.finding = check_igd({c.spec, c.options, c.plan, &host});
+    // Through the whole check, which proves each fix on the changed VM.
+    for (auto& f : check_vm({c.spec, c.options, host, {}, {}, std::nullopt}).findings) {
+        if (f.kind == FindingKind::IgdPlacement) c.finding = std::move(f);
+    }
     return c;
 }
 
@@ -45,9 +49,9 @@ TEST(IgdCheck, Q35WarnsWithAProvenMoveToPc) {
     const auto c = check_igd_on(intel_host(), "-machine q35 -m 4G -device vfio-pci,host=00:02.0");
     ASSERT_TRUE(c.finding);
     EXPECT_EQ(c.finding->verdict, Verdict::Warn);
-    ASSERT_TRUE(c.finding->fix);
-    EXPECT_TRUE(c.finding->fix->proven);
-    EXPECT_EQ(c.finding->fix->qemu_args, (std::vector<std::string>{"-machine", "pc", "-device", "vfio-pci,host=0000:00:02.0,addr=02.0",
+    ASSERT_NE(c.finding->first_fix(), nullptr);
+    EXPECT_TRUE(c.finding->first_fix()->proven);
+    EXPECT_EQ(c.finding->first_fix()->qemu_args, (std::vector<std::string>{"-machine", "pc", "-device", "vfio-pci,host=0000:00:02.0,addr=02.0",
                                                                   "-vga", "none", "-net", "none"}));
 }
 
@@ -55,8 +59,8 @@ TEST(IgdCheck, OvmfFailsWithAProvenSeaBiosFix) {
     const auto c = check_igd_on(intel_host(), "-machine pc -m 4G -nodefaults -bios OVMF.fd -device vfio-pci,host=00:02.0,addr=02.0");
     ASSERT_TRUE(c.finding);
     EXPECT_EQ(c.finding->verdict, Verdict::Fail);
-    ASSERT_TRUE(c.finding->fix);
-    EXPECT_TRUE(c.finding->fix->proven);
+    ASSERT_NE(c.finding->first_fix(), nullptr);
+    EXPECT_TRUE(c.finding->first_fix()->proven);
 }
 
 TEST(IgdCheck, UnreadableRegistersWarn) {

@@ -6,6 +6,7 @@
 #include "../host/host_test_support.hpp"
 #include "../support/words.hpp"
 #include "diagnostics/checks.hpp"
+#include "diagnostics/fix_proof.hpp"
 #include "host/host_context.hpp"
 #include "input/qemu_command_line.hpp"
 
@@ -39,10 +40,8 @@ std::optional<Finding> memlock_finding(const std::string& args, const HostSnapsh
     const VmSpec spec = read_qemu_command_line(test::words(args));
     PlanOptions options;
     options.host = host_context(test::probe_fixture("intel-i7-12700-rtx4090"));
-    const Plan plan = make_plan(spec, options);
-    CheckInput input{spec, options, plan, host};
-    input.libvirt = std::move(libvirt);
-    for (auto& f : run_checks(input)) {
+    CheckSubject subject{spec, options, host ? std::optional<HostSnapshot>(*host) : std::nullopt, {}, {}, std::move(libvirt)};
+    for (auto& f : check_vm(subject).findings) {
         if (f.kind == FindingKind::HostMemlock) return f;
     }
     return std::nullopt;
@@ -61,8 +60,10 @@ TEST(MemlockCheck, BehindAVIommuEachDeviceMayPinAllRam) {
     const auto f = memlock_finding(std::string(TWO_VFIO) + VIOMMU, &host);
     ASSERT_TRUE(f);
     EXPECT_EQ(f->verdict, Verdict::Fail);
-    ASSERT_TRUE(f->fix);
-    EXPECT_EQ(f->fix->qemu_args, (std::vector<std::string>{"(shell) ulimit -l 16777216"}));  // 2 × 8 GiB in KiB
+    ASSERT_NE(f->first_fix(), nullptr);
+    EXPECT_TRUE(f->first_fix()->qemu_args.empty());  // a host-side step, not a QEMU word
+    EXPECT_EQ(f->first_fix()->host_steps, (std::vector<std::string>{"ulimit -l 16777216"}));
+    EXPECT_EQ(f->first_fix()->scope, FixScope::HostSide);  // 2 × 8 GiB in KiB
 }
 
 TEST(MemlockCheck, PlainQemuWithoutAHostIsSkipped) { EXPECT_FALSE(memlock_finding(TWO_VFIO, nullptr)); }
@@ -90,9 +91,9 @@ TEST(MemlockCheck, OldLibvirtFallsShortBehindAVIommu) {
     const auto f = memlock_finding(std::string(TWO_VFIO) + VIOMMU, nullptr, libvirt_domain({8, 1, 0}, true));
     ASSERT_TRUE(f);
     EXPECT_EQ(f->verdict, Verdict::Fail);
-    ASSERT_TRUE(f->fix);
-    EXPECT_TRUE(f->fix->proven);
-    EXPECT_NE(f->fix->libvirt_xml.find("<hard_limit unit='KiB'>17825792</hard_limit>"), std::string::npos) << f->fix->libvirt_xml;
+    ASSERT_NE(f->first_fix(), nullptr);
+    EXPECT_TRUE(f->first_fix()->proven);
+    EXPECT_NE(f->first_fix()->libvirt_xml.find("<hard_limit unit='KiB'>17825792</hard_limit>"), std::string::npos) << f->first_fix()->libvirt_xml;
 }
 
 // vfio-pci that libvirt does not see (added through <qemu:commandline>): libvirt leaves the limit to

@@ -54,8 +54,8 @@ TEST(SpaprChecks, BarPastTheWindowFailsAndSaysWhatTheGuestDoes) {
     ASSERT_TRUE(bar);
     EXPECT_EQ(bar->title, "v3 does not fit PHB 0's windows");
     EXPECT_NE(bar->why.find("probe-only"), std::string::npos);
-    ASSERT_TRUE(bar->fix);
-    EXPECT_TRUE(bar->fix->proven);
+    ASSERT_NE(bar->first_fix(), nullptr);
+    EXPECT_TRUE(bar->first_fix()->proven);
 }
 
 TEST(SpaprChecks, RefusedIndexIsAFailWithoutAFixButWithTheLimit) {
@@ -69,16 +69,16 @@ TEST(SpaprChecks, Nvlink2OnQemu82Fails) {
     const auto f = check("-nodefaults -device vfio-pci,host=0004:04:00.0", QemuRelease::V8_2, nvlink2_host());
     const Finding* nv = find(f, "spapr.nvlink2", Verdict::Fail);
     ASSERT_TRUE(nv);
-    EXPECT_FALSE(nv->fix);
+    EXPECT_EQ(nv->first_fix(), nullptr);
 }
 
 TEST(SpaprChecks, Nvlink2OnOldMachineTypeFailsWithAProvenMachineFix) {
     const auto f = check("-M pseries-4.0 -nodefaults -device vfio-pci,host=0004:04:00.0", QemuRelease::V8_1, nvlink2_host());
     const Finding* nv = find(f, "spapr.nvlink2", Verdict::Fail);
     ASSERT_TRUE(nv);
-    ASSERT_TRUE(nv->fix);
-    EXPECT_EQ(nv->fix->qemu_args, (std::vector<std::string>{"-machine", "pseries-8.1"}));
-    EXPECT_TRUE(nv->fix->proven);
+    ASSERT_NE(nv->first_fix(), nullptr);
+    EXPECT_EQ(nv->first_fix()->qemu_args, (std::vector<std::string>{"-machine", "pseries-8.1"}));
+    EXPECT_TRUE(nv->first_fix()->proven);
 }
 
 TEST(SpaprChecks, Nvlink2WhereSupportedWarnsAboutTheHostKernel) {
@@ -92,8 +92,8 @@ TEST(SpaprChecks, PassthroughWithoutDdwWarnsWithAProvenGlobal) {
     const auto f = check("-M pseries-2.6 -nodefaults -device vfio-pci,host=0004:04:00.0", QemuRelease::V7_2, nvlink2_host());
     const Finding* ddw = find(f, "spapr.ddw", Verdict::Warn);
     ASSERT_TRUE(ddw);
-    ASSERT_TRUE(ddw->fix);
-    EXPECT_TRUE(ddw->fix->proven);
+    ASSERT_NE(ddw->first_fix(), nullptr);
+    EXPECT_TRUE(ddw->first_fix()->proven);
 }
 
 TEST(SpaprChecks, DeviceDdwOffBeatsTheGlobalSoTheFixIsNotProven) {
@@ -101,7 +101,7 @@ TEST(SpaprChecks, DeviceDdwOffBeatsTheGlobalSoTheFixIsNotProven) {
                          QemuRelease::V7_2, nvlink2_host());
     const Finding* ddw = find(f, "spapr.ddw", Verdict::Warn);
     ASSERT_TRUE(ddw);
-    EXPECT_FALSE(ddw->fix->proven);
+    EXPECT_FALSE(ddw->first_fix()->proven);
 }
 
 TEST(SpaprChecks, RamPast32TiBOverlapsThePhbWindows) {

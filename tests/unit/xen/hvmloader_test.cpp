@@ -273,10 +273,10 @@ TEST(XenChecks, HotplugNeedsMmioHoleAndTheFixIsProven) {
     const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.kind == FindingKind::XenHotplug; });
     ASSERT_NE(it, findings.end());
     EXPECT_EQ(it->verdict, Verdict::Fail);
-    ASSERT_TRUE(it->fix);
-    ASSERT_EQ(it->fix->xl_cfg.size(), 1u);
+    ASSERT_NE(it->first_fix(), nullptr);
+    ASSERT_EQ(it->first_fix()->xl_cfg.size(), 1u);
     XlDomainConfig fixed = c;
-    fixed.mmio_hole_mib = std::stoull(it->fix->xl_cfg[0].substr(std::string("mmio_hole = ").size()));
+    fixed.mmio_hole_mib = std::stoull(it->first_fix()->xl_cfg[0].substr(std::string("mmio_hole = ").size()));
     const XenPlan again = make_xen_plan(fixed, o);
     EXPECT_TRUE(fit_hotplug(*again.hvmloader, r.device).fits);
     // One MiB less does not fit: the fix is the smallest.
@@ -291,9 +291,9 @@ TEST(XenChecks, ThirtyTwoBitBarFixIsTheSmallestMmioHole) {
     const auto findings = run_xen_checks({c, o, plan});
     ASSERT_GE(findings.size(), 2u);
     EXPECT_EQ(findings[1].verdict, Verdict::Fail);
-    ASSERT_TRUE(findings[1].fix);
+    ASSERT_NE(findings[1].first_fix(), nullptr);
     // A 512 MiB-aligned block below 0xFC000000 with the rest after it: start 0xC0000000, hole 1024 MiB.
-    EXPECT_EQ(findings[1].fix->xl_cfg[0], "mmio_hole = 1024");
+    EXPECT_EQ(findings[1].first_fix()->xl_cfg[0], "mmio_hole = 1024");
 }
 
 TEST(XenChecks, PodRefusalFixIsMaxmemEqualsMemory) {
@@ -302,9 +302,9 @@ TEST(XenChecks, PodRefusalFixIsMaxmemEqualsMemory) {
     const XenPlanOptions o = options({{"0000:41:00.0", gpu({})}});
     const XenPlan plan = make_xen_plan(c, o);
     const auto findings = run_xen_checks({c, o, plan});
-    ASSERT_TRUE(findings[0].fix);
-    EXPECT_EQ(findings[0].fix->xl_cfg[0], "maxmem = 4096");
-    EXPECT_TRUE(findings[0].fix->proven);
+    ASSERT_NE(findings[0].first_fix(), nullptr);
+    EXPECT_EQ(findings[0].first_fix()->xl_cfg[0], "maxmem = 4096");
+    EXPECT_TRUE(findings[0].first_fix()->proven);
 }
 
 TEST(HvmloaderRelease, NamesParse) {
