@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "host/file_descriptor.hpp"
 
 namespace aperture {
 
@@ -20,29 +21,14 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;  // sysfs attributes are at most one page
 
-// Closes the descriptor on every path out.
-class Descriptor {
-public:
-    // O_NONBLOCK: opening a FIFO planted in a --root tree must not wait for a writer.
-    explicit Descriptor(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 enum class Overflow { Truncate, Refuse };
 
 // Up to `limit` bytes of a regular file; nullopt when it cannot be opened or a read fails (sysfs reports
 // a refused attribute as a read error, not as an open error). The bound is counted on the bytes read:
 // sysfs and procfs files are regular files that stat as size 0.
 std::optional<std::string> read_up_to(const std::string& path, std::size_t limit, Overflow overflow) {
-    const Descriptor file(path);
+    // O_NONBLOCK: opening a FIFO planted in a --root tree must not wait for a writer.
+    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (file.fd() < 0) return std::nullopt;
     struct stat info {};
     if (::fstat(file.fd(), &info) != 0) return std::nullopt;

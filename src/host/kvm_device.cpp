@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "host/file_descriptor.hpp"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <linux/kvm.h>
 #define APERTURE_HAS_KVM_CPUID 1
@@ -20,21 +22,6 @@ namespace {
 // arch/x86/kvm/cpuid.h KVM_MAX_CPUID_ENTRIES: the most entries KVM_GET_SUPPORTED_CPUID returns; with fewer
 // room it fails with E2BIG.
 constexpr std::uint32_t kMaxCpuidEntries = 256;
-
-// Closes the descriptor on every path out.
-class Descriptor {
-public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 KvmDeviceOutcome open_failure(int error) {
     if (error == ENOENT || error == ENOTDIR || error == ENXIO || error == ENODEV) return KvmDeviceOutcome::Absent;
@@ -59,7 +46,7 @@ const char* to_string(KvmDeviceOutcome outcome) {
 KvmCpuidAnswer DevKvm::supported_cpuid_eax(std::uint32_t function) const {
 #ifdef APERTURE_HAS_KVM_CPUID
     // O_NONBLOCK: a path that is not the device (a FIFO in a test) must not hang the probe.
-    const Descriptor device(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    const FileDescriptor device(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (device.fd() < 0) return {open_failure(errno), std::nullopt};
     // struct kvm_cpuid2 ends in a flexible array of kvm_cpuid_entry2: one buffer of 32-bit words holds both.
     std::vector<std::uint32_t> buffer((sizeof(kvm_cpuid2) + kMaxCpuidEntries * sizeof(kvm_cpuid_entry2)) / sizeof(std::uint32_t));
