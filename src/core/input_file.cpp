@@ -9,29 +9,13 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/file_descriptor.hpp"
 
 namespace aperture {
 
 namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
-
-// Closes the descriptor on every path out.
-class ReadOnlyDescriptor {
-public:
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; the type check below then refuses it.
-    explicit ReadOnlyDescriptor(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
-    ~ReadOnlyDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ReadOnlyDescriptor(const ReadOnlyDescriptor&) = delete;
-    ReadOnlyDescriptor& operator=(const ReadOnlyDescriptor&) = delete;
-
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 std::string file_type_words(mode_t mode) {
     if (S_ISDIR(mode)) return "a directory, not a file";
@@ -47,7 +31,8 @@ std::string read_input_file(const std::string& path, const InputFileKind& kind) 
     const auto refuse = [&](const std::string& reason) {
         return InputError(fmt::format("cannot read {} '{}': {}", kind.what, path, reason));
     };
-    const ReadOnlyDescriptor file(path);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the type check below then refuses it.
+    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (file.fd() < 0) throw refuse(std::strerror(errno));
     struct stat info {};
     if (::fstat(file.fd(), &info) != 0) throw refuse(std::strerror(errno));

@@ -7,32 +7,18 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/file_descriptor.hpp"
+
 namespace aperture {
 
 namespace {
-
-// Closes the descriptor on every path out.
-class ReadOnlyFile {
-public:
-    explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) {}
-    ~ReadOnlyFile() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ReadOnlyFile(const ReadOnlyFile&) = delete;
-    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 FirmwareImageFile unreadable(std::string reason) { return {FirmwareImageOutcome::Unreadable, "", std::move(reason)}; }
 
 }  // namespace
 
 FirmwareImageFile read_firmware_image(const std::string& path, u64 max_size) {
-    const ReadOnlyFile file(path);
+    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (file.fd() < 0) {
         const int error = errno;
         if (error == ENOENT || error == ENOTDIR) return {FirmwareImageOutcome::NotFound, "", ""};

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "host/file_descriptor.hpp"
+#include "core/file_descriptor.hpp"
 
 namespace aperture {
 

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "host/file_descriptor.hpp"
+#include "core/file_descriptor.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <linux/kvm.h>

@@ -1,6 +1,6 @@
 #pragma once
-// An open file descriptor closed on every path out: the probe opens sysfs, procfs and /dev/kvm read-only
-// and must not leak a descriptor when a read or an ioctl fails half-way.
+// An open file descriptor closed on every path out: input files, firmware images, sysfs/procfs and /dev/kvm
+// are opened read-only, and no descriptor may leak when a read or an ioctl fails half-way.
 
 #include <unistd.h>
 
