@@ -146,6 +146,7 @@ struct VmSpec {
     std::vector<GlobalSpec> globals;
     std::vector<FwCfgSpec> fw_cfg;
     std::vector<MemoryBackendSpec> memory_backends;
+    unsigned numa_nodes = 0;  // -numa node entries (RAM is laid out as one block; firmware tables count them)
     FirmwareSpec firmware;
     DefaultsSpec defaults;
     std::vector<LegacyDrive> legacy_drives;

@@ -30,6 +30,11 @@ std::vector<DeviceModel> nvme_devices();        // nvme.cpp: nvme
 std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec-usb-xhci
 std::vector<DeviceModel> vga_devices();         // vga.cpp: VGA, secondary-vga, bochs-display
 std::vector<DeviceModel> vfio_devices();        // vfio_pci.cpp: vfio-pci
-std::vector<DeviceModel> uhci_devices();        // usb_uhci.cpp: piix3-usb-uhci
+std::vector<DeviceModel> uhci_devices();        // usb_uhci.cpp: piix3-usb-uhci, ich9-usb-uhci1..6
+std::vector<DeviceModel> ehci_devices();        // usb_ehci.cpp: usb-ehci, ich9-usb-ehci1, ich9-usb-ehci2
+std::vector<DeviceModel> cirrus_devices();      // cirrus_vga.cpp: cirrus-vga
+std::vector<DeviceModel> hda_devices();         // intel_hda.cpp: intel-hda, ich9-intel-hda
+std::vector<DeviceModel> dmi_pci_bridges();     // dmi_pci_bridge.cpp: i82801b11-bridge
+std::vector<DeviceModel> watchdog_panic_devices();  // watchdog_panic.cpp: i6300esb, pvpanic-pci
 
 }  // namespace aperture::device_families

@@ -39,6 +39,8 @@ constexpr u64 kLegacyHeaderWithMsix = 24;
 constexpr u64 kLegacyHeaderWithoutMsix = 20;
 // hw/virtio/virtio-pci.c, virtio_pci_device_plugged: modern-only devices use 0x1040 + virtio device ID
 constexpr std::uint16_t kModernDeviceIdBase = 0x1040;
+// hw/9pfs/virtio-9p-pci.c virtio_9p_pci_class_init: pcidev_k->class_id = 0x2 (measured: class 0x0002)
+constexpr std::uint16_t kClassVirtio9p = 0x0002;
 // include/hw/virtio/virtio-pci.h: DEV_NVECTORS_UNSPECIFIED (vectors=4294967295 means "not given")
 constexpr u32 kVectorsUnspecified = 0xffffffff;
 
@@ -207,6 +209,32 @@ DeviceFacts virtio_serial_facts(const DeviceProperties& properties, const PlugCo
         facts.class_code = static_cast<std::uint16_t>(class_code);
     }
     return facts;
+}
+
+// hw/9pfs/virtio-9p-device.c virtio_9p_device_realize: struct virtio_9p_config (a u16 tag length) then the
+// mount tag; hw/9pfs/9p.c v9fs_device_realize_common refuses a device without an fsdev or mount tag.
+DeviceFacts virtio_9p_facts(const DeviceProperties& properties, const PlugContext&) {
+    constexpr u64 kTagLengthField = 2;
+    constexpr u64 kMaxTagLength = 31;  // hw/9pfs/9p.h MAX_TAG_LEN (32) less the NUL; QEMU 7.2 and 10.0 measured
+    const auto fsdev = properties.string("fsdev");
+    if (!fsdev) properties.refuse("property 'fsdev' must name an -fsdev", "9pfs device couldn't find fsdev with the id = NULL");
+    const auto tag = properties.string("mount_tag");
+    if (!tag || tag->empty()) {
+        properties.refuse("property 'mount_tag' must be set (or -virtfs ...,mount_tag= used)",
+                          "fsdev with id " + *fsdev + " needs mount_tag arguments");
+    }
+    if (tag->size() > kMaxTagLength) {
+        properties.refuse("mount_tag '" + *tag + "' is longer than 31 bytes",
+                          "mount tag '" + *tag + "' (" + std::to_string(tag->size()) + " bytes) is longer than maximum (31 bytes)");
+    }
+    // hw/9pfs/virtio-9p-pci.c: 2 vectors.
+    return {.config_size = kTagLengthField + tag->size(), .unspecified_vectors = 2, .class_code = {}};
+}
+
+// hw/input/virtio-input-host.c virtio_input_host_realize: "evdev property is required".
+DeviceFacts virtio_input_host_facts(const DeviceProperties& properties, const PlugContext&) {
+    if (!properties.string("evdev")) properties.refuse("property 'evdev' must name the host's /dev/input/eventN", "evdev property is required");
+    return {};
 }
 
 // Modern-only devices (virtio_pci_force_virtio_1): no legacy BAR, so no config size needed.
@@ -485,6 +513,20 @@ std::vector<VirtioModel> virtio_models() {
             .has_transitional_names = true,
         },
         VirtioModel{
+            .name = "virtio-9p-pci",
+            .virtio_id = 9,
+            .legacy_device_id = 0x1009,
+            .class_code = kClassVirtio9p,
+            .has_vectors_property = true,
+            .default_vectors = 2,
+            .bars = kStandardBars,
+            .default_romfile = "",
+            .facts = virtio_9p_facts,
+            .layout_properties = {"fsdev", "mount_tag"},
+            .neutral_properties = {"ioeventfd"},
+            .has_transitional_names = true,
+        },
+        VirtioModel{
             .name = "virtio-gpu-pci",
             .virtio_id = 16,
             .legacy_device_id = 0,
@@ -511,6 +553,23 @@ std::vector<VirtioModel> virtio_models() {
             .layout_properties = {},
             .neutral_properties = {"big-endian-framebuffer", "blob", "edid", "ioeventfd", "max_hostmem", "max_outputs",
                                    "xres", "yres"},
+            .has_transitional_names = false,
+        },
+        VirtioModel{
+            // hw/virtio/virtio-input-host-pci.c: libvirt's <input type='passthrough' bus='virtio'>; the base
+            // class virtio_input_pci_class_init leaves it PCI_CLASS_INPUT_OTHER. Its layout is the other
+            // virtio-input devices' (it cannot be measured here: realize opens the host's evdev).
+            .name = "virtio-input-host-pci",
+            .virtio_id = 18,
+            .legacy_device_id = 0,
+            .class_code = pci_ids::kClassInputOther,
+            .has_vectors_property = true,
+            .default_vectors = 2,
+            .bars = kStandardBars,
+            .default_romfile = "",
+            .facts = virtio_input_host_facts,
+            .layout_properties = {"evdev"},
+            .neutral_properties = {"serial"},
             .has_transitional_names = false,
         },
         VirtioModel{

@@ -458,11 +458,7 @@ private:
             note(use.where, qemu_name() + " warns: -no-hpet is deprecated, use '-machine hpet=off' instead");
             return set_machine_property("hpet", "off", use.where);
         }
-        if (name == "numa") {
-            note(use.where, "-numa is accepted but not modelled: NUMA nodes split the RAM for the guest's SRAT "
-                            "table, the guest-physical layout of RAM does not change");
-            return;
-        }
+        if (name == "numa") return read_numa(use, arg);
         if (name == "option-rom") {
             note(use.where, "-option-rom is accepted but not modelled: the firmware copies the ROM into the "
                             "legacy option ROM area (0xc0000-0xeffff)");
@@ -972,6 +968,22 @@ private:
         if (!is_net_backend(*type)) fail(use.where, "Parameter 'type' does not accept value '" + *type + "'");
         if (!parsed.id) fail(use.where, "Parameter 'id' is missing");
         if (!netdev_ids_.insert(*parsed.id).second) refuse(use.where, "Duplicate ID '" + *parsed.id + "' for netdev");
+    }
+
+    // hw/core/numa.c set_numa_options: each `node` entry is one more node (num_nodes++); dist, cpu and
+    // hmat entries describe nodes. RAM stays one block in the guest-physical map; the count reaches the
+    // firmware through fw_cfg's NUMA data.
+    void read_numa(const OptionUse& use, const std::string& arg) {
+        auto parsed = parse_opts(arg, "type", use);
+        const std::string* type = parsed.entries.find("type");
+        if (type == nullptr) fail(use.where, "Parameter 'type' is missing (expected node, dist, cpu, hmat-lb or hmat-cache)");
+        if (*type == "node") {
+            ++spec_.numa_nodes;
+            note(use.where, "-numa node: NUMA nodes split the RAM only in the guest's SRAT table; the guest-physical "
+                            "layout of RAM does not change");
+        } else if (*type != "dist" && *type != "cpu" && *type != "hmat-lb" && *type != "hmat-cache") {
+            fail(use.where, "Invalid parameter value for 'type', expected: node, dist, cpu, hmat-lb, hmat-cache");
+        }
     }
 
     // ---- devices made by other options: -virtfs, -audio ---------------------------------------------------

@@ -101,7 +101,8 @@ public:
             pci.add(0, chipset_node(make_i440fx_host(), {0, 0}));
             pci.add(0, chipset_node(make_piix3_isa(), {1, 0}));
             pci.add(0, chipset_node(make_piix3_ide(), {1, 1}));
-            pci.add(0, chipset_node(make_piix4_acpi(), {1, 3}));
+            // pc_init1 creates the PIIX4 PM function (and with it ACPI PCI hotplug) only when ACPI is on.
+            if (machine_.acpi) pci.add(0, chipset_node(make_piix4_acpi(), {1, 3}));
         }
         if (usb_enabled()) add_machine_usb();
     }
@@ -183,9 +184,33 @@ private:
         add_device(with_globals(device, machine_.type, spec_.globals));
     }
 
+    // hw/usb/hcd-uhci.c usb_uhci_common_realize -> usb_register_companion: a UHCI companion's masterbus must
+    // be an EHCI that takes companions; QEMU's ICH9 EHCIs do, usb-ehci (ICH4) does not (measured on 7.2).
+    void check_usb_companion(const DeviceSpec& device) {
+        const std::string* masterbus = device.properties.find("masterbus");
+        if (masterbus == nullptr) return;
+        const std::string owner = masterbus->ends_with(".0") ? masterbus->substr(0, masterbus->size() - 2) : "";
+        const PciNode* ehci = nullptr;
+        for (const auto& bus : machine_.pci.buses()) {
+            for (const auto& node : bus.devices) {
+                if (!owner.empty() && node.id == owner) ehci = &node;
+            }
+        }
+        if (ehci != nullptr && ehci->function.driver == "usb-ehci") {
+            throw QemuDeviceRefusal{fmt::format("-device {}: Can't use USB bus '{}' as masterbus, it doesn't support companion controllers",
+                                                written_option(device), *masterbus)};
+        }
+        if (ehci == nullptr || !ehci->function.driver.starts_with("ich9-usb-ehci")) {
+            throw InputError(fmt::format("{}: masterbus={} does not name the bus of an ich9-usb-ehci1/2 created before it; "
+                                         "other companion set-ups are not modelled",
+                                         device.where.text, *masterbus));
+        }
+    }
+
     void add_device(const DeviceSpec& device) {
         auto& pci = machine_.pci;
         const std::string& where = device.where.text;
+        check_usb_companion(device);
         int bus = 0;
         if (device.bus) {
             auto found = pci.find_bus(*device.bus);
@@ -278,9 +303,17 @@ private:
     enum class HotplugHandler { None, Acpi, Shpc, PcieNative };
 
     HotplugHandler hotplug_handler(int bus) const {
-        if (machine_.pci.bus(bus).root) return HotplugHandler::Acpi;
+        if (machine_.pci.bus(bus).root) return root_hotplug_handler();
         const auto it = handlers_.find(static_cast<std::size_t>(bus));
         return it == handlers_.end() ? HotplugHandler::None : it->second;
+    }
+
+    // pc without ACPI has no PIIX4 PM, whose acpi-pci-hotplug is the root bus's handler; ICH9-LPC keeps
+    // ACPI PCI hotplug on q35 with acpi=off (seen on QEMU 7.2: a pcie-pci-bridge behind a root port takes
+    // a device at slot 0, which its SHPC would refuse).
+    HotplugHandler root_hotplug_handler() const {
+        if (machine_.type.family != MachineFamily::Q35 && !machine_.acpi) return HotplugHandler::None;
+        return HotplugHandler::Acpi;
     }
 
     HotplugHandler child_hotplug_handler(HotplugHandler parent, const BridgeSpec& bridge) const {
@@ -377,6 +410,9 @@ bool has_default_cdrom(const VmSpec& spec) {
     return true;
 }
 
+// qapi/qobject-input-visitor.c's booleans, as QEMU parses a bool machine property such as hpet=.
+bool names_false(const std::string& value) { return value == "off" || value == "no" || value == "false" || value == "n"; }
+
 void check_machine_properties(const MachineSpec& machine) {
     // Machine properties known not to change the address map.
     static constexpr std::array neutral{"usb" /* modelled: the chipset's USB functions */, "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
@@ -413,6 +449,10 @@ MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, con
     machine.smp = spec.smp;
     machine.memory_slots = spec.memory.slots;
     if (const std::string* acpi = spec.machine.other.find("acpi")) machine.acpi = *acpi != "off";
+    if (const std::string* hpet = spec.machine.other.find("hpet")) machine.hpet = !names_false(*hpet);
+    // hw/core/numa.c numa_complete_configuration: pc and q35 (auto_enable_numa_with_memhp) make one node
+    // themselves when memory hotplug slots exist and no -numa node was given.
+    machine.numa_nodes = spec.numa_nodes == 0 && spec.memory.slots > 0 ? 1 : spec.numa_nodes;
     machine.default_cdrom = has_default_cdrom(spec);
     for (const auto& note : spec.notes) machine.notes.push_back(fmt::format("{}: {}", note.where.text, note.text));
     machine.pci = PciTopology(machine.type.root_bus_name(), machine.type.family == MachineFamily::Q35);

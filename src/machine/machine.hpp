@@ -28,6 +28,8 @@ struct Machine {
     SmpSpec smp;                          // the topology QEMU resolved (SMBIOS type 4 count, CPU AML)
     unsigned memory_slots = 0;            // -m slots= (memory hotplug AML)
     bool acpi = true;                     // false for -machine acpi=off / -no-acpi: QEMU builds no ACPI tables
+    bool hpet = true;                     // false for -machine hpet=off / -no-hpet
+    unsigned numa_nodes = 0;              // -numa node entries, or the node memory hotplug implies (SeaBIOS SRAT)
     bool default_cdrom = false;           // softmmu/vl.c default_cdrom: an empty CD-ROM at IDE/AHCI index 2
     std::vector<DeviceSpec> bus_devices;  // -device entries that create no PCI function (usb-*, scsi-*, ide-*, ...)
     // An Intel IGD passed through, and what QEMU asks the firmware to place for it (devices/vfio_igd.hpp).

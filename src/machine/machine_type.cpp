@@ -47,8 +47,16 @@ MachineType resolve_machine_type(const QemuRelease& release, const std::string& 
         if (alias.alias == written) name = alias.type;
     }
     if (const MachineTypeFacts* facts = find_type(release, name)) return make(release, *facts);
-    throw InputError(fmt::format("machine type '{}' is not modelled; aperture models {}'s {}", written, release.display_name,
-                                 fmt::join(modelled_machine_types(release), ", ")));
+    // The releases that do have it: what the user can pass as --qemu.
+    std::vector<std::string> others;
+    for (const auto& other_name : qemu_release_names()) {
+        const QemuRelease* other = find_qemu_release(other_name);
+        if (other == nullptr || other == &release) continue;
+        if (find_type(*other, name) != nullptr) others.push_back("--qemu " + other_name);
+    }
+    const std::string elsewhere = others.empty() ? "" : fmt::format(" (modelled with {})", fmt::join(others, " or "));
+    throw InputError(fmt::format("machine type '{}' is not modelled; aperture models {}'s {}{}", written, release.display_name,
+                                 fmt::join(modelled_machine_types(release), ", "), elsewhere));
 }
 
 MachineType resolve_machine_type(const std::string& written) { return resolve_machine_type(default_qemu_release(), written); }

@@ -361,7 +361,15 @@ def qemu_error_message(stderr: str) -> str:
              if not MODULE_NOISE_RE.match(l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX)
                                           else l)]
     stripped = [l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX) else l for l in lines]
-    errors = [l for l in stripped if not l.startswith("warning:")]
+    # A line without the program name continues the line before it (error_printf after warn_report or
+    # error_report): "Please configure -smp options properly ..." belongs to its hyperthreading warning.
+    errors = []
+    in_warning = False
+    for raw, line in zip(lines, stripped):
+        if raw.startswith(PROGNAME_PREFIX):
+            in_warning = line.startswith("warning:")
+        if not in_warning and not line.startswith("warning:"):
+            errors.append(line)
     chosen = errors or stripped
     return "\n".join(chosen)
 

@@ -189,6 +189,14 @@ private:
                 continue;
             }
             if (bar.index >= PCI_MAX_BAR || (dev.bridge && bar.index >= 2)) continue;
+            if (bar.kind != BarKind::Io && bar.size < MEM_BAR_FLAG_BITS_SPAN) {
+                // QEMU makes every bit above the size writable, the type bits too: after PciBusDxe's all-ones
+                // probe a 1- or 2-byte BAR (pvpanic-pci) reads type 11b, which PciParseBar calls unknown and
+                // leaves out (measured: unmapped, and the next BAR takes its place).
+                if (bar.size <= 2) continue;
+                throw UnsupportedError(fmt::format("OVMF model: {} BAR{} is {} bytes, below a memory BAR's 16; how PciBusDxe "
+                                                   "reads its flag bits back is not modelled", node.where, bar.index, bar.size));
+            }
             BarInfo& b = dev.bars[static_cast<std::size_t>(bar.index)];
             b.present = true;
             b.length = bar.size;

@@ -33,6 +33,7 @@ inline constexpr unsigned DYNAMIC_WINDOW_SHIFT = 3;            // PlatformDynami
 inline constexpr u64 BRIDGE_IO_ALIGNMENT = 0xFFF;      // PciIoDevice->BridgeIoAlignment (no alignment probe)
 inline constexpr u64 BRIDGE_MEM_ALIGNMENT = 0xFFFFF;   // every memory window node starts 1 MiB aligned
 inline constexpr u64 SMALL_MEM_BAR_ALIGNMENT = 0xFFF;  // PciParseBar: memory BARs below 4 KiB
+inline constexpr u64 MEM_BAR_FLAG_BITS_SPAN = 16;      // PCI: a memory BAR's low 4 bits are its type and prefetch flags
 inline constexpr u64 MAX_MEM32_REQUEST = 4 * GiB;      // PciHostBridgeDxe SubmitResources refuses 32-bit requests this big
 
 // OvmfPkg/PciHotPlugInitDxe/PciHotPlugInit.c, GetResourcePadding: the defaults for hotplug ports.

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "devices/vfio_igd.hpp"
+#include "firmware/seabios/builtin_acpi.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
 
@@ -62,6 +63,11 @@ constexpr u32 MEMBAR_VALID_FROM = 20 * MiB;
 
 enum class UsbKind { None, Xhci, Ehci, Uhci };
 
+// A USB device SeaBIOS finds on a port at boot. usb-redir is attached only when a client redirects a device
+// to it (hw/usb/redirect.c usbredir_realize clears auto_attach), which no client has done while the
+// firmware runs, so virt-manager's two spicevmc redirectors are not there.
+bool enumerated_at_boot(const DeviceSpec& device) { return device.driver.starts_with("usb-") && device.driver != "usb-redir"; }
+
 UsbKind usb_kind(const PciNode& node) {
     const std::string& d = node.function.driver;
     if (d == "qemu-xhci" || d == "nec-usb-xhci") return UsbKind::Xhci;
@@ -108,7 +114,8 @@ constexpr std::size_t MAX_RACING_SCSI_CONTROLLERS = 8;
 
 class Planner {
 public:
-    Planner(const Machine& machine, const std::vector<FoundFunction>& functions) : machine_(machine), found_(functions) {}
+    Planner(const Machine& machine, const std::vector<FoundFunction>& functions, const std::optional<SeabiosBuiltinAcpi>& builtin_acpi)
+        : machine_(machine), found_(functions), builtin_acpi_(builtin_acpi) {}
 
     HighZonePlan plan() {
         check_supported();
@@ -152,10 +159,6 @@ private:
 
     // What this model has no measured allocation sequence for.
     void check_supported() {
-        if (!machine_.acpi) {
-            throw UnsupportedError("SeaBIOS model: with ACPI off SeaBIOS builds its own tables in ZoneHigh "
-                                   "(src/fw/acpi.c acpi_setup); their size is not modelled");
-        }
         for (const auto& d : machine_.bus_devices) {
             if (d.driver.starts_with("tpm-")) {
                 throw UnsupportedError(fmt::format("{}: SeaBIOS's TPM support (the TPM event log QEMU's table-loader "
@@ -163,7 +166,7 @@ private:
                                                    d.where.text));
             }
         }
-        const auto usb_devices = [](const DeviceSpec& d) { return d.driver.starts_with("usb-"); };
+        const auto usb_devices = [](const DeviceSpec& d) { return enumerated_at_boot(d); };
         const auto scsi_devices = [](const DeviceSpec& d) { return d.driver.starts_with("scsi-"); };
         for (const auto& fn : found_) {
             const PciNode& n = *fn.node;
@@ -197,6 +200,7 @@ private:
                                                    n.where, cls));
             }
         }
+        if (!machine_.acpi) return;  // QEMU's tables, and the bound below, are only there with ACPI on
         const u64 bound = acpi_tables_bound(machine_);
         if (bound > ACPI_TABLES_BOUND_LIMIT) {
             throw UnsupportedError(fmt::format("SeaBIOS model: QEMU's ACPI tables may pass {} bytes (bound {}), and "
@@ -212,7 +216,17 @@ private:
     }
 
     // src/fw/romfile_loader.c romfile_loader_allocate for etc/acpi/tables (ROMFILE_LOADER_ALLOC_ZONE_HIGH).
-    void acpi_table_loader() { allocate("ACPI tables (etc/acpi/tables)", ACPI_BUILD_TABLE_SIZE, ACPI_TABLES_ALIGN); }
+    // With ACPI off QEMU gives no table-loader, and qemu_platform_setup falls back to acpi_setup.
+    void acpi_table_loader() {
+        if (machine_.acpi) {
+            allocate("ACPI tables (etc/acpi/tables)", ACPI_BUILD_TABLE_SIZE, ACPI_TABLES_ALIGN);
+            return;
+        }
+        if (!builtin_acpi_) return;  // 1.17.0 on: "ACPI tables for qemu 1.6 and older are not supported any more"
+        for (auto& table : builtin_acpi_allocations(machine_, *builtin_acpi_)) {
+            allocate("SeaBIOS's own ACPI " + table.what, table.size, table.align);
+        }
+    }
 
     // src/hw/usb.c usb_setup: xhci_setup, ehci_setup, uhci_setup, each over the PCI list. Each
     // controller's thread allocates before its first yield; with no USB device it frees all of it when
@@ -271,7 +285,7 @@ private:
         static constexpr std::array measured{"usb-tablet", "usb-kbd", "usb-mouse", "usb-storage"};
         const DeviceSpec* device = nullptr;
         for (const auto& d : machine_.bus_devices) {
-            if (!d.driver.starts_with("usb-")) continue;
+            if (!enumerated_at_boot(d)) continue;
             if (device != nullptr) return false;
             device = &d;
         }
@@ -436,6 +450,7 @@ private:
 
     const Machine& machine_;
     const std::vector<FoundFunction>& found_;
+    const std::optional<SeabiosBuiltinAcpi>& builtin_acpi_;
     HighZonePlan plan_;
     std::vector<int> late_;
     std::vector<int> xhci_steps_;  // freed when no USB device gets configured
@@ -485,8 +500,9 @@ u32 HighZone::giveback() const {
     return (lowest.end - lowest.start) & ~(SEABIOS_PAGE_SIZE - 1);
 }
 
-HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions) {
-    return Planner(machine, functions).plan();
+HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions,
+                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi) {
+    return Planner(machine, functions, builtin_acpi).plan();
 }
 
 u64 high_zone_giveback(const HighZonePlan& plan, u64 zone_start, u64 zone_size) {

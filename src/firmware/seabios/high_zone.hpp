@@ -9,7 +9,8 @@
 // therefore fixed by the sequence of allocations and frees, which this file reproduces:
 //
 //   smbios_setup      the SMBIOS structure table, when it is longer than BUILD_MAX_SMBIOS_FSEG
-//   table-loader      QEMU's ACPI tables blob, always padded to ACPI_BUILD_TABLE_SIZE (128 KiB)
+//   table-loader      QEMU's ACPI tables blob, always padded to ACPI_BUILD_TABLE_SIZE (128 KiB); with ACPI
+//                     off, the tables SeaBIOS 1.16 builds itself instead (firmware/seabios/builtin_acpi.hpp)
 //   usb_setup         xHCI / EHCI / UHCI rings and contexts (freed again when no USB device answers)
 //   block_setup       AHCI ports with a drive, virtio-blk and virtio-scsi queues, NVMe queues
 //   USB enumeration   a USB device's control pipe and slot context (one device on one xHCI measured)
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "core/address.hpp"
+#include "firmware/seabios/builtin_acpi.hpp"
 #include "machine/machine.hpp"
 
 namespace aperture::seabios {
@@ -81,9 +83,11 @@ struct FoundFunction {
 
 // The steps SeaBIOS takes in ZoneHigh for this machine, in boot order. Throws UnsupportedError for a
 // machine outside what was measured (USB or SCSI devices behind a controller SeaBIOS drives, a TPM,
-// ACPI disabled, controllers SeaBIOS drives that aperture has no allocation sequence for, ACPI tables
+// controllers SeaBIOS drives that aperture has no allocation sequence for, ACPI tables
 // that may not fit QEMU's padding).
-HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions);
+// `builtin_acpi` is the release's own tables (SeabiosRelease::builtin_acpi), built when ACPI is off.
+HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions,
+                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi);
 
 // What malloc_prepboot gives back of the zone [zone_start, zone_start + zone_size) after `plan`.
 u64 high_zone_giveback(const HighZonePlan& plan, u64 zone_start, u64 zone_size);

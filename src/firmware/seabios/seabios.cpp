@@ -160,7 +160,7 @@ private:
         e820_.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820Type::Reserved);
         std::vector<FoundFunction> found;
         for (const Device& dev : devices_) found.push_back({dev.node, dev.state->bar_value});
-        const HighZonePlan plan = plan_high_zone(machine_, found);
+        const HighZonePlan plan = plan_high_zone(machine_, found, release_.builtin_acpi);
         for (const auto& note : plan.notes) result_.notes.push_back(note);
         const u64 giveback = high_zone_giveback(plan, *high_table_, BUILD_MAX_HIGHTABLE);
         std::set<u64> givebacks{giveback};
@@ -312,6 +312,8 @@ private:
         }
     }
 
+    u64 acpi_pm_base() const { return machine_.acpi ? ACPI_PM_BASE_WITH_TABLE_LOADER : ACPI_PM_BASE_DEFAULT; }
+
     // --- Platform (pci_bios_init_platform) -----------------------------------------------------------
     void pci_bios_init_platform() {
         pcimem_start_ = ram_size_;
@@ -319,7 +321,7 @@ private:
             // mch_mem_addr_setup: the ECAM is reserved and the window starts above it.
             e820_.add(release_.q35_pciexbar_addr, Q35_HOST_BRIDGE_PCIEXBAR_SIZE, E820Type::Reserved);
             pcimem_start_ = release_.q35_pciexbar_addr + Q35_HOST_BRIDGE_PCIEXBAR_SIZE;
-            pci_io_low_end_ = PCI_IO_LOW_END_Q35;
+            pci_io_low_end_ = acpi_pm_base() < 0x1000 ? PCI_IO_LOW_END_Q35 : acpi_pm_base();
         } else {
             // i440fx_mem_addr_setup
             if (ram_size_ <= I440FX_PCIMEM_FLOOR_2G) pcimem_start_ = I440FX_PCIMEM_FLOOR_2G;
@@ -753,7 +755,7 @@ private:
             if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_LPC) {
                 e820_.add(ICH9_LPC_RCBA_ADDR, ICH9_LPC_RCBA_SIZE, E820Type::Reserved);  // mch_isa_bridge_setup
             } else if (f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == PCI_DEVICE_ID_INTEL_ICH9_SMBUS) {
-                dev.state->bar_value[ICH9_SMB_BAR] = ICH9_SMBUS_IO_BASE;  // ich9_smbus_enable
+                dev.state->bar_value[ICH9_SMB_BAR] = acpi_pm_base() + ICH9_SMBUS_IO_OFFSET;  // ich9_smbus_enable
             } else if (f.class_code == PCI_CLASS_STORAGE_IDE && !(f.vendor_id == PCI_VENDOR_ID_INTEL && f.device_id == 0x7010)) {
                 for (std::size_t i = 0; i < LEGACY_IDE_PORTS.size(); ++i) dev.state->bar_value[i] = LEGACY_IDE_PORTS[i];
             } else if (is_intel_vga(f.vendor_id, f.class_code) && machine_.igd) {

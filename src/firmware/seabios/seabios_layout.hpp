@@ -18,7 +18,7 @@ inline constexpr u64 PCI_IO_TRADITIONAL_BASE = 0xC000;   // pci_bios_init_root_r
 inline constexpr u64 PCI_IO_TRADITIONAL_LIMIT = 0x4000;  // root IO sums below this go at 0xC000
 inline constexpr u64 PCI_IO_LOW_BASE = 0x1000;
 inline constexpr u64 PCI_IO_LOW_END_I440FX = 0xA000;  // pci_io_low_end default
-inline constexpr u64 PCI_IO_LOW_END_Q35 = 0x10000;    // mch_mem_addr_setup with acpi_pm_base < 0x1000
+inline constexpr u64 PCI_IO_LOW_END_Q35 = 0x10000;    // mch_mem_addr_setup with acpi_pm_base < 0x1000, else acpi_pm_base
 inline constexpr u64 HUGEPAGE_ALIGN = 1 * GiB;        // the 64-bit window's alignment
 // pci_setup (1.16.3+): the padded 64-bit window is 1/8 of the space below the top (top >> 3), and a
 // hotplug bridge's 64-bit prefetchable window 1/2048 of it (top >> 11).
@@ -31,8 +31,11 @@ inline constexpr unsigned PHYS_BITS_WITHOUT_LONG_MODE = 36;
 inline constexpr unsigned PHYS_BITS_MIN_FOR_PADDING = 36;  // 1.16.3 pci_setup: "CPUPhysBits >= 36"
 inline constexpr u64 MEM64_CAP_LIFT_RAM_ABOVE_4G = 1ULL << 40;  // 1.17.0: "RamSizeOver4G < (1LL << 40)"
 inline constexpr const char* PCI64_FW_CFG = "opt/org.seabios/pci64";  // 1.17.0 romfile_loadbool
-inline constexpr u64 ACPI_PM_BASE = 0x600;            // "Moving pm_base to 0x600" (src/fw/paravirt.c)
-inline constexpr u64 ICH9_SMBUS_IO_BASE = ACPI_PM_BASE + 0x100;  // ich9_smbus_enable writes it over BAR4
+// src/fw/biostables.c acpi_pm_base (PORT_ACPI_PM_BASE); qemu_preinit moves it ("Moving pm_base to 0x600")
+// only when QEMU gives an etc/table-loader, that is with ACPI on.
+inline constexpr u64 ACPI_PM_BASE_DEFAULT = 0xb000;
+inline constexpr u64 ACPI_PM_BASE_WITH_TABLE_LOADER = 0x600;
+inline constexpr u64 ICH9_SMBUS_IO_OFFSET = 0x100;  // ich9_smbus_enable: acpi_pm_base + 0x100 over BAR4
 inline constexpr int ICH9_SMB_BAR = 4;                // ICH9_SMB_SMB_BASE (0x20) is BAR4
 inline constexpr u64 ICH9_LPC_RCBA_ADDR = 0xFED1'C000;  // src/fw/dev-q35.h, e820-reserved 16 KiB
 inline constexpr u64 ICH9_LPC_RCBA_SIZE = 16 * KiB;

@@ -10,6 +10,7 @@
 
 #include "core/address.hpp"
 #include "firmware/firmware_release.hpp"
+#include "firmware/seabios/builtin_acpi.hpp"
 
 namespace aperture {
 
@@ -55,18 +56,25 @@ struct SeabiosRelease {
     SeabiosHotplugWindow hotplug_window;
     // pci_bios_map_devices (1e1da7a9): a window overlapping an e820 entry moves down by its own size.
     bool steps_below_e820_entries;
+    // src/fw/acpi.c: the tables the build makes itself when QEMU gives none (acpi=off); nullopt from 1.17.0
+    // (35aa9a72), which builds none. AML sizes read from the DSDT/SSDT headers in Debian's bios-256k.bin.
+    std::optional<SeabiosBuiltinAcpi> builtin_acpi;
 };
+
+// Debian's builds of 1.16.2 and 1.16.3 compile the same AML (4585-byte DSDT, 388-byte ssdt-misc, 162-byte
+// ssdt-proc whose Processor() starts at 78, 121-byte ssdt-pcihp whose slot Device() starts at 82).
+inline constexpr SeabiosBuiltinAcpi kDebianSeabios116Acpi{4585, 388, 162 - 78, 121 - 82};
 
 inline constexpr std::array kSeabiosReleases{
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.2-debian-1.16.2-1", "", SeabiosPhysBits::Ignored, 0, false,
-                   SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false},
+                   SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false, kDebianSeabios116Acpi},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.3-debian-1.16.3-2", "1.16.3-debian-1.16.3-2~bpo12+1", SeabiosPhysBits::QemuQuirk, 46, false,
-                   SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true},
+                   SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true, kDebianSeabios116Acpi},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.17.0-debian-1.17.0-1", "1.17.0-debian-1.17.0-1~bpo13+1", SeabiosPhysBits::QemuQuirk, 44, true,
-                   SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true},
+                   SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true, std::nullopt},
 };
 
 // Debian 12's release: what aperture models unless asked for another.

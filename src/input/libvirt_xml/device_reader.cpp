@@ -471,10 +471,19 @@ private:
             xml_.unsupported(e, "filesystem driver '" + driver_type + "' is not modelled");
         }
         const bool transitional = model == "virtio-transitional";
-        add_pci(DeviceClass::Filesystem, e,
-                transitional ? "virtio-9p-pci-transitional" : model == "virtio-non-transitional" ? "virtio-9p-pci-non-transitional"
-                                                                                                 : "virtio-9p-pci",
-                alias, transitional ? kPciFlags : virtio_flags());
+        // qemuBuildFSDevCmd: the -fsdev is "fsdev-" + alias and the mount tag is <target dir>, which
+        // virDomainFSDefParseXML requires ("missing target information for filesystem").
+        const auto tag = XmlDocument::attribute(e.child("target"), "dir");
+        if (!tag) xml_.fail(e, "missing target information for filesystem");
+        GuestDevice device = make(DeviceClass::Filesystem, e,
+                                  transitional ? "virtio-9p-pci-transitional"
+                                  : model == "virtio-non-transitional" ? "virtio-9p-pci-non-transitional"
+                                                                       : "virtio-9p-pci",
+                                  alias);
+        set(device, "fsdev", "fsdev-" + alias);
+        set(device, "mount_tag", *tag);
+        device.connect = transitional ? kPciFlags : virtio_flags();
+        add(std::move(device));
     }
 
     // The guest address of a host PCI device: <source><address domain= bus= slot= function=>.
@@ -575,7 +584,15 @@ private:
                                    : type == "tablet"    ? "virtio-tablet-pci"
                                    : type == "keyboard"  ? "virtio-keyboard-pci"
                                                          : "virtio-mouse-pci";
-        add_pci(DeviceClass::Input, e, driver, alias, virtio_flags());
+        GuestDevice device = make(DeviceClass::Input, e, driver, alias);
+        if (type == "passthrough") {
+            // qemuBuildInputVirtioDevProps: evdev= the <source evdev>, which the schema requires.
+            const auto evdev = XmlDocument::attribute(e.child("source"), "evdev");
+            if (!evdev) xml_.fail(e, "a passthrough input device needs <source evdev='/dev/input/eventN'/>");
+            set(device, "evdev", *evdev);
+        }
+        device.connect = virtio_flags();
+        add(std::move(device));
     }
 
     void read_sound(pugi::xml_node e) {

@@ -43,6 +43,7 @@ void read_memory(DomainContext& context) {
     if (numa) {
         u64 cells = 0;
         for (pugi::xml_node cell : numa.children("cell")) {
+            ++context.spec().numa_nodes;  // qemuBuildNumaCommandLine: one -numa node per cell
             if (!cell.attribute("memory")) xml.fail(cell, "a NUMA cell needs a 'memory' attribute");
             const auto value = xml.unsigned_attribute(cell, "memory");
             const ScaledValue scaled = scale_integer(*value, XmlDocument::attribute(cell, "unit").value_or(""), KiB, kLibvirtMemoryMax);

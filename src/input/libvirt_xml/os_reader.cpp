@@ -134,6 +134,16 @@ void read_features(DomainContext& context) {
     }
 }
 
+// qemuBuildMachineCommandLine: <clock><timer name='hpet' present='no'/> is hpet=off (-no-hpet before
+// QEMU had the machine property); present='yes' or no such timer leaves QEMU's default, an HPET.
+void read_clock(DomainContext& context) {
+    for (pugi::xml_node timer : context.xml.root().child("clock").children("timer")) {
+        if (std::string_view(timer.attribute("name").value()) != "hpet") continue;
+        const auto present = context.xml.switch_attribute(timer, "present");
+        if (present && !*present) context.spec().machine.other.entries.emplace_back("hpet", "off");
+    }
+}
+
 }  // namespace
 
 void read_machine(DomainContext& context) {
@@ -143,6 +153,7 @@ void read_machine(DomainContext& context) {
     read_os_type(context, os);
     read_firmware(context, os);
     read_features(context);
+    read_clock(context);
 }
 
 }  // namespace aperture::libvirt_xml

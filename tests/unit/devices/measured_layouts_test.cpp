@@ -54,7 +54,8 @@ std::vector<MeasuredCase> load_cases() {
     return cases;
 }
 
-// The extra QEMU arguments a case may carry: -smp N, -machine pc-q35-6.1, -object memory-backend-ram.
+// The extra QEMU arguments a case may carry: -smp N, -machine pc-q35-6.1, -object memory-backend-ram,
+// -blockdev and -fsdev (what the device refers to; ignored).
 struct CaseSetup {
     PlugContext context;
     std::vector<MemoryBackendSpec> backends;
@@ -79,7 +80,7 @@ void apply_extra(const std::string& extra, CaseSetup& setup) {
                 if (option.starts_with("size=")) backend.size = *parse_size(option.substr(5));
             }
             setup.backends.push_back(backend);
-        } else if (word == "-blockdev") {
+        } else if (word == "-blockdev" || word == "-fsdev") {
             stream >> value;
         }
     }

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
+#include "firmware/seabios/seabios_release.hpp"
 
 namespace aperture::seabios {
 namespace {
@@ -115,7 +116,7 @@ protected:
             fn.node = &node;
             found.push_back(fn);
         }
-        plan = plan_high_zone(machine, found);
+        plan = plan_high_zone(machine, found, default_seabios_release().builtin_acpi);
         return BUILD_MAX_HIGHTABLE - high_zone_giveback(plan, ZONE_START, BUILD_MAX_HIGHTABLE);
     }
 
@@ -291,9 +292,41 @@ TEST_F(HighZonePlanTest, TpmIsUnsupported) {
     EXPECT_THROW(kept(), UnsupportedError);
 }
 
-TEST_F(HighZonePlanTest, AcpiOffIsUnsupported) {
+// ACPI off: SeaBIOS 1.16's own tables. Real QEMU 7.2 + Debian's 1.16.2 keep 8 KiB for q35 with 1 or 8 CPUs
+// and 16 KiB with maxcpus=64 and no HPET; pc (no PIIX4 PM without ACPI) keeps nothing.
+TEST_F(HighZonePlanTest, AcpiOffQ35KeepsSeabiosOwnTables) {
+    use_machine("q35", 1 * GiB);
     machine.acpi = false;
-    EXPECT_THROW(kept(), UnsupportedError);
+    EXPECT_EQ(kept(), 8 * KiB);
+    // FADT, FACS, SSDT, MADT, HPET, MCFG, DSDT, RSDT: what acpi_setup allocates, in its order.
+    std::vector<std::string> names;
+    for (const auto& step : plan.steps) names.push_back(step.what);
+    EXPECT_EQ(names, (std::vector<std::string>{"SeaBIOS's own ACPI FADT", "SeaBIOS's own ACPI FACS", "SeaBIOS's own ACPI SSDT",
+                                               "SeaBIOS's own ACPI MADT", "SeaBIOS's own ACPI HPET", "SeaBIOS's own ACPI MCFG",
+                                               "SeaBIOS's own ACPI DSDT", "SeaBIOS's own ACPI RSDT"}));
+    machine.smp.max_cpus = 8;
+    EXPECT_EQ(kept(), 8 * KiB);
+}
+
+TEST_F(HighZonePlanTest, AcpiOffTablesGrowWithThePossibleCpus) {
+    use_machine("q35", 1 * GiB);
+    machine.acpi = false;
+    machine.hpet = false;
+    machine.smp.max_cpus = 64;
+    EXPECT_EQ(kept(), 16 * KiB);
+}
+
+TEST_F(HighZonePlanTest, AcpiOffPcBuildsNoTables) {
+    machine.acpi = false;
+    EXPECT_EQ(kept(), 0u);
+}
+
+TEST_F(HighZonePlanTest, AcpiOffOnARelease117BuildsNoTables) {
+    use_machine("q35", 1 * GiB);
+    machine.acpi = false;
+    machine.pci.finish();
+    plan = plan_high_zone(machine, {}, std::nullopt);
+    EXPECT_TRUE(plan.steps.empty());
 }
 
 TEST_F(HighZonePlanTest, AcpiTablesThatMayPassHalfThePaddingAreUnsupported) {

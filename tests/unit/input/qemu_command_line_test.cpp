@@ -625,8 +625,15 @@ TEST(QemuCommandLine, UnknownNicTypeIsRefused) {
 
 // ---- notes --------------------------------------------------------------------------------------------------
 
-TEST(QemuCommandLine, NumaIsAcceptedWithANote) {
-    EXPECT_TRUE(has_note_containing(read({"-numa", "node,memdev=m0"}), "-numa is accepted but not modelled"));
+TEST(QemuCommandLine, NumaNodesAreCountedWithANote) {
+    const VmSpec spec = read({"-numa", "node,memdev=m0", "-numa", "node,memdev=m1", "-numa", "dist,src=0,dst=1,val=20"});
+    EXPECT_EQ(spec.numa_nodes, 2u);
+    EXPECT_TRUE(has_note_containing(spec, "NUMA nodes split the RAM only in the guest's SRAT table"));
+}
+
+TEST(QemuCommandLine, NumaWithAnUnknownTypeIsRefused) {
+    EXPECT_EQ(error_of({"-numa", "bogus"}),
+              "argument 1 (-numa bogus): Invalid parameter value for 'type', expected: node, dist, cpu, hmat-lb, hmat-cache");
 }
 
 // ---- @file --------------------------------------------------------------------------------------------------

@@ -506,8 +506,8 @@ TEST(LibvirtDevices, NoNicModelIsRtl8139) {
 TEST(LibvirtDevices, DeviceTheCatalogLacksIsUnsupportedAndNamed) {
     DomainText d;
     d.machine = "pc";
-    d.devices = "<video><model type='cirrus'/></video>";
-    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<video>): libvirt makes this a QEMU 'cirrus-vga', "
+    d.devices = "<video><model type='vmvga'/></video>";
+    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<video>): libvirt makes this a QEMU 'vmware-svga', "
                            "which aperture does not model (aperture devices lists the models)");
 }
 

@@ -180,14 +180,6 @@ nlohmann::json comparable(const Plan& plan) {
     return json;
 }
 
-// libvirt's tests leave out <acpi/>, so their command lines say acpi=off, and SeaBIOS then builds tables
-// aperture does not size. Both inputs get ACPI back the same way so the firmware runs on both.
-void turn_acpi_on(VmSpec& spec) {
-    for (auto& [key, value] : spec.machine.other.entries) {
-        if (key == "acpi") value = "on";
-    }
-}
-
 class LibvirtArgsPair : public testing::TestWithParam<std::string> {};
 
 // A domain aperture refuses (an i686 guest) cannot be compared; it must be refused as not modelled.
@@ -238,8 +230,6 @@ TEST_P(LibvirtArgsPair, XmlAndLibvirtsCommandLinePlanAlike) {
     if (xml_not_modelled(GetParam())) GTEST_SKIP() << xml_for(GetParam()) << " is refused as not modelled";
     VmSpec from_xml = read_libvirt_domain_file((kCorpus / xml_for(GetParam())).string(), {.refuse_unmodelled_devices = false}).spec;
     VmSpec from_args = read_qemu_command_line({"@" + (kCorpus / "args" / GetParam()).string()});
-    turn_acpi_on(from_xml);
-    turn_acpi_on(from_args);
     auto plan_or_error = [](const VmSpec& spec) -> nlohmann::json {
         try {
             return comparable(make_plan(spec, options_for(spec)));
