@@ -52,7 +52,9 @@ public:
         }
         for (const char* name : kDeviceElements) {
             if (std::string_view(name) == "disk") {
-                for (pugi::xml_node element : libvirt_disk_order(devices)) read_disk(element);
+                const std::vector<pugi::xml_node> disks = libvirt_disk_order(devices);
+                for (pugi::xml_node element : disks) read_disk(element);
+                note_strict_boot(disks);
                 continue;
             }
             for (pugi::xml_node element : devices.children(name)) read_element(name, element);
@@ -398,6 +400,36 @@ private:
         std::vector<pugi::xml_node> elements;
         for (const auto& entry : order) elements.push_back(entry.element);
         return elements;
+    }
+
+    // libvirt always passes -boot strict=on (qemuBuildBootCommandLine), so QEMU's bootorder ends in HALT and
+    // SeaBIOS skips the drivers of virtio-blk disks without a bootindex (src/hw/virtio-blk.c
+    // virtio_blk_setup, skip_nonbootable). libvirt gives a bootindex to disks with <boot order> or, without
+    // any, to the first disk when <os><boot dev='hd'> (the default) asks for one (qemuBuildDisksCommandLine).
+    // aperture does not model the skipped allocations yet; say so where they happen, as the command-line
+    // reader does for -boot strict=on.
+    void note_strict_boot(const std::vector<pugi::xml_node>& disks) {
+        if (c_.spec().firmware.kind == FirmwareKind::Ovmf) return;
+        bool per_device = false;
+        for (pugi::xml_node disk : disks) per_device = per_device || static_cast<bool>(disk.child("boot"));
+        const pugi::xml_node os = xml_.root().child("os");
+        bool boot_hd = !os.child("boot");
+        for (pugi::xml_node boot : os.children("boot")) boot_hd = boot_hd || XmlDocument::attribute(boot, "dev").value_or("") == "hd";
+        bool first_disk_pending = !per_device && boot_hd;
+        for (pugi::xml_node disk : disks) {
+            const bool is_disk = XmlDocument::attribute(disk, "device").value_or("disk") == "disk";
+            bool bootable = static_cast<bool>(disk.child("boot"));
+            if (first_disk_pending && is_disk) {
+                bootable = true;
+                first_disk_pending = false;
+            }
+            if (!bootable && disk_bus(disk.child("target")) == "virtio") {
+                c_.note(disk, "libvirt starts QEMU with -boot strict=on, and this virtio disk has no bootindex: SeaBIOS "
+                              "skips its driver, which aperture does not model, so the reserved e820 entry below 4 GiB "
+                              "may be smaller than shown");
+                return;
+            }
+        }
     }
 
     // src/util/virutil.c virDiskNameToIndex: "vda" 0, "vdb" 1, "sdaa" 26.

@@ -123,9 +123,13 @@ def main() -> int:
         libvirt_oracle.write_records(args.out, results)
     booted = [r for r in results if r["verdict"] in ("agree", "disagree")]
     agreed = sum(r["verdict"] == "agree" for r in booted)
+    # libvirt always passes -boot strict=on; SeaBIOS then skips the drivers of disks without a bootindex,
+    # which aperture does not model yet (it says so in a note): only the reserved e820 entry can differ.
+    pci_agreed = sum(all(w.startswith("e820") for w in r["why"]) for r in booted)
     skipped = len(results) - len(booted)
     print(f"{len(booted)} domains booted: {agreed} matched aperture's plan of the XML, {len(booted) - agreed} differed "
-          f"({skipped} not booted: aperture refused the plan or the oracle saw nothing)")
+          f"({pci_agreed} matched in every PCI function, BAR and window, the rest of the differences being the "
+          f"e820 map); {skipped} not booted: aperture refused the plan or the oracle saw nothing")
     return 0 if agreed == len(booted) and booted else 1
 
 
