@@ -274,7 +274,8 @@ def disk(d: Domain, bus: str, device: str = "disk") -> None:
 def endpoints(d: Domain) -> None:
     rng = d.rng
     for i in range(rng.choice([0, 1, 1, 1, 2, 3])):
-        model = d.pick(["virtio", "virtio", "virtio", "e1000", "e1000e", "rtl8139", "default"], ["vmxnet3"])
+        model = d.pick(["virtio", "virtio", "virtio", "e1000", "e1000e", "rtl8139", "default",
+                        rng.choice(["virtio-transitional", "virtio-non-transitional"])], ["vmxnet3"])
         model_xml = "" if model == "default" else f"<model type='{model}'/>"
         mac = f"<mac address='52:54:00:00:{d.rng.randrange(256):02x}:{i:02x}'/>"
         # No <address> and no <driver queues>: domxml-to-native rebuilds every interface as a tap
@@ -340,12 +341,18 @@ def generate_case(seed: int) -> dict:
         d.features.append("with-unmodelled-devices")
     d.rng.shuffle(d.devices) if rng.random() < 0.1 else None  # the document's order must not matter to placement
     devices = "\n    ".join(["<emulator>/usr/bin/qemu-system-x86_64</emulator>"] + d.devices)
+    # OVMF: libvirt 9.0.0 picks OVMF_CODE_4M.ms.fd for firmware='efi' (its firmware descriptors), or the
+    # loader named; either way it adds the NVRAM in its own state directory.
+    firmware = rng.choice(["bios"] * 6 + ["efi", "loader"])
+    os_attributes = " firmware='efi'" if firmware == "efi" else ""
+    loader = ("<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+              if firmware == "loader" else "")
     xml = f"""<domain type='qemu'>
   <name>oracle-{seed}</name>
   <uuid>00000000-0000-4000-8000-{seed % (1 << 48):012x}</uuid>
   {memory}
   {cpu}
-  <os><type arch='x86_64' machine={quoteattr(machine)}>hvm</type></os>
+  <os{os_attributes}><type arch='x86_64' machine={quoteattr(machine)}>hvm</type>{loader}</os>
   <features><acpi/><apic/></features>
   <devices>
     {devices}
@@ -353,7 +360,8 @@ def generate_case(seed: int) -> dict:
 </domain>
 """
     return {"seed": seed, "xml": xml,
-            "features": sorted(set([f"machine-{machine}", memory_feature] + cpu_features + d.features))}
+            "features": sorted(set([f"machine-{machine}", f"firmware-{firmware}", memory_feature] + cpu_features +
+                                   d.features))}
 
 
 def generate(seed: int) -> str:
