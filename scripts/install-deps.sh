@@ -3,7 +3,8 @@
 #   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
 #   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
 #                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
-#                            (the XML aperture writes must validate) and Chromium with ChromeDriver (the HTML map is tested in a browser),
+#                            (the XML aperture writes must validate), libvirt's QEMU driver (virsh domxml-to-native
+#                            runs it embedded, no daemon: tests/oracle/libvirt) and Chromium with ChromeDriver (the HTML map is tested in a browser),
 #                            then the newer oracle stacks the tests boot (QEMU 10.0, SeaBIOS 1.16.3 and 1.17.0 from Debian's
 #                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these)
 #   install-deps.sh --fuzz   also clang with libFuzzer, for the fuzz targets (tests/fuzz, scripts/fuzz-campaign.sh)
@@ -18,7 +19,7 @@ test_packages=(
   libgtest-dev libbenchmark-dev
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
-  libvirt-clients libxml2-utils
+  libvirt-clients libvirt-daemon-driver-qemu libxml2-utils
   chromium chromium-driver
 )
 # Debian 12's clang 14 ships libFuzzer (libclang-rt-14-dev) with its sanitizer runtimes.

@@ -41,7 +41,7 @@ CheckResult finish(CheckReport report, std::string output) {
 
 CheckResult check_qemu_x86(const CheckRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
-    const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach), request.libvirt_version, request.migrate_to);
+    const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach), request.vm.libvirt_version, request.migrate_to);
     CheckedVm checked = check_vm(subject);
     const Plan& plan = checked.plan;
     CheckReport report;

@@ -43,7 +43,7 @@ FixResult fix(const FixRequest& request) {
     if (xml_file.empty()) throw InputError("aperture fix needs --xml FILE: it writes fixes into a libvirt domain");
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
-    DomainFindings before = domain_findings(vm, hotplug, request.libvirt_version);
+    DomainFindings before = domain_findings(vm, hotplug, request.vm.libvirt_version);
     CombinedDomainFix combined = combine_domain_fixes(before.findings);
 
     FixResult result;
@@ -51,8 +51,9 @@ FixResult fix(const FixRequest& request) {
     // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;
+    read_options.libvirt = parse_libvirt_version(request.vm.libvirt_version);
     const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(result.fixed_xml, xml_file + " (fixed)", read_options));
-    for (const auto& f : domain_findings(fixed, hotplug, request.libvirt_version).findings) {
+    for (const auto& f : domain_findings(fixed, hotplug, request.vm.libvirt_version).findings) {
         if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
     }
     result.stack = std::move(before.stack);

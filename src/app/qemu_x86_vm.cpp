@@ -10,6 +10,7 @@
 #include "host/host_snapshot_json.hpp"
 #include "input/qemu_command_line.hpp"
 #include "libvirt/domain_memlock_input.hpp"
+#include "libvirt/libvirt_version.hpp"
 #include "plan/stack_detection.hpp"
 #include "plan/stack_request.hpp"
 
@@ -22,13 +23,14 @@ bool uses_vfio(const VmSpec& spec) {
 }
 
 // The VmSpec (and the domain) for the QEMU release the options name.
-void read_description(QemuX86Vm& vm, const VmSource& source) {
+void read_description(QemuX86Vm& vm, const VmSource& source, const std::string& libvirt_version) {
     if (source.libvirt_xml.empty()) {
         vm.spec = read_qemu_command_line(source.qemu_args, *vm.options.qemu);
         return;
     }
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;
+    read_options.libvirt = parse_libvirt_version(libvirt_version);
     vm.domain = read_libvirt_domain_file(source.libvirt_xml, read_options);
     vm.spec = vm.domain->spec;
 }
@@ -63,12 +65,12 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
         vm.host = load_host_snapshot(request.host_file);
         choose_qemu_from_host(vm.options, *vm.host);
     }
-    read_description(vm, source);
+    read_description(vm, source, request.libvirt_version);
     if (!vm.host && (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty()))) {
         vm.host = probe_host("/");
         const QemuRelease* read_for = vm.options.qemu;
         choose_qemu_from_host(vm.options, *vm.host);
-        if (vm.options.qemu != read_for) read_description(vm, source);  // this host's QEMU reads it differently
+        if (vm.options.qemu != read_for) read_description(vm, source, request.libvirt_version);  // this host's QEMU reads it differently
     }
     choose_firmware_release(vm.options, vm.spec, vm.host ? &*vm.host : nullptr);
     if (vm.host) vm.options.host = host_context(*vm.host);

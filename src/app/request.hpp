@@ -36,6 +36,9 @@ struct VmRequest {
     std::vector<std::string> passthrough;    // HOST=DEVICE (app/passthrough_option.hpp)
     std::string xen_release;                 // xl.cfg: "4.17.0", "4.17.7", "4.22.0"; empty: the default
     unsigned xen_phys_bits = 0;              // xl.cfg: the guest's phys-bits; 0: the host snapshot's
+    // A libvirt domain: the libvirt that starts it (Debian 12's by default). It decides how the domain
+    // reads where releases differ (input/libvirt_xml/libvirt_release.hpp) and the memlock formula.
+    std::string libvirt_version = "9.0.0";
 };
 
 struct PlanRequest {
@@ -48,14 +51,12 @@ struct CheckRequest {
     OutputFormat format = OutputFormat::Text;
     std::vector<std::string> migrate_to;   // snapshots of hosts the VM may migrate to
     std::vector<std::string> will_attach;  // x86: PORT=SIZE; Xen: BDF, catalog name or mem32=SIZE,mem64=SIZE
-    std::string libvirt_version = "9.0.0";  // the libvirt that starts a libvirt domain (Debian 12's)
 };
 
 // `vm.source.libvirt_xml` is the domain to fix.
 struct FixRequest {
     VmRequest vm;
     std::vector<std::string> will_attach;
-    std::string libvirt_version = "9.0.0";
 };
 
 struct MemlockRequest {

@@ -77,6 +77,8 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     plan->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    plan->add_option("--libvirt-version", vm.libvirt_version,
+                     "With --xml: the libvirt release that starts the domain (default 9.0.0, Debian 12's; 10.7.0 reads as libvirt 10.7)");
     plan->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
@@ -110,8 +112,8 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     check->add_option("--qemu", vm.qemu_release, qemu_option_help());
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
-    check->add_option("--libvirt-version", request.libvirt_version,
-                      "The libvirt release that starts an --xml domain (its memlock formula; default 9.0.0, Debian 12's)");
+    check->add_option("--libvirt-version", vm.libvirt_version,
+                      "The libvirt release that starts an --xml domain (how it reads, its memlock formula; default 9.0.0, Debian 12's)");
     add_xen_options(*check, vm);
     return check;
 }
@@ -127,7 +129,7 @@ CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
                     "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    fix->add_option("--libvirt-version", request.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
+    fix->add_option("--libvirt-version", request.vm.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
     fix->add_option("--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
     return fix;
 }

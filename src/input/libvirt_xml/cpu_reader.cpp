@@ -2,6 +2,7 @@
 // qemuBuildCpuCommandLine, qemuBuildSmpCommandLine; src/conf/cpu_conf.c virCPUDefParseXML).
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <limits>
 
 #include "input/libvirt_xml/domain_context.hpp"
@@ -60,8 +61,17 @@ void set_phys_bits(DomainContext& context, pugi::xml_node node) {
     const auto mode = XmlDocument::attribute(node, "mode");
     if (!mode) xml.fail(node, "missing required attribute 'mode' (passthrough or emulate)");
     const auto bits = xml.unsigned_attribute(node, "bits");
-    const auto limit = xml.unsigned_attribute(node, "limit");
-    if (limit && *limit == 0) xml.fail(node, "attribute 'limit' must be greater than zero");
+    std::optional<u64> limit;
+    if (XmlDocument::attribute(node, "limit")) {
+        if (context.options.release().maxphysaddr_limit == MaxPhysAddrLimit::Ignored) {
+            context.note(node, fmt::format("libvirt {} does not know the 'limit' attribute and ignores it "
+                                           "(its command line has no host-phys-bits-limit)",
+                                           to_string(context.options.libvirt)));
+        } else {
+            limit = xml.unsigned_attribute(node, "limit");
+            if (*limit == 0) xml.fail(node, "attribute 'limit' must be greater than zero");
+        }
+    }
     if (*mode == "passthrough") {
         // cpu-phys-bits-passthrough2.x86_64-latest.err
         if (bits) xml.fail(node, "CPU maximum physical address bits number specification cannot be used with mode='passthrough'");
@@ -69,8 +79,15 @@ void set_phys_bits(DomainContext& context, pugi::xml_node node) {
         if (limit) cpu.host_phys_bits_limit = small_number(xml, node, *limit, "limit");
     } else if (*mode == "emulate") {
         if (limit) xml.fail(node, "attribute 'limit' is only supported for maxphysaddr mode 'passthrough'");
-        if (bits && *bits > 0) cpu.phys_bits = small_number(xml, node, *bits, "bits");
-        else cpu.host_phys_bits = false;
+        if (bits && *bits > 0) {
+            cpu.phys_bits = small_number(xml, node, *bits, "bits");
+        } else if (context.options.release().emulate_without_bits == EmulateWithoutBits::Refused) {
+            xml.fail(node, fmt::format("if using CPU maximum physical address mode='emulate', bits= must be specified too "
+                                       "(libvirt {}; host-phys-bits=off without bits needs a newer libvirt)",
+                                       to_string(context.options.libvirt)));
+        } else {
+            cpu.host_phys_bits = false;
+        }
     } else {
         xml.fail(node, "Invalid value for attribute 'mode' in element 'maxphysaddr': '" + *mode + "'");
     }

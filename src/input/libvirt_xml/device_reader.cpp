@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "input/libvirt_xml/controller_models.hpp"
@@ -48,6 +51,12 @@ public:
             }
         }
         for (const char* name : kDeviceElements) {
+            if (std::string_view(name) == "disk") {
+                const std::vector<pugi::xml_node> disks = libvirt_disk_order(devices);
+                for (pugi::xml_node element : disks) read_disk(element);
+                note_strict_boot(disks);
+                continue;
+            }
             for (pugi::xml_node element : devices.children(name)) read_element(name, element);
         }
         add_default_devices();
@@ -210,12 +219,22 @@ private:
         insert_controller(std::move(device));
     }
 
+    // The USB controller model libvirt picks when the domain names none: the one it adds itself is
+    // qemu-xhci on q35 (qemuDomainDefAddDefaultDevices); a written <controller type='usb'> without a
+    // model depends on the release (libvirt_release.hpp); pc takes piix3-uhci either way.
+    std::string default_usb_model(const GuestDevice& d) const {
+        if (!c_.q35()) return "piix3-uhci";
+        const bool written = static_cast<bool>(d.element);
+        if (written && c_.options.release().q35_explicit_usb_default == ExplicitUsbDefault::Piix3Uhci) return "piix3-uhci";
+        return "qemu-xhci";
+    }
+
     // The QEMU device of a USB/SCSI/SATA/IDE/virtio-serial controller (qemuBuildControllerDevProps).
     void configure_controller(GuestDevice& d, pugi::xml_node e) {
         const std::string& type = d.controller_type;
         std::string& model = d.controller_model;
         if (type == "usb") {
-            if (model.empty()) model = c_.q35() ? "qemu-xhci" : "piix3-uhci";  // qemuDomainControllerDefPostParse
+            if (model.empty()) model = default_usb_model(d);
             if (model == "none") {
                 d.emitted = false;
                 return;
@@ -339,6 +358,80 @@ private:
 
     // ---- disks ------------------------------------------------------------------------------------------
 
+    // The disk's bus: <target bus=>, else virDomainDiskDefParseXML's guess from the target name; "" if none.
+    static std::string disk_bus(pugi::xml_node target) {
+        if (const auto bus = XmlDocument::attribute(target, "bus")) return *bus;
+        const std::string dev = XmlDocument::attribute(target, "dev").value_or("");
+        if (dev.starts_with("hd")) return "ide";
+        if (dev.starts_with("sd")) return "scsi";
+        if (dev.starts_with("vd")) return "virtio";
+        if (dev.starts_with("fd")) return "fdc";
+        return "";
+    }
+
+    // The order libvirt keeps disks in (virDomainDiskInsert, as each is parsed): a disk goes before the
+    // first disk on its bus whose target name sorts after its own, else right after the last disk on its
+    // bus, else at the end. So "vdb, vda" become vda, vdb: virtio-disk0 is placed first. A disk whose
+    // target cannot be read keeps its place; read_disk refuses it.
+    static std::vector<pugi::xml_node> libvirt_disk_order(pugi::xml_node devices) {
+        struct Entry {
+            pugi::xml_node element;
+            std::string bus;
+            int index;
+        };
+        std::vector<Entry> order;
+        for (pugi::xml_node element : devices.children("disk")) {
+            const pugi::xml_node target = element.child("target");
+            const std::string bus = disk_bus(target);
+            const auto index = disk_index(XmlDocument::attribute(target, "dev").value_or(""));
+            Entry entry{element, bus, index.value_or(-1)};
+            if (bus.empty() || !index) {
+                order.push_back(entry);
+                continue;
+            }
+            std::optional<std::size_t> at;
+            for (std::size_t i = order.size(); i-- > 0;) {
+                if (order[i].bus != bus) continue;
+                if (order[i].index > entry.index) at = i;
+                else if (!at) at = i + 1;
+            }
+            order.insert(order.begin() + static_cast<std::ptrdiff_t>(at.value_or(order.size())), entry);
+        }
+        std::vector<pugi::xml_node> elements;
+        for (const auto& entry : order) elements.push_back(entry.element);
+        return elements;
+    }
+
+    // libvirt always passes -boot strict=on (qemuBuildBootCommandLine), so QEMU's bootorder ends in HALT and
+    // SeaBIOS skips the drivers of virtio-blk disks without a bootindex (src/hw/virtio-blk.c
+    // virtio_blk_setup, skip_nonbootable). libvirt gives a bootindex to disks with <boot order> or, without
+    // any, to the first disk when <os><boot dev='hd'> (the default) asks for one (qemuBuildDisksCommandLine).
+    // aperture does not model the skipped allocations yet; say so where they happen, as the command-line
+    // reader does for -boot strict=on.
+    void note_strict_boot(const std::vector<pugi::xml_node>& disks) {
+        if (c_.spec().firmware.kind == FirmwareKind::Ovmf) return;
+        bool per_device = false;
+        for (pugi::xml_node disk : disks) per_device = per_device || static_cast<bool>(disk.child("boot"));
+        const pugi::xml_node os = xml_.root().child("os");
+        bool boot_hd = !os.child("boot");
+        for (pugi::xml_node boot : os.children("boot")) boot_hd = boot_hd || XmlDocument::attribute(boot, "dev").value_or("") == "hd";
+        bool first_disk_pending = !per_device && boot_hd;
+        for (pugi::xml_node disk : disks) {
+            const bool is_disk = XmlDocument::attribute(disk, "device").value_or("disk") == "disk";
+            bool bootable = static_cast<bool>(disk.child("boot"));
+            if (first_disk_pending && is_disk) {
+                bootable = true;
+                first_disk_pending = false;
+            }
+            if (!bootable && disk_bus(disk.child("target")) == "virtio") {
+                c_.note(disk, "libvirt starts QEMU with -boot strict=on, and this virtio disk has no bootindex: SeaBIOS "
+                              "skips its driver, which aperture does not model, so the reserved e820 entry below 4 GiB "
+                              "may be smaller than shown");
+                return;
+            }
+        }
+    }
+
     // src/util/virutil.c virDiskNameToIndex: "vda" 0, "vdb" 1, "sdaa" 26.
     static std::optional<int> disk_index(const std::string& name) {
         std::size_t start = 0;
@@ -386,15 +479,8 @@ private:
         if (!target) xml_.fail(e, "a disk needs a <target>");
         const auto dev = XmlDocument::attribute(target, "dev");
         if (!dev) xml_.fail(target, "missing target 'dev'");
-        std::string bus = XmlDocument::attribute(target, "bus").value_or("");
-        if (bus.empty()) {
-            // virDomainDiskDefAssignAddress: the bus from the target name.
-            if (dev->starts_with("hd")) bus = "ide";
-            else if (dev->starts_with("sd")) bus = "scsi";
-            else if (dev->starts_with("vd")) bus = "virtio";
-            else if (dev->starts_with("fd")) bus = "fdc";
-            else xml_.fail(target, "cannot tell the bus of disk '" + *dev + "': give <target bus=>");
-        }
+        const std::string bus = disk_bus(target);
+        if (bus.empty()) xml_.fail(target, "cannot tell the bus of disk '" + *dev + "': give <target bus=>");
         const auto index = disk_index(*dev);
         if (!index) xml_.fail(target, "Unknown disk name '" + *dev + "' and no address specified");
         if (bus == "virtio") {

@@ -3,8 +3,9 @@
 // would be started with: the same VmSpec the QEMU command line libvirt generates from it gives.
 //
 // The mapping follows libvirt 10.7.0 (src/qemu/qemu_command.c builds the QEMU arguments,
-// src/qemu/qemu_domain_address.c places devices that have no <address>); docs/libvirt-xml.md lists what
-// is read, what is approximated and where older libvirt (Debian 12 ships 9.0.0) differs.
+// src/qemu/qemu_domain_address.c places devices that have no <address>); where Debian 12's libvirt 9.0.0
+// reads a domain differently (found by running it, tests/oracle/libvirt), the release the options name
+// decides (libvirt_release.hpp). docs/libvirt-xml.md lists what is read and what is approximated.
 //
 // Errors name the file and line of the element: "vm.xml:42: <memory unit='XiB'>: unknown unit 'XiB'".
 // InputError: the XML is malformed or libvirt itself would refuse it. UnsupportedError: libvirt accepts
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "input/libvirt_xml/libvirt_release.hpp"
 #include "input/libvirt_xml/memlock_reader.hpp"
 #include "machine/qemu_release.hpp"
 
@@ -43,6 +45,10 @@ struct LibvirtReadOptions {
     // A PCI device libvirt would create that aperture's device catalog lacks (qxl-vga, rtl8139, ...) is
     // an UnsupportedError naming its element. Off, the VmSpec keeps it (to compare the mapping alone).
     bool refuse_unmodelled_devices = true;
+    // The libvirt that will start the domain (default: Debian 12's 9.0.0).
+    LibvirtVersion libvirt = default_libvirt_version();
+
+    const LibvirtReaderRelease& release() const { return libvirt_reader_release(libvirt); }
 };
 
 // `file_name` is used in messages only.

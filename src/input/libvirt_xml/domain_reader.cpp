@@ -108,9 +108,10 @@ private:
         assign_pci_addresses(input);
         if (without > 0) {
             const std::size_t added = c_.controllers.size() - controllers_before;
-            std::string text = fmt::format("{} device{} without a PCI <address>: placed the way libvirt 10.7.0 places them "
+            // The placement is 10.7.0's code, and 9.0.0 placed every oracle domain the same way.
+            std::string text = fmt::format("{} device{} without a PCI <address>: placed the way libvirt {} places them "
                                            "(qemuDomainAssignPCIAddresses)",
-                                           without, without == 1 ? "" : "s");
+                                           without, without == 1 ? "" : "s", to_string(c_.options.libvirt));
             if (added > 0) text += fmt::format(", adding {} PCI controller{}", added, added == 1 ? "" : "s");
             c_.spec().notes.push_back({text, {c_.xml.file_name()}});
         }

@@ -40,7 +40,7 @@ const std::vector<LibvirtVersion> kReleases{{8, 1, 0}, {9, 0, 0}, {9, 3, 0}, {9,
 
 std::optional<LibvirtDomain> read_full(const std::string& file) {
     try {
-        return read_libvirt_domain_file((kSource / file).string(), LibvirtReadOptions{.refuse_unmodelled_devices = false});
+        return read_libvirt_domain_file((kSource / file).string(), LibvirtReadOptions{.refuse_unmodelled_devices = false, .libvirt = {10, 7, 0}});
     } catch (const InputError&) {
         return std::nullopt;
     } catch (const UnsupportedError&) {

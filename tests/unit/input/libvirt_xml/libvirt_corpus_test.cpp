@@ -22,6 +22,9 @@ namespace {
 
 const std::filesystem::path kCorpus = std::filesystem::path(APERTURE_SOURCE_DIR) / "tests/fixtures/libvirt-xml";
 
+// The corpus and its expected command lines are libvirt 10.7.0's, so it is read as that release.
+const LibvirtVersion kCorpusRelease{10, 7, 0};
+
 // MANIFEST.tsv: file -> "ok:..." or "error:...", libvirt's own verdict.
 std::map<std::string, std::string> manifest() {
     std::map<std::string, std::string> outcomes;
@@ -62,7 +65,7 @@ enum class Verdict { Planned, InputRefused, Unsupported };
 
 Verdict plan_file(const std::string& name, std::string& message) {
     try {
-        const LibvirtDomain domain = read_libvirt_domain_file((kCorpus / name).string());
+        const LibvirtDomain domain = read_libvirt_domain_file((kCorpus / name).string(), {.libvirt = kCorpusRelease});
         make_plan(domain.spec, options_for(domain.spec));
         return Verdict::Planned;
     } catch (const InputError& e) {
@@ -118,7 +121,7 @@ TEST(LibvirtCorpusCounts, EveryManifestEntryIsACorpusFile) {
 // InputError/UnsupportedError: never a crash or another exception (run under ASan/UBSan by scripts/test.sh).
 std::string read_verdict(const std::string& text) {
     try {
-        read_libvirt_domain(text, "mutated.xml");
+        read_libvirt_domain(text, "mutated.xml", {.libvirt = kCorpusRelease});
         return "read";
     } catch (const InputError&) {
         return "input";
@@ -185,7 +188,7 @@ class LibvirtArgsPair : public testing::TestWithParam<std::string> {};
 // A domain aperture refuses (an i686 guest) cannot be compared; it must be refused as not modelled.
 bool xml_not_modelled(const std::string& args_name) {
     try {
-        read_libvirt_domain_file((kCorpus / xml_for(args_name)).string(), {.refuse_unmodelled_devices = false});
+        read_libvirt_domain_file((kCorpus / xml_for(args_name)).string(), {.refuse_unmodelled_devices = false, .libvirt = kCorpusRelease});
     } catch (const UnsupportedError&) {
         return true;
     }
@@ -195,7 +198,7 @@ bool xml_not_modelled(const std::string& args_name) {
 // The mapping alone, devices aperture's catalog lacks included: libvirt's placement and ids.
 TEST_P(LibvirtArgsPair, XmlAndLibvirtsCommandLineReadAlike) {
     if (xml_not_modelled(GetParam())) GTEST_SKIP() << xml_for(GetParam()) << " is refused as not modelled";
-    VmSpec from_xml = read_libvirt_domain_file((kCorpus / xml_for(GetParam())).string(), {.refuse_unmodelled_devices = false}).spec;
+    VmSpec from_xml = read_libvirt_domain_file((kCorpus / xml_for(GetParam())).string(), {.refuse_unmodelled_devices = false, .libvirt = kCorpusRelease}).spec;
     VmSpec from_args = read_qemu_command_line({"@" + (kCorpus / "args" / GetParam()).string()});
     EXPECT_EQ(from_xml.machine.type, from_args.machine.type);
     EXPECT_EQ(from_xml.memory.size, from_args.memory.size);
@@ -228,7 +231,7 @@ TEST_P(LibvirtArgsPair, XmlAndLibvirtsCommandLineReadAlike) {
 // as an UnsupportedError, the machine model for the command line).
 TEST_P(LibvirtArgsPair, XmlAndLibvirtsCommandLinePlanAlike) {
     if (xml_not_modelled(GetParam())) GTEST_SKIP() << xml_for(GetParam()) << " is refused as not modelled";
-    VmSpec from_xml = read_libvirt_domain_file((kCorpus / xml_for(GetParam())).string(), {.refuse_unmodelled_devices = false}).spec;
+    VmSpec from_xml = read_libvirt_domain_file((kCorpus / xml_for(GetParam())).string(), {.refuse_unmodelled_devices = false, .libvirt = kCorpusRelease}).spec;
     VmSpec from_args = read_qemu_command_line({"@" + (kCorpus / "args" / GetParam()).string()});
     auto plan_or_error = [](const VmSpec& spec) -> nlohmann::json {
         try {
