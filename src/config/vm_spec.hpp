@@ -146,6 +146,8 @@ struct VmSpec {
     std::vector<GlobalSpec> globals;
     std::vector<FwCfgSpec> fw_cfg;
     std::vector<MemoryBackendSpec> memory_backends;
+    // -numa node entries (libvirt: <numa> cells): QEMU's numa_state->num_nodes, which bounds numa_node=.
+    unsigned numa_nodes = 0;
     FirmwareSpec firmware;
     DefaultsSpec defaults;
     std::vector<LegacyDrive> legacy_drives;

@@ -31,5 +31,6 @@ std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec
 std::vector<DeviceModel> vga_devices();         // vga.cpp: VGA, secondary-vga, bochs-display
 std::vector<DeviceModel> vfio_devices();        // vfio_pci.cpp: vfio-pci
 std::vector<DeviceModel> uhci_devices();        // usb_uhci.cpp: piix3-usb-uhci
+std::vector<DeviceModel> pci_expander_bridges(); // pci_expander_bridge.cpp: pxb, pxb-pcie
 
 }  // namespace aperture::device_families

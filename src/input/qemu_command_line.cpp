@@ -459,8 +459,13 @@ private:
             return set_machine_property("hpet", "off", use.where);
         }
         if (name == "numa") {
-            note(use.where, "-numa is accepted but not modelled: NUMA nodes split the RAM for the guest's SRAT "
-                            "table, the guest-physical layout of RAM does not change");
+            // Only the node count matters here (a pxb's numa_node= must name a node); the nodes split the RAM for the
+            // guest's SRAT, the guest-physical layout of RAM does not change.
+            const auto parsed = qemu_syntax::parse_qemu_opts(arg, "type");
+            const std::string* type = parsed.entries.find("type");
+            if (type && *type == "node") ++spec_.numa_nodes;
+            note(use.where, "-numa is accepted but not modelled beyond its node count: NUMA nodes split the RAM for the "
+                            "guest's SRAT table, the guest-physical layout of RAM does not change");
             return;
         }
         if (name == "option-rom") {

@@ -51,6 +51,7 @@ void read_memory(DomainContext& context) {
             auto sum = checked_add(cells, cell_bytes);
             if (!sum) xml.fail(cell, "the NUMA cells' memory passes 2^64 bytes");
             cells = *sum;
+            ++context.spec().numa_nodes;  // -numa node,nodeid=N per cell (qemuBuildNumaCommandLine)
         }
         if (cells != 0) {
             total = cells;
