@@ -174,9 +174,12 @@ private:
             scan_bus(root, root_topology_bus_[i], first, sub_bus);
             const unsigned last = devices_[static_cast<std::size_t>(root)].bus_max;
             if (sub_bus > last) {
+                // PciAllocateBusNumber fails past the root bridge's range; real OVMF then fails PCI resource allocation
+                // and programs no BAR (seen on QEMU 7.2 + OVMF 2022.11). The state it leaves the bridges in is not modelled.
                 throw UnsupportedError(fmt::format("OVMF model: the root bus {:02x} needs bus numbers up to {:02x}, past the {:02x} "
-                                                   "where the next root bus (an expander's bus_nr) begins; how OVMF then leaves the "
-                                                   "bridges is not modelled: give the expanders higher bus_nr values",
+                                                   "where the next root bus (an expander's bus_nr) begins: real OVMF then fails PCI "
+                                                   "resource allocation and programs no BAR; the state it leaves is not modelled. "
+                                                   "Give the expanders bus_nr values above the buses the root bus before them uses",
                                                    first, sub_bus, last + 1));
             }
         }
@@ -595,7 +598,8 @@ private:
             }
             // GetProposedResources root bridge by root bridge: a type's status is the last root bridge's that has
             // the type (GetResourceAllocationStatus overwrites it). PciHostBridgeAdjustAllocation then rejects the
-            // largest consumer of each short type over every root bridge's nodes.
+            // largest consumer of each short type in that type's pool, where every root bridge's list was put by
+            // InsertResourceNode (so a later root bridge's list can come first, and ties go to the later node).
             std::array<bool, 5> short_type{};
             for (const auto& host : host_) {
                 for (std::size_t t = 0; t < 5; ++t) {
@@ -607,8 +611,9 @@ private:
             for (std::size_t t = 0; t < 5; ++t) {
                 if (!short_type[t]) continue;
                 short_types += (short_types.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
-                int candidate = -1;
-                for (const WindowLists& root : lists) candidate = larger(candidate, max_consumer(root.list[t]));
+                const int pool = tree_.create(roots_.front(), 0, 0, 0, POOL_TYPES[t], ResUsage::Typical, true);
+                for (const WindowLists& root : lists) tree_.insert(pool, root.list[t]);
+                const int candidate = max_consumer(pool);
                 if (candidate < 0) continue;
                 const ResNode& node = tree_[candidate];
                 if (std::find(removed_now.begin(), removed_now.end(), node.device) != removed_now.end()) continue;

@@ -107,6 +107,7 @@ public:
         qemu_early_e820();
         malloc_preinit();
         pci_bios_init_bus();
+        note_expander_bus_overlaps();
         pci_probe_devices();
         pci_bios_init_platform();
         physbits();
@@ -303,6 +304,36 @@ private:
                 pci_bus = res_bus;
             }
             st.subordinate = subbus;
+        }
+    }
+
+    // SeaBIOS numbers bus 0's bridges without regard to the expanders' fixed numbers. Where a bridge below
+    // bus 0 got a range holding an expander's bus_nr, QEMU's routing decides who answers that number (the
+    // newest of them), and what sits behind the other stays hidden: worth saying, since nothing fails.
+    void note_expander_bus_overlaps() {
+        const auto& buses = machine_.pci.buses();
+        auto under_main_root = [&](int bus) {
+            while (buses[static_cast<std::size_t>(bus)].parent_bus >= 0 && !buses[static_cast<std::size_t>(bus)].extra_root) {
+                bus = buses[static_cast<std::size_t>(bus)].parent_bus;
+            }
+            return bus == 0;
+        };
+        for (const int root : machine_.pci.extra_roots()) {
+            const ExtraRootBus& extra = *buses[static_cast<std::size_t>(root)].extra_root;
+            for (std::size_t b = 0; b < buses.size(); ++b) {
+                if (!under_main_root(static_cast<int>(b))) continue;
+                for (const auto& node : buses[b].devices) {
+                    if (!node.function.bridge) continue;
+                    const FunctionState& st = state_.at(&node);
+                    if (!(st.secondary <= extra.bus_nr && extra.bus_nr <= st.subordinate)) continue;
+                    result_.notes.push_back(fmt::format(
+                        "{} '{}' has bus_nr {:#x}, but SeaBIOS numbered the buses behind {} on the main root bus {:#x}-{:#x}: QEMU "
+                        "routes each number to one bus only, so devices behind one of them are hidden. Give bus_nr a number "
+                        "above the buses the main root bus uses",
+                        extra.expander_driver, extra.expander_id, extra.bus_nr, node.id.empty() ? node.function.driver : "'" + node.id + "'",
+                        st.secondary, st.subordinate));
+                }
+            }
         }
     }
 

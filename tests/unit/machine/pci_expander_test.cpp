@@ -2,6 +2,8 @@
 // on the real binary), and the bus numbers SeaBIOS and OVMF give their root buses (tests/oracle/recorded/*.pxb.*).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../support/words.hpp"
 #include "core/error.hpp"
 #include "input/qemu_command_line.hpp"
@@ -119,6 +121,24 @@ TEST(PciExpanderBuses, OvmfRootBusRangeOverlapIsNotModelled) {
                            "-device e1000,bus=pxb1",
                            FirmwareKind::Ovmf),
                  UnsupportedError);
+}
+
+// Real QEMU 7.2 + SeaBIOS 1.16.2 lists the pxb's bridge twice and hides the e1000 behind br0: the plan says why.
+TEST(PciExpanderBuses, SeabiosNotesABusNrInsideTheMainRootsBuses) {
+    const Plan plan = plan_with("-machine pc -m 1G -nodefaults -device pci-bridge,id=br0,chassis_nr=1 -device pxb,id=pxb1,bus_nr=1 "
+                                "-device e1000,bus=pxb1 -device e1000,bus=br0,addr=1");
+    ASSERT_EQ(plan.outcome, Outcome::Ok);
+    const auto& notes = plan.firmware->notes;
+    EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const std::string& n) {
+        return n.find("pxb 'pxb1' has bus_nr 0x1, but SeaBIOS numbered the buses behind 'br0' on the main root bus 0x1-0x2") != std::string::npos;
+    }));
+}
+
+TEST(PciExpanderBuses, NoNoteWhenBusNrIsAboveTheMainRootsBuses) {
+    const Plan plan = plan_with("-machine pc -m 1G -nodefaults -device pci-bridge,id=br0,chassis_nr=1 -device pxb,id=pxb1,bus_nr=8 "
+                                "-device e1000,bus=pxb1");
+    const auto& notes = plan.firmware->notes;
+    EXPECT_TRUE(std::none_of(notes.begin(), notes.end(), [](const std::string& n) { return n.find("has bus_nr") != std::string::npos; }));
 }
 
 TEST(PciExpanderBuses, EmptyExpanderHasNoWindows) {
