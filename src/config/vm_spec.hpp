@@ -146,7 +146,9 @@ struct VmSpec {
     std::vector<GlobalSpec> globals;
     std::vector<FwCfgSpec> fw_cfg;
     std::vector<MemoryBackendSpec> memory_backends;
-    unsigned numa_nodes = 0;  // -numa node entries (RAM is laid out as one block; firmware tables count them)
+    // -numa node entries (libvirt: <numa> cells): QEMU's numa_state->num_nodes, which bounds a pxb's numa_node= and
+    // sizes SeaBIOS's own SRAT; RAM is laid out as one block.
+    unsigned numa_nodes = 0;
     FirmwareSpec firmware;
     DefaultsSpec defaults;
     std::vector<LegacyDrive> legacy_drives;

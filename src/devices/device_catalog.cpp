@@ -23,7 +23,7 @@ const std::map<std::string, DeviceModel, std::less<>>& catalog() {
               device_families::xhci_devices, device_families::vga_devices, device_families::vfio_devices,
               device_families::uhci_devices, device_families::ehci_devices, device_families::cirrus_devices,
               device_families::hda_devices, device_families::dmi_pci_bridges,
-              device_families::watchdog_panic_devices}) {
+              device_families::watchdog_panic_devices, device_families::pci_expander_bridges}) {
             for (DeviceModel& model : family()) {
                 std::string name = model.name;
                 all.emplace(std::move(name), std::move(model));

@@ -36,5 +36,6 @@ std::vector<DeviceModel> cirrus_devices();      // cirrus_vga.cpp: cirrus-vga
 std::vector<DeviceModel> hda_devices();         // intel_hda.cpp: intel-hda, ich9-intel-hda
 std::vector<DeviceModel> dmi_pci_bridges();     // dmi_pci_bridge.cpp: i82801b11-bridge
 std::vector<DeviceModel> watchdog_panic_devices();  // watchdog_panic.cpp: i6300esb, pvpanic-pci
+std::vector<DeviceModel> pci_expander_bridges(); // pci_expander_bridge.cpp: pxb, pxb-pcie
 
 }  // namespace aperture::device_families

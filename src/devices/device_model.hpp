@@ -53,6 +53,8 @@ struct PlugContext {
     // -smp's boot CPU count: virtio-blk and virtio-scsi default to one queue per boot CPU, which sets
     // their MSI-X vector count (hw/virtio/virtio-pci.c, virtio_pci_optimal_num_queues).
     unsigned boot_cpus = 1;
+    // -numa node count (QEMU's numa_state->num_nodes): pxb's numa_node must name one of them.
+    unsigned numa_nodes = 0;
     // The default of x-native-hotplug for PCIe slots. False only where the machine registers it so:
     // pc-q35-6.1 (x-keep-pci-slot-hpc=false with ACPI PCI hotplug on, hw/i386/pc_q35.c pc_q35_init).
     bool pcie_native_hotplug_default = true;

@@ -70,6 +70,16 @@ struct BridgeSpec {
     friend bool operator==(const BridgeSpec&, const BridgeSpec&) = default;
 };
 
+// A PCI expander bridge (pxb, pxb-pcie): the host bridge function on the main root bus that brings an
+// extra root bus with it (hw/pci-bridge/pci_expander_bridge.c).
+struct ExpanderSpec {
+    bool express = false;                   // pxb-pcie: its root bus is PCI Express
+    std::uint8_t bus_nr = 0;                // the root bus's fixed number (property bus_nr)
+    std::optional<std::uint16_t> numa_node; // property numa_node; unset is NUMA_NODE_UNASSIGNED
+
+    friend bool operator==(const ExpanderSpec&, const ExpanderSpec&) = default;
+};
+
 struct PciFunctionSpec {
     std::string driver;  // QEMU device model name
     std::uint16_t vendor_id = 0;
@@ -80,6 +90,7 @@ struct PciFunctionSpec {
     std::optional<BridgeSpec> bridge;
     // vfio-pci passing an Intel IGD through: what its legacy-mode decision needs from the device's side.
     std::optional<IgdFacts> igd;
+    std::optional<ExpanderSpec> expander;
 
     const BarSpec* bar(int index) const;
     const BarSpec* rom() const { return bar(kRomBarIndex); }

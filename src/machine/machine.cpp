@@ -211,7 +211,9 @@ private:
         auto& pci = machine_.pci;
         const std::string& where = device.where.text;
         check_usb_companion(device);
-        int bus = 0;
+        // qdev_find_default_bus: without bus=, the first PCI bus of the newest host bridge, which is the newest
+        // expander's root bus once there is one (qbus_find_recursive walks sysbus devices newest first).
+        int bus = newest_extra_root_.value_or(0);
         if (device.bus) {
             auto found = pci.find_bus(*device.bus);
             if (!found) throw InputError(fmt::format("{}: Bus '{}' not found", where, *device.bus));
@@ -225,6 +227,7 @@ private:
         context.bus_is_root = bus_node.root;
         context.memory_backends = &spec_.memory_backends;
         context.boot_cpus = spec_.cpus;
+        context.numa_nodes = spec_.numa_nodes;
         context.passthrough_device = [this](const std::string& host) -> std::optional<PciFunctionSpec> {
             auto it = host_.passthrough.find(normalize_host_pci_address(host));
             if (it == host_.passthrough.end()) return std::nullopt;
@@ -242,6 +245,13 @@ private:
         } catch (const DeviceRefusal& refused) {
             throw QemuDeviceRefusal{refused.qemu_message(device.written.empty() ? device.driver : device.written)};
         }
+
+        // hw/pci/pci.c do_pci_register_device: an expander's root bus takes bridges only.
+        if (bus_node.extra_root && !function.bridge) {
+            throw QemuDeviceRefusal{fmt::format("-device {}: PCI: Only PCI/PCIe bridges can be plugged into {}", written_option(device),
+                                                bus_node.extra_root->expander_driver)};
+        }
+        if (function.expander) check_expander(device, bus, *function.expander);
 
         DevFn devfn{};
         if (device.addr) {
@@ -291,8 +301,10 @@ private:
         node.properties = device.properties;
         std::optional<IgdFacts> igd = node.function.igd;
         const std::optional<BridgeSpec> bridge = node.function.bridge;
+        const std::optional<ExpanderSpec> expander = node.function.expander;
         pci.add(bus, std::move(node));
         if (bridge) handlers_[pci.buses().size() - 1] = child_hotplug_handler(hotplug_handler(bus), *bridge);
+        if (expander) add_extra_root(device, *expander);
         if (igd) plan_igd(*igd, bus_node.root && bus == 0, devfn);
     }
 
@@ -303,7 +315,8 @@ private:
     enum class HotplugHandler { None, Acpi, Shpc, PcieNative };
 
     HotplugHandler hotplug_handler(int bus) const {
-        if (machine_.pci.bus(bus).root) return root_hotplug_handler();
+        // ACPI PCI hotplug serves the main root bus only; an expander's root bus has no hotplug handler.
+        if (bus == 0) return root_hotplug_handler();
         const auto it = handlers_.find(static_cast<std::size_t>(bus));
         return it == handlers_.end() ? HotplugHandler::None : it->second;
     }
@@ -352,6 +365,66 @@ private:
         machine_.igd = std::move(assignment);
     }
 
+    // hw/pci-bridge/pci_expander_bridge.c pxb_register_bus: an expander sits on the main root bus, and no two
+    // expanders share a bus number.
+    void check_expander(const DeviceSpec& device, int bus, const ExpanderSpec& expander) const {
+        if (bus != 0) {
+            throw QemuDeviceRefusal{fmt::format("-device {}: PXB devices can be attached only to root bus", written_option(device))};
+        }
+        for (const int root : machine_.pci.extra_roots()) {
+            if (machine_.pci.bus(root).extra_root->bus_nr == expander.bus_nr) {
+                throw QemuDeviceRefusal{fmt::format("-device {}: Bus {} is already in use", written_option(device), expander.bus_nr)};
+            }
+        }
+        if (expander.express && expander.bus_nr == 0) {
+            // QEMU accepts it, and then two root buses answer to bus number 0.
+            throw UnsupportedError(fmt::format("{}: a pxb-pcie with bus_nr=0 (QEMU's default) shares bus number 0 with the main root "
+                                               "bus; aperture does not model that: give bus_nr= a number above the buses the main "
+                                               "root bus uses",
+                                               device.where.text));
+        }
+    }
+
+    // pxb_dev_realize_common: the expander's root bus, and for pxb the pci-bridge QEMU plugs into it at slot 0
+    // (id = the pxb's id, chassis_nr = bus_nr, shpc off), so that bus=<pxb id> lands behind that bridge.
+    void add_extra_root(const DeviceSpec& device, const ExpanderSpec& expander) {
+        auto& pci = machine_.pci;
+        ExtraRootBus extra;
+        extra.bus_nr = expander.bus_nr;
+        extra.numa_node = expander.numa_node;
+        extra.expander_id = device.id;
+        extra.expander_driver = device.driver;
+        // pxb-pcie names its root bus after its id; pxb's root bus is "pxb-internal"
+        const int root = pci.add_extra_root(0, expander.express ? device.id : "pxb-internal", expander.express, std::move(extra));
+        newest_extra_root_ = root;
+        if (expander.express) return;
+        DeviceSpec internal;
+        internal.driver = "pci-bridge";
+        internal.id = device.id;
+        internal.where = device.where;
+        internal.written = device.written.empty() ? device.driver : device.written;
+        internal.properties.entries.emplace_back("chassis_nr", std::to_string(expander.bus_nr));
+        internal.properties.entries.emplace_back("shpc", "off");
+        PlugContext context;
+        context.qemu = &release_;
+        context.machine = machine_.type.family;
+        context.bus_is_root = true;
+        PciFunctionSpec bridge;
+        try {
+            bridge = build_device(internal, context);
+        } catch (const DeviceRefusal& refused) {
+            throw QemuDeviceRefusal{refused.qemu_message(internal.written)};
+        }
+        PciNode node;
+        node.id = device.id;
+        node.devfn = DevFn{0, 0};
+        node.function = std::move(bridge);
+        node.where = device.where.text + " (the pci-bridge QEMU puts behind the pxb)";
+        const BridgeSpec spec = *node.function.bridge;
+        pci.add(root, std::move(node));
+        handlers_[pci.buses().size() - 1] = child_hotplug_handler(hotplug_handler(root), spec);
+    }
+
     // hw/pci/pcie.c pcie_cap_slot_init -> pcie_chassis_add_slot: a PCIe slot's (chassis, slot) pair must be unique.
     void check_chassis_slot(const DeviceSpec& device, const PciFunctionSpec& function) {
         if (!function.bridge || !function.bridge->slot_implemented) return;
@@ -369,6 +442,7 @@ private:
     const QemuRelease& release_;
     std::set<std::pair<unsigned, unsigned>> chassis_slots_;
     std::map<std::size_t, HotplugHandler> handlers_;  // per bridge-created bus
+    std::optional<int> newest_extra_root_;            // the newest expander's root bus: the default bus from then on
 };
 
 u64 pci_hole64_size_from_globals(const VmSpec& spec, const MachineType& type, Machine& machine) {

@@ -55,6 +55,25 @@ void PciTopology::add(int bus, PciNode node) {
     buses_.at(static_cast<std::size_t>(bus)).devices.push_back(std::move(node));
 }
 
+int PciTopology::add_extra_root(int parent_bus, std::string name, bool express, ExtraRootBus extra) {
+    PciBusNode root;
+    root.name = std::move(name);
+    root.express = express;
+    root.root = true;
+    root.parent_bus = parent_bus;
+    root.extra_root = std::move(extra);
+    buses_.push_back(std::move(root));
+    return static_cast<int>(buses_.size() - 1);
+}
+
+std::vector<int> PciTopology::extra_roots() const {
+    std::vector<int> found;
+    for (std::size_t i = 0; i < buses_.size(); ++i) {
+        if (buses_[i].extra_root) found.push_back(static_cast<int>(i));
+    }
+    return found;
+}
+
 void PciTopology::finish() {
     for (auto& bus : buses_) {
         std::stable_sort(bus.devices.begin(), bus.devices.end(),

@@ -22,10 +22,20 @@ struct PciNode {
     PropertyList properties;  // the -device properties as given (drive=, ...), for firmware drivers
 };
 
+// An extra root bus a pxb / pxb-pcie brings: QEMU numbers it itself (bus_nr) and lists it as a child of
+// the main root bus, which is how config cycles reach it (hw/pci/pci.c pci_find_bus_nr).
+struct ExtraRootBus {
+    std::uint8_t bus_nr = 0;
+    std::optional<std::uint16_t> numa_node;
+    std::string expander_id;  // the pxb's id= ("" when none)
+    std::string expander_driver;  // "pxb" or "pxb-pcie": QEMU's messages name it
+};
+
 struct PciBusNode {
     std::string name;  // "pcie.0", or the id of the bridge that creates it
     bool express = false;
     bool root = false;
+    std::optional<ExtraRootBus> extra_root;  // set on a pxb's root bus (root is true there too)
     int parent_bus = -1;
     std::optional<BridgeKind> created_by;  // the kind of bridge behind which this bus sits; none for roots
     std::vector<PciNode> devices;  // ascending devfn once the topology is finished
@@ -48,6 +58,12 @@ public:
 
     // Adds a function; a bridge also gets the bus behind it (named after its id).
     void add(int bus, PciNode node);
+    // Adds the root bus of an expander bridge on `parent_bus` (the main root bus); returns its index.
+    int add_extra_root(int parent_bus, std::string name, bool express, ExtraRootBus extra);
+    // The extra root buses, in creation order (QEMU's etc/extra-pci-roots counts them).
+    std::vector<int> extra_roots() const;
+    // The number QEMU gives a root bus: 0 for the main one, bus_nr for an expander's.
+    static unsigned root_bus_number(const PciBusNode& bus) { return bus.extra_root ? bus.extra_root->bus_nr : 0; }
     // Sorts every bus by devfn: the order firmware scans them.
     void finish();
 

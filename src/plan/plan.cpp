@@ -120,6 +120,7 @@ Plan make_plan(const VmSpec& spec, const PlanOptions& options) {
     } else {
         plan.firmware = run_seabios(plan.machine, *options.seabios);
     }
+    plan.root_buses = expander_root_bus_windows(plan.machine.pci, *plan.firmware);
     plan.outcome = plan.firmware->failed ? Outcome::FirmwareFailed : Outcome::Ok;
     return plan;
 }

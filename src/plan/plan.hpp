@@ -7,6 +7,7 @@
 
 #include "config/vm_spec.hpp"
 #include "firmware/firmware_result.hpp"
+#include "firmware/root_bus_windows.hpp"
 #include "firmware/ovmf/ovmf_release.hpp"
 #include "firmware/seabios/seabios_release.hpp"
 #include "machine/machine.hpp"
@@ -40,6 +41,8 @@ struct Plan {
     Machine machine;                 // complete when outcome != Refused; as far as QEMU got otherwise
     std::string refusal;             // QEMU's message, when refused
     std::optional<FirmwareResult> firmware;
+    // The expanders' root buses and the windows QEMU's ACPI tables give each (firmware/root_bus_windows.hpp).
+    std::vector<RootBusWindows> root_buses;
     Stack stack;
     std::string firmware_model;    // stack.firmware_release->model_name
     std::string hypervisor_model;  // stack.qemu->model_name

@@ -21,6 +21,24 @@ ordered_json range_json(const std::optional<AddressRange>& range) {
 
 ordered_json window_json(const WindowView& w) { return {{"base", hex(w.base)}, {"limit", hex(w.limit)}}; }
 
+ordered_json ranges_json(const std::vector<AddressRange>& ranges) {
+    ordered_json out = ordered_json::array();
+    for (const AddressRange& r : ranges) out.push_back(range_json(r));
+    return out;
+}
+
+// An expander's root bus and the windows QEMU's ACPI _CRS gives it.
+ordered_json root_bus_json(const RootBusWindows& w) {
+    return {{"bus_nr", w.bus_nr},
+            {"last_bus", w.last_bus},
+            {"expander", w.expander_driver},
+            {"id", w.expander_id},
+            {"numa_node", w.numa_node ? ordered_json(*w.numa_node) : ordered_json(nullptr)},
+            {"io", ranges_json(w.io)},
+            {"mem32", ranges_json(w.mem32)},
+            {"mem64", ranges_json(w.mem64)}};
+}
+
 const char* bar_kind(BarKind kind) {
     switch (kind) {
         case BarKind::Io: return "io";
@@ -187,6 +205,11 @@ std::string render_json(const Plan& plan) {
     else j["e820"] = e820;
     if (!e820_alternatives.empty()) j["e820_alternatives"] = e820_alternatives;
     j["windows"] = windows;
+    if (!plan.root_buses.empty()) {
+        ordered_json roots = ordered_json::array();
+        for (const auto& w : plan.root_buses) roots.push_back(root_bus_json(w));
+        j["extra_root_buses"] = roots;
+    }
     if (plan.firmware && plan.firmware->mmio64_choice) {
         j["mmio64_choice"] = {{"kind", plan.firmware->mmio64_choice->kind},
                               {"phys_bits_trust", plan.firmware->mmio64_choice->trust},

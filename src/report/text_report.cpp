@@ -98,6 +98,28 @@ void windows_section(std::string& out, const FirmwareResult& fw) {
     if (fw.mmio64_choice) out += fmt::format("  64-bit window choice: {}. {}\n", fw.mmio64_choice->kind, fw.mmio64_choice->reason);
 }
 
+// The expanders' root buses: the firmware allocates them from the windows above, and QEMU's ACPI tables hand each
+// its share (_CRS), which is what the guest OS uses for that root bus.
+void root_buses_section(std::string& out, const std::vector<RootBusWindows>& roots) {
+    if (roots.empty()) return;
+    out += "\nExtra root buses (QEMU's ACPI _CRS for each, from what the firmware programmed)\n";
+    for (const RootBusWindows& w : roots) {
+        out += fmt::format("  bus {:02x}-{:02x}  {}{}{}\n", w.bus_nr, w.last_bus, w.expander_driver,
+                           w.expander_id.empty() ? std::string() : " '" + w.expander_id + "'",
+                           w.numa_node ? fmt::format(", NUMA node {}", *w.numa_node) : std::string());
+        auto list = [&](const char* name, const std::vector<AddressRange>& ranges) {
+            if (ranges.empty()) {
+                out += fmt::format("    {:<7} none\n", name);
+                return;
+            }
+            for (const AddressRange& r : ranges) out += fmt::format("    {:<7} {:#x}-{:#x} ({})\n", name, r.first(), r.last(), human_size(r.size()));
+        };
+        list("io", w.io);
+        list("32-bit", w.mem32);
+        list("64-bit", w.mem64);
+    }
+}
+
 void shortfall_section(std::string& out, const FirmwareResult& fw) {
     if (!fw.shortfall) return;
     const WindowShortfall& s = *fw.shortfall;
@@ -199,6 +221,7 @@ std::string render_text(const Plan& plan) {
     const FirmwareResult& fw = *plan.firmware;
     e820_section(out, fw);
     windows_section(out, fw);
+    root_buses_section(out, plan.root_buses);
     functions_section(out, fw);
     shortfall_section(out, fw);
     igd_section(out, plan);

@@ -22,7 +22,10 @@ relocation, AMD phys-bits 40 with RAM above 4G (the padded window lands on the H
 hotplug=off root ports, virtio-balloon more often and (SeaBIOS 1.17.0) opt/org.seabios/pci64.
 QEMU 7.2 with SeaBIOS 1.16.2 / OVMF 2022.11 keeps the original stream byte for byte.
 
-CLI:  python3 gen_cases.py SEED [COUNT] [--firmware ovmf|seabios-1.17.0|...] [--qemu 10.0] [--info]
+With pxb=True (CLI --pxb) each case also gets PCI expander bridges (pxb / pxb-pcie) with devices behind them,
+drawn from a second stream after the case is complete: the case without the flag is unchanged.
+
+CLI:  python3 gen_cases.py SEED [COUNT] [--firmware ovmf|seabios-1.17.0|...] [--qemu 10.0] [--pxb] [--info]
 """
 
 from __future__ import annotations
@@ -277,7 +280,78 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
         info["pci64"] = v
 
 
-def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> dict:
+def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2", pxb: bool = False) -> dict:
+    """pxb=True adds PCI expander bridges (pxb on pc, pxb-pcie on q35) with devices behind them, drawn from a
+    second stream after the case is complete, so every other draw, and every case without the flag, stays the
+    same."""
+    info = _generate_case(seed, firmware, qemu)
+    if pxb and info.get("intent") != "refuse":
+        _add_expanders(info, seed)
+    return info
+
+
+PXB_ENDPOINTS = [("pci-testdev", 4), ("e1000", 3), ("virtio-net-pci", 3), ("rtl8139", 1), ("nvme", 2),
+                 ("pci-testdev-64", 2)]
+
+
+def _add_expanders(info: dict, seed: int) -> None:
+    """Appends 1-2 expanders (after every other device: a -device without bus= lands on the newest expander's
+    root bus) with bus_nr above the bus numbers the main root bus can use, and devices behind them."""
+    rng = random.Random(seed * 1000003 + 0x5b5)
+    args = info["args"]
+    q35 = any(a in ("q35",) or a.startswith("pc-q35") or a.startswith("q35,") for a in args)
+    devices = [args[i + 1] for i in range(len(args) - 1) if args[i] == "-device"]
+    bridges = sum(1 for d in devices if d.split(",")[0] in ("pcie-root-port", "pci-bridge", "pcie-pci-bridge",
+                                                             "x3130-upstream", "xio3130-downstream"))
+    reserve = sum(int(o.partition("=")[2]) for d in devices for o in d.split(",") if o.startswith("bus-reserve="))
+    next_nr = bridges + reserve + 2 + rng.randint(0, 24)
+    extra = []
+    n_pxb = _wchoice(rng, [(1, 3), (2, 2)])
+    chassis = 200
+    for k in range(n_pxb):
+        pid = "pxb%d" % (k + 1)
+        bus_nr = min(next_nr, 0xf0 - 0x10 * (n_pxb - k))
+        root = "pcie.0" if q35 else "pci.0"
+        extra += ["-device", "%s,id=%s,bus_nr=%d,bus=%s" % ("pxb-pcie" if q35 else "pxb", pid, bus_nr, root)]
+        n_dev = _wchoice(rng, [(0, 1), (1, 3), (2, 3), (3, 2)])
+        used = 1
+        for j in range(n_dev):
+            kind = _wchoice(rng, PXB_ENDPOINTS)
+            opts = ["pci-testdev" if kind.startswith("pci-testdev") else kind]
+            if kind == "pci-testdev":
+                opts.append("membar=%s" % size_str(rng.choice([1, 16, 64, 256]) * MiB))
+            elif kind == "pci-testdev-64":
+                opts.append("membar=%s" % size_str(rng.choice([1, 2, 4, 8]) * GiB))
+            elif kind == "nvme":
+                opts.append("serial=px%04d" % rng.randint(0, 9999))
+            if q35:
+                chassis += 1
+                port = "%sp%d" % (pid, j)
+                extra += ["-device", "pcie-root-port,id=%s,bus=%s,chassis=%d" % (port, pid, chassis)]
+                used += 1
+                if kind in ("e1000", "rtl8139") and rng.random() < 0.5:
+                    ppb = port + "b"
+                    extra += ["-device", "pcie-pci-bridge,id=%s,bus=%s" % (ppb, port)]
+                    used += 1
+                    opts += ["bus=%s" % ppb, "addr=%d" % rng.randint(1, 5)]
+                else:
+                    opts.append("bus=%s" % port)
+            else:
+                if rng.random() < 0.2:
+                    chassis += 1
+                    br = "%sb%d" % (pid, j)
+                    extra += ["-device", "pci-bridge,id=%s,bus=%s,chassis_nr=%d,addr=%d" % (br, pid, chassis, 0x10 + j)]
+                    used += 1
+                    opts += ["bus=%s" % br, "addr=%d" % rng.randint(1, 5)]
+                else:
+                    opts += ["bus=%s" % pid, "addr=%d" % (j + 1)]
+            extra += ["-device", ",".join(opts)]
+        next_nr = bus_nr + used + 1 + rng.randint(0, 32)
+    args += extra
+    info["pxb"] = n_pxb
+
+
+def _generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> dict:
     """firmware: seabios / ovmf, optionally with the release (seabios-1.17.0, ovmf-2025.02); qemu:
     the QEMU release ("7.2", "10.0", "11.1"). QEMU 7.2 with SeaBIOS 1.16.2 or OVMF 2022.11 (or a bare
     seabios/ovmf) draws the original stream, unchanged seed for seed; every other stack draws the
@@ -741,8 +815,8 @@ def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> di
     return info
 
 
-def generate(seed: int, firmware: str = "seabios", qemu: str = "7.2") -> list:
-    return generate_case(seed, firmware, qemu)["args"]
+def generate(seed: int, firmware: str = "seabios", qemu: str = "7.2", pxb: bool = False) -> list:
+    return generate_case(seed, firmware, qemu, pxb)["args"]
 
 
 def main(argv=None) -> int:
@@ -755,9 +829,10 @@ def main(argv=None) -> int:
                     help="seabios or ovmf, optionally with the release (seabios-1.17.0)")
     ap.add_argument("--qemu", default="7.2", choices=QEMU_RELEASES, help="QEMU release")
     ap.add_argument("--info", action="store_true", help="print JSON with the intent")
+    ap.add_argument("--pxb", action="store_true", help="add PCI expander bridges (a separate stream: other draws unchanged)")
     ns = ap.parse_args(argv)
     for i in range(ns.count):
-        c = generate_case(ns.seed + i, ns.firmware, ns.qemu)
+        c = generate_case(ns.seed + i, ns.firmware, ns.qemu, ns.pxb)
         if ns.info:
             print(json.dumps(c))
         else:

@@ -7,6 +7,7 @@
     python3 sweep.py --oracle-only --seed 1 --count 30      # generator self-check, no aperture
     python3 sweep.py --oracle-only --stack qemu-10.0+seabios-1.16.3 --seed 5 --count 200 \
                      --out tests/oracle/recorded/qemu-10.0+seabios-1.16.3.jsonl.gz   # a recording
+    python3 sweep.py --aperture build/aperture --seed 7 --count 40 --pxb   # with PCI expander bridges
     python3 sweep.py --aperture build/aperture --replay results.jsonl[.gz]
                                    # compare against the observations recorded in a sweep's --out
 
@@ -326,6 +327,8 @@ def main(argv=None) -> int:
                     help="no boots: compare against the observations recorded in an earlier "
                          "sweep's --out file (.jsonl or .jsonl.gz: its cases, args and stack)")
     ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
+    ap.add_argument("--pxb", action="store_true",
+                    help="generated cases also get PCI expander bridges (gen_cases.generate_case pxb=True)")
     ap.add_argument("--memmap", action="store_true",
                     help="OVMF stacks: also read the UEFI shell's memmap over the serial console, convert it "
                          "to the OS's e820 table and compare it with the plan's (counted separately; a "
@@ -403,7 +406,7 @@ def main(argv=None) -> int:
     else:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
-            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu)
+            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu, ns.pxb)
             cases.append((i, c["args"], c["intent"], c.get("placements"), None, c))
 
     if not ns.replay:

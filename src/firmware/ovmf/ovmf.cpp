@@ -18,7 +18,6 @@ namespace {
 using namespace ovmf;
 
 constexpr int PCI_MAX_BAR = 6;
-constexpr int ROOT = 0;  // devices_[0] is the root bridge
 constexpr unsigned MAX_BUS = 255;
 
 // The five resource types in PciHostBridgeDxe's order (TypeIo .. TypePMem64).
@@ -48,7 +47,9 @@ struct Padding {
 
 // PCI_IO_DEVICE, plus the config-space state QEMU ends up with.
 struct Device {
-    const PciNode* node = nullptr;  // nullptr: the root bridge
+    const PciNode* node = nullptr;  // nullptr: a root bridge
+    bool root = false;              // a root bridge: the main one, or an expander's (pxb, pxb-pcie)
+    unsigned bus_min = 0, bus_max = 0;  // a root bridge's bus number range
     int parent = -1;
     std::vector<int> children;  // ChildList, in scan order
     Bdf bdf;
@@ -141,15 +142,47 @@ private:
     }
 
     // --- Enumeration (PciScanBus, GatherDeviceInfo, GatherPpbInfo) -----------------------------------
+    // PciHostBridgeUtilityGetRootBridges: the main root bridge, then each expander root bus in bus-number order
+    // whose bus answers a config read at function 0 of some device (before any bridge is numbered, only the
+    // expanders' own buses answer). A root bridge's buses run up to the next one's number less one.
     void enumerate() {
-        Device root;
-        root.combine = true;  // PciHostBridgeLib: EFI_PCI_HOST_BRIDGE_COMBINE_MEM_PMEM
-        root.mem64_decode = out_.apertures.mem64.has_value();
-        root.pmem32_decode = true;
-        root.pmem64_decode = root.mem64_decode;
-        devices_.push_back(std::move(root));
-        unsigned sub_bus = 0;
-        scan_bus(ROOT, 0, 0, sub_bus);
+        std::vector<std::pair<unsigned, int>> found{{0, 0}};  // (bus number, topology bus)
+        for (const int bus : machine_.pci.extra_roots()) {
+            const auto& devices = machine_.pci.bus(bus).devices;
+            const bool answers = std::any_of(devices.begin(), devices.end(), [](const PciNode& n) { return n.devfn.function == 0; });
+            if (answers) found.emplace_back(PciTopology::root_bus_number(machine_.pci.bus(bus)), bus);
+        }
+        std::stable_sort(found.begin() + 1, found.end());
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            Device root;
+            root.root = true;
+            root.combine = true;  // PciHostBridgeLib: EFI_PCI_HOST_BRIDGE_COMBINE_MEM_PMEM
+            root.mem64_decode = out_.apertures.mem64.has_value();
+            root.pmem32_decode = true;
+            root.pmem64_decode = root.mem64_decode;
+            root.bus_min = found[i].first;
+            root.bus_max = i + 1 < found.size() ? found[i + 1].first - 1 : MAX_BUS;
+            roots_.push_back(static_cast<int>(devices_.size()));
+            root_topology_bus_.push_back(found[i].second);
+            devices_.push_back(std::move(root));
+        }
+        // PciHostBridgeEnumerator: each root bridge numbers its buses from its own first bus number.
+        for (std::size_t i = 0; i < roots_.size(); ++i) {
+            const int root = roots_[i];
+            const unsigned first = devices_[static_cast<std::size_t>(root)].bus_min;
+            unsigned sub_bus = first;
+            scan_bus(root, root_topology_bus_[i], first, sub_bus);
+            const unsigned last = devices_[static_cast<std::size_t>(root)].bus_max;
+            if (sub_bus > last) {
+                // PciAllocateBusNumber fails past the root bridge's range; real OVMF then fails PCI resource allocation
+                // and programs no BAR (seen on QEMU 7.2 + OVMF 2022.11). The state it leaves the bridges in is not modelled.
+                throw UnsupportedError(fmt::format("OVMF model: the root bus {:02x} needs bus numbers up to {:02x}, past the {:02x} "
+                                                   "where the next root bus (an expander's bus_nr) begins: real OVMF then fails PCI "
+                                                   "resource allocation and programs no BAR; the state it leaves is not modelled. "
+                                                   "Give the expanders bus_nr values above the buses the root bus before them uses",
+                                                   first, sub_bus, last + 1));
+            }
+        }
     }
 
     void scan_bus(int bridge, int topo_bus, unsigned bus_number, unsigned& sub_bus) {
@@ -440,8 +473,7 @@ private:
         std::array<bool, 5> leftover_failed{};  // a type without a request this round was tried and failed
     };
 
-    std::optional<u64> allocate_type(std::size_t t, Allocator& gcd) {
-        const HostNode& node = host_[t];
+    std::optional<u64> allocate_type(const HostNode& node, std::size_t t, Allocator& gcd) {
         const u64 align = node.alignment;
         const unsigned bits = low_bit_set(align);
         const OvmfApertures& ap = out_.apertures;
@@ -463,100 +495,133 @@ private:
         }
     }
 
-    // SubmitResources, then NotifyPhase(AllocateResources) over the host bridge's node table.
-    Round allocate_root(const WindowLists& root) {
+    // SubmitResources for every root bridge, then NotifyPhase(AllocateResources): root bridge by root bridge, each
+    // in its own node table, all in the same GCD (the root bridges share OVMF's apertures).
+    Round allocate_roots(const std::vector<WindowLists>& lists) {
         Round round;
+        Allocator gcd;
+        for (std::size_t r = 0; r < lists.size(); ++r) allocate_root(lists[r], host_[r], gcd, round);
+        return round;
+    }
+
+    void allocate_root(const WindowLists& root, std::array<HostNode, 5>& host, Allocator& gcd, Round& round) {
         std::array<bool, 5> requested{};
         for (std::size_t t = 0; t < 5; ++t) {
             requested[t] = tree_.requested(root.list[t]);
             if (!requested[t]) continue;
-            host_[t].state = HostNode::State::Submitted;
-            host_[t].length = tree_[root.list[t]].length;
-            host_[t].alignment = tree_[root.list[t]].alignment;
+            host[t].state = HostNode::State::Submitted;
+            host[t].length = tree_[root.list[t]].length;
+            host[t].alignment = tree_[root.list[t]].alignment;
         }
         // Each type that is not None picks the unhandled type with the largest alignment, ties to the later
         // one ("<="), and the choice ranges over None types too: a type nobody asks for this round but whose
         // alignment is left from an earlier one can be picked, fails with length 0 (CoreAllocateSpace refuses
         // it), and leaves a requested type never tried.
-        Allocator gcd;
         std::array<bool, 5> handled{};
         for (std::size_t i = 0; i < 5; ++i) {
-            if (host_[i].state == HostNode::State::None) {
+            if (host[i].state == HostNode::State::None) {
                 handled[i] = true;
                 continue;
             }
             std::optional<std::size_t> pick;
             u64 max_alignment = 0;
             for (std::size_t j = 0; j < 5; ++j) {
-                if (handled[j] || max_alignment > host_[j].alignment) continue;
-                max_alignment = host_[j].alignment;
+                if (handled[j] || max_alignment > host[j].alignment) continue;
+                max_alignment = host[j].alignment;
                 pick = j;
             }
             if (!pick) break;
             handled[*pick] = true;
-            if (const auto base = allocate_type(*pick, gcd)) {
-                host_[*pick].base = base;
-                host_[*pick].state = HostNode::State::Allocated;
+            if (const auto base = allocate_type(host[*pick], *pick, gcd)) {
+                host[*pick].base = base;
+                host[*pick].state = HostNode::State::Allocated;
             } else {
                 round.failed = true;
                 if (!requested[*pick]) round.leftover_failed[*pick] = true;
             }
         }
-        for (HostNode& node : host_) {
+        for (HostNode& node : host) {
             if (node.state != HostNode::State::Allocated) node.length = 0;
         }
-        return round;
     }
 
     // NotifyPhase(FreeResources) after a failed round.
     void free_resources() {
-        for (HostNode& node : host_) {
-            if (node.state != HostNode::State::Allocated) continue;
-            node.state = HostNode::State::None;
-            node.length = 0;
-            node.base.reset();
+        for (auto& host : host_) {
+            for (HostNode& node : host) {
+                if (node.state != HostNode::State::Allocated) continue;
+                node.state = HostNode::State::None;
+                node.length = 0;
+                node.base.reset();
+            }
         }
     }
 
     bool allocate() {
         bool first = true;
+        host_.assign(roots_.size(), {});
         for (;;) {
             tree_ = ResourceTree{};
-            const WindowLists root = create_window_nodes(ROOT);
-            if (const u64 rom = max_option_rom_size(ROOT); rom != 0) {
-                rom_slot_size_ = rom;
-                const int node = tree_.create(ROOT, rom, rom - 1, ROOT_ROM_SLOT, ResType::OpRom, ResUsage::Typical);
-                tree_.insert(root.list[1], node);
+            std::vector<WindowLists> lists;
+            for (const int r : roots_) {
+                const WindowLists root = create_window_nodes(r);
+                if (const u64 rom = max_option_rom_size(r); rom != 0) {
+                    rom_slot_size_[r] = rom;
+                    const int node = tree_.create(r, rom, rom - 1, ROOT_ROM_SLOT, ResType::OpRom, ResUsage::Typical);
+                    tree_.insert(root.list[1], node);
+                }
+                create_resource_map(r, root);
+                lists.push_back(root);
             }
-            create_resource_map(ROOT, root);
             if (first) {
-                out_.mem64_request = tree_[root.list[3]].length;
-                out_.mem64_request_alignment = tree_[root.list[3]].alignment + 1;
-                out_.mem32_request = tree_[root.list[1]].length;
+                out_.mem64_request = 0;
+                out_.mem32_request = 0;
+                out_.mem64_request_alignment = 1;
+                for (const WindowLists& root : lists) {
+                    out_.mem64_request += tree_[root.list[3]].length;
+                    out_.mem64_request_alignment = std::max(out_.mem64_request_alignment, tree_[root.list[3]].alignment + 1);
+                    out_.mem32_request += tree_[root.list[1]].length;
+                }
                 first = false;
             }
             // SubmitResources refuses a 32-bit request of 4 GiB or more, and the whole allocation fails.
-            for (const std::size_t t : {1u, 2u}) {
-                if (tree_.requested(root.list[t]) && tree_[root.list[t]].length >= MAX_MEM32_REQUEST) {
-                    return give_up(FirmwareFailure::Mem32RequestRefused,
-                                   fmt::format("the devices need {} of 32-bit MMIO, and PciHostBridgeDxe refuses any 32-bit request "
-                                               "of 4 GiB or more: PCI resource allocation fails and no BAR is programmed",
-                                               human_size(tree_[root.list[t]].length)));
+            for (const WindowLists& root : lists) {
+                for (const std::size_t t : {1u, 2u}) {
+                    if (tree_.requested(root.list[t]) && tree_[root.list[t]].length >= MAX_MEM32_REQUEST) {
+                        return give_up(FirmwareFailure::Mem32RequestRefused,
+                                       fmt::format("the devices need {} of 32-bit MMIO, and PciHostBridgeDxe refuses any 32-bit request "
+                                                   "of 4 GiB or more: PCI resource allocation fails and no BAR is programmed",
+                                                   human_size(tree_[root.list[t]].length)));
+                    }
                 }
             }
-            const Round round = allocate_root(root);
+            const Round round = allocate_roots(lists);
             if (!round.failed) {
-                root_ = root;
-                for (std::size_t t = 0; t < 5; ++t) bases_[t] = host_[t].base;
+                root_lists_ = lists;
+                bases_.assign(roots_.size(), {});
+                for (std::size_t r = 0; r < roots_.size(); ++r) {
+                    for (std::size_t t = 0; t < 5; ++t) bases_[r][t] = host_[r][t].base;
+                }
                 return true;
             }
-            // PciHostBridgeAdjustAllocation: per type GetProposedResources reports short, reject the largest consumer.
+            // GetProposedResources root bridge by root bridge: a type's status is the last root bridge's that has
+            // the type (GetResourceAllocationStatus overwrites it). PciHostBridgeAdjustAllocation then rejects the
+            // largest consumer of each short type in that type's pool, where every root bridge's list was put by
+            // InsertResourceNode (so a later root bridge's list can come first, and ties go to the later node).
+            std::array<bool, 5> short_type{};
+            for (const auto& host : host_) {
+                for (std::size_t t = 0; t < 5; ++t) {
+                    if (host[t].state != HostNode::State::None) short_type[t] = host[t].state == HostNode::State::Submitted;
+                }
+            }
             std::vector<int> removed_now;
             std::string short_types;
             for (std::size_t t = 0; t < 5; ++t) {
-                if (host_[t].state != HostNode::State::Submitted) continue;
+                if (!short_type[t]) continue;
                 short_types += (short_types.empty() ? "" : ", ") + std::string(to_string(POOLS[t]));
-                const int candidate = max_consumer(root.list[t]);
+                const int pool = tree_.create(roots_.front(), 0, 0, 0, POOL_TYPES[t], ResUsage::Typical, true);
+                for (const WindowLists& root : lists) tree_.insert(pool, root.list[t]);
+                const int candidate = max_consumer(pool);
                 if (candidate < 0) continue;
                 const ResNode& node = tree_[candidate];
                 if (std::find(removed_now.begin(), removed_now.end(), node.device) != removed_now.end()) continue;
@@ -579,7 +644,7 @@ private:
             return give_up(FirmwareFailure::RootWindowExhausted,
                            fmt::format("the {} window cannot hold what the devices on the root bus need, and nothing there "
                                        "can be rejected: PCI resource allocation fails and no BAR is programmed",
-                                       short_types));
+                                       short_types.empty() ? std::string("PCI") : short_types));
         }
     }
 
@@ -592,8 +657,10 @@ private:
         return false;
     }
 
+    bool is_root(int device) const { return devices_[static_cast<std::size_t>(device)].root; }
+
     bool is_bridge_or_root(int device) const {
-        return device == ROOT || devices_[static_cast<std::size_t>(device)].bridge;
+        return is_root(device) || devices_[static_cast<std::size_t>(device)].bridge;
     }
 
     // IsRejectiveDevice
@@ -638,7 +705,7 @@ private:
                                                       to_string(POOLS[pool]), who));
             return true;
         }
-        if (node.device == ROOT) return false;
+        if (is_root(node.device)) return false;
         dev.removed = true;
         dev.removed_for = POOLS[pool];
         dev.removed_because = fmt::format("OVMF rejected this device: the {} window could not hold everything and it was the largest "
@@ -660,13 +727,16 @@ private:
 
     // --- Programming (ProgramResource, ProgramBar, ProgramPpbApperture) -------------------------------
     void program() {
-        for (std::size_t t = 0; t < 5; ++t) {
-            if (bases_[t]) program_resource(*bases_[t], root_.list[t]);
+        for (std::size_t r = 0; r < roots_.size(); ++r) {
+            for (std::size_t t = 0; t < 5; ++t) {
+                if (bases_[r][t]) program_resource(*bases_[r][t], root_lists_[r].list[t]);
+            }
         }
-        if (rom_slot_size_ != 0) {
+        for (const auto& [root, size] : rom_slot_size_) {
+            const Device& dev = devices_[static_cast<std::size_t>(root)];
             out_.firmware.notes.push_back(fmt::format(
-                "OVMF shadows option ROMs through one {} slot at {} in the 32-bit window and leaves every ROM BAR disabled",
-                human_size(rom_slot_size_), hex(rom_slot_address_)));
+                "OVMF shadows option ROMs through one {} slot at {} in the 32-bit window{} and leaves every ROM BAR disabled", human_size(size),
+                hex(rom_slot_address_[root]), roots_.size() > 1 ? fmt::format(" (root bus {:02x})", dev.bus_min) : std::string()));
         }
     }
 
@@ -674,8 +744,8 @@ private:
         for (const int id : tree_[list].children) {
             const ResNode& node = tree_[id];
             const u64 address = add_or_throw(base, node.offset, "OVMF BAR address");
-            if (node.device == ROOT) {
-                if (node.type == ResType::OpRom) rom_slot_address_ = address;
+            if (is_root(node.device)) {
+                if (node.type == ResType::OpRom) rom_slot_address_[node.device] = address;
                 continue;
             }
             Device& dev = devices_[static_cast<std::size_t>(node.device)];
@@ -719,7 +789,7 @@ private:
         FirmwareResult& r = out_.firmware;
         const bool programmed = !r.failed;
         std::map<int, bool> bus_reached;  // topology bus -> scanned
-        bus_reached[0] = true;
+        for (const int bus : root_topology_bus_) bus_reached[bus] = true;
         for (std::size_t i = 1; i < devices_.size(); ++i) {
             const Device& d = devices_[i];
             if (d.bridge && d.node->child_bus >= 0) bus_reached[d.node->child_bus] = true;
@@ -771,7 +841,7 @@ private:
     }
 
     unsigned bus_number_of(int topo_bus) const {
-        if (topo_bus == 0) return 0;
+        if (machine_.pci.bus(topo_bus).root) return PciTopology::root_bus_number(machine_.pci.bus(topo_bus));
         for (const Device& d : devices_) {
             if (d.bridge && d.node->child_bus == topo_bus) return d.secondary;
         }
@@ -784,11 +854,13 @@ private:
     std::vector<Device> devices_;
     std::map<const PciNode*, int> index_of_;
     ResourceTree tree_;
-    WindowLists root_;
-    std::array<std::optional<u64>, 5> bases_{};
-    std::array<HostNode, 5> host_{};
-    u64 rom_slot_size_ = 0;
-    u64 rom_slot_address_ = 0;
+    std::vector<int> roots_;               // the root bridges' device indices, in PciHostBridgeDxe's order
+    std::vector<int> root_topology_bus_;   // per root bridge: its bus in the topology
+    std::vector<WindowLists> root_lists_;  // per root bridge: its resource lists of the round that succeeded
+    std::vector<std::array<std::optional<u64>, 5>> bases_;
+    std::vector<std::array<HostNode, 5>> host_;  // per root bridge: PciHostBridgeDxe's ResAllocNode table
+    std::map<int, u64> rom_slot_size_;     // per root bridge with an option ROM below it
+    std::map<int, u64> rom_slot_address_;
 };
 
 }  // namespace

@@ -107,6 +107,7 @@ public:
         qemu_early_e820();
         malloc_preinit();
         pci_bios_init_bus();
+        note_expander_bus_overlaps();
         pci_probe_devices();
         pci_bios_init_platform();
         physbits();
@@ -184,9 +185,20 @@ private:
     // it; child buses are searched newest first (QLIST_INSERT_HEAD). -1 when no bus answers.
     int route(unsigned number) const { return route_from(0, number); }
 
+    // A root bus's number is its own (0, or an expander's bus_nr); a bridge's bus has the bridge's secondary register.
     unsigned bus_number(int bus) const {
         const PciNode* bridge = bridge_of_bus_[static_cast<std::size_t>(bus)];
-        return bridge ? state_.at(bridge).secondary : 0;
+        return bridge ? state_.at(bridge).secondary : PciTopology::root_bus_number(machine_.pci.bus(bus));
+    }
+
+    // pci_root_bus_in_range: a number some bridge on the expander's root bus forwards.
+    bool root_bus_in_range(int root, unsigned number) const {
+        for (const auto& node : machine_.pci.bus(root).devices) {
+            if (!node.function.bridge) continue;
+            const FunctionState& st = state_.at(&node);
+            if (st.secondary <= number && number <= st.subordinate) return true;
+        }
+        return false;
     }
 
     int route_from(int start, unsigned number) const {
@@ -199,6 +211,15 @@ private:
         for (;;) {
             int next = -1;
             for (int child : children_[static_cast<std::size_t>(bus)]) {
+                // "PXB buses assumed to be children of bus 0"
+                if (machine_.pci.bus(child).extra_root) {
+                    if (bus_number(child) == number) return child;
+                    if (root_bus_in_range(child, number)) {
+                        next = child;
+                        break;
+                    }
+                    continue;
+                }
                 const FunctionState& st = state_.at(bridge_of_bus_[static_cast<std::size_t>(child)]);
                 if (st.secondary == number) return child;
                 if (st.secondary <= number && number <= st.subordinate) {
@@ -227,10 +248,21 @@ private:
         }
     }
 
+    // etc/extra-pci-roots: QEMU's count of expander root buses (hw/i386/pc.c pc_machine_done).
+    unsigned extra_roots() const { return static_cast<unsigned>(machine_.pci.extra_roots().size()); }
+
     void pci_bios_init_bus() {
         index_topology();
         unsigned pci_bus = 0;
         pci_bios_init_bus_rec(0, pci_bus);
+        // With extra roots, every bus number above those bus 0 used is tried as a root bus in turn: an expander's
+        // bridges are numbered on from its bus_nr.
+        if (extra_roots() != 0) {
+            while (pci_bus < MAX_BUS_NUMBER) {
+                ++pci_bus;
+                pci_bios_init_bus_rec(pci_bus, pci_bus);
+            }
+        }
     }
 
     void pci_bios_init_bus_rec(unsigned bus, unsigned& pci_bus) {
@@ -275,6 +307,36 @@ private:
         }
     }
 
+    // SeaBIOS numbers bus 0's bridges without regard to the expanders' fixed numbers. Where a bridge below
+    // bus 0 got a range holding an expander's bus_nr, QEMU's routing decides who answers that number (the
+    // newest of them), and what sits behind the other stays hidden: worth saying, since nothing fails.
+    void note_expander_bus_overlaps() {
+        const auto& buses = machine_.pci.buses();
+        auto under_main_root = [&](int bus) {
+            while (buses[static_cast<std::size_t>(bus)].parent_bus >= 0 && !buses[static_cast<std::size_t>(bus)].extra_root) {
+                bus = buses[static_cast<std::size_t>(bus)].parent_bus;
+            }
+            return bus == 0;
+        };
+        for (const int root : machine_.pci.extra_roots()) {
+            const ExtraRootBus& extra = *buses[static_cast<std::size_t>(root)].extra_root;
+            for (std::size_t b = 0; b < buses.size(); ++b) {
+                if (!under_main_root(static_cast<int>(b))) continue;
+                for (const auto& node : buses[b].devices) {
+                    if (!node.function.bridge) continue;
+                    const FunctionState& st = state_.at(&node);
+                    if (!(st.secondary <= extra.bus_nr && extra.bus_nr <= st.subordinate)) continue;
+                    result_.notes.push_back(fmt::format(
+                        "{} '{}' has bus_nr {:#x}, but SeaBIOS numbered the buses behind {} on the main root bus {:#x}-{:#x}: QEMU "
+                        "routes each number to one bus only, so devices behind one of them are hidden. Give bus_nr a number "
+                        "above the buses the main root bus uses",
+                        extra.expander_driver, extra.expander_id, extra.bus_nr, node.id.empty() ? node.function.driver : "'" + node.id + "'",
+                        st.secondary, st.subordinate));
+                }
+            }
+        }
+    }
+
     // pci_find_resource_reserve_capability: only on QEMU's root port and bridge device IDs.
     static const std::optional<ResourceReserveCap>& reserve_cap(const PciNode& node) {
         static const std::optional<ResourceReserveCap> none;
@@ -289,20 +351,29 @@ private:
         std::array<int, 256> busdevs{};
         busdevs.fill(-1);
         max_pci_bus_ = 0;
+        const unsigned extraroots = extra_roots();
+        unsigned lastbus = 0, rootbuses = 0;
         for (unsigned bus = 0; bus <= 0xff; ++bus) {
             const int topo_bus = route(bus);
-            if (topo_bus >= 0) scan_bus(bus, topo_bus, busdevs);
-            if (bus >= max_pci_bus_) break;  // "while (bus < MaxPCIBus ...)"
+            if (topo_bus >= 0) scan_bus(bus, topo_bus, busdevs, lastbus, rootbuses);
+            // "while (bus < 0xff && (bus < MaxPCIBus || rootbuses < extraroots))"
+            if (bus >= max_pci_bus_ && rootbuses >= extraroots) break;
         }
     }
 
-    void scan_bus(unsigned bus, int topo_bus, std::array<int, 256>& busdevs) {
+    void scan_bus(unsigned bus, int topo_bus, std::array<int, 256>& busdevs, unsigned& lastbus, unsigned& rootbuses) {
         for (const PciNode* node : visible_functions(topo_bus)) {
             Device dev;
             dev.node = node;
             dev.state = &state_[node];
             dev.bdf = Bdf{static_cast<std::uint8_t>(bus), node->devfn};
             dev.parent = busdevs[bus];
+            if (dev.parent < 0) {
+                // a function without a bridge above it: a root bus, counted once per bus number
+                if (bus != lastbus) ++rootbuses;
+                lastbus = bus;
+                max_pci_bus_ = std::max(max_pci_bus_, bus);
+            }
             if (node->function.bridge) {
                 dev.secondary = dev.state->secondary;
                 if (dev.secondary > bus && busdevs[dev.secondary] < 0) busdevs[dev.secondary] = static_cast<int>(devices_.size());
@@ -771,7 +842,9 @@ private:
     // elsewhere is not listed, and neither is anything behind it.
     std::vector<bool> buses_listed_by_query_pci() const {
         std::vector<bool> listed(machine_.pci.buses().size(), false);
-        std::vector<int> pending{0};
+        // every host bridge's root bus (qmp_query_pci walks pci_host_bridges)
+        std::vector<int> pending = machine_.pci.extra_roots();
+        pending.push_back(0);
         while (!pending.empty()) {
             const int bus = pending.back();
             pending.pop_back();

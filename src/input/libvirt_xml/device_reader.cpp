@@ -36,6 +36,12 @@ constexpr std::array kDeviceElements{"controller", "disk", "filesystem", "interf
 constexpr std::array kNeutralElements{"emulator", "graphics", "audio",  "parallel",   "smartcard", "lease",
                                       "nvram",    "redirfilter", "sound-codec"};
 
+// src/conf/domain_conf.c virDomainControllerDefParseXML: an expander's busNr is 1-254.
+constexpr u64 kFirstExpanderBusNr = 1;
+constexpr u64 kLastExpanderBusNr = 254;
+// qemuDomainAddressFindNewBusNr starts from 256: above every bus number.
+constexpr unsigned kNoBusNr = 256;
+
 class DeviceReader {
 public:
     explicit DeviceReader(DomainContext& context) : c_(context), xml_(context.xml) {}
@@ -59,6 +65,7 @@ public:
             }
             for (pugi::xml_node element : devices.children(name)) read_element(name, element);
         }
+        assign_expander_bus_numbers();
         add_default_devices();
     }
 
@@ -291,11 +298,6 @@ private:
         }
         const auto model = pci_controller_model_named(model_name);
         if (!model) xml_.fail(e, "Unknown model type '" + model_name + "'");
-        if (*model == PciControllerModel::PciExpanderBus || *model == PciControllerModel::PcieExpanderBus) {
-            xml_.unsupported(e, model_name + " (QEMU's " + pci_controller_driver(*model) +
-                                    ") is not modelled by aperture: extra PCI host bridges take their windows from the "
-                                    "root bus in ways the firmware models do not cover");
-        }
         const bool root = *model == PciControllerModel::PciRoot || *model == PciControllerModel::PcieRoot;
         const PciControllerModel machine_root = c_.q35() ? PciControllerModel::PcieRoot : PciControllerModel::PciRoot;
         if (index == 0 && root && *model != machine_root) {
@@ -332,8 +334,61 @@ private:
                 if (!*hotplug && *model != PciControllerModel::PciRoot) set(device, "hotplug", "off");
             }
         }
+        if (*model == PciControllerModel::PciExpanderBus || *model == PciControllerModel::PcieExpanderBus) {
+            read_expander_target(e, device, model_name, index);
+        }
         if (const pugi::xml_node hole = e.child("pcihole64")) read_pcihole64(e, hole, *model, index);
         insert_controller(std::move(device));
+    }
+
+    // <target busNr='N'><node>M</node></target> of a pci-expander-bus / pcie-expander-bus: QEMU's pxb / pxb-pcie
+    // bus_nr= and numa_node= (qemuBuildControllerPCIDevProps). A missing busNr is filled in once every controller
+    // is read (assign_expander_bus_numbers).
+    void read_expander_target(pugi::xml_node e, GuestDevice& device, const std::string& model_name, int index) {
+        const pugi::xml_node target = e.child("target");
+        if (!target) return;
+        if (const auto bus_nr = xml_.unsigned_attribute(target, "busNr")) {
+            // virDomainControllerDefParseXML
+            if (*bus_nr < kFirstExpanderBusNr || *bus_nr > kLastExpanderBusNr) {
+                xml_.fail(target, fmt::format("PCI controller busNr '{}' out of range - must be {}-{}", *bus_nr, kFirstExpanderBusNr,
+                                              kLastExpanderBusNr));
+            }
+            set(device, "bus_nr", std::to_string(*bus_nr));
+        }
+        if (const pugi::xml_node node = target.child("node")) {
+            const u64 numa_node = xml_.unsigned_text(node);
+            // virDomainControllerDefValidate: the node must be one of the <cpu><numa> cells, numbered from 0.
+            std::size_t cells = 0;
+            for ([[maybe_unused]] pugi::xml_node cell : xml_.root().child("cpu").child("numa").children("cell")) ++cells;
+            if (numa_node >= cells) {
+                xml_.fail(node, fmt::format("{} with index {} is configured for a NUMA node ({}) not present in the domain's "
+                                            "<cpu><numa> array ({})",
+                                            model_name, index, numa_node, cells));
+            }
+            set(device, "numa_node", std::to_string(numa_node));
+        }
+    }
+
+    // qemuDomainAssignPCIAddresses -> qemuDomainAddressFindNewBusNr: an expander without busNr gets the lowest busNr
+    // any PCI controller has so far, less 2 (one number for the expander's own bus, one for a bridge behind it);
+    // none is free when that lowest is 2 or less.
+    void assign_expander_bus_numbers() {
+        for (GuestDevice& controller : c_.controllers) {
+            if (controller.pci_model != PciControllerModel::PciExpanderBus && controller.pci_model != PciControllerModel::PcieExpanderBus) {
+                continue;
+            }
+            if (controller.spec.properties.has("bus_nr")) continue;
+            unsigned lowest = kNoBusNr;
+            for (const GuestDevice& other : c_.controllers) {
+                if (const std::string* value = other.spec.properties.find("bus_nr")) lowest = std::min(lowest, static_cast<unsigned>(std::stoul(*value)));
+            }
+            if (lowest <= 2) {
+                xml_.fail(controller.element, fmt::format("no free busNr below the lowest one already used ({}) is left to give this "
+                                                          "{} (libvirt's qemuDomainAddressFindNewBusNr): set <target busNr=...>",
+                                                          lowest, controller.controller_model));
+            }
+            set(controller, "bus_nr", std::to_string(lowest - 2));
+        }
     }
 
     // qemuBuildGlobalControllerCommandLine: <pcihole64> on the root bus sets the host bridge's

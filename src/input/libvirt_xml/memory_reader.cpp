@@ -43,7 +43,6 @@ void read_memory(DomainContext& context) {
     if (numa) {
         u64 cells = 0;
         for (pugi::xml_node cell : numa.children("cell")) {
-            ++context.spec().numa_nodes;  // qemuBuildNumaCommandLine: one -numa node per cell
             if (!cell.attribute("memory")) xml.fail(cell, "a NUMA cell needs a 'memory' attribute");
             const auto value = xml.unsigned_attribute(cell, "memory");
             const ScaledValue scaled = scale_integer(*value, XmlDocument::attribute(cell, "unit").value_or(""), KiB, kLibvirtMemoryMax);
@@ -52,6 +51,7 @@ void read_memory(DomainContext& context) {
             auto sum = checked_add(cells, cell_bytes);
             if (!sum) xml.fail(cell, "the NUMA cells' memory passes 2^64 bytes");
             cells = *sum;
+            ++context.spec().numa_nodes;  // -numa node,nodeid=N per cell (qemuBuildNumaCommandLine)
         }
         if (cells != 0) {
             total = cells;

@@ -385,10 +385,57 @@ TEST(LibvirtControllers, RootPortOnI440fxIsLibvirtsError) {
               std::string::npos);
 }
 
-TEST(LibvirtControllers, ExpanderBusIsUnsupported) {
+// libvirt 10.7's tests/qemuxmlconfdata/pcie-expander-bus.x86_64-latest.args: pxb-pcie,bus_nr=254,id=pci.1,numa_node=0
+TEST(LibvirtControllers, PcieExpanderBusBecomesPxbPcieWithBusNrAndNode) {
     DomainText d;
-    d.devices = "<controller type='pci' index='1' model='pcie-expander-bus'/>";
-    EXPECT_EQ(error_of(d).rfind("UnsupportedError: ", 0), 0U);
+    d.head = "<cpu><numa><cell cpus='0' memory='524288' unit='KiB'/><cell cpus='1' memory='524288' unit='KiB'/></numa></cpu>";
+    d.devices = "<controller type='pci' index='1' model='pcie-expander-bus'><target busNr='254'><node>1</node></target></controller>";
+    const auto domain = read(d);
+    const DeviceSpec* pxb = find(domain.spec, "pci.1");
+    ASSERT_NE(pxb, nullptr);
+    EXPECT_EQ(pxb->driver, "pxb-pcie");
+    EXPECT_EQ(property(*pxb, "bus_nr"), "254");
+    EXPECT_EQ(property(*pxb, "numa_node"), "1");
+    EXPECT_EQ(*pxb->bus, "pcie.0");
+    EXPECT_EQ(domain.spec.numa_nodes, 2U);
+}
+
+// qemuDomainAddressFindNewBusNr: pci-expander-bus.x86_64-latest.args gives index 2 (no busNr) 252 below index 1's 254.
+TEST(LibvirtControllers, ExpanderWithoutBusNrGetsTheLowestLessTwo) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='pci' index='1' model='pci-expander-bus'><target busNr='254'/></controller>"
+                "<controller type='pci' index='2' model='pci-expander-bus'/>";
+    const auto domain = read(d);
+    const DeviceSpec* second = find(domain.spec, "pci.2");
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->driver, "pxb");
+    EXPECT_EQ(property(*second, "bus_nr"), "252");
+}
+
+TEST(LibvirtControllers, ExpanderWithoutAnyFreeBusNrIsRefused) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='pci' index='1' model='pci-expander-bus'><target busNr='2'/></controller>"
+                "<controller type='pci' index='2' model='pci-expander-bus'/>";
+    EXPECT_NE(error_of(d).find("no free busNr below the lowest one already used (2)"), std::string::npos) << error_of(d);
+}
+
+// libvirt's pci-expander-bus-bad-node: a node with no <cpu><numa> cells (virDomainControllerDefValidate).
+TEST(LibvirtControllers, ExpanderOnAMissingNumaNodeIsLibvirtsError) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='pci' index='1' model='pci-expander-bus'><target busNr='254'><node>1</node></target></controller>";
+    EXPECT_NE(error_of(d).find("pci-expander-bus with index 1 is configured for a NUMA node (1) not present in the domain's "
+                               "<cpu><numa> array (0)"),
+              std::string::npos)
+        << error_of(d);
+}
+
+TEST(LibvirtControllers, ExpanderBusNrOutOfRange) {
+    DomainText d;
+    d.devices = "<controller type='pci' index='1' model='pcie-expander-bus'><target busNr='255'/></controller>";
+    EXPECT_NE(error_of(d).find("PCI controller busNr '255' out of range - must be 1-254"), std::string::npos) << error_of(d);
 }
 
 TEST(LibvirtHostdev, SourceAndGuestAddressesBecomeHostBusAndAddr) {
