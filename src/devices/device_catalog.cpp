@@ -21,7 +21,8 @@ const std::map<std::string, DeviceModel, std::less<>>& catalog() {
               device_families::virtio_pci_devices, device_families::e1000_devices, device_families::rtl8139_devices, device_families::qxl_devices,
               device_families::nvme_devices,
               device_families::xhci_devices, device_families::vga_devices, device_families::vfio_devices,
-              device_families::uhci_devices}) {
+              device_families::uhci_devices, device_families::ich9_usb_devices, device_families::intel_hda_devices,
+              device_families::i82801b11_bridges}) {
             for (DeviceModel& model : family()) {
                 std::string name = model.name;
                 all.emplace(std::move(name), std::move(model));

@@ -31,5 +31,8 @@ std::vector<DeviceModel> xhci_devices();        // qemu_xhci.cpp: qemu-xhci, nec
 std::vector<DeviceModel> vga_devices();         // vga.cpp: VGA, secondary-vga, bochs-display
 std::vector<DeviceModel> vfio_devices();        // vfio_pci.cpp: vfio-pci
 std::vector<DeviceModel> uhci_devices();        // usb_uhci.cpp: piix3-usb-uhci
+std::vector<DeviceModel> ich9_usb_devices();    // ich9_usb.cpp: ich9-usb-ehci1/2, ich9-usb-uhci1..6
+std::vector<DeviceModel> intel_hda_devices();   // intel_hda.cpp: intel-hda, ich9-intel-hda
+std::vector<DeviceModel> i82801b11_bridges();   // i82801b11_bridge.cpp: i82801b11-bridge
 
 }  // namespace aperture::device_families
