@@ -23,9 +23,12 @@ TEST(Ich9UsbDevice, Uhci6HasThe32ByteIoBar4) {
     EXPECT_EQ(spec.bars, std::vector<BarSpec>{BarSpec::io(4, 32)});
 }
 
-TEST(Ich9UsbDevice, PluggedControllerIsMultifunctionOnlyWhenAsked) {
-    EXPECT_FALSE(build("ich9-usb-ehci1", "root").multifunction);
-    EXPECT_TRUE(build("ich9-usb-ehci1,multifunction=on", "root").multifunction);
+TEST(Ich9UsbDevice, PluggedControllerIsNotMultifunctionUnlessAsked) { EXPECT_FALSE(build("ich9-usb-ehci1", "root").multifunction); }
+
+TEST(Ich9UsbDevice, MultifunctionPropertyMakesItMultifunction) {
+    DeviceSpec device = test::parse_device("ich9-usb-uhci1");
+    device.multifunction = true;  // the reader moves multifunction=on here
+    EXPECT_TRUE(build_device(device, test::context_named("root")).multifunction);
 }
 
 TEST(IntelHda, Ich9VariantHasA16KiBMmioBar) {
