@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot_json.hpp"
+#include "input/proxmox/qm_showcmd.hpp"
 #include "input/qemu_command_line.hpp"
 #include "libvirt/domain_memlock_input.hpp"
 #include "libvirt/libvirt_version.hpp"
@@ -22,17 +24,52 @@ bool uses_vfio(const VmSpec& spec) {
     return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) { return d.driver == "vfio-pci"; });
 }
 
-// The VmSpec (and the domain) for the QEMU release the options name.
-void read_description(QemuX86Vm& vm, const VmSource& source, const std::string& libvirt_version) {
+// Proxmox VE's machine type names the release that runs it when it is versioned ("pc-q35-9.2+pve0": QEMU
+// 9.2 or later): unless a flag or the host chose, the oldest modelled release that offers it, with a note.
+// An unversioned one ("q35+pve0") is the newest type of whatever pve-qemu-kvm the host has, which the
+// command line does not say: returns the refusal to make if nothing else names the release.
+std::optional<std::string> choose_qemu_for_proxmox(PlanOptions& options, const ProxmoxCommandLine& command, VmSpec& spec) {
+    if (!command.machine || options.qemu_choice.source != StackChoiceSource::Default) return std::nullopt;
+    const std::string& upstream = command.machine->upstream;
+    if (upstream == "q35" || upstream == "pc") {
+        return fmt::format("{}: '{}' is the newest {} machine type of the pve-qemu-kvm on the Proxmox VE host, which the command "
+                           "line does not name: give the release with --qemu (Proxmox VE 8.4 runs QEMU 9.2, 9.0 runs 10.0, 9.1 runs "
+                           "10.1; aperture models {}), or a --host snapshot of the Proxmox VE host",
+                           command.machine_where, upstream, upstream, fmt::join(qemu_release_names(), ", "));
+    }
+    const QemuRelease* release = oldest_release_offering(upstream);
+    if (!release) return std::nullopt;  // a type no modelled release offers: the machine model refuses it by name
+    options.qemu = release;
+    options.qemu_choice = StackChoice{StackChoiceSource::CommandLine, command.machine_where, {}};
+    spec.notes.push_back({fmt::format("{} is the oldest release aperture models that offers {}; a versioned machine type keeps "
+                                      "its release's guest-visible layout in every later one (--qemu names another)",
+                                      release->display_name, upstream),
+                          SourceLocation{command.machine_where}});
+    return std::nullopt;
+}
+
+// The VmSpec (and the domain) for the QEMU release the options name. For Proxmox VE, what to refuse
+// unless a release is named before planning (choose_qemu_for_proxmox).
+std::optional<std::string> read_description(QemuX86Vm& vm, const VmSource& source, const std::string& libvirt_version) {
+    if (!source.proxmox_cmd.empty()) {
+        ProxmoxCommandLine command = read_qm_showcmd_file(source.proxmox_cmd);
+        VmSpec chosen;  // the note on the release chosen, after the reader's own notes
+        std::optional<std::string> unnamed_release = choose_qemu_for_proxmox(vm.options, command, chosen);
+        vm.spec = read_qemu_command_line_located(std::move(command.args), *vm.options.qemu);
+        command.notes.insert(command.notes.end(), chosen.notes.begin(), chosen.notes.end());
+        vm.spec.notes.insert(vm.spec.notes.begin(), command.notes.begin(), command.notes.end());
+        return unnamed_release;
+    }
     if (source.libvirt_xml.empty()) {
         vm.spec = read_qemu_command_line(source.qemu_args, *vm.options.qemu);
-        return;
+        return std::nullopt;
     }
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;
     read_options.libvirt = parse_libvirt_version(libvirt_version);
     vm.domain = read_libvirt_domain_file(source.libvirt_xml, read_options);
     vm.spec = vm.domain->spec;
+    return std::nullopt;
 }
 
 // CPUID 0x80000008 EAX[23:16] holds a byte, and QEMU compares it with phys-bits, which stop at 64 bits
@@ -50,11 +87,13 @@ void check_host_guest_phys_bits(const std::optional<unsigned>& bits) {
 
 QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     const VmSource& source = request.source;
-    if (!source.libvirt_xml.empty() && !source.qemu_args.empty()) {
-        throw InputError("give either --xml FILE or a QEMU command line, not both");
+    const int descriptions = !source.libvirt_xml.empty() + !source.qemu_args.empty() + !source.proxmox_cmd.empty();
+    if (descriptions > 1) {
+        throw InputError(source.proxmox_cmd.empty() ? "give either --xml FILE or a QEMU command line, not both"
+                                                    : "give one of --proxmox-cmd FILE, --xml FILE or a QEMU command line, not several");
     }
-    if (source.libvirt_xml.empty() && source.qemu_args.empty()) {
-        throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE");
+    if (descriptions == 0) {
+        throw InputError("a QEMU command line is needed after --, or @FILE holding one, or --xml FILE, or --proxmox-cmd FILE");
     }
     check_host_guest_phys_bits(request.host_guest_phys_bits);
     QemuX86Vm vm;
@@ -65,13 +104,15 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
         vm.host = load_host_snapshot(request.host_file);
         choose_qemu_from_host(vm.options, *vm.host);
     }
-    read_description(vm, source, request.libvirt_version);
+    std::optional<std::string> unnamed_release = read_description(vm, source, request.libvirt_version);
     if (!vm.host && (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty()))) {
         vm.host = probe_host("/");
         const QemuRelease* read_for = vm.options.qemu;
         choose_qemu_from_host(vm.options, *vm.host);
-        if (vm.options.qemu != read_for) read_description(vm, source, request.libvirt_version);  // this host's QEMU reads it differently
+        if (vm.options.qemu != read_for) unnamed_release = read_description(vm, source, request.libvirt_version);  // this host's QEMU reads it differently
     }
+    // This host's QEMU may have named the release an unversioned Proxmox machine type needs.
+    if (unnamed_release && vm.options.qemu_choice.source == StackChoiceSource::Default) throw InputError(*unnamed_release);
     choose_firmware_release(vm.options, vm.spec, vm.host ? &*vm.host : nullptr);
     if (vm.host) vm.options.host = host_context(*vm.host);
     if (!request.host_cpu_vendor.empty()) {

@@ -19,6 +19,7 @@ struct VmSource {
     std::vector<std::string> qemu_args;  // a QEMU command line; an "@FILE" word stands for FILE's words
     std::string libvirt_xml;             // path of a libvirt domain XML (virsh dumpxml)
     std::string xl_cfg;                  // path of a Xen xl.cfg
+    std::string proxmox_cmd;             // path of Proxmox VE's `qm showcmd VMID` output (input/proxmox/qm_showcmd.hpp)
 };
 
 // Everything plan, check and fix read about one VM.

@@ -79,6 +79,8 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
     plan->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     plan->add_option("--libvirt-version", vm.libvirt_version,
                      "With --xml: the libvirt release that starts the domain (default 9.0.0, Debian 12's; 10.7.0 reads as libvirt 10.7)");
+    plan->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
+                     "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");
     plan->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
 
     plan->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
@@ -111,6 +113,8 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
         ->check(CLI::IsMember({"x86_64", "ppc64"}));
     check->add_option("--qemu", vm.qemu_release, qemu_option_help());
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    check->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
+                      "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");
     check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
     check->add_option("--libvirt-version", vm.libvirt_version,
                       "The libvirt release that starts an --xml domain (how it reads, its memlock formula; default 9.0.0, Debian 12's)");

@@ -25,7 +25,10 @@ inline constexpr std::string_view kQemuSystemX86Package = "qemu-system-x86";
 inline constexpr std::string_view kSeabiosPackage = "seabios";
 inline constexpr std::string_view kOvmfPackage = "ovmf";
 inline constexpr std::string_view kOvmfGenericPackage = "ovmf-generic";
-inline constexpr std::array kWatchedPackages{kQemuSystemX86Package, kSeabiosPackage, kOvmfPackage, kOvmfGenericPackage};
+// Proxmox VE's own QEMU build ("9.2.0-5"), which replaces qemu-system-x86 on its hosts.
+inline constexpr std::string_view kPveQemuKvmPackage = "pve-qemu-kvm";
+inline constexpr std::array kWatchedPackages{kQemuSystemX86Package, kSeabiosPackage, kOvmfPackage, kOvmfGenericPackage,
+                                             kPveQemuKvmPackage};
 
 // One stanza of the dpkg database, as far as aperture reads it.
 struct InstalledPackage {

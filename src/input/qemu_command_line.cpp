@@ -369,8 +369,10 @@ private:
         use.word = word.text;
         use.info = find_option(name);
         if (use.info == nullptr) {
+            // Proxmox VE's pve-qemu-kvm adds -id and -loadstate: its command lines have their own reader.
+            const bool proxmox = name == "id" || name == "loadstate";
             throw InputError(word.origin + " (" + word.text + "): invalid option (" + qemu_name() + " has no option '" +
-                             word.text + "')");
+                             word.text + "')" + (proxmox ? "; it is Proxmox VE's: read `qm showcmd` output with --proxmox-cmd FILE" : ""));
         }
         ++index;
         if (use.info->argument == Argument::Required) {
@@ -418,6 +420,9 @@ private:
                 fail(use.where, "Option not supported for this target");
             case Use::NotModelled:
                 if (name == "set") fail(use.where, "-set is not modelled by aperture; write the property into the option it changes");
+                if (name == "readconfig" && use.argument && use.argument->starts_with("/usr/share/qemu-server/")) {
+                    fail(use.where, "-readconfig is read only for Proxmox VE: read `qm showcmd` output with --proxmox-cmd FILE");
+                }
                 fail(use.where, "-" + std::string(name) + " is not modelled by aperture; give the options on the command line");
             case Use::Read:
                 break;
@@ -670,6 +675,13 @@ private:
             refuse(use.where, "Duplicate ID '" + device.id + "' for device");
         }
         if (clears_default_vga(device.driver)) default_vga_cleared_ = true;
+        if (device.driver == "vmgenid") {
+            // hw/acpi/vmgenid.c: no PCI function; the firmware allocates the GUID's page from RAM below 4 GiB.
+            note(use.where, "-device vmgenid is not a PCI device: its 4 KiB GUID page is allocated by the firmware from RAM "
+                            "below 4 GiB (SeaBIOS: in ZoneHigh, so the reserved e820 entry below 4 GiB may be 4 KiB larger "
+                            "than shown)");
+            return;
+        }
         (from_json ? json_devices_ : qemu_opts_devices_).push_back(std::move(device));
     }
 
@@ -1369,6 +1381,12 @@ std::vector<LocatedArg> number_arguments(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+std::optional<bool> qemu_option_takes_argument(std::string_view name) {
+    const OptionInfo* option = find_option(name);
+    if (option == nullptr) return std::nullopt;
+    return option->argument == Argument::Required;
+}
 
 VmSpec read_qemu_command_line(const std::vector<std::string>& args, const QemuRelease& qemu) {
     return read_qemu_command_line(args, [](const std::string& path) { return read_text_file(path); }, qemu);

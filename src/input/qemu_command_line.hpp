@@ -17,6 +17,7 @@
 // their locations read "FILE:LINE".
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ VmSpec read_qemu_command_line(const std::vector<std::string>& args, const ArgsFi
 
 // Words that already carry their origin ("vm.xml:42" for a libvirt <qemu:arg>); no qemu binary first.
 VmSpec read_qemu_command_line_located(std::vector<LocatedArg> args, const QemuRelease& qemu = default_qemu_release());
+
+// Whether QEMU's option `name` ("device", without the dash) takes the next word as its argument; nullopt
+// for an option QEMU does not know. For readers of dialects that add options of their own (Proxmox VE).
+std::optional<bool> qemu_option_takes_argument(std::string_view name);
 
 // The words of an @FILE (implemented in args_file.cpp).
 std::vector<std::string> read_args_file(const std::string& path);

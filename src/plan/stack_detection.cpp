@@ -77,7 +77,7 @@ ImageVerdict weigh_image(StackChoice& choice, const std::string& path, FirmwareI
 
 void choose_qemu_from_host(PlanOptions& options, const HostSnapshot& host) {
     if (chosen(options.qemu_choice)) return;
-    constexpr std::array names{kQemuSystemX86Package};
+    constexpr std::array names{kQemuSystemX86Package, kPveQemuKvmPackage};
     if (const QemuRelease* release = release_of(host, names, options.qemu_choice, &find_qemu_release)) options.qemu = release;
 }
 

@@ -15,7 +15,8 @@
 
 namespace aperture {
 
-// The QEMU release from the host's qemu-system-x86 package ("1:10.0.2+ds-2+deb13u1~bpo12+1" -> 10.0).
+// The QEMU release from the host's qemu-system-x86 package ("1:10.0.2+ds-2+deb13u1~bpo12+1" -> 10.0), or on a
+// Proxmox VE host its pve-qemu-kvm ("9.2.0-5" -> 9.2).
 // Runs before the description is read: the readers need the release.
 void choose_qemu_from_host(PlanOptions& options, const HostSnapshot& host);
 

@@ -80,6 +80,12 @@ def main():
             put("fuzz_libvirt_memlock", xml.read_bytes())
     for cfg in sorted(list((ROOT / "tests/golden/xen").glob("*.cfg")) + list((ROOT / "examples/xen").glob("*.cfg"))):
         put("fuzz_xl_cfg", cfg.read_bytes())
+    # fuzz_qm_showcmd: `qm showcmd` output, alone (qemu-server's files from aperture's copies) or followed by
+    # a NUL and a -readconfig file's text.
+    for cmd in sorted((ROOT / "examples/proxmox").glob("*.cmd")):
+        put("fuzz_qm_showcmd", cmd.read_bytes())
+        put("fuzz_qm_showcmd", cmd.read_bytes() + b"\x00[device \"pcidmi\"]\n  driver = \"i82801b11-bridge\"\n  bus = \"pcie.0\"\n"
+            b"  addr = \"1e.0\"\n\n[machine]\n  type = \"pc-q35-9.2+pve0\"\n")
     for snapshot in sorted((ROOT / "tests/fixtures/host/snapshots").glob("*.json")):
         put("fuzz_host_snapshot", snapshot.read_bytes())
     # fuzz_host_probe: tree index, file index (both in the order the target sorts them), then the content.

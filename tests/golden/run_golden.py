@@ -4,7 +4,8 @@
 A case file (tests/golden/cases/NAME.golden) looks like:
 
     # what this case shows
-    args: -machine q35 -m 2G ...      (or  xml: NAME.xml, a libvirt domain in the same folder)
+    args: -machine q35 -m 2G ...      (or  xml: NAME.xml, a libvirt domain in the same folder;
+                                       or  proxmox: NAME.cmd, `qm showcmd` output in the same folder)
     format: text            (or json)
     command: check          (optional: the subcommand, plan unless named)
     exit: 0
@@ -38,7 +39,7 @@ def parse_case(path):
     # A Xen case names its xl.cfg (relative to tests/golden) instead of a QEMU command line.
     if "xl" in fields:
         fields.setdefault("args", "")
-    for key in ("format", "exit") if "xml" in fields else ("args", "format", "exit"):
+    for key in ("format", "exit") if "xml" in fields or "proxmox" in fields else ("args", "format", "exit"):
         if key not in fields:
             raise SystemExit(f"{path}: header has no '{key}:' line")
     return fields, expected
@@ -56,6 +57,9 @@ def run_case(aperture, fields):
     if "xml" in fields:
         # A libvirt domain beside the case, read from the cases folder so messages name it "NAME.xml:LINE".
         cmd += ["--xml", fields["xml"]]
+    elif "proxmox" in fields:
+        # `qm showcmd` output beside the case, named "NAME.cmd:LINE" the same way.
+        cmd += ["--proxmox-cmd", fields["proxmox"]]
     else:
         cmd += ["--"] + shlex.split(fields["args"])
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=CASES)

@@ -386,6 +386,8 @@ def main(argv=None) -> int:
                 continue  # a libvirt domain: its QEMU side is covered by the libvirt corpus tests
             if any(l.startswith("xl:") for l in header.splitlines()):
                 continue   # a Xen case: nothing here can boot Xen
+            if any(l.startswith("proxmox:") for l in header.splitlines()):
+                continue   # Proxmox's pve-qemu-kvm (-id, +pveN types) is not a binary the oracle has
             args = next((l.partition(":")[2] for l in header.splitlines() if l.startswith("args:")), None)
             if args is None:
                 ap.error("%s has no 'args:' line" % path)

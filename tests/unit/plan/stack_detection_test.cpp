@@ -134,6 +134,13 @@ TEST(StackDetection, TheHostsQemuPicksTheRelease) {
     EXPECT_EQ(options.qemu_choice, (StackChoice{StackChoiceSource::HostPackages, "qemu-system-x86 1:10.0.2+ds-2+deb13u1~bpo12+1", {}}));
 }
 
+TEST(StackDetection, AProxmoxHostsPveQemuKvmPicksTheRelease) {
+    PlanOptions options;
+    choose_qemu_from_host(options, host_with({{"pve-qemu-kvm", "9.2.0-5"}}));
+    EXPECT_EQ(options.qemu, find_qemu_release("9.2"));
+    EXPECT_EQ(options.qemu_choice, (StackChoice{StackChoiceSource::HostPackages, "pve-qemu-kvm 9.2.0-5", {}}));
+}
+
 TEST(StackDetection, AnUnmodelledHostQemuKeepsTheDefaultAndSaysWhich) {
     PlanOptions options;
     choose_qemu_from_host(options, host_with({{"qemu-system-x86", "1:9.1.0+ds-1"}}));

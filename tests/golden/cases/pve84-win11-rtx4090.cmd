@@ -1,0 +1,1 @@
+../../../examples/proxmox/pve84-win11-rtx4090.cmd

@@ -1,0 +1,1 @@
+../../../examples/proxmox/pve9-ubuntu-a100.cmd
