@@ -12,6 +12,19 @@ namespace aperture {
 inline constexpr const char* kPciRegisterBarAbort =
     "../../hw/pci/pci.c:1240: pci_register_bar: Assertion `is_power_of_2(size)' failed.";
 
+// A function whose only resource is a 32-bit, non-prefetchable memory BAR 0 (HDA controllers, i6300esb,
+// pvpanic-pci).
+inline PciFunctionSpec single_memory_bar_function(const char* driver, std::uint16_t vendor, std::uint16_t device,
+                                                  std::uint16_t class_code, u64 size) {
+    PciFunctionSpec spec;
+    spec.driver = driver;
+    spec.vendor_id = vendor;
+    spec.device_id = device;
+    spec.class_code = class_code;
+    spec.bars.push_back(BarSpec::memory32(0, size, Prefetchable::No));
+    return spec;
+}
+
 }  // namespace aperture
 
 namespace aperture::device_families {

@@ -25,13 +25,8 @@ DeviceModel hda_model(const char* name, std::uint16_t device_id) {
         .layout_properties = {},
         .build =
             [name, device_id](const DeviceProperties&, const PlugContext&) {
-                PciFunctionSpec spec;
-                spec.driver = name;
-                spec.vendor_id = pci_ids::kVendorIntel;
-                spec.device_id = device_id;
-                spec.class_code = kClassMultimediaHdAudio;
-                spec.bars.push_back(BarSpec::memory32(0, kHdaMmioBarSize, Prefetchable::No));
-                return spec;
+                return single_memory_bar_function(name, pci_ids::kVendorIntel, device_id, kClassMultimediaHdAudio,
+                                                  kHdaMmioBarSize);
             },
     };
 }

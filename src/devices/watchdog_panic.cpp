@@ -18,16 +18,6 @@ constexpr std::uint16_t kPvpanicDeviceId = 0x0011;
 // hw/misc/pvpanic-pci.c: "pvpanic" region, 2 bytes in BAR 0 (measured 0:m32:2)
 constexpr u64 kPvpanicBarSize = 2;
 
-PciFunctionSpec single_bar_function(const char* driver, std::uint16_t vendor, std::uint16_t device, u64 size) {
-    PciFunctionSpec spec;
-    spec.driver = driver;
-    spec.vendor_id = vendor;
-    spec.device_id = device;
-    spec.class_code = kClassSystemOther;
-    spec.bars.push_back(BarSpec::memory32(0, size, Prefetchable::No));
-    return spec;
-}
-
 }  // namespace
 
 std::vector<DeviceModel> device_families::watchdog_panic_devices() {
@@ -38,7 +28,8 @@ std::vector<DeviceModel> device_families::watchdog_panic_devices() {
             .layout_neutral_properties = {},
             .layout_properties = {},
             .build = [](const DeviceProperties&, const PlugContext&) {
-                return single_bar_function("i6300esb", pci_ids::kVendorIntel, kI6300esbDeviceId, kI6300esbBarSize);
+                return single_memory_bar_function("i6300esb", pci_ids::kVendorIntel, kI6300esbDeviceId, kClassSystemOther,
+                                                  kI6300esbBarSize);
             },
         },
         DeviceModel{
@@ -47,7 +38,8 @@ std::vector<DeviceModel> device_families::watchdog_panic_devices() {
             .layout_neutral_properties = {"events"},
             .layout_properties = {},
             .build = [](const DeviceProperties&, const PlugContext&) {
-                return single_bar_function("pvpanic-pci", pci_ids::kVendorRedHat, kPvpanicDeviceId, kPvpanicBarSize);
+                return single_memory_bar_function("pvpanic-pci", pci_ids::kVendorRedHat, kPvpanicDeviceId, kClassSystemOther,
+                                                  kPvpanicBarSize);
             },
         },
     };

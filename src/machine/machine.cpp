@@ -10,6 +10,7 @@
 #include "core/size_parse.hpp"
 #include "devices/chipset.hpp"
 #include "devices/device_model.hpp"
+#include "input/qemu_option_syntax.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
@@ -484,9 +485,6 @@ bool has_default_cdrom(const VmSpec& spec) {
     return true;
 }
 
-// qapi/qobject-input-visitor.c's booleans, as QEMU parses a bool machine property such as hpet=.
-bool names_false(const std::string& value) { return value == "off" || value == "no" || value == "false" || value == "n"; }
-
 void check_machine_properties(const MachineSpec& machine) {
     // Machine properties known not to change the address map.
     static constexpr std::array neutral{"usb" /* modelled: the chipset's USB functions */, "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
@@ -523,7 +521,7 @@ MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, con
     machine.smp = spec.smp;
     machine.memory_slots = spec.memory.slots;
     if (const std::string* acpi = spec.machine.other.find("acpi")) machine.acpi = *acpi != "off";
-    if (const std::string* hpet = spec.machine.other.find("hpet")) machine.hpet = !names_false(*hpet);
+    if (const std::string* hpet = spec.machine.other.find("hpet")) machine.hpet = qemu_syntax::parse_bool(*hpet) != std::optional<bool>{false};
     // hw/core/numa.c numa_complete_configuration: pc and q35 (auto_enable_numa_with_memhp) make one node
     // themselves when memory hotplug slots exist and no -numa node was given.
     machine.numa_nodes = spec.numa_nodes == 0 && spec.memory.slots > 0 ? 1 : spec.numa_nodes;
