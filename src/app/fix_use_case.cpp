@@ -5,12 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "diagnostics/domain_fixes.hpp"
 #include "diagnostics/fix_proof.hpp"
+#include "diagnostics/spapr_checks.hpp"
 #include "libvirt/domain_fix.hpp"
 #include "report/labels.hpp"
 #include "report/stack_words.hpp"
@@ -36,11 +38,46 @@ DomainFindings domain_findings(const QemuX86Vm& vm, const std::vector<PlannedHot
     return result;
 }
 
+// The findings for a pSeries domain: the spapr checks with libvirt's memlock limit.
+DomainFindings pseries_findings(const PseriesVm& vm) {
+    const SpaprPlan plan = make_spapr_plan(vm.spec, vm.release, vm.host);
+    SpaprCheckInput input{vm.spec, vm.release, vm.host, plan};
+    input.libvirt_memlock = &vm.libvirt->domain.memlock_input.input;
+    input.libvirt_version = vm.libvirt->version;
+    DomainFindings result{run_spapr_checks(input), {}};
+    result.stack.push_back(fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source), libvirt {}", spapr::release_info(vm.release).name,
+                                       plan.machine.type.name, to_string(vm.libvirt->version)));
+    for (const auto& note : vm.libvirt->domain.notes) result.stack.push_back("note: " + note);
+    return result;
+}
+
+FixResult fix_pseries(const FixRequest& request) {
+    const std::string& xml_file = request.vm.source.libvirt_xml;
+    if (!request.will_attach.empty()) throw InputError("--will-attach: hotplug is not modelled for pSeries domains");
+    const PseriesVm vm = prepare_pseries_vm(request.vm);
+    DomainFindings before = pseries_findings(vm);
+    CombinedDomainFix combined = combine_domain_fixes(before.findings);
+
+    FixResult result;
+    result.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), xml_file, combined.edit);
+    // Proven on what was written: the fixed text is read, planned and checked like any domain.
+    const PseriesVm fixed = with_pseries_domain(vm, result.fixed_xml, xml_file + " (fixed)", request.vm);
+    for (const auto& f : pseries_findings(fixed).findings) {
+        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
+    }
+    result.stack = std::move(before.stack);
+    result.applied = std::move(combined.applied);
+    result.not_applied = std::move(combined.not_applied);
+    result.prediction = result.still_failing.empty() ? Prediction::Works : Prediction::Fails;
+    return result;
+}
+
 }  // namespace
 
 FixResult fix(const FixRequest& request) {
     const std::string& xml_file = request.vm.source.libvirt_xml;
     if (xml_file.empty()) throw InputError("aperture fix needs --xml FILE: it writes fixes into a libvirt domain");
+    if (platform_of(request.vm) == Platform::QemuPseries) return fix_pseries(request);
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const std::vector<PlannedHotplug> hotplug = planned_hotplug(request.will_attach);
     DomainFindings before = domain_findings(vm, hotplug, request.vm.libvirt_version);
