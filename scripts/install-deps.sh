@@ -6,7 +6,8 @@
 #                            (the XML aperture writes must validate), libvirt's QEMU driver (virsh domxml-to-native
 #                            runs it embedded, no daemon: tests/oracle/libvirt) and Chromium with ChromeDriver (the HTML map is tested in a browser),
 #                            then the newer oracle stacks the tests boot (QEMU 10.0, SeaBIOS 1.16.3 and 1.17.0 from Debian's
-#                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these)
+#                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these),
+#                            and clang with libFuzzer: the sanitized test tree is a clang build with the fuzz targets
 #   install-deps.sh --fuzz   also clang with libFuzzer, for the fuzz targets (tests/fuzz, scripts/fuzz-campaign.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,6 +18,7 @@ tool_packages=(
 )
 test_packages=(
   libgtest-dev libbenchmark-dev
+  pkgconf
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
   libvirt-clients libvirt-daemon-driver-qemu libxml2-utils
@@ -28,7 +30,7 @@ fuzz_packages=(clang libclang-rt-14-dev)
 packages=("${tool_packages[@]}")
 case "${1:-}" in
   "") ;;
-  --tests) packages+=("${test_packages[@]}") ;;
+  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
   --fuzz) packages+=("${fuzz_packages[@]}") ;;
   *) echo "install-deps: unknown argument '$1' (expected nothing, --tests or --fuzz)" >&2; exit 2 ;;
 esac

@@ -71,7 +71,7 @@ ErrorFormat requested_error_format(const Words& words) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", fmt::format("aperture 0.1.0 (models {}, {}, OVMF {})", default_qemu_release().display_name,
+    app.set_version_flag("-V,--version", fmt::format("aperture {} (models {}, {}, OVMF {})", APERTURE_VERSION, default_qemu_release().display_name,
                                                   default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
     PlanCommand plan_command;
     CheckCommand check_command;

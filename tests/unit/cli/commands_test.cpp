@@ -205,5 +205,14 @@ TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
     EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
 }
 
+// -V is the short form users of other tools expect; both name the release the packages carry.
+TEST(VersionFlag, ShortAndLongFormsPrintTheProjectVersion) {
+    for (const std::string flag : {"-V", "--version"}) {
+        const auto r = run_cli({flag});
+        EXPECT_EQ(r.status, EXIT_OK) << flag;
+        EXPECT_EQ(r.out.rfind(std::string("aperture ") + APERTURE_VERSION + " (models ", 0), 0u) << flag << ": " << r.out;
+    }
+}
+
 }  // namespace
 }  // namespace aperture::cli
