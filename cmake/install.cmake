@@ -32,6 +32,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 # dpkg-shlibdeps names the shared libraries the tool links (fmt, pugixml, libstdc++) as Debian packages.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# `aperture host` names devices from pci.ids when it is installed.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS pci.ids)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME aperture)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME aperture-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)

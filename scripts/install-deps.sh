@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages only, what is missing.
-#   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
+#   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake, four libraries
+#                            and pci.ids (the names `aperture host` gives devices)
 #   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
 #                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
 #                            (the XML aperture writes must validate), libvirt's QEMU driver (virsh domxml-to-native
@@ -15,6 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 tool_packages=(
   build-essential cmake
   libfmt-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
+  pci.ids
 )
 test_packages=(
   libgtest-dev libbenchmark-dev

@@ -57,6 +57,7 @@ struct MemlockResult {
 
 struct HostResult {
     HostSnapshot snapshot;
+    PassthroughReadiness readiness = PassthroughReadiness::Possible;  // the CLI's exit status 0 or 1
     std::string json;  // the snapshot as `--host FILE` reads it
     std::string text;  // for a reader
 };

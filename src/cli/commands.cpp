@@ -33,7 +33,7 @@ int write_fix(const FixCommand& command, const app::FixResult& result, std::ostr
 int write_host(const HostCommand& command, const app::HostResult& result, std::ostream& out) {
     if (!command.save.empty()) write_file_atomically("--save", command.save, result.json);
     out << (command.format == "json" ? result.json : result.text);
-    return EXIT_OK;
+    return result.readiness == PassthroughReadiness::Possible ? EXIT_OK : EXIT_PREDICTED_FAILURE;
 }
 
 // aperture's own words, and everything after the first "--": the QEMU command line, verbatim, so QEMU's
