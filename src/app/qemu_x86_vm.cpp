@@ -1,12 +1,14 @@
 #include "app/qemu_x86_vm.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
+#include "devices/option_rom.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/proxmox/qm_showcmd.hpp"
@@ -19,6 +21,20 @@
 namespace aperture::app {
 
 namespace {
+
+// romfile= files of the user's own (an IGD's video BIOS, as `aperture check` proposes): their size, when
+// the file is on this machine (QEMU reads the same path on the host it runs on). QEMU's own ROM files are
+// known by name (devices/option_rom.hpp); a file not here is left to the device model's error.
+void add_user_rom_files(const VmSpec& spec, HostContext& host) {
+    for (const auto& d : spec.devices) {
+        const std::string* rom = d.properties.find("romfile");
+        if (!rom || rom->empty() || debian12_rom_file_size(*rom)) continue;
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(*rom, error) || error) continue;
+        const auto size = std::filesystem::file_size(*rom, error);
+        if (!error) host.rom_files[*rom] = size;
+    }
+}
 
 bool uses_vfio(const VmSpec& spec) {
     return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) { return d.driver == "vfio-pci"; });
@@ -124,6 +140,7 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     // one is refused for want of the host's vendor.
     if (request.host_guest_phys_bits && vm.options.host.cpu) vm.options.host.cpu->kvm_guest_phys_bits = *request.host_guest_phys_bits;
     for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.host.passthrough[address] = std::move(function);
+    add_user_rom_files(vm.spec, vm.options.host);
     return vm;
 }
 
