@@ -7,7 +7,6 @@
 #include "app/passthrough_option.hpp"
 #include "app/will_attach_option.hpp"
 #include "core/error.hpp"
-#include "core/size_parse.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/proxmox/qm_showcmd.hpp"
