@@ -46,8 +46,9 @@ struct FixResult {
     std::vector<std::string> stack;          // the stack planned with, where each part came from, then notes
     std::vector<std::string> applied;        // each fix written in
     std::vector<std::string> not_applied;    // each fix that could not be, and why
-    std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has
+    std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has, targets' included
     Prediction prediction = Prediction::Works;  // Fails while anything still fails
+    std::string json;                        // FixRequest::format Json: "aperture-fix/1" (report/fix_report.hpp)
 };
 
 struct MemlockResult {

@@ -20,8 +20,13 @@ namespace {
 int exit_status(app::Prediction prediction) { return prediction == app::Prediction::Works ? EXIT_OK : EXIT_PREDICTED_FAILURE; }
 
 int write_fix(const FixCommand& command, const app::FixResult& result, std::ostream& out, std::ostream& err) {
+    if (!command.output.empty()) write_file_atomically("--output", command.output, result.fixed_xml);
+    // JSON carries the fixed domain and everything the text lines below say.
+    if (command.format == "json") {
+        out << result.json;
+        return exit_status(result.prediction);
+    }
     if (command.output.empty()) out << result.fixed_xml;
-    else write_file_atomically("--output", command.output, result.fixed_xml);
     for (const auto& line : result.stack) err << "aperture fix: stack " << line << "\n";
     for (const auto& line : result.applied) err << "aperture fix: applied " << line << "\n";
     if (result.applied.empty()) err << "aperture fix: nothing to change\n";
@@ -90,7 +95,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     try {
         app.parse(words.own);
         if (words.separator) {
-            auto& target = *check ? check_command.request.vm.source.qemu_args : plan_command.request.vm.source.qemu_args;
+            auto& target = *check ? check_command.request.vm.source.qemu_args
+                           : *fix ? fix_command.request.vm.source.qemu_args  // fix refuses it, saying why
+                                  : plan_command.request.vm.source.qemu_args;
             target.insert(target.end(), words.qemu.begin(), words.qemu.end());
         }
     } catch (const CLI::ParseError& e) {
@@ -113,7 +120,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << result.output;
             return exit_status(result.prediction);
         }
-        if (*fix) return write_fix(fix_command, app::fix(fix_command.request), out, err);
+        if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);
         if (*host) return write_host(host_command, app::host(host_command.request), out);
         if (*memlock) {
             out << app::memlock(memlock_command.parsed()).output;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "diagnostics/fix_syntax.hpp"
+#include "diagnostics/hotplug_check.hpp"
 #include "diagnostics/igd_check.hpp"
 #include "diagnostics/own_root_port.hpp"
 #include "firmware/ovmf/ovmf_layout.hpp"
@@ -24,8 +25,6 @@ constexpr u64 PAGE_TABLE_WARN_DIVISOR = 64;  // 1/64 of RAM
 constexpr u64 PAGE_SIZE = 4 * KiB;
 // The narrowest width ovmf.page-tables proposes: every modelled x86 host has at least 36 bits (PAE).
 constexpr unsigned MIN_SENSIBLE_PHYS_BITS = 36;
-// hotplug.reservation tries pref64-reserve of the BAR's size and up to this many doublings of it.
-constexpr unsigned MAX_HOTPLUG_RESERVE_DOUBLINGS = 3;
 // The max-ram-below-4g caps bar32.room tries, largest first: whole and half gigabytes, as users write them.
 constexpr std::array<u64, 6> MAX_RAM_BELOW_4G_STEPS{3 * GiB, 5 * GiB / 2, 2 * GiB, 3 * GiB / 2, 1 * GiB, 512 * MiB};
 // The smallest 64-bit PCI hole firmware.assignment proposes: QEMU rounds the hole's start up to 1 GiB
@@ -534,63 +533,6 @@ std::optional<Finding> check_memlock(const CheckInput& in) {
     return f;
 }
 
-// --- hotplug.reservation ------------------------------------------------------------------------------
-// Whether a naturally aligned block of `size` fits inside the port's prefetchable window: the guest OS
-// places a hot-plugged device's BAR there and rarely moves the window itself.
-bool window_holds(const WindowView& w, u64 size) {
-    if (!w.open()) return false;
-    const auto first = align_up(w.base, size);
-    return first && *first <= w.limit && w.limit - *first >= size - 1;
-}
-
-const FunctionResult* port_result(const Plan& plan, const std::string& id) {
-    for (const auto& f : plan.firmware->functions) {
-        if (f.node->id == id && f.bridge) return &f;
-    }
-    return nullptr;
-}
-
-Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
-    Finding f;
-    f.kind = FindingKind::HotplugReservation;
-    f.about = want.port;
-    f.title = fmt::format("Port {} has room for a hot-plugged {} BAR", want.port, human_size(want.bar_size));
-    const FunctionResult* port = port_result(in.plan, want.port);
-    if (!port) {
-        f.verdict = Verdict::Fail;
-        f.evidence = fmt::format("no bridge or port with id={} in this VM", want.port);
-        f.no_fix = "name a pcie-root-port, downstream port or pci-bridge of this VM";
-        return f;
-    }
-    const WindowView& w = port->bridge->prefetchable;
-    f.evidence = w.open() ? fmt::format("{} prefetchable window {:#x}-{:#x} ({})", port->bdf.to_string(), w.base, w.limit, human_size(w.limit - w.base + 1))
-                          : fmt::format("{} has no prefetchable window", port->bdf.to_string());
-    if (window_holds(w, want.bar_size)) return f;
-    f.verdict = Verdict::Fail;
-    f.why = "the firmware sizes bridge windows at boot; a device hot-plugged later must fit the window it left, or its BAR stays unassigned";
-    const DeviceSpec* device = nullptr;
-    for (const auto& d : in.spec.devices) {
-        if (d.id == want.port) device = &d;
-    }
-    if (!device || !proposing(in)) return f;
-    // A window of exactly the BAR's size holds it only where the firmware happens to align the window to
-    // it (SeaBIOS starts its 64-bit window on a 1 GiB boundary); doubling the reservation until the
-    // re-planned window holds an aligned copy of the BAR finds the smallest that works.
-    u64 reserve = want.bar_size;
-    std::optional<Fix> chosen;
-    for (unsigned doubling = 0; doubling <= MAX_HOTPLUG_RESERVE_DOUBLINGS && reserve != 0; ++doubling, reserve <<= 1) {
-        VmSpec fixed = in.spec;
-        set_pref64_reserve(fixed, want.port, reserve);
-        const Plan after = replan(fixed, in.options);
-        const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
-        const bool holds = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
-        if (holds || !chosen) chosen = pref64_reserve_fix(*device, reserve);
-        if (holds) break;
-    }
-    if (chosen) f.fixes.push_back(std::move(*chosen));
-    return f;
-}
-
 }  // namespace
 
 std::vector<AddressRange> guest_ram_ranges(const Machine& machine) {
@@ -624,6 +566,12 @@ std::vector<Finding> run_checks(const CheckInput& in) {
         if (auto f = host_check(in)) findings.push_back(std::move(*f));
     }
     return findings;
+}
+
+PlannedHotplug PlannedHotplug::largest_bar(std::string port, u64 bytes) {
+    PlannedHotplug want{std::move(port), human_size(bytes) + " BAR", {}};
+    want.device.bars.push_back(BarSpec::memory64(0, bytes, Prefetchable::Yes));
+    return want;
 }
 
 const char* to_string(FixScope scope) {

@@ -240,7 +240,7 @@ namespace {
 TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
     const auto c = check("-machine q35 -m 4G -nodefaults -bios OVMF.fd -device pcie-root-port,id=rp1,chassis=1 "
                          "-device pcie-root-port,id=rp2,chassis=2",
-                         nullptr, {{"rp2", 32 * GiB}, {"rp1", 512 * MiB}});
+                         nullptr, {PlannedHotplug::largest_bar("rp2", 32 * GiB), PlannedHotplug::largest_bar("rp1", 512 * MiB)});
     std::vector<const Finding*> hotplug;
     for (const auto& f : c.findings) {
         if (f.kind == FindingKind::HotplugReservation) hotplug.push_back(&f);
@@ -257,7 +257,7 @@ TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
 }
 
 TEST(Checks, AnUnknownPortIsAFailNamingIt) {
-    const auto c = check("-machine q35 -m 2G -nodefaults", nullptr, {{"nope", GiB}});
+    const auto c = check("-machine q35 -m 2G -nodefaults", nullptr, {PlannedHotplug::largest_bar("nope", GiB)});
     EXPECT_EQ(c.findings.back().verdict, Verdict::Fail);
     EXPECT_NE(c.findings.back().evidence.find("id=nope"), std::string::npos);
 }
