@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The fresh-machine check: builds a minimal Debian 12 root with debootstrap, copies this clone's HEAD into it, and
-# runs README command 1 and then command 2 inside it with chroot, as a new user would on a fresh machine. Too slow
+# runs README command 1 and then command 2 inside it with chroot, as a new user would on a fresh machine. Between
+# the two, the .deb packages command 1's build makes (cpack) are installed with apt in a second fresh root, where
+# the tool runs and examples/api builds against aperture-dev with find_package(aperture). Too slow
 # for every CI run (debootstrap, the whole install, two builds and the suite): run it whenever the install steps
 # change. Needs root. The Debian mirror and apt's acquire settings are this machine's own (/etc/apt).
 #
@@ -26,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for m in dev proc sys; do umount -R -l "$root/$m" 2>/dev/null || true; done
+for m in dev proc sys; do umount -R -l "$root/$m" "$work/pkgroot/$m" 2>/dev/null || true; done
 rm -rf "$work"
 mkdir -p "$root"
 echo "== debootstrap bookworm (minbase) from $mirror"
@@ -44,16 +46,21 @@ done
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 # What a Debian installer writes and debootstrap does not: ChromeDriver reaches the browser as "localhost".
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
+# The second root, for the packages: the same fresh system, nothing built in it.
+pkgroot="$work/pkgroot"
+cp -a "$root" "$pkgroot"
 
 # /dev with what is mounted below it (/dev/pts, /dev/shm), as a booted machine has it.
-for m in dev proc sys; do
-  mkdir -p "$root/$m"
-  case "$m" in
-    proc) mount -t proc proc "$root/proc" ;;
-    sys) mount -t sysfs sysfs "$root/sys" ;;
-    dev) mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" ;;
-  esac
-  mounts+=("$root/$m")
+for r in "$root" "$pkgroot"; do
+  for m in dev proc sys; do
+    mkdir -p "$r/$m"
+    case "$m" in
+      proc) mount -t proc proc "$r/proc" ;;
+      sys) mount -t sysfs sysfs "$r/sys" ;;
+      dev) mount --rbind /dev "$r/dev" && mount --make-rslave "$r/dev" ;;
+    esac
+    mounts+=("$r/$m")
+  done
 done
 
 git clone -q --no-hardlinks . "$root/root/aperture"
@@ -69,6 +76,24 @@ after=$(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c "install ok inst
 grep -A3 "^aperture plan: " "$work/command1.log" || true
 echo "== command 1: exit $status in $took1 s; it installed $((after - before)) packages"
 [ "$status" -eq 0 ] || { tail -30 "$work/command1.log" >&2; exit 1; }
+
+echo "== the packages: cpack in the first root, apt-get install in the second"
+in_root "cd build && cpack > /root/cpack.log 2>&1" || { tail -20 "$root/root/cpack.log" >&2; exit 1; }
+mkdir -p "$pkgroot/root/debs" && cp "$root"/root/aperture/build/aperture*.deb "$pkgroot/root/debs/"
+cp -a "$root/root/aperture/examples" "$pkgroot/root/examples"
+in_pkgroot() { chroot "$pkgroot" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+                      DEBIAN_FRONTEND=noninteractive bash -c "cd /root && $1"; }
+start=$SECONDS
+in_pkgroot "apt-get update -qq && apt-get install -y -qq --no-install-recommends ./debs/aperture_*.deb \
+            && { aperture plan @/usr/share/doc/aperture/examples/q35-gpu-passthrough.args > plan.out || [ \$? -eq 1 ]; } && head -5 plan.out \
+            && apt-get install -y -qq --no-install-recommends ./debs/aperture-dev_*.deb cmake g++ make pkgconf \
+            && cmake -S examples/api -B build-api > /dev/null && cmake --build build-api > /dev/null \
+            && build-api/plan_summary -machine q35 -m 4G > api.out && grep '^prediction: works' api.out \
+            && g++ -o plan_summary_pc examples/api/plan_summary.cpp \$(pkg-config --cflags --libs aperture) \
+            && ./plan_summary_pc -machine pc -m 2G > pc.out && grep '^prediction: works' pc.out" > "$work/packages.log" 2>&1 && status=0 || status=$?
+cat "$work/packages.log" | grep -v "^Selecting\|^Preparing\|^Unpacking\|^Setting up\|^Processing" | tail -12
+echo "== packages: exit $status in $((SECONDS - start)) s"
+[ "$status" -eq 0 ] || { tail -30 "$work/packages.log" >&2; exit 1; }
 
 echo "== README command 2 in the fresh root"
 start=$SECONDS

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages only, what is missing.
-#   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake and four libraries
+#   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake, four libraries
+#                            and pci.ids (the names `aperture host` gives devices)
 #   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
 #                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
 #                            (the XML aperture writes must validate), libvirt's QEMU driver (virsh domxml-to-native
 #                            runs it embedded, no daemon: tests/oracle/libvirt) and Chromium with ChromeDriver (the HTML map is tested in a browser),
 #                            then the newer oracle stacks the tests boot (QEMU 10.0, SeaBIOS 1.16.3 and 1.17.0 from Debian's
-#                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these)
+#                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these),
+#                            and clang with libFuzzer: the sanitized test tree is a clang build with the fuzz targets
 #   install-deps.sh --fuzz   also clang with libFuzzer, for the fuzz targets (tests/fuzz, scripts/fuzz-campaign.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,9 +16,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 tool_packages=(
   build-essential cmake
   libfmt-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
+  pci.ids
 )
 test_packages=(
   libgtest-dev libbenchmark-dev
+  pkgconf
   python3
   qemu-system-x86 seabios ovmf ipxe-qemu
   libvirt-clients libvirt-daemon-driver-qemu libxml2-utils
@@ -28,7 +32,7 @@ fuzz_packages=(clang libclang-rt-14-dev)
 packages=("${tool_packages[@]}")
 case "${1:-}" in
   "") ;;
-  --tests) packages+=("${test_packages[@]}") ;;
+  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
   --fuzz) packages+=("${fuzz_packages[@]}") ;;
   *) echo "install-deps: unknown argument '$1' (expected nothing, --tests or --fuzz)" >&2; exit 2 ;;
 esac

@@ -12,7 +12,13 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON -DAPERTURE_BEN
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAPERTURE_SANITIZE=ON -DAPERTURE_BENCHMARKS=OFF \
-      -DAPERTURE_ORACLE_TESTS=OFF -DAPERTURE_WERROR=ON > /dev/null
+# The sanitized tree is clang's: libFuzzer comes with it, so the same build runs the suite under ASan + UBSan and
+# gives each fuzz target a short fixed run over its corpus and regressions (tests/fuzz). A tree configured
+# with another compiler before is made afresh: CMake cannot switch compilers in place.
+if [ -f build-asan/CMakeCache.txt ] && ! grep -q '^CMAKE_CXX_COMPILER:.*clang' build-asan/CMakeCache.txt; then
+  rm -rf build-asan
+fi
+cmake -S . -B build-asan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DAPERTURE_FUZZ=ON \
+      -DAPERTURE_BENCHMARKS=OFF -DAPERTURE_ORACLE_TESTS=OFF -DAPERTURE_WERROR=ON > /dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"

@@ -41,17 +41,11 @@ CheckResult finish(CheckReport report, std::string output) {
 
 CheckResult check_qemu_x86(const CheckRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
-    const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach), request.vm.libvirt_version, request.migrate_to);
-    CheckedVm checked = check_vm(subject);
+    const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach, vm), request.vm.libvirt_version, request.migrate_to);
+    const CheckedVm checked = check_vm(subject);
     const Plan& plan = checked.plan;
-    CheckReport report;
-    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model, host_name(*vm.host));
-    report.stack_text = render_stack_text(plan);
-    report.stack_json = render_stack_json(plan);
-    report.findings = std::move(checked.findings);
-    for (std::size_t t = 0; t < subject.targets.size(); ++t) {
-        report.migrations.push_back({subject.targets[t].name, std::move(checked.target_findings[t])});
-    }
+    require_hotplug_ports(plan, request.will_attach);
+    CheckReport report = check_report(vm, subject, checked);
     if (request.format == OutputFormat::Json) report.plan_json = render_json(plan);
     std::string output = render_report(report, request.format, view_of(plan), &*vm.host, render_text(plan));
     return finish(std::move(report), std::move(output));

@@ -1,12 +1,14 @@
 #include "app/qemu_x86_vm.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
+#include "app/will_attach_option.hpp"
 #include "core/error.hpp"
-#include "core/size_parse.hpp"
+#include "devices/option_rom.hpp"
 #include "host/host_context.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/proxmox/qm_showcmd.hpp"
@@ -15,10 +17,26 @@
 #include "libvirt/libvirt_version.hpp"
 #include "plan/stack_detection.hpp"
 #include "plan/stack_request.hpp"
+#include "report/json_report.hpp"
+#include "report/text_report.hpp"
 
 namespace aperture::app {
 
 namespace {
+
+// romfile= files of the user's own (an IGD's video BIOS, as `aperture check` proposes): their size, when
+// the file is on this machine (QEMU reads the same path on the host it runs on). QEMU's own ROM files are
+// known by name (devices/option_rom.hpp); a file not here is left to the device model's error.
+void add_user_rom_files(const VmSpec& spec, HostContext& host) {
+    for (const auto& d : spec.devices) {
+        const std::string* rom = d.properties.find("romfile");
+        if (!rom || rom->empty() || debian12_rom_file_size(*rom)) continue;
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(*rom, error) || error) continue;
+        const auto size = std::filesystem::file_size(*rom, error);
+        if (!error) host.rom_files[*rom] = size;
+    }
+}
 
 bool uses_vfio(const VmSpec& spec) {
     return std::any_of(spec.devices.begin(), spec.devices.end(), [](const DeviceSpec& d) { return d.driver == "vfio-pci"; });
@@ -124,6 +142,7 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     // one is refused for want of the host's vendor.
     if (request.host_guest_phys_bits && vm.options.host.cpu) vm.options.host.cpu->kvm_guest_phys_bits = *request.host_guest_phys_bits;
     for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.host.passthrough[address] = std::move(function);
+    add_user_rom_files(vm.spec, vm.options.host);
     return vm;
 }
 
@@ -133,19 +152,44 @@ QemuX86Vm with_domain(QemuX86Vm vm, LibvirtDomain domain) {
     return vm;
 }
 
-std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach) {
+std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach, const QemuX86Vm& vm) {
+    std::map<std::string, std::string> not_passable;
+    if (vm.host) {
+        for (const auto& device : vm.host->pci) {
+            std::string why_not;
+            if (!vm.options.host.passthrough.contains(device.address) && !passthrough_function(device, why_not)) not_passable[device.address] = why_not;
+        }
+    }
+    const KnownHostDevices known{vm.options.host.passthrough, not_passable};
     std::vector<PlannedHotplug> hotplug;
     for (const auto& item : will_attach) {
-        const auto eq = item.find('=');
-        const auto size = eq == std::string::npos ? std::nullopt : parse_size(item.substr(eq + 1));
-        if (eq == std::string::npos || eq == 0 || !size || *size == 0 || !is_power_of_two(*size)) {
-            throw InputError(fmt::format("--will-attach {}: expected PORT=SIZE, the port's id and the largest BAR (a power of two, "
-                                         "e.g. rp3=32G)",
-                                         item));
+        PortAttachment attachment = parse_port_attachment(item, known);
+        AttachedDevice& device = attachment.device;
+        switch (device.kind) {
+            case AttachedKind::LargestBar:  // one BAR, and the report names the device by it
+                hotplug.push_back(PlannedHotplug::largest_bar(attachment.port, device.function.bars.front().size));
+                continue;
+            case AttachedKind::HostDevice: device.what = "host device " + *device.host_address; break;
+            case AttachedKind::BarList: device.what = "device with " + device.what; break;
+            case AttachedKind::Catalog: break;
         }
-        hotplug.push_back({item.substr(0, eq), *size});
+        hotplug.push_back({std::move(attachment.port), std::move(device.what), std::move(device.function)});
     }
     return hotplug;
+}
+
+void require_hotplug_ports(const Plan& plan, const std::vector<std::string>& will_attach) {
+    if (!plan.firmware) return;  // refused before the firmware ran: the refusal is the report
+    std::vector<std::string> ports;
+    for (const auto& f : plan.firmware->functions) {
+        if (f.bridge && !f.node->id.empty()) ports.push_back(f.node->id);
+    }
+    for (const auto& option : will_attach) {
+        const std::string port = option.substr(0, option.find('='));
+        if (std::find(ports.begin(), ports.end(), port) != ports.end()) continue;
+        throw InputError(fmt::format("--will-attach {}: this VM has no PCI port or bridge with id '{}'; it has: {}", option, port,
+                                     ports.empty() ? "none (add a pcie-root-port with an id)" : fmt::format("{}", fmt::join(ports, ", "))));
+    }
 }
 
 std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const std::string& libvirt_version) {
@@ -162,6 +206,20 @@ CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotp
         subject.targets.push_back({std::move(name), std::move(target)});
     }
     return subject;
+}
+
+CheckReport check_report(const QemuX86Vm& vm, const CheckSubject& subject, const CheckedVm& checked) {
+    const Plan& plan = checked.plan;
+    CheckReport report;
+    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model,
+                                 vm.host ? host_name(*vm.host) : "no host");
+    report.stack_text = render_stack_text(plan);
+    report.stack_json = render_stack_json(plan);
+    report.findings = checked.findings;
+    for (std::size_t t = 0; t < subject.targets.size(); ++t) {
+        report.migrations.push_back({subject.targets[t].name, checked.target_findings[t]});
+    }
+    return report;
 }
 
 std::string host_name(const HostSnapshot& host) {

@@ -12,6 +12,7 @@
 #include "host/host_snapshot.hpp"
 #include "input/libvirt_xml/domain.hpp"
 #include "plan/plan.hpp"
+#include "report/check_report.hpp"
 
 namespace aperture::app {
 
@@ -33,8 +34,13 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need);
 // The same VM, read again from `domain` (a domain's text after an edit); the host and options stay.
 QemuX86Vm with_domain(QemuX86Vm vm, LibvirtDomain domain);
 
-// --will-attach PORT=SIZE. Throws InputError for anything else.
-std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach);
+// --will-attach PORT=DEVICE (app/will_attach_option.hpp): a host BDF names a device of the VM's host
+// snapshot or a --passthrough. Throws InputError for anything else.
+std::vector<PlannedHotplug> planned_hotplug(const std::vector<std::string>& will_attach, const QemuX86Vm& vm);
+
+// Throws InputError naming the ports the plan has when a --will-attach names a port id it lacks: a typo is
+// the user's, not a prediction that the VM fails.
+void require_hotplug_ports(const Plan& plan, const std::vector<std::string>& will_attach);
 
 // A libvirt domain: what libvirt sets the locked-memory limit from, and which libvirt starts it.
 std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const std::string& libvirt_version);
@@ -42,6 +48,10 @@ std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const 
 // What check_vm checks and proves fixes against: the VM, its host, the migration targets' snapshots.
 CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotplug, const std::string& libvirt_version,
                            const std::vector<std::string>& migrate_to);
+
+// The report of a checked VM: its subject, stack, findings and each migration target's findings (the plan's
+// JSON is left to the caller that renders it).
+CheckReport check_report(const QemuX86Vm& vm, const CheckSubject& subject, const CheckedVm& checked);
 
 // "Intel(R) Core(TM) i7-12700", or "host /" when the snapshot has no model name.
 std::string host_name(const HostSnapshot& host);

@@ -51,12 +51,16 @@ struct CheckRequest {
     VmRequest vm;
     OutputFormat format = OutputFormat::Text;
     std::vector<std::string> migrate_to;   // snapshots of hosts the VM may migrate to
-    std::vector<std::string> will_attach;  // x86: PORT=SIZE; Xen: BDF, catalog name or mem32=SIZE,mem64=SIZE
+    // x86: PORT=DEVICE; Xen: DEVICE. DEVICE is a size, a catalog name, a host BDF or mem32=SIZE,mem64=SIZE
+    // (app/will_attach_option.hpp).
+    std::vector<std::string> will_attach;
 };
 
-// `vm.source.libvirt_xml` is the domain to fix.
+// `vm.source.libvirt_xml` is the domain to fix; the rest is read as `check` reads it.
 struct FixRequest {
     VmRequest vm;
+    OutputFormat format = OutputFormat::Text;  // Text: the fixed domain; Json: "aperture-fix/1"
+    std::vector<std::string> migrate_to;
     std::vector<std::string> will_attach;
 };
 

@@ -46,8 +46,9 @@ struct FixResult {
     std::vector<std::string> stack;          // the stack planned with, where each part came from, then notes
     std::vector<std::string> applied;        // each fix written in
     std::vector<std::string> not_applied;    // each fix that could not be, and why
-    std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has
+    std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has, targets' included
     Prediction prediction = Prediction::Works;  // Fails while anything still fails
+    std::string json;                        // FixRequest::format Json: "aperture-fix/1" (report/fix_report.hpp)
 };
 
 struct MemlockResult {
@@ -57,6 +58,7 @@ struct MemlockResult {
 
 struct HostResult {
     HostSnapshot snapshot;
+    PassthroughReadiness readiness = PassthroughReadiness::Possible;  // the CLI's exit status 0 or 1
     std::string json;  // the snapshot as `--host FILE` reads it
     std::string text;  // for a reader
 };

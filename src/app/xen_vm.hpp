@@ -20,7 +20,8 @@ struct XenVm {
 // Throws InputError for an unreadable xl.cfg, an unknown release or a --passthrough not in the catalog.
 XenVm prepare_xen_vm(const VmRequest& request);
 
-// --will-attach: a host BDF (from --host / --passthrough), a catalog name, or mem32=SIZE,mem64=SIZE.
+// --will-attach DEVICE (app/will_attach_option.hpp): a size, a catalog name, a host BDF (from --host /
+// --passthrough) or mem32=SIZE,mem64=SIZE.
 XenHotplugRequest xen_hotplug_request(const std::string& text, const XenPlanOptions& options);
 
 }  // namespace aperture::app

@@ -20,8 +20,13 @@ namespace {
 int exit_status(app::Prediction prediction) { return prediction == app::Prediction::Works ? EXIT_OK : EXIT_PREDICTED_FAILURE; }
 
 int write_fix(const FixCommand& command, const app::FixResult& result, std::ostream& out, std::ostream& err) {
+    if (!command.output.empty()) write_file_atomically("--output", command.output, result.fixed_xml);
+    // JSON carries the fixed domain and everything the text lines below say.
+    if (command.format == "json") {
+        out << result.json;
+        return exit_status(result.prediction);
+    }
     if (command.output.empty()) out << result.fixed_xml;
-    else write_file_atomically("--output", command.output, result.fixed_xml);
     for (const auto& line : result.stack) err << "aperture fix: stack " << line << "\n";
     for (const auto& line : result.applied) err << "aperture fix: applied " << line << "\n";
     if (result.applied.empty()) err << "aperture fix: nothing to change\n";
@@ -33,7 +38,7 @@ int write_fix(const FixCommand& command, const app::FixResult& result, std::ostr
 int write_host(const HostCommand& command, const app::HostResult& result, std::ostream& out) {
     if (!command.save.empty()) write_file_atomically("--save", command.save, result.json);
     out << (command.format == "json" ? result.json : result.text);
-    return EXIT_OK;
+    return result.readiness == PassthroughReadiness::Possible ? EXIT_OK : EXIT_PREDICTED_FAILURE;
 }
 
 // aperture's own words, and everything after the first "--": the QEMU command line, verbatim, so QEMU's
@@ -71,7 +76,7 @@ ErrorFormat requested_error_format(const Words& words) {
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", fmt::format("aperture 0.1.0 (models {}, {}, OVMF {})", default_qemu_release().display_name,
+    app.set_version_flag("-V,--version", fmt::format("aperture {} (models {}, {}, OVMF {})", APERTURE_VERSION, default_qemu_release().display_name,
                                                   default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
     PlanCommand plan_command;
     CheckCommand check_command;
@@ -90,7 +95,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     try {
         app.parse(words.own);
         if (words.separator) {
-            auto& target = *check ? check_command.request.vm.source.qemu_args : plan_command.request.vm.source.qemu_args;
+            auto& target = *check ? check_command.request.vm.source.qemu_args
+                           : *fix ? fix_command.request.vm.source.qemu_args  // fix refuses it, saying why
+                                  : plan_command.request.vm.source.qemu_args;
             target.insert(target.end(), words.qemu.begin(), words.qemu.end());
         }
     } catch (const CLI::ParseError& e) {
@@ -113,7 +120,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             out << result.output;
             return exit_status(result.prediction);
         }
-        if (*fix) return write_fix(fix_command, app::fix(fix_command.request), out, err);
+        if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);
         if (*host) return write_host(host_command, app::host(host_command.request), out);
         if (*memlock) {
             out << app::memlock(memlock_command.parsed()).output;

@@ -37,6 +37,31 @@ void add_xen_options(CLI::App& command, app::VmRequest& vm) {
         ->check(CLI::Range(32u, 64u));
 }
 
+// What `check` reads besides the VM's description, and `fix` reads the same way: the stack, the host and
+// migration targets, the devices passed through and those to be hot-plugged. Declared once so the two
+// subcommands cannot drift apart.
+void add_check_input_options(CLI::App& command, app::VmRequest& vm, std::vector<std::string>& migrate_to,
+                             std::vector<std::string>& will_attach) {
+    command.add_option("--firmware", vm.firmware, firmware_option_help("the VM selects"))->check(CLI::IsMember(firmware_choices()));
+    command.add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
+    command.add_option("--migrate-to", migrate_to,
+                       "A snapshot of a host the VM may migrate to (repeatable): its host checks too, and every fix is proven there");
+    command.add_option("--will-attach", will_attach,
+                       "PORT=DEVICE (Xen: DEVICE): a device will be hot-plugged behind the port (or controller alias) PORT later; "
+                       "DEVICE is the size of its largest 64-bit prefetchable BAR (32G), a passthrough catalog name (aperture "
+                       "devices), a host BDF of the --host snapshot (every BAR checked), or mem32=SIZE,mem64=SIZE (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    command.add_option("--passthrough", vm.passthrough, "HOST=DEVICE: the vfio-pci device at host address HOST is the catalog's DEVICE")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    command.add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
+        ->check(CLI::IsMember({"x86_64", "ppc64"}));
+    command.add_option("--qemu", vm.qemu_release, qemu_option_help());
+    command.add_option("--libvirt-version", vm.libvirt_version,
+                       "The libvirt release that starts an --xml domain (how it reads, its memlock formula; default 9.0.0, Debian 12's)");
+}
+
 }  // namespace
 
 app::PlanRequest PlanCommand::parsed() const {
@@ -47,6 +72,12 @@ app::PlanRequest PlanCommand::parsed() const {
 
 app::CheckRequest CheckCommand::parsed() const {
     app::CheckRequest r = request;
+    r.format = output_format(format);
+    return r;
+}
+
+app::FixRequest FixCommand::parsed() const {
+    app::FixRequest r = request;
     r.format = output_format(format);
     return r;
 }
@@ -97,27 +128,11 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
     check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
-    check->add_option("--firmware", vm.firmware, firmware_option_help("the command line selects"))
-        ->check(CLI::IsMember(firmware_choices()));
-    check->add_option("--host", vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
-    check->add_option("--migrate-to", request.migrate_to,
-                      "A snapshot of a host the VM may migrate to (repeatable): its host checks too, and every fix is proven there");
-    check->add_option("--will-attach", request.will_attach,
-                      "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind port id PORT later (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    check->add_option("--passthrough", vm.passthrough, "HOST=DEVICE from the passthrough catalog")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    check->add_option("--arch", vm.arch, "Guest architecture when the command line does not name the qemu binary")
-        ->check(CLI::IsMember({"x86_64", "ppc64"}));
-    check->add_option("--qemu", vm.qemu_release, qemu_option_help());
+    add_check_input_options(*check, vm, request.migrate_to, request.will_attach);
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
     check->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
                       "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");
     check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
-    check->add_option("--libvirt-version", vm.libvirt_version,
-                      "The libvirt release that starts an --xml domain (how it reads, its memlock formula; default 9.0.0, Debian 12's)");
     add_xen_options(*check, vm);
     return check;
 }
@@ -125,15 +140,11 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
 CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
     app::FixRequest& request = command.request;
     auto* fix = app.add_subcommand("fix", "Write a libvirt domain with every proven fix for its FAIL findings applied");
+    fix->add_option("--format", command.format, "Output format: text (the fixed domain) or json (aperture-fix/1: the fixes, what was "
+                                                "applied, the fixed domain and its check)")
+        ->check(CLI::IsMember({"text", "json"}));
     fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml) to fix")->required();
-    fix->add_option("--host", request.vm.host_file, "A host snapshot (aperture host --save) instead of probing this host");
-    fix->add_option("--firmware", request.vm.firmware, firmware_option_help("the domain selects"))
-        ->check(CLI::IsMember(firmware_choices()));
-    fix->add_option("--will-attach", request.will_attach,
-                    "PORT=SIZE: a device with a SIZE BAR will be hot-plugged behind the controller alias PORT later")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    fix->add_option("--libvirt-version", request.vm.libvirt_version, "The libvirt release that starts the domain (default 9.0.0)");
+    add_check_input_options(*fix, request.vm, request.migrate_to, request.will_attach);
     fix->add_option("--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
     return fix;
 }

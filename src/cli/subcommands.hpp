@@ -27,7 +27,9 @@ struct CheckCommand {
 
 struct FixCommand {
     app::FixRequest request;
+    std::string format = "text";
     std::string output;  // write the fixed domain here instead of stdout
+    app::FixRequest parsed() const;
 };
 
 struct HostCommand {

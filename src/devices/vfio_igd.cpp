@@ -45,20 +45,26 @@ IgdAssignment decide_igd_assignment(const IgdFacts& facts) {
     out.guest_function = facts.guest_function;
     out.on_root_bus = facts.on_root_bus;
     out.host_registers = facts.host_registers;
+    out.has_rom = facts.has_rom;
     const auto generation = igd_generation(facts.device_id);
     // vfio_probe_igd_bar4_quirk's checks, in its order; the first is silent in QEMU.
     if (!out.at_00_02_0()) {
+        out.refusal = IgdLegacyRefusal::NotAt00020;
         out.legacy_refusal = fmt::format(
             "the IGD is at guest {} {:02x}.{}, not 00:02.0 on the root bus: QEMU only enables legacy mode there (and "
             "says nothing)",
             facts.on_root_bus ? "root-bus slot" : "address behind a bridge,", facts.guest_device, facts.guest_function);
     } else if (facts.root_slot_1f_taken) {
+        out.refusal = IgdLegacyRefusal::Slot1fTaken;
         out.legacy_refusal = fmt::format("IGD device {} cannot support legacy mode due to existing devices at address 1f.0", facts.host);
     } else if (!generation) {
+        out.refusal = IgdLegacyRefusal::UnsupportedGeneration;
         out.legacy_refusal = fmt::format("IGD device {} is unsupported in legacy mode, try SandyBridge or newer", facts.host);
     } else if (!facts.has_rom) {
+        out.refusal = IgdLegacyRefusal::NoRom;
         out.legacy_refusal = fmt::format("IGD device {} has no ROM, legacy mode disabled", facts.host);
     } else if (facts.hotplugged) {
+        out.refusal = IgdLegacyRefusal::Hotplugged;
         out.legacy_refusal = fmt::format("IGD device {} hotplugged, ROM disabled, legacy mode disabled", facts.host);
     } else {
         out.legacy = true;

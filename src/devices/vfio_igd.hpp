@@ -46,6 +46,16 @@ std::optional<int> igd_generation(std::uint16_t device_id);
 // The GTT's stolen memory in MiB as GMCH encodes it for that generation (GGMS field).
 u64 igd_gtt_stolen_size(int generation, std::uint32_t gmch);
 
+// Why QEMU leaves legacy mode off: vfio_probe_igd_bar4_quirk's checks, in its order (the first failing one).
+enum class IgdLegacyRefusal {
+    None,                   // legacy mode is on
+    NotAt00020,             // not 00:02.0 on the root bus (QEMU says nothing)
+    Slot1fTaken,            // a device other than QEMU's IGD LPC bridge answers at 00:1f.0 (q35's ICH9 LPC)
+    UnsupportedGeneration,  // igd_gen: older than Sandy Bridge
+    NoRom,                  // no ROM BAR on the host device and no romfile=
+    Hotplugged,
+};
+
 // What QEMU 7.2 does with an IGD: legacy mode or not (and QEMU's words when not), and what it asks the
 // firmware for.
 struct IgdAssignment {
@@ -54,6 +64,10 @@ struct IgdAssignment {
     unsigned guest_function = 0;
     bool on_root_bus = false;
     bool legacy = false;
+    IgdLegacyRefusal refusal = IgdLegacyRefusal::None;
+    // The device has a ROM for the guest to run (the host's ROM BAR, or romfile=): QEMU checks it only after
+    // the placement, so a fix that moves the IGD must know whether it also needs romfile=.
+    bool has_rom = false;
     std::string legacy_refusal;  // why legacy mode is off, in QEMU's words where QEMU prints any; empty otherwise
     std::string gms_warning;     // QEMU's message for an x-igd-gms it ignored
     std::optional<u64> bdsm_size;     // etc/igd-bdsm-size: legacy mode only; nullopt when GMCH is unknown

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "diagnostics/fix_syntax.hpp"
+#include "diagnostics/hotplug_check.hpp"
 #include "diagnostics/igd_check.hpp"
+#include "diagnostics/own_root_port.hpp"
 #include "firmware/ovmf/ovmf_layout.hpp"
 #include "host/iommu.hpp"
 
@@ -23,10 +25,11 @@ constexpr u64 PAGE_TABLE_WARN_DIVISOR = 64;  // 1/64 of RAM
 constexpr u64 PAGE_SIZE = 4 * KiB;
 // The narrowest width ovmf.page-tables proposes: every modelled x86 host has at least 36 bits (PAE).
 constexpr unsigned MIN_SENSIBLE_PHYS_BITS = 36;
-// hotplug.reservation tries pref64-reserve of the BAR's size and up to this many doublings of it.
-constexpr unsigned MAX_HOTPLUG_RESERVE_DOUBLINGS = 3;
 // The max-ram-below-4g caps bar32.room tries, largest first: whole and half gigabytes, as users write them.
 constexpr std::array<u64, 6> MAX_RAM_BELOW_4G_STEPS{3 * GiB, 5 * GiB / 2, 2 * GiB, 3 * GiB / 2, 1 * GiB, 512 * MiB};
+// The smallest 64-bit PCI hole firmware.assignment proposes: QEMU rounds the hole's start up to 1 GiB
+// (hw/i386/pc.c pc_pci_hole64_start), and a smaller hole leaves the guest no room to speak of.
+constexpr u64 MIN_PCI_HOLE64_SIZE = 1 * GiB;
 constexpr u64 PD_SPAN = 1 * GiB;     // one page directory maps 1 GiB with 2 MiB pages
 constexpr u64 PDPT_SPAN = 512 * GiB;  // one PDPT maps 512 GiB
 
@@ -126,6 +129,33 @@ void add_low_ram_remedy(const CheckInput& in, Finding& f) {
     }
 }
 
+// QEMU's phys-bits check, and its choice to move an AMD guest's RAM above 1 TiB, count the whole 64-bit PCI
+// hole past the end of RAM (hw/i386/pc.c pc_memory_init, pc_max_used_gpa: pc_pci_hole64_start() +
+// pci_hole64_size). Neither firmware reads the hole's size (SeaBIOS pciinit.c places its 64-bit window from
+// RAM and phys-bits; OVMF's PlatformInitLib from etc/reserved-memory-end and X-PciMmio64Mb): it is only the
+// room QEMU's _CRS offers beyond the firmware's BARs (hw/pci-host/q35.c q35_host_get_pci_hole64_end,
+// i440fx.c i440fx_pcihost_get_pci_hole64_end). The largest power-of-two hole QEMU then accepts shrinks it least.
+void add_hole64_remedy(const CheckInput& in, Finding& f) {
+    const u64 now = in.plan.machine.memory.pci_hole64_size;
+    const MachineFamily family = in.plan.machine.type.family;
+    for (u64 size = std::bit_floor(now) == now ? now / 2 : std::bit_floor(now); size >= MIN_PCI_HOLE64_SIZE; size /= 2) {
+        VmSpec fixed = in.spec;
+        set_pci_hole64_size(fixed, family, size);
+        const Plan after = replan(fixed, in.options);
+        if (after.outcome == Outcome::Refused) continue;
+        f.fixes.push_back(pci_hole64_size_fix(family, size, now,
+                                              fmt::format("QEMU's check then ends at {:#x}, within the guest's {} bits", after.machine.memory.max_used_gpa,
+                                                          after.machine.cpu.phys_bits)));
+        return;
+    }
+}
+
+// On q35, a device moved to a pcie-root-port of its own gets windows of its own (diagnostics/own_root_port.hpp).
+void add_own_root_port_remedy(const CheckInput& in, Finding& f) {
+    if (!proposing(in)) return;
+    if (auto fix = own_root_port_fix(in.spec, in.options, in.plan)) f.fixes.push_back(std::move(*fix));
+}
+
 // --- firmware.assignment ------------------------------------------------------------------------------
 Finding check_assignment(const CheckInput& in) {
     Finding f;
@@ -147,6 +177,7 @@ Finding check_assignment(const CheckInput& in) {
             f.fixes.push_back(phys_bits_fix(in.spec.cpu, *bits));
             const HostCpu* host = kvm_host_cpu(in);
             if (host && host->phys_bits > *bits) f.fixes.push_back(phys_bits_fix(in.spec.cpu, host->phys_bits));
+            add_hole64_remedy(in, f);
             if (host) f.fixes.push_back(host_phys_bits_fix(in.spec.cpu));
         }
         return f;
@@ -192,6 +223,7 @@ Finding check_assignment(const CheckInput& in) {
         f.no_fix = "the 32-bit window cannot hold the BARs that must live below 4 GiB, even with less RAM below 4 GiB (max-ram-below-4g); "
                    "remove or move devices";
     }
+    add_own_root_port_remedy(in, f);
     return f;
 }
 
@@ -228,6 +260,7 @@ Finding check_bar32_room(const CheckInput& in) {
     if (fw.windows.mem32) f.evidence += fmt::format("; the 32-bit window is {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()));
     f.why = "a 32-bit BAR can only live below 4 GiB, where the window starts where RAM below 4 GiB ends";
     add_low_ram_remedy(in, f);
+    add_own_root_port_remedy(in, f);
     f.no_fix = fmt::format("no max-ram-below-4g down to {} gives {}'s {} a 32-bit window that holds these BARs; fewer or smaller 32-bit BARs are needed",
                            human_size(MAX_RAM_BELOW_4G_STEPS.back()), in.plan.stack.qemu->display_name, in.plan.machine.type.name);
     return f;
@@ -500,63 +533,6 @@ std::optional<Finding> check_memlock(const CheckInput& in) {
     return f;
 }
 
-// --- hotplug.reservation ------------------------------------------------------------------------------
-// Whether a naturally aligned block of `size` fits inside the port's prefetchable window: the guest OS
-// places a hot-plugged device's BAR there and rarely moves the window itself.
-bool window_holds(const WindowView& w, u64 size) {
-    if (!w.open()) return false;
-    const auto first = align_up(w.base, size);
-    return first && *first <= w.limit && w.limit - *first >= size - 1;
-}
-
-const FunctionResult* port_result(const Plan& plan, const std::string& id) {
-    for (const auto& f : plan.firmware->functions) {
-        if (f.node->id == id && f.bridge) return &f;
-    }
-    return nullptr;
-}
-
-Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
-    Finding f;
-    f.kind = FindingKind::HotplugReservation;
-    f.about = want.port;
-    f.title = fmt::format("Port {} has room for a hot-plugged {} BAR", want.port, human_size(want.bar_size));
-    const FunctionResult* port = port_result(in.plan, want.port);
-    if (!port) {
-        f.verdict = Verdict::Fail;
-        f.evidence = fmt::format("no bridge or port with id={} in this VM", want.port);
-        f.no_fix = "name a pcie-root-port, downstream port or pci-bridge of this VM";
-        return f;
-    }
-    const WindowView& w = port->bridge->prefetchable;
-    f.evidence = w.open() ? fmt::format("{} prefetchable window {:#x}-{:#x} ({})", port->bdf.to_string(), w.base, w.limit, human_size(w.limit - w.base + 1))
-                          : fmt::format("{} has no prefetchable window", port->bdf.to_string());
-    if (window_holds(w, want.bar_size)) return f;
-    f.verdict = Verdict::Fail;
-    f.why = "the firmware sizes bridge windows at boot; a device hot-plugged later must fit the window it left, or its BAR stays unassigned";
-    const DeviceSpec* device = nullptr;
-    for (const auto& d : in.spec.devices) {
-        if (d.id == want.port) device = &d;
-    }
-    if (!device || !proposing(in)) return f;
-    // A window of exactly the BAR's size holds it only where the firmware happens to align the window to
-    // it (SeaBIOS starts its 64-bit window on a 1 GiB boundary); doubling the reservation until the
-    // re-planned window holds an aligned copy of the BAR finds the smallest that works.
-    u64 reserve = want.bar_size;
-    std::optional<Fix> chosen;
-    for (unsigned doubling = 0; doubling <= MAX_HOTPLUG_RESERVE_DOUBLINGS && reserve != 0; ++doubling, reserve <<= 1) {
-        VmSpec fixed = in.spec;
-        set_pref64_reserve(fixed, want.port, reserve);
-        const Plan after = replan(fixed, in.options);
-        const FunctionResult* after_port = after.firmware ? port_result(after, want.port) : nullptr;
-        const bool holds = assigns_everything(after) && after_port && window_holds(after_port->bridge->prefetchable, want.bar_size);
-        if (holds || !chosen) chosen = pref64_reserve_fix(*device, reserve);
-        if (holds) break;
-    }
-    if (chosen) f.fixes.push_back(std::move(*chosen));
-    return f;
-}
-
 }  // namespace
 
 std::vector<AddressRange> guest_ram_ranges(const Machine& machine) {
@@ -590,6 +566,12 @@ std::vector<Finding> run_checks(const CheckInput& in) {
         if (auto f = host_check(in)) findings.push_back(std::move(*f));
     }
     return findings;
+}
+
+PlannedHotplug PlannedHotplug::largest_bar(std::string port, u64 bytes) {
+    PlannedHotplug want{std::move(port), human_size(bytes) + " BAR", {}};
+    want.device.bars.push_back(BarSpec::memory64(0, bytes, Prefetchable::Yes));
+    return want;
 }
 
 const char* to_string(FixScope scope) {

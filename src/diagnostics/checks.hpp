@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "devices/pci_function.hpp"
 #include "diagnostics/finding.hpp"
 #include "host/host_snapshot.hpp"
 #include "libvirt/memlock_limit.hpp"
@@ -14,10 +15,14 @@
 
 namespace aperture {
 
-// A device the user will hot-plug later behind a port: its largest 64-bit prefetchable BAR (a GPU's).
+// A device the user will hot-plug later behind a port: every BAR of it must fit the windows the firmware
+// left the port (--will-attach PORT=DEVICE).
 struct PlannedHotplug {
-    std::string port;  // the port's id=
-    u64 bar_size = 0;  // a power of two
+    std::string port;         // the port's id=
+    std::string what;         // the device as the user named it: "32G", "h100", "0000:41:00.0"
+    PciFunctionSpec device;   // its BARs
+    // A device known only by its largest BAR ("32G"): one 64-bit prefetchable BAR of `bytes`.
+    static PlannedHotplug largest_bar(std::string port, u64 bytes);
 };
 
 // The VM came from libvirt domain XML: what libvirt reads to set QEMU's locked-memory limit, and which

@@ -14,6 +14,13 @@ void take_larger(std::optional<T>& into, const std::optional<T>& from) {
     if (from && (!into || *from > *into)) into = from;
 }
 
+// The 64-bit PCI hole is proposed only smaller (QEMU's phys-bits check counts all of it): the smaller
+// value satisfies both.
+template <class T>
+void take_smaller(std::optional<T>& into, const std::optional<T>& from) {
+    if (from && (!into || *from < *into)) into = from;
+}
+
 }  // namespace
 
 CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
@@ -35,7 +42,7 @@ CombinedDomainFix combine_domain_fixes(const std::vector<Finding>& findings) {
         }
         const DomainFix& d = written->domain;
         take_larger(out.edit.maxphysaddr_bits, d.maxphysaddr_bits);
-        take_larger(out.edit.pcihole64_kib, d.pcihole64_kib);
+        take_smaller(out.edit.pcihole64_kib, d.pcihole64_kib);
         take_larger(out.edit.hard_limit_kib, d.hard_limit_kib);
         take_larger(out.edit.x_pci_mmio64_mb, d.x_pci_mmio64_mb);
         for (const auto& p : d.overrides) {

@@ -68,12 +68,7 @@ void set_pref64_reserve(VmSpec& spec, const std::string& port, u64 bytes) {
 Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
     DeviceSpec changed = port;
     set_property(changed.properties, "pref64-reserve", qemu_size(bytes));
-    std::string arg = changed.driver;
-    if (!changed.id.empty()) arg += ",id=" + changed.id;
-    if (changed.bus) arg += ",bus=" + *changed.bus;
-    if (changed.addr) arg += ",addr=" + *changed.addr;
-    if (changed.multifunction) arg += ",multifunction=on";
-    for (const auto& [key, value] : changed.properties.entries) arg += fmt::format(",{}={}", key, value);
+    const std::string arg = device_option(changed);
     Fix fix;
     fix.summary = fmt::format("reserve {} of 64-bit prefetchable space behind {} (pref64-reserve)", human_size(bytes), port.id);
     fix.trade_off = "the reservation takes 64-bit address space whether or not a device is ever attached";
@@ -102,6 +97,20 @@ Fix pref64_reserve_fix(const DeviceSpec& port, u64 bytes) {
         libvirt_alias ? "" : fmt::format("    <!-- alias of the controller of port {}: pci.N, N its index -->\n", port.id),
         libvirt_alias ? port.id : "pci.N", bytes);
     return fix;
+}
+
+std::string device_option(const DeviceSpec& device) {
+    std::string arg = device.driver;
+    if (!device.id.empty()) arg += ",id=" + device.id;
+    if (device.bus) arg += ",bus=" + *device.bus;
+    if (device.addr) arg += ",addr=" + *device.addr;
+    if (device.multifunction) arg += ",multifunction=on";
+    for (const auto& [key, value] : device.properties.entries) arg += fmt::format(",{}={}", key, value);
+    return arg;
+}
+
+void set_device_property(DeviceSpec& device, const std::string& key, const std::string& value) {
+    set_property(device.properties, key, value);
 }
 
 std::string cpu_option(const CpuSpec& cpu) {
@@ -270,6 +279,38 @@ Fix max_ram_below_4g_fix(u64 bytes) {
         "</domain>",
         kLibvirtQemuNamespace, size);
     fix.apply = [bytes](CheckSubject& s) { s.spec.machine.max_ram_below_4g = bytes; };
+    return fix;
+}
+
+namespace {
+
+// The host bridge that owns the hole, and libvirt's name for the root controller that sets it
+// (qemuBuildGlobalControllerCommandLine: <pcihole64> on pci-root / pcie-root).
+const char* pci_host_driver(MachineFamily family) { return family == MachineFamily::Q35 ? "q35-pcihost" : "i440FX-pcihost"; }
+const char* root_controller_model(MachineFamily family) { return family == MachineFamily::Q35 ? "pcie-root" : "pci-root"; }
+
+}  // namespace
+
+void set_pci_hole64_size(VmSpec& spec, MachineFamily family, u64 bytes) {
+    const std::string driver = pci_host_driver(family);
+    std::erase_if(spec.globals, [&](const GlobalSpec& g) { return g.driver == driver && g.property == "pci-hole64-size"; });
+    spec.globals.push_back({driver, "pci-hole64-size", qemu_size(bytes), SourceLocation{"aperture's fix"}});
+}
+
+Fix pci_hole64_size_fix(MachineFamily family, u64 bytes, u64 before, const std::string& why) {
+    Fix fix;
+    const std::string size = qemu_size(bytes);
+    fix.summary = fmt::format("shrink QEMU's 64-bit PCI hole from {} to {} ({}.pci-hole64-size={}): {}", human_size(before), human_size(bytes),
+                              pci_host_driver(family), size, why);
+    fix.trade_off = fmt::format("SeaBIOS and OVMF place the BARs as before (neither reads the hole's size), but the guest's ACPI _CRS offers "
+                                "only {} of 64-bit space beyond them for devices hot-plugged on the root bus or BARs the guest OS moves",
+                                human_size(bytes));
+    // A later -global of the same property wins (qdev's global list is applied in order).
+    fix.qemu_args = {"-global", fmt::format("{}.pci-hole64-size={}", pci_host_driver(family), size)};
+    fix.libvirt_xml = fmt::format("<controller type='pci' index='0' model='{}'>\n  <pcihole64 unit='KiB'>{}</pcihole64>\n</controller>",
+                                  root_controller_model(family), bytes / KiB);
+    fix.domain.pcihole64_kib = bytes / KiB;
+    fix.apply = [family, bytes](CheckSubject& s) { set_pci_hole64_size(s.spec, family, bytes); };
     return fix;
 }
 

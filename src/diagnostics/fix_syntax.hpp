@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/vm_spec.hpp"
+#include "machine/machine_type.hpp"
 #include "diagnostics/finding.hpp"
 
 namespace aperture {
@@ -32,6 +33,11 @@ Fix disable_tdp_fix(const std::string& vendor, std::optional<std::size_t> target
 Fix ulimit_fix(u64 kib, std::optional<std::size_t> target);
 Fix hard_limit_fix(u64 kib);
 
+// QEMU's 64-bit PCI hole on the machine's host bridge (q35-pcihost or i440FX-pcihost) set to `bytes`,
+// replacing any earlier -global of it; `before` is the size it replaces.
+void set_pci_hole64_size(VmSpec& spec, MachineFamily family, u64 bytes);
+Fix pci_hole64_size_fix(MachineFamily family, u64 bytes, u64 before, const std::string& why);
+
 // The machine: max-ram-below-4g (a wider 32-bit window), another machine type, another -m.
 Fix max_ram_below_4g_fix(u64 bytes);
 Fix machine_type_fix(const std::string& type, const std::string& why);
@@ -44,6 +50,12 @@ Fix combined_fix(Fix first, const Fix& second);
 
 // QEMU's size syntax for a whole number of units: "32G", "512M".
 std::string qemu_size_text(u64 bytes);
+
+// The -device argument that states `device` (driver, id, bus, addr, then every property as read), for a
+// fix that replaces the user's -device with a changed one.
+std::string device_option(const DeviceSpec& device);
+// Sets `key` (replacing any earlier value of it).
+void set_device_property(DeviceSpec& device, const std::string& key, const std::string& value);
 
 // The -cpu argument that states `cpu` (model, then every property), for showing a changed one.
 std::string cpu_option(const CpuSpec& cpu);

@@ -1,13 +1,17 @@
 #include "diagnostics/igd_check.hpp"
 
+#include <cstdio>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "diagnostics/fix_proof.hpp"
+#include "diagnostics/fix_syntax.hpp"
 
 namespace aperture {
 
 namespace {
+
+bool proposing(const CheckInput& in) { return in.search == FixSearch::Propose; }
 
 const char* const kWhyLegacy =
     "without legacy mode QEMU asks the firmware for no stolen memory: the IGD's video BIOS programs the GTT with the "
@@ -34,55 +38,100 @@ bool placed_everything(const Plan& plan) {
     return placed && placed->problems.empty() && placed->bdsm && placed->opregion;
 }
 
-// QEMU (7.2 and since) enables legacy mode only for the IGD at 00:02.0 of an i440fx machine (q35's ICH9 LPC holds
-// 00:1f.0 for good), with the slot free of the default VGA: the smallest change that gets there.
-Fix legacy_mode_fix(const CheckInput& in, const IgdAssignment& igd) {
-    VmSpec fixed = in.spec;
-    Fix fix;
-    std::vector<std::string> xml;
-    std::string summary =
-        fmt::format("{} enables legacy mode only for an IGD at 00:02.0 of an i440fx machine:", in.plan.stack.qemu->display_name);
-    if (in.plan.machine.type.family == MachineFamily::Q35) {
-        fixed.machine.type = "pc";
-        fix.qemu_args.insert(fix.qemu_args.end(), {"-machine", "pc"});
-        xml.push_back("<os><type arch='x86_64' machine='pc'>hvm</type></os>");
-        summary += " use -machine pc in place of q35 (q35's ICH9 LPC holds 00:1f.0, which QEMU needs);";
+// The user's own file: aperture cannot know where the host's IGD video BIOS is kept, so the fix names a
+// path the user must replace.
+constexpr const char* kVbiosPlaceholder = "/path/to/YOUR-igd-vbios.rom";
+// The size the fixed VM is planned with: the IGD VBIOS images the GVT-d / IGD passthrough guides dump or
+// download are 64 KiB. QEMU sizes the ROM BAR to the file's next power of two, so the plan holds for any
+// file up to 64 KiB.
+constexpr u64 kIgdVbiosPlannedSize = 64 * KiB;
+
+// <source><address .../></source> of a host PCI address as normalize_host_pci_address writes it
+// ("0000:00:02.0").
+std::string hostdev_source(const std::string& host) {
+    unsigned domain = 0, bus = 0, slot = 0, function = 0;
+    if (std::sscanf(host.c_str(), "%x:%x:%x.%x", &domain, &bus, &slot, &function) != 4) {
+        return fmt::format("<!-- the host address of {} -->", host);
     }
-    if (DeviceSpec* device = igd_device(fixed, igd.host)) {
+    return fmt::format("<address domain='{:#06x}' bus='{:#04x}' slot='{:#04x}' function='{:#x}'/>", domain, bus, slot, function);
+}
+
+// QEMU (7.2 and since) enables legacy mode only for the IGD at 00:02.0 of an i440fx machine (q35's ICH9 LPC
+// holds 00:1f.0 for good), with the slot free of the default VGA, and only when the device has a ROM
+// (hw/vfio/igd.c vfio_probe_igd_bar4_quirk: "has no ROM, legacy mode disabled" unless the host's vfio ROM
+// region is non-empty or romfile= is given): the smallest change that gets there. The IGD's own -device is
+// replaced (never given twice); the other words are added in its place.
+std::optional<Fix> legacy_mode_fix(const CheckInput& in, const IgdAssignment& igd) {
+    const bool move = igd.refusal == IgdLegacyRefusal::NotAt00020 || igd.refusal == IgdLegacyRefusal::Slot1fTaken;
+    if (!move && igd.refusal != IgdLegacyRefusal::NoRom) return std::nullopt;  // no setting changes the IGD's generation
+    const bool add_rom = !igd.has_rom;
+    VmSpec fixed = in.spec;
+    DeviceSpec* device = igd_device(fixed, igd.host);
+    if (!device) return std::nullopt;  // the IGD came from elsewhere (a libvirt hostdev without -device words)
+    Fix fix;
+    std::vector<std::string> steps;
+    std::vector<std::string> xml;
+    const std::string before = device->written;
+    if (move && in.plan.machine.type.family == MachineFamily::Q35) {
+        fixed.machine.type = "pc";
+        fixed.machine.type_where = SourceLocation{"aperture's fix"};
+        // A later -machine merges into the first, its type winning.
+        fix.qemu_args.insert(fix.qemu_args.end(), {"-machine", "pc"});
+        xml.push_back("<os>\n  <type arch='x86_64' machine='pc'>hvm</type>\n</os>");
+        steps.push_back("use -machine pc in place of q35 (q35's ICH9 LPC holds 00:1f.0, which QEMU needs)");
+    }
+    std::vector<std::string> hostdev{"<hostdev mode='subsystem' type='pci' managed='yes'>", "  <source>", "    " + hostdev_source(normalize_host_pci_address(igd.host)),
+                                     "  </source>"};
+    if (move) {
         device->bus.reset();
         device->addr = "02.0";
-        device->written.clear();
-        fix.qemu_args.insert(fix.qemu_args.end(), {"-device", fmt::format("vfio-pci,host={},addr=02.0", igd.host)});
-        xml.push_back(fmt::format("<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
-                                  "bus='0x00' slot='0x02' function='0x0'/></source><address type='pci' domain='0x0000' "
-                                  "bus='0x00' slot='0x02' function='0x0'/></hostdev>"));
-        summary += " give the IGD's -device addr=02.0 on the root bus;";
+        hostdev.push_back("  <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>");
+        steps.push_back("give the IGD's -device addr=02.0 on the root bus");
     }
+    if (add_rom) {
+        set_device_property(*device, "romfile", kVbiosPlaceholder);
+        hostdev.push_back(fmt::format("  <rom file='{}'/>", kVbiosPlaceholder));
+        steps.push_back(fmt::format("give it the IGD's video BIOS as romfile= ({} is a placeholder: the path of YOUR copy of this "
+                                    "IGD's VBIOS, dumped from the host or from its firmware update)",
+                                    kVbiosPlaceholder));
+    }
+    hostdev.push_back("</hostdev>");
+    const std::string changed = device_option(*device);
+    device->written = changed;
+    fix.qemu_args.insert(fix.qemu_args.end(), {"-device", changed});
+    if (!before.empty()) fix.qemu_replaces = {"-device", before};
+    xml.push_back(fmt::format("{}", fmt::join(hostdev, "\n")));
     // The machine creates its default VGA and NIC before any -device, and they take 00:02.0 first.
-    if (!fixed.defaults.vga && fixed.defaults.default_vga) {
+    if (move && !fixed.defaults.vga && fixed.defaults.default_vga) {
         fixed.defaults.vga = "none";
         fix.qemu_args.insert(fix.qemu_args.end(), {"-vga", "none"});
         xml.push_back("<video><model type='none'/></video>");
-        summary += " drop the emulated VGA;";
+        steps.push_back("drop the emulated VGA");
     }
-    if (fixed.defaults.default_nic && fixed.defaults.nic_models.empty() && !fixed.defaults.nodefaults) {
+    if (move && fixed.defaults.default_nic && fixed.defaults.nic_models.empty() && !fixed.defaults.nodefaults) {
         fixed.defaults.default_nic = false;
         fix.qemu_args.insert(fix.qemu_args.end(), {"-net", "none"});
-        summary += " add the NIC as a -device with its own addr= (the default one would take 00:02.0);";
+        steps.push_back("add the NIC as a -device with its own addr= (the default one would take 00:02.0)");
     }
-    summary.back() = '.';
-    fix.summary = summary;
-    fix.apply = [fixed](CheckSubject& s) { s.spec = fixed; };
+    fix.summary = fmt::format("{} enables legacy mode only for an IGD {}: {}", in.plan.stack.qemu->display_name,
+                              add_rom && !move ? "with a ROM" : add_rom ? "with a ROM at 00:02.0 of an i440fx machine" : "at 00:02.0 of an i440fx machine",
+                              fmt::join(steps, "; "));
+    std::vector<std::string> costs;
+    if (add_rom) {
+        costs.push_back("the VBIOS must be this IGD's own (another model's leaves the screen dark) and is yours to obtain; it runs "
+                        "only when the guest boots in BIOS mode");
+    }
+    if (move && in.plan.machine.type.family == MachineFamily::Q35) {
+        costs.push_back("an i440fx machine has no PCIe: devices passed through with it lose the PCIe capabilities their drivers may want");
+    } else if (move) {
+        costs.push_back("00:02.0 is the IGD's: other devices need other addresses");
+    }
+    fix.trade_off = fmt::format("{}", fmt::join(costs, "; "));
     fix.libvirt_xml = fmt::format("{}", fmt::join(xml, "\n"));
-    try {
-        PlanOptions options = in.options;
-        options.firmware = FirmwareKind::SeaBios;
-        fix.proven = placed_everything(make_plan(fixed, options));
-    } catch (const InputError&) {
-        fix.proven = false;  // the rest of the VM does not fit an i440fx machine as written
-    } catch (const UnsupportedError&) {
-        fix.proven = false;
-    }
+    fix.apply = [fixed, add_rom](CheckSubject& s) {
+        s.spec = fixed;
+        if (add_rom) s.options.host.rom_files[kVbiosPlaceholder] = kIgdVbiosPlannedSize;
+    };
     return fix;
 }
 
@@ -118,7 +167,8 @@ std::optional<Finding> check_igd(const CheckInput& in) {
                                  igd.opregion_size ? "; the OpRegion is still copied (x-igd-opregion=on)"
                                                    : "; no OpRegion either (x-igd-opregion is off)");
         f.why = kWhyLegacy;
-        f.fixes.push_back(legacy_mode_fix(in, igd));
+        if (!proposing(in)) return f;
+        if (auto fix = legacy_mode_fix(in, igd)) f.fixes.push_back(std::move(*fix));
         return f;
     }
     if (!igd.bdsm_size) {

@@ -56,7 +56,7 @@ void guest_phys_bits_notes(const HostSnapshot& snapshot, std::vector<std::string
 
 void iommu_notes(const HostSnapshot& snapshot, std::vector<std::string>& notes) {
     const IommuInfo& iommu = snapshot.iommu;
-    if (iommu.groups.empty()) {
+    if (passthrough_readiness(snapshot) == PassthroughReadiness::NoIommuGroups) {
         notes.push_back("no IOMMU groups: the IOMMU is off or absent, so vfio-pci cannot pass devices through");
     }
     for (const auto& unit : iommu.units) {
@@ -133,6 +133,10 @@ HostSnapshot probe_host(const std::string& root) {
     if (root != "/") return probe_host(files, MemlockQuery::LimitsFileOnly);
     const DevKvm device;
     return probe_host(files, MemlockQuery::ThisProcess, &device);
+}
+
+PassthroughReadiness passthrough_readiness(const HostSnapshot& snapshot) {
+    return snapshot.iommu.groups.empty() ? PassthroughReadiness::NoIommuGroups : PassthroughReadiness::Possible;
 }
 
 std::vector<std::string> host_notes(const HostSnapshot& snapshot) {

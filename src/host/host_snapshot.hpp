@@ -55,6 +55,11 @@ HostSnapshot probe_host(const HostFiles& files, MemlockQuery memlock, const KvmD
 // file, and no device (a device node belongs to the running host, not to the copy).
 HostSnapshot probe_host(const std::string& root = "/");
 
+// Whether vfio-pci can pass any device through: it binds only devices in an IOMMU group, and the kernel makes
+// groups only with an IOMMU enabled (drivers/vfio/vfio_main.c refuses a device without one).
+enum class PassthroughReadiness { Possible, NoIommuGroups };
+PassthroughReadiness passthrough_readiness(const HostSnapshot& snapshot);
+
 // What a reader of the snapshot should know: unknowns and their consequences (KVM module not loaded,
 // iomem addresses hidden, no IOMMU groups, config space unreadable, iomem disagreeing with sysfs).
 std::vector<std::string> host_notes(const HostSnapshot& snapshot);

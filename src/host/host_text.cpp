@@ -134,7 +134,16 @@ void bar_line(std::string& out, const HostBar& bar) {
     out += "\n";
 }
 
-void device_section(std::string& out, const HostPciDevice& device, const IommuInfo& iommu) {
+// lspci's words for the function: "VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090]".
+void name_line(std::string& out, const HostPciDevice& device, const PciIds& names) {
+    const auto described = names.describe(device.vendor_id, device.device_id);
+    if (!described) return;
+    const auto cls = names.device_class(static_cast<std::uint8_t>(device.class_code >> 16),
+                                        static_cast<std::uint8_t>(device.class_code >> 8));
+    out += fmt::format("            {:<8} {}{}\n", "name", cls ? std::string(*cls) + ": " : "", *described);
+}
+
+void device_section(std::string& out, const HostPciDevice& device, const IommuInfo& iommu, const PciIds& names) {
     out += fmt::format("  {} {:04x}:{:04x} (subsystem {:04x}:{:04x}) class {:06x}{}{}, driver {}, {}", device.address,
                        device.vendor_id, device.device_id, device.subsystem_vendor_id, device.subsystem_device_id,
                        device.class_code, device.is_bridge() ? " bridge" : "",
@@ -145,6 +154,7 @@ void device_section(std::string& out, const HostPciDevice& device, const IommuIn
     }
     if (device.parent) out += ", behind " + *device.parent;
     out += "\n";
+    name_line(out, device, names);
     if (device.igd) {
         out += fmt::format("            IGD      GMCH {:#010x}  BDSM {:#010x}  ASLS {:#010x}\n", device.igd->gmch,
                            device.igd->bdsm, device.igd->asls);
@@ -205,13 +215,13 @@ void software_section(std::string& out, const HostSnapshot& snapshot) {
 
 }  // namespace
 
-std::string render_host_text(const HostSnapshot& snapshot) {
+std::string render_host_text(const HostSnapshot& snapshot, const PciIds& names) {
     std::string out = fmt::format("aperture host: {}\n", snapshot.root);
     cpu_section(out, snapshot);
     kvm_section(out, snapshot);
     iommu_section(out, snapshot.iommu);
     out += fmt::format("PCI       {} function{}\n", snapshot.pci.size(), snapshot.pci.size() == 1 ? "" : "s");
-    for (const auto& device : snapshot.pci) device_section(out, device, snapshot.iommu);
+    for (const auto& device : snapshot.pci) device_section(out, device, snapshot.iommu, names);
     limits_section(out, snapshot);
     software_section(out, snapshot);
     const auto notes = host_notes(snapshot);

@@ -239,6 +239,11 @@ private:
             if (it == host_.igd_registers.end()) return std::nullopt;
             return it->second;
         };
+        context.rom_file_size = [this](const std::string& romfile) -> std::optional<u64> {
+            auto it = host_.rom_files.find(romfile);
+            if (it == host_.rom_files.end()) return std::nullopt;
+            return it->second;
+        };
         PciFunctionSpec function;
         try {
             function = build_device(device, context);

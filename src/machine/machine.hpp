@@ -53,6 +53,9 @@ struct HostContext {
     std::map<std::string, PciFunctionSpec> passthrough;
     // The IGD registers of those functions that are Intel IGDs, when the probe could read them (as root).
     std::map<std::string, IgdRegisters> igd_registers;
+    // The sizes of romfile= files of the user's own (an IGD's video BIOS), by path as written: QEMU's
+    // own ROMs are known by name (devices/option_rom.hpp), a user's file only from here.
+    std::map<std::string, u64> rom_files;
 };
 
 // "41:00.0" -> "0000:41:00.0": the form HostContext::passthrough is keyed by.

@@ -147,6 +147,13 @@ std::string render_check_json(const CheckReport& report) {
     j["schema"] = "aperture-check/2";
     j["subject"] = report.subject;
     if (!report.stack_json.empty()) j["stack"] = nlohmann::ordered_json::parse(report.stack_json);
+    j.update(check_findings_json(report));
+    if (!report.plan_json.empty()) j["plan"] = nlohmann::ordered_json::parse(report.plan_json);
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+nlohmann::ordered_json check_findings_json(const CheckReport& report) {
+    nlohmann::ordered_json j;
     j["findings"] = nlohmann::ordered_json::array();
     for (const auto& f : report.findings) j["findings"].push_back(finding_json(f));
     j["migrations"] = nlohmann::ordered_json::array();
@@ -156,8 +163,7 @@ std::string render_check_json(const CheckReport& report) {
         j["migrations"].push_back(std::move(target));
     }
     j["failed"] = any_failure(report);
-    if (!report.plan_json.empty()) j["plan"] = nlohmann::ordered_json::parse(report.plan_json);
-    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return j;
 }
 
 }  // namespace aperture

@@ -293,6 +293,14 @@ def check_recording(path: str, records: list, want) -> list:
     return problems
 
 
+
+def spread_sample(records, n):
+    """n records spaced evenly over the whole list: a recording's later records (the failures, the newer
+    features) are as likely to be replayed as its first ones."""
+    if len(records) <= n:
+        return records
+    return [records[i * len(records) // n] for i in range(max(n, 0))]
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="aperture vs. QEMU differential sweep")
     ap.add_argument("--aperture", help="path to the aperture binary")
@@ -322,7 +330,8 @@ def main(argv=None) -> int:
                     help="no aperture: check that QEMU accepts the generated cases (only the "
                          "deliberate phys-bits refusals may be refused)")
     ap.add_argument("--replay-limit", type=int, metavar="N",
-                    help="with --replay, compare only the first N records (the sanitized suite's subset)")
+                    help="with --replay, compare only N records spread evenly over the recording (the "
+                         "sanitized suite's subset)")
     ap.add_argument("--replay", metavar="JSONL",
                     help="no boots: compare against the observations recorded in an earlier "
                          "sweep's --out file (.jsonl or .jsonl.gz: its cases, args and stack)")
@@ -372,7 +381,7 @@ def main(argv=None) -> int:
             ns.recorded[rec["case"]] = obs
             cases.append((rec["case"], rec["args"], rec.get("intent"), None, record_stack(rec)))
         if ns.replay_limit is not None:
-            cases = cases[:ns.replay_limit]
+            cases = spread_sample(cases, ns.replay_limit)
         claimed = sorted({c[4].name for c in cases})
         print("replaying %d records of %s from %s" % (len(cases), ", ".join(claimed), ns.replay),
               flush=True)

@@ -257,7 +257,7 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=int(os.environ.get("LIBVIRT_ORACLE_COUNT", "10")),
                     help="domains to generate (default: $LIBVIRT_ORACLE_COUNT or 10)")
     ap.add_argument("--jobs", type=int, default=2, help="aperture runs at a time (default 2)")
-    ap.add_argument("--replay-limit", type=int, default=0, help="replay only the first N records (0: all)")
+    ap.add_argument("--replay-limit", type=int, default=0, help="replay only N records spread evenly over the recording (0: all)")
     ap.add_argument("--out", help="write every result (with the verdict and why) here")
     ap.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     args = ap.parse_args()
@@ -265,7 +265,8 @@ def main() -> int:
     if args.replay:
         records = read_records(args.replay)
         if args.replay_limit:
-            records = records[:args.replay_limit]
+            step = len(records) / args.replay_limit
+            records = [records[int(i * step)] for i in range(min(args.replay_limit, len(records)))]
     else:
         from libvirt_native import LibvirtUnavailable
         try:

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/error.hpp"
 
@@ -65,6 +66,39 @@ TEST(UseCases, MemlockOfALibvirtTestDomainIsLibvirtsValue) {
     const MemlockResult result = memlock(request);
     EXPECT_EQ(result.limit.action, LibvirtMemlockAction::Set);
     EXPECT_EQ(result.limit.bytes, 2147483648u);  // qemumemlocktest.c: pc-hostdev
+}
+
+// A romfile= of the user's own (the IGD VBIOS `check` asks for) is sized from the file when it is here: a
+// 70,000-byte file makes a 128 KiB ROM BAR.
+TEST(UseCases, AUserRomFileOnThisMachineIsSizedFromTheFile) {
+    const std::filesystem::path rom = std::filesystem::temp_directory_path() / "aperture-use-cases-test-vbios.rom";
+    {
+        std::ofstream out(rom, std::ios::binary);
+        out << std::string(70000, '\x55');
+    }
+    PlanRequest request;
+    request.vm.source.qemu_args = {"-machine", "q35", "-m", "2G", "-nodefaults", "-device", "e1000,romfile=" + rom.string()};
+    const PlanResult result = plan(request);
+    std::filesystem::remove(rom);
+    ASSERT_TRUE(std::holds_alternative<Plan>(result.plan));
+    const Plan& p = std::get<Plan>(result.plan);
+    bool found = false;
+    for (const auto& bus : p.machine.pci.buses()) {
+        for (const auto& node : bus.devices) {
+            if (node.function.driver != "e1000") continue;
+            const BarSpec* rom_bar = node.function.rom();
+            ASSERT_NE(rom_bar, nullptr);
+            EXPECT_EQ(rom_bar->size, 128 * KiB);
+            found = true;
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
+TEST(UseCases, AUserRomFileThatIsNotHereIsRefusedByName) {
+    PlanRequest request;
+    request.vm.source.qemu_args = {"-machine", "q35", "-m", "2G", "-nodefaults", "-device", "e1000,romfile=/nonexistent/aperture-vbios.rom"};
+    EXPECT_THROW(plan(request), InputError);
 }
 
 TEST(UseCases, FixWithoutADomainIsRefused) { EXPECT_THROW(fix(FixRequest{}), InputError); }

@@ -177,6 +177,28 @@ TEST(HostCommand, ProbesAFixtureTreeAndSavesItsSnapshot) {
     EXPECT_TRUE(mentions(again.out, "\"driver\": \"vfio-pci\"")) << again.out;
 }
 
+TEST(HostCommand, NamesEachFunctionFromPciIds) {
+    const auto r = run_cli({"host", "--root", fixture("intel-i7-12700-rtx4090")});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err;
+    EXPECT_TRUE(mentions(r.out, "            name     VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090]\n")) << r.out;
+    EXPECT_TRUE(mentions(r.out, "            name     Audio device: NVIDIA Corporation AD102 High Definition Audio Controller\n"));
+}
+
+// Issue 18: `--root /nonexistent` used to exit 0 describing an empty host.
+TEST(HostCommand, ARootThatIsNoDirectoryIsBadInput) {
+    const auto r = run_cli({"host", "--root", "/nonexistent"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "--root '/nonexistent': not a directory")) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+// Issue 18: a host where vfio-pci cannot pass anything through used to exit 0 with only a note.
+TEST(HostCommand, AHostWithoutIommuGroupsExitsOne) {
+    const auto r = run_cli({"host", "--root", fixture("epyc-9654-4level-npt")});
+    EXPECT_EQ(r.status, EXIT_PREDICTED_FAILURE) << r.err;
+    EXPECT_TRUE(mentions(r.out, "no IOMMU groups: the IOMMU is off or absent, so vfio-pci cannot pass devices through"));
+}
+
 TEST(HostCommand, AMissingSnapshotIsBadInputNamingTheFile) {
     const auto r = run_cli({"plan", "--host", "/nonexistent/host.json", "--", "-machine", "q35"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
@@ -203,6 +225,15 @@ TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
     EXPECT_EQ(r.status, EXIT_OK) << r.out;
     EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/2\""));
     EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
+}
+
+// -V is the short form users of other tools expect; both name the release the packages carry.
+TEST(VersionFlag, ShortAndLongFormsPrintTheProjectVersion) {
+    for (const std::string flag : {"-V", "--version"}) {
+        const auto r = run_cli({flag});
+        EXPECT_EQ(r.status, EXIT_OK) << flag;
+        EXPECT_EQ(r.out.rfind(std::string("aperture ") + APERTURE_VERSION + " (models ", 0), 0u) << flag << ": " << r.out;
+    }
 }
 
 }  // namespace

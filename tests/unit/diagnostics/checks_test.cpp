@@ -7,6 +7,7 @@
 #include "../support/words.hpp"
 
 #include "../host/host_test_support.hpp"
+#include "diagnostics/domain_fixes.hpp"
 #include "diagnostics/fix_proof.hpp"
 #include "diagnostics/fix_syntax.hpp"
 #include "host/host_context.hpp"
@@ -193,6 +194,32 @@ TEST(FixSyntax, CpuOptionRestatesEveryProperty) {
     EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-cpu", "host,vendor=GenuineIntel,pdpe1gb=on,host-phys-bits=off,phys-bits=39"}));
 }
 
+TEST(FixSyntax, PciHole64SizeReplacesAnEarlierGlobalOfTheMachinesHostBridge) {
+    VmSpec spec = read_qemu_command_line(words("-machine pc -global i440FX-pcihost.pci-hole64-size=8G"));
+    set_pci_hole64_size(spec, MachineFamily::I440fx, 1 * GiB);
+    ASSERT_EQ(spec.globals.size(), 1u);
+    EXPECT_EQ(spec.globals.front().driver, "i440FX-pcihost");
+    EXPECT_EQ(spec.globals.front().value, "1G");
+    EXPECT_EQ(make_plan(spec, PlanOptions{}).machine.memory.pci_hole64_size, 1 * GiB);
+}
+
+TEST(FixSyntax, PciHole64SizeOnPcIsLibvirtsPciRoot) {
+    const Fix fix = pci_hole64_size_fix(MachineFamily::I440fx, 1 * GiB, 2 * GiB, "why");
+    EXPECT_EQ(fix.qemu_args, (std::vector<std::string>{"-global", "i440FX-pcihost.pci-hole64-size=1G"}));
+    EXPECT_NE(fix.libvirt_xml.find("<controller type='pci' index='0' model='pci-root'>"), std::string::npos) << fix.libvirt_xml;
+    EXPECT_NE(fix.libvirt_xml.find("<pcihole64 unit='KiB'>1048576</pcihole64>"), std::string::npos) << fix.libvirt_xml;
+    EXPECT_EQ(fix.domain.pcihole64_kib, std::optional<u64>(1048576));
+}
+
+TEST(FixSyntax, TwoPciHoleFixesCombineToTheSmallerHole) {
+    std::vector<Finding> findings(2);
+    for (auto& f : findings) f.verdict = Verdict::Fail;
+    findings[0].fixes.push_back(pci_hole64_size_fix(MachineFamily::Q35, 16 * GiB, 32 * GiB, "why"));
+    findings[1].fixes.push_back(pci_hole64_size_fix(MachineFamily::Q35, 8 * GiB, 32 * GiB, "why"));
+    for (auto& f : findings) f.fixes.front().proven = true;
+    EXPECT_EQ(combine_domain_fixes(findings).edit.pcihole64_kib, std::optional<u64>(8 * GiB / KiB));
+}
+
 TEST(FixSyntax, XPciMmio64MbReplacesAnEarlierItem) {
     VmSpec spec;
     FwCfgSpec old;
@@ -213,7 +240,7 @@ namespace {
 TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
     const auto c = check("-machine q35 -m 4G -nodefaults -bios OVMF.fd -device pcie-root-port,id=rp1,chassis=1 "
                          "-device pcie-root-port,id=rp2,chassis=2",
-                         nullptr, {{"rp2", 32 * GiB}, {"rp1", 512 * MiB}});
+                         nullptr, {PlannedHotplug::largest_bar("rp2", 32 * GiB), PlannedHotplug::largest_bar("rp1", 512 * MiB)});
     std::vector<const Finding*> hotplug;
     for (const auto& f : c.findings) {
         if (f.kind == FindingKind::HotplugReservation) hotplug.push_back(&f);
@@ -230,7 +257,7 @@ TEST(Checks, AHotplugPortTooSmallForTheGpuFailsWithAProvenReservation) {
 }
 
 TEST(Checks, AnUnknownPortIsAFailNamingIt) {
-    const auto c = check("-machine q35 -m 2G -nodefaults", nullptr, {{"nope", GiB}});
+    const auto c = check("-machine q35 -m 2G -nodefaults", nullptr, {PlannedHotplug::largest_bar("nope", GiB)});
     EXPECT_EQ(c.findings.back().verdict, Verdict::Fail);
     EXPECT_NE(c.findings.back().evidence.find("id=nope"), std::string::npos);
 }

@@ -308,6 +308,66 @@ TEST(FixHolds, PageTableHeavySmallGuestIsOfferedTheLimit) {
     EXPECT_TRUE(limit);
 }
 
+// -cpu host on the 36-bit Xeon E3 with EPT and 32 GiB of RAM: RAM ends at 34 GiB and q35's 32 GiB pci-hole64
+// after it passes 2^36, so QEMU 7.1+ refuses ("phys-bits too low (36)"). A 16 GiB hole ends at 50 GiB and
+// keeps the guest at the host's 36 bits; neither firmware reads the hole's size.
+Scenario e3_hole64() { return {words("-machine q35,accel=kvm -m 32G -nodefaults -cpu host"), xeon_e3_with_ept()}; }
+
+TEST(FixHolds, PhysBitsTooLowOnANarrowHostCanShrinkThePciHole) {
+    const CheckedVm c = check_vm(subject_of(e3_hole64()));
+    ASSERT_EQ(c.plan.outcome, Outcome::Refused);
+    const Finding* f = finding(c.findings, FindingKind::FirmwareAssignment);
+    ASSERT_NE(f, nullptr);
+    const auto hole = std::find_if(f->fixes.begin(), f->fixes.end(), [](const Fix& x) { return !x.qemu_args.empty() && x.qemu_args[0] == "-global"; });
+    ASSERT_NE(hole, f->fixes.end());
+    EXPECT_TRUE(hole->proven) << hole->proof_text;
+    EXPECT_EQ(hole->qemu_args, (std::vector<std::string>{"-global", "q35-pcihost.pci-hole64-size=16G"}));
+    EXPECT_EQ(hole->domain.pcihole64_kib, std::optional<u64>(16 * GiB / KiB));
+    EXPECT_NE(hole->libvirt_xml.find("model='pcie-root'"), std::string::npos);
+    // Applied as written, the VM starts and nothing FAILs.
+    Scenario s = applied(e3_hole64(), *hole);
+    EXPECT_TRUE(fails(check_vm(subject_of(s), FixSearch::VerdictsOnly)).empty());
+    expect_first_fixes_hold(e3_hole64());
+}
+
+// -cpu EPYC (40 bits) with 990 GiB: RAM alone ends below the HyperTransport hole, but with the 32 GiB hole
+// QEMU's check reaches past 0xfd00000000, so QEMU moves RAM above 1 TiB and then refuses. A 16 GiB hole
+// keeps the RAM where it is, within 40 bits.
+TEST(FixHolds, ASmallerPciHoleAvoidsTheAmdRelocation) {
+    const Scenario s{words("-machine q35,accel=kvm -m 990G -nodefaults -cpu EPYC"), test::probe_fixture("amd-epyc-a100")};
+    const CheckedVm c = check_vm(subject_of(s));
+    ASSERT_EQ(c.plan.outcome, Outcome::Refused);
+    const Finding* f = finding(c.findings, FindingKind::FirmwareAssignment);
+    ASSERT_NE(f, nullptr);
+    const auto hole = std::find_if(f->fixes.begin(), f->fixes.end(), [](const Fix& x) { return last_word(x) == "q35-pcihost.pci-hole64-size=16G"; });
+    ASSERT_NE(hole, f->fixes.end());
+    EXPECT_TRUE(hole->proven) << hole->proof_text;
+    expect_first_fixes_hold(s);
+}
+
+// A pci-testdev with an 8 GiB BAR behind a pcie-pci-bridge next to a VGA, whose 32-bit prefetchable BAR
+// keeps the bridge's prefetchable window below 4 GiB: SeaBIOS runs out of 32-bit space. Behind a root port
+// of its own the 8 GiB BAR goes above 4 GiB.
+Scenario shared_bridge() {
+    return {words("-machine q35,accel=kvm -m 2G -nodefaults -device pcie-pci-bridge,id=br -device VGA,id=vga,bus=br,addr=1 "
+                  "-device pci-testdev,id=big,membar=8G,bus=br,addr=2"),
+            test::probe_fixture("intel-i7-12700-rtx4090")};
+}
+
+TEST(FixHolds, ADeviceSharingABridgeMovesToARootPortOfItsOwn) {
+    const CheckedVm c = check_vm(subject_of(shared_bridge()));
+    const Finding* f = finding(c.findings, FindingKind::FirmwareAssignment);
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(f->verdict, Verdict::Fail) << f->evidence;
+    ASSERT_NE(f->first_fix(), nullptr) << f->no_fix;
+    EXPECT_TRUE(f->first_fix()->proven) << f->first_fix()->proof_text;
+    EXPECT_EQ(f->first_fix()->qemu_replaces, (std::vector<std::string>{"-device", "pci-testdev,id=big,membar=8G,bus=br,addr=2"}));
+    EXPECT_EQ(f->first_fix()->qemu_args, (std::vector<std::string>{"-device", "pcie-root-port,id=aperture-rp,bus=pcie.0,chassis=1", "-device",
+                                                                    "pci-testdev,id=big,bus=aperture-rp,membar=8G"}));
+    EXPECT_NE(f->first_fix()->libvirt_xml.find("model='pcie-root-port'"), std::string::npos);
+    expect_first_fixes_hold(shared_bridge());
+}
+
 // RLIMIT_MEMLOCK of 64 KiB for a command-line QEMU: the fix is a host-side step, not a QEMU word.
 Scenario small_memlock() {
     return {words("-machine q35,accel=kvm -m 4G -nodefaults -cpu host -device pcie-root-port,id=rp,chassis=1 "

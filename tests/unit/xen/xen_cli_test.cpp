@@ -68,3 +68,16 @@ TEST(XenCli, BadWillAttachExitsTwo) {
     const std::string path = write_cfg("ok4.cfg", "type = \"hvm\"\nmemory = 2048\n");
     EXPECT_EQ(run_cli({"check", "--xl", path, "--phys-bits", "40", "--will-attach", "mem32=3M"}).code, aperture::cli::EXIT_BAD_INPUT);
 }
+
+TEST(XenCli, WillAttachTakesTheSameDevicesAsQemu) {
+    // A size and a catalog name read as for `--will-attach PORT=DEVICE` on QEMU, without the port.
+    const std::string path = write_cfg("ok5.cfg", "type = \"hvm\"\nmemory = 2048\n");
+    const CliRun size = run_cli({"check", "--xl", path, "--phys-bits", "46", "--will-attach", "256M"});
+    EXPECT_NE(size.code, aperture::cli::EXIT_BAD_INPUT) << size.err;
+    EXPECT_NE(size.out.find("xen.hotplug"), std::string::npos) << size.out;
+    const CliRun catalog = run_cli({"check", "--xl", path, "--phys-bits", "46", "--will-attach", "rtx4090"});
+    EXPECT_NE(catalog.code, aperture::cli::EXIT_BAD_INPUT) << catalog.err;
+    const CliRun typo = run_cli({"check", "--xl", path, "--phys-bits", "46", "--will-attach", "rtx4909"});
+    EXPECT_EQ(typo.code, aperture::cli::EXIT_BAD_INPUT);
+    EXPECT_NE(typo.err.find("--will-attach rtx4909: 'rtx4909' is not a device aperture knows"), std::string::npos) << typo.err;
+}
