@@ -69,7 +69,13 @@ CheckResult check_pseries(const CheckRequest& request) {
     CheckReport report;
     report.subject = fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source; not checked against a running system)",
                                  spapr::release_info(vm.release).name, plan.machine.type.name);
-    report.findings = run_spapr_checks({vm.spec, vm.release, vm.host, plan});
+    SpaprCheckInput input{vm.spec, vm.release, vm.host, plan};
+    if (vm.libvirt) {
+        report.subject += fmt::format(", domain {} started by libvirt {}", vm.libvirt->file, to_string(vm.libvirt->version));
+        input.libvirt_memlock = &vm.libvirt->domain.memlock_input.input;
+        input.libvirt_version = vm.libvirt->version;
+    }
+    report.findings = run_spapr_checks(input);
     std::string output = render_report(report, request.format, view_of(plan), nullptr, render_spapr_text(plan));
     return finish(std::move(report), std::move(output));
 }

@@ -6,12 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "diagnostics/domain_fixes.hpp"
 #include "diagnostics/fix_proof.hpp"
+#include "diagnostics/spapr_checks.hpp"
 #include "libvirt/domain_fix.hpp"
 #include "report/fix_report.hpp"
 #include "report/labels.hpp"
@@ -44,6 +46,45 @@ std::vector<std::string> failing(const CheckedVm& checked) {
     return lines;
 }
 
+struct DomainFindings {
+    std::vector<Finding> findings;
+    std::vector<std::string> stack;  // the stack modelled, then notes
+};
+
+// The findings for a pSeries domain: the spapr checks with libvirt's memlock limit.
+DomainFindings pseries_findings(const PseriesVm& vm) {
+    const SpaprPlan plan = make_spapr_plan(vm.spec, vm.release, vm.host);
+    SpaprCheckInput input{vm.spec, vm.release, vm.host, plan};
+    input.libvirt_memlock = &vm.libvirt->domain.memlock_input.input;
+    input.libvirt_version = vm.libvirt->version;
+    DomainFindings result{run_spapr_checks(input), {}};
+    result.stack.push_back(fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source), libvirt {}", spapr::release_info(vm.release).name,
+                                       plan.machine.type.name, to_string(vm.libvirt->version)));
+    for (const auto& note : vm.libvirt->domain.notes) result.stack.push_back("note: " + note);
+    return result;
+}
+
+FixResult fix_pseries(const FixRequest& request) {
+    const std::string& xml_file = request.vm.source.libvirt_xml;
+    if (!request.will_attach.empty()) throw InputError("--will-attach: hotplug is not modelled for pSeries domains");
+    const PseriesVm vm = prepare_pseries_vm(request.vm);
+    DomainFindings before = pseries_findings(vm);
+    CombinedDomainFix combined = combine_domain_fixes(before.findings);
+
+    FixResult result;
+    result.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), xml_file, combined.edit);
+    // Proven on what was written: the fixed text is read, planned and checked like any domain.
+    const PseriesVm fixed = with_pseries_domain(vm, result.fixed_xml, xml_file + " (fixed)", request.vm);
+    for (const auto& f : pseries_findings(fixed).findings) {
+        if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
+    }
+    result.stack = std::move(before.stack);
+    result.applied = std::move(combined.applied);
+    result.not_applied = std::move(combined.not_applied);
+    result.prediction = result.still_failing.empty() ? Prediction::Works : Prediction::Fails;
+    return result;
+}
+
 }  // namespace
 
 FixResult fix(const FixRequest& request) {
@@ -52,8 +93,13 @@ FixResult fix(const FixRequest& request) {
         throw InputError("aperture fix needs --xml FILE and no other VM description: it writes fixes into a libvirt domain "
                          "(`aperture check --format json` gives the fixes for a QEMU command line, a Proxmox VM or an xl.cfg)");
     }
+    if (platform_of(request.vm) == Platform::QemuPseries) {
+        if (request.format == OutputFormat::Json) throw InputError("aperture fix --format json: not available for pSeries domains yet (text only)");
+        if (!request.migrate_to.empty()) throw InputError("--migrate-to: migration targets are not checked for pSeries domains");
+        return fix_pseries(request);
+    }
     if (platform_of(request.vm) != Platform::QemuX86) {
-        throw InputError(fmt::format("aperture fix --arch {}: fix writes x86 libvirt domains; `aperture check` reports this one", request.vm.arch));
+        throw InputError(fmt::format("aperture fix --arch {}: fix writes x86 and pSeries libvirt domains; `aperture check` reports this one", request.vm.arch));
     }
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach, vm), request.vm.libvirt_version, request.migrate_to);

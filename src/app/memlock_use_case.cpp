@@ -7,6 +7,7 @@
 #include "app/use_cases.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/libvirt_xml/memlock_reader.hpp"
+#include "libvirt/libvirt_memlock_release.hpp"
 #include "libvirt/xml_memlock_input.hpp"
 
 namespace aperture::app {
@@ -39,8 +40,12 @@ MemlockResult memlock(const MemlockRequest& request) {
     MemlockResult result{libvirt_memlock_limit(input.input, version), ""};
     const LibvirtMemlockLimit& limit = result.limit;
     const bool ppc64_kvm = input.input.arch == LibvirtGuestArch::Ppc64 && input.input.virt_type == LibvirtVirtType::Kvm;
-    // getPPC64MemLockLimitBytes is the same in every release read; the release formulas are the others'.
-    const std::string formula = ppc64_kvm ? "ppc64 KVM (getPPC64MemLockLimitBytes, unchanged in every release read)" : to_string(limit.formula);
+    // getPPC64MemLockLimitBytes is the same in every release read but for its NVLink2 term, which libvirt
+    // 5.3.0 added (libvirt_memlock_release.hpp); the release formulas are the others'.
+    const std::string formula =
+        ppc64_kvm ? fmt::format("ppc64 KVM (getPPC64MemLockLimitBytes; its NVLink2 term since libvirt {})",
+                                to_string(libvirt_memlock_branch_since(LibvirtMemlockBranch::Ppc64Nvlink2)))
+                  : to_string(limit.formula);
 
     if (request.format == OutputFormat::Json) {
         nlohmann::ordered_json j;

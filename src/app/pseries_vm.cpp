@@ -5,6 +5,7 @@
 
 #include "app/passthrough_option.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "devices/nvlink2_catalog.hpp"
 #include "devices/passthrough_catalog.hpp"
 #include "host/host_context.hpp"
@@ -70,13 +71,43 @@ spapr::SpaprHost host_of(const VmRequest& request) {
     return host;
 }
 
+// What libvirt looks up on the host for its memlock formula: each hostdev's IOMMU group (the snapshot's)
+// and whether it is an NVLink2 device (--passthrough names it with an NVLink2 catalog entry).
+LibvirtPseriesDomain read_domain(std::string_view text, const std::string& file, const VmRequest& request, const spapr::SpaprHost& host) {
+    std::optional<HostSnapshot> snapshot;
+    if (!request.host_file.empty()) snapshot = load_host_snapshot(request.host_file);
+    XmlMemlockHost memlock_host;
+    memlock_host.snapshot = snapshot ? &*snapshot : nullptr;
+    // An NVLink2 hostdev libvirt recognises by its device-tree node; here, by what --passthrough says it is.
+    const LibvirtMemlockDomain hostdevs = read_libvirt_memlock_domain(text, file);
+    for (const auto& hostdev : hostdevs.pci_hostdevs) {
+        const auto it = host.passthrough.find(hostdev.source);
+        if (it != host.passthrough.end() && it->second.nvlink2) memlock_host.nvlink2_hostdevs.push_back(hostdev.source);
+    }
+    return read_libvirt_pseries_domain(text, file, memlock_host);
+}
+
+PseriesVm from_domain(std::string_view text, const std::string& file, const VmRequest& request, spapr::QemuRelease release, spapr::SpaprHost host) {
+    PseriesLibvirt libvirt{file, read_domain(text, file, request, host), parse_libvirt_version(request.libvirt_version)};
+    VmSpec spec = libvirt.domain.spec;
+    return PseriesVm{std::move(spec), release, std::move(host), std::move(libvirt)};
+}
+
 }  // namespace
 
 PseriesVm prepare_pseries_vm(const VmRequest& request) {
-    if (request.source.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
     const auto release = release_of(request.qemu_release);
+    if (!request.source.libvirt_xml.empty()) {
+        const std::string& file = request.source.libvirt_xml;
+        return from_domain(read_input_file(file, kDomainXmlKind), file, request, release, host_of(request));
+    }
+    if (request.source.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
     VmSpec spec = read_ppc64_command_line(request.source.qemu_args);
-    return PseriesVm{std::move(spec), release, host_of(request)};
+    return PseriesVm{std::move(spec), release, host_of(request), std::nullopt};
+}
+
+PseriesVm with_pseries_domain(const PseriesVm& vm, std::string_view xml_text, const std::string& file_name, const VmRequest& request) {
+    return from_domain(xml_text, file_name, request, vm.release, vm.host);
 }
 
 }  // namespace aperture::app

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "diagnostics/spapr_memlock_check.hpp"
 #include "machine/spapr/spapr_constants.hpp"
 
 namespace aperture {
@@ -201,6 +203,28 @@ void check_ddw(const SpaprCheckInput& in, std::vector<Finding>& out) {
     }
 }
 
+// A <hard_limit> fix changes what libvirt gives QEMU and nothing QEMU builds: every check runs again with
+// it, and it is proven when host.memlock passes and no other check fails that passed before.
+void prove_hard_limit(const SpaprCheckInput& in, const std::vector<Finding>& before, Fix& fix) {
+    LibvirtMemlockInput fixed = *in.libvirt_memlock;
+    fixed.hard_limit_kib = fix.domain.hard_limit_kib;
+    SpaprCheckInput again = in;
+    again.libvirt_memlock = &fixed;
+    const std::vector<Finding> after = run_spapr_checks(again);
+    std::vector<std::string> new_failures;
+    for (const auto& f : after) {
+        if (f.verdict != Verdict::Fail) continue;
+        const bool failed_before = std::any_of(before.begin(), before.end(), [&](const Finding& b) {
+            return b.kind == f.kind && b.kind != FindingKind::HostMemlock && b.verdict == Verdict::Fail;
+        });
+        if (!failed_before) new_failures.emplace_back(to_string(f.kind));
+    }
+    fix.proven = new_failures.empty();
+    fix.proof = fix.proven ? FixProof::Proven : FixProof::Refuted;
+    fix.proof_text = fix.proven ? fmt::format("every pSeries check run again with it: host.memlock passes ({})", fix.proof_text)
+                                : fmt::format("checked again with it, still failing: {}", fmt::join(new_failures, ", "));
+}
+
 }  // namespace
 
 std::vector<Finding> run_spapr_checks(const SpaprCheckInput& in) {
@@ -221,6 +245,14 @@ std::vector<Finding> run_spapr_checks(const SpaprCheckInput& in) {
     check_ram(in, out);
     check_ddw(in, out);
     check_nvlink2(in, out);
+    if (in.libvirt_memlock) {
+        if (auto memlock = check_spapr_memlock({in.plan, *in.libvirt_memlock, in.libvirt_version})) {
+            for (auto& fix : memlock->fixes) {
+                if (fix.domain.hard_limit_kib) prove_hard_limit(in, out, fix);
+            }
+            out.push_back(std::move(*memlock));
+        }
+    }
     return out;
 }
 

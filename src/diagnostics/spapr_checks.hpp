@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "diagnostics/finding.hpp"
+#include "libvirt/libvirt_version.hpp"
+#include "libvirt/memlock_limit.hpp"
 #include "plan/spapr_plan.hpp"
 
 namespace aperture {
@@ -14,6 +16,9 @@ struct SpaprCheckInput {
     spapr::QemuRelease release;
     const spapr::SpaprHost& host;
     const SpaprPlan& plan;
+    // A libvirt domain: what its memlock formula reads and the release that starts it (host.memlock).
+    const LibvirtMemlockInput* libvirt_memlock = nullptr;
+    LibvirtVersion libvirt_version{};
 };
 
 std::vector<Finding> run_spapr_checks(const SpaprCheckInput& input);

@@ -5,20 +5,14 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "libvirt/libvirt_memlock_release.hpp"
 
 namespace aperture {
 
 namespace {
 
-// --- Release boundaries (NEWS.rst of libvirt 10.7.0, and the sources named in docs/libvirt-memlock.md) ---
-// "qemu: increase locked memory limit when a vDPA device is present" (v7.2.0 NEWS).
-constexpr LibvirtVersion kVdpaNetCountsSince{7, 2, 0};
-// "qemu: increase memlock limit for a domain with multiple vfio/vdpa devices" (v8.7.0 NEWS).
-constexpr LibvirtVersion kPerDeviceFactorSince{8, 7, 0};
-// "qemu: Properly configure locked memory limit for VMs with <disk type='nvme'>" (v9.3.0 NEWS).
-constexpr LibvirtVersion kNvmeApartSince{9, 3, 0};
-// "qemu: Add support for vDPA block devices" (v9.8.0 NEWS); qemuDomainGetNumVDPADevices counts them.
-constexpr LibvirtVersion kVdpaDisksSince{9, 8, 0};
+// --- Release boundaries: the first release of each branch (libvirt_memlock_release.hpp holds them) ---
+bool has(const LibvirtVersion& version, LibvirtMemlockBranch branch) { return libvirt_has_memlock_branch(version, branch); }
 // The newest release whose qemu_domain.c was read (deepin-community/libvirt develop/10.7.0).
 constexpr LibvirtVersion kNewestRead{10, 7, 0};
 
@@ -86,13 +80,15 @@ LibvirtMemlockLimit finish(LibvirtMemlockLimit limit, u64 kib, std::string expla
 
 // The x86 (and every non-ppc64-KVM) rule: nothing, or factor × RAM + 1 GiB.
 LibvirtMemlockLimit other_arch_limit(const LibvirtMemlockInput& in, const LibvirtVersion& version, LibvirtMemlockLimit limit) {
-    const unsigned vdpa_net = version >= kVdpaNetCountsSince ? in.vdpa_interfaces : 0;
-    const unsigned vdpa_disks = version >= kVdpaDisksSince ? in.vdpa_disks : 0;
+    const unsigned vdpa_net = has(version, LibvirtMemlockBranch::VdpaInterfaces) ? in.vdpa_interfaces : 0;
+    const unsigned vdpa_disks = has(version, LibvirtMemlockBranch::VdpaDisks) ? in.vdpa_disks : 0;
     const unsigned vfio = in.pci_hostdevs + in.mdev_hostdevs;
+    LibvirtMemlockInput counted = in;
+    if (!has(version, LibvirtMemlockBranch::NvmeDisks)) counted.nvme_disks = 0;  // no <disk type='nvme'> before 6.0.0
 
     if (limit.formula == LibvirtMemlockFormula::RamPlusOneGiB) {
         // qemuDomainNeedsVFIO (PCI or mdev hostdev, NVMe disk) || virDomainDefHasVDPANet → RAM + 1 GiB once.
-        if (vfio + in.nvme_disks + vdpa_net == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device in the domain");
+        if (vfio + counted.nvme_disks + vdpa_net == 0) return finish(limit, 0, "no VFIO, mdev, NVMe or vDPA device in the domain");
         const u64 kib = add_kib(in.memory_kib, kMmioAllowanceKiB, "RAM + 1 GiB");
         return finish(limit, kib, fmt::format("{} RAM + 1 GiB (one RAM whatever the number of devices) = {}", kib_text(in.memory_kib), kib_text(kib)));
     }
@@ -104,10 +100,10 @@ LibvirtMemlockLimit other_arch_limit(const LibvirtMemlockInput& in, const Libvir
     // 8.7.0 – 9.2.x counted NVMe disks with the VFIO hostdevs (qemuDomainGetMemLockLimitBytes in Debian's
     // 9.0.0 build); from 9.3.0 each NVMe disk adds a RAM of its own.
     const bool nvme_apart = limit.formula == LibvirtMemlockFormula::PerDeviceFactorNvmeApart;
-    const unsigned vfio_like = nvme_apart ? vfio : vfio + in.nvme_disks;
-    if (nvme_apart && in.nvme_disks) {
-        factor += in.nvme_disks;
-        reasons.push_back(plural(in.nvme_disks, "NVMe disk", "NVMe disks"));
+    const unsigned vfio_like = nvme_apart ? vfio : vfio + counted.nvme_disks;
+    if (nvme_apart && counted.nvme_disks) {
+        factor += counted.nvme_disks;
+        reasons.push_back(plural(counted.nvme_disks, "NVMe disk", "NVMe disks"));
     }
     if (vfio_like) {
         const char* what = nvme_apart ? "VFIO device" : "VFIO/NVMe device";
@@ -136,10 +132,14 @@ LibvirtMemlockLimit ppc64_limit(const LibvirtMemlockInput& in, const LibvirtVers
 
     // The passthrough term: qemuDomainNeedsVFIO (PCI or mdev hostdev, NVMe disk) || virDomainDefHasVDPANet.
     // vDPA disks do not enter it (10.7.0 tests only vDPA interfaces here).
-    const bool vdpa_net = version >= kVdpaNetCountsSince && in.vdpa_interfaces > 0;
-    const bool needs_vfio = in.pci_hostdevs + in.mdev_hostdevs + in.nvme_disks > 0 || vdpa_net;
+    const bool vdpa_net = has(version, LibvirtMemlockBranch::VdpaInterfaces) && in.vdpa_interfaces > 0;
+    const unsigned nvme = has(version, LibvirtMemlockBranch::NvmeDisks) ? in.nvme_disks : 0;
+    const bool needs_vfio = in.pci_hostdevs + in.mdev_hostdevs + nvme > 0 || vdpa_net;
+    // Before 5.3.0 libvirt has no NVLink2 branch: the GPU is one more VFIO device to it.
+    const bool nvlink2 = in.nvlink2 && in.pci_hostdevs > 0;
+    const bool nvlink2_branch = nvlink2 && has(version, LibvirtMemlockBranch::Ppc64Nvlink2);
     u64 passthrough = 0;
-    if (in.nvlink2 && in.pci_hostdevs > 0) {
+    if (nvlink2_branch) {
         passthrough = add_kib(add_kib(max_memory, mul_kib(kNvlink2TcePerPhbKiB, phbs, "256 GiB × PHBs"), "NVLink2 term"), kPpc64SlackKiB, "NVLink2 term");
         text += fmt::format(" + NVLink2 ({} max memory + 256 GiB of TCEs × {} + 8 MiB)", kib_text(max_memory), plural(in.pseries_phbs, "PHB", "PHBs"));
     } else if (needs_vfio) {
@@ -148,6 +148,10 @@ LibvirtMemlockLimit ppc64_limit(const LibvirtMemlockInput& in, const LibvirtVers
         passthrough = std::max(pre_ddw, ddw);
         text += fmt::format(" + max(2 GiB × {}, {} RAM + RAM/512 × {} + 8 MiB) for passthrough", plural(in.pseries_phbs, "PHB", "PHBs"), kib_text(memory),
                             plural(in.pseries_phbs, "PHB", "PHBs"));
+        if (nvlink2) {
+            text += fmt::format(" (libvirt {} predates the NVLink2 term of {})", to_string(version),
+                                to_string(libvirt_memlock_branch_since(LibvirtMemlockBranch::Ppc64Nvlink2)));
+        }
     }
     const u64 kib = add_kib(base, passthrough, "ppc64 limit");
     return finish(limit, kib, fmt::format("{} = {}", text, kib_text(kib)));
@@ -164,9 +168,11 @@ const char* to_string(LibvirtMemlockFormula formula) {
     return "";
 }
 
+LibvirtVersion libvirt_memlock_newest_read() { return kNewestRead; }
+
 LibvirtMemlockFormula libvirt_memlock_formula(const LibvirtVersion& version) {
-    if (version < kPerDeviceFactorSince) return LibvirtMemlockFormula::RamPlusOneGiB;
-    if (version < kNvmeApartSince) return LibvirtMemlockFormula::PerDeviceFactor;
+    if (!has(version, LibvirtMemlockBranch::PerDeviceFactor)) return LibvirtMemlockFormula::RamPlusOneGiB;
+    if (!has(version, LibvirtMemlockBranch::NvmeApart)) return LibvirtMemlockFormula::PerDeviceFactor;
     return LibvirtMemlockFormula::PerDeviceFactorNvmeApart;
 }
 

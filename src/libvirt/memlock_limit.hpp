@@ -78,6 +78,10 @@ struct LibvirtMemlockLimit {
     std::string explanation;  // "2 × 4 GiB RAM (2 VFIO devices with a vIOMMU) + 1 GiB = 9 GiB"
 };
 
+// The newest release whose qemu_domain.c was read (10.7.0): the formula as aperture knows it best, which
+// is also what a guest needs (every branch libvirt has added since is a need it found).
+LibvirtVersion libvirt_memlock_newest_read();
+
 // The formula `version` used, and whether it was read for that release range.
 LibvirtMemlockFormula libvirt_memlock_formula(const LibvirtVersion& version);
 

@@ -73,17 +73,19 @@ public:
     }
 
     // virDomainPCIAddressGetNextAddr + ReserveAddrInternal: a whole free slot for a device without address.
-    void reserve_next(unsigned group) {
-        for (auto& phb : phbs_) {
+    PseriesGuestAddress reserve_next(unsigned group) {
+        for (unsigned bus = 0; bus < size(); ++bus) {
+            Phb& phb = phbs_[bus];
             if (phb.group != group) continue;
-            if (const auto slot = phb.free_slot()) return take(phb, *slot, group);
+            if (const auto slot = phb.free_slot()) return take(bus, *slot, group);
         }
-        for (auto& phb : phbs_) {
+        for (unsigned bus = 0; bus < size(); ++bus) {
+            const Phb& phb = phbs_[bus];
             if (!phb.empty() || phb.locked) continue;
-            if (const auto slot = phb.free_slot()) return take(phb, *slot, group);
+            if (const auto slot = phb.free_slot()) return take(bus, *slot, group);
         }
         phbs_.emplace_back();  // no room: a new PHB (pSeries supports several roots)
-        take(phbs_.back(), kFirstSlot, group);
+        return take(size() - 1, kFirstSlot, group);
     }
 
     bool fully_reserved() const {
@@ -91,23 +93,18 @@ public:
     }
 
 private:
-    static void take(Phb& phb, unsigned slot, unsigned group) {
+    PseriesGuestAddress take(unsigned bus, unsigned slot, unsigned group) {
+        Phb& phb = phbs_[bus];
         if (phb.empty() && !phb.locked) phb.group = group;
         phb.functions[slot] |= 1u;
+        return {bus, slot, 0};
     }
 
     std::vector<Phb> phbs_;
 };
 
-}  // namespace
-
-unsigned pseries_phb_count(const PseriesPhbInput& input) {
-    // qemuDomainAssignPCIAddresses: one bus per index up to the highest PCI controller's; the ones the XML
-    // skipped are filled with PHBs too.
-    unsigned highest = 0;
-    for (unsigned index : input.explicit_phbs) highest = std::max(highest, index);
-    PhbSet phbs(highest + 1);
-
+// The first pass of qemuDomainAssignPCIAddresses, which only counts the buses it needs.
+unsigned dry_run(const PseriesPhbInput& input, PhbSet& phbs) {
     // qemuDomainCollectPCIAddress: addresses from the XML first.
     for (const auto& device : input.devices) {
         if (device.address) phbs.reserve_written(*device.address, isolation_group(device));
@@ -119,6 +116,30 @@ unsigned pseries_phb_count(const PseriesPhbInput& input) {
         if (!device.address) phbs.reserve_next(isolation_group(device));
     }
     return phbs.size();
+}
+
+}  // namespace
+
+unsigned pseries_phb_count(const PseriesPhbInput& input) {
+    // qemuDomainAssignPCIAddresses: one bus per index up to the highest PCI controller's; the ones the XML
+    // skipped are filled with PHBs too.
+    unsigned highest = 0;
+    for (unsigned index : input.explicit_phbs) highest = std::max(highest, index);
+    PhbSet phbs(highest + 1);
+    return dry_run(input, phbs);
+}
+
+PseriesPhbAssignment pseries_phb_assignment(const PseriesPhbInput& input) {
+    // The second pass of qemuDomainAssignPCIAddresses: the PHBs the dry run counted now exist, and the
+    // slot it kept free for a bridge is not reserved any more.
+    PhbSet phbs(pseries_phb_count(input));
+    for (const auto& device : input.devices) {
+        if (device.address) phbs.reserve_written(*device.address, isolation_group(device));
+    }
+    PseriesPhbAssignment out;
+    for (const auto& device : input.devices) out.addresses.push_back(device.address ? *device.address : phbs.reserve_next(isolation_group(device)));
+    out.phbs = phbs.size();
+    return out;
 }
 
 }  // namespace aperture

@@ -40,4 +40,13 @@ struct PseriesPhbInput {
 // (slot 0 or past 31, function past 7, or one used twice).
 unsigned pseries_phb_count(const PseriesPhbInput& input);
 
+struct PseriesPhbAssignment {
+    unsigned phbs = 1;                              // PHB 0 included
+    std::vector<PseriesGuestAddress> addresses;     // one per input device: as written, or where libvirt puts it
+};
+
+// Where libvirt 10.7.0 puts each device (qemuDomainAssignPCIAddresses' second pass, with the PHBs the dry
+// run counted): a device without an address takes a whole slot, function 0. Throws as pseries_phb_count.
+PseriesPhbAssignment pseries_phb_assignment(const PseriesPhbInput& input);
+
 }  // namespace aperture

@@ -76,6 +76,7 @@ XmlMemlockInput xml_memlock_input(const LibvirtMemlockDomain& domain, const XmlM
         const auto groups = iommu_groups(domain, host, out.phb_note);
         for (std::size_t i = 0; i < groups.size(); ++i) phb.devices.push_back({groups[i], domain.pci_hostdevs[i].guest_address});
         in.pseries_phbs = pseries_phb_count(phb);
+        out.hostdev_groups = groups;
     }
     return out;
 }

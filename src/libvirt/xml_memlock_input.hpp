@@ -21,6 +21,9 @@ struct XmlMemlockInput {
     LibvirtMemlockInput input;
     // How the PHB count was reached (ppc64 only): the IOMMU groups used and where they came from.
     std::string phb_note;
+    // The host IOMMU group of each PCI hostdev, in LibvirtMemlockDomain::pci_hostdevs order (ppc64 only):
+    // what decides its PHB.
+    std::vector<std::optional<unsigned>> hostdev_groups;
 };
 
 // Without a snapshot, the functions of one host slot (domain:bus:slot) share an IOMMU group and different

@@ -57,10 +57,10 @@ void read_os_type(DomainContext& context, pugi::xml_node os) {
     const std::string arch = XmlDocument::attribute(type, "arch").value_or("x86_64");
     context.facts().arch = arch;
     if (arch != "x86_64") {
-        // A pSeries plan needs its own QEMU command line (aperture plan -- qemu-system-ppc64 ...); the memlock
-        // limit needs no plan, so say where it is.
+        // ppc64 domains never get here (app::platform_of sends them to the pSeries reader); the memlock limit
+        // of any other architecture needs no plan, so say where it is.
         context.xml.unsupported(type, "architecture '" + arch + "' is not modelled: aperture reads libvirt XML for "
-                                      "qemu-system-x86_64 (arch='x86_64') only; `aperture memlock --xml` gives its "
+                                      "x86_64 (pc, q35) and ppc64/ppc64le (pseries) only; `aperture memlock --xml` gives its "
                                       "locked-memory limit");
     }
     const QemuRelease& qemu = *context.options.qemu;

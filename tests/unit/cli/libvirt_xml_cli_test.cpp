@@ -38,10 +38,18 @@ TEST(PlanXml, MissingFileIsNamed) {
 }
 
 TEST(PlanXml, UnsupportedArchitectureExitsTwo) {
-    const Result r = run_cli({"plan", "--xml", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/libvirt-xml/pseries-hostdevs-1.xml"});
+    const Result r = run_cli({"plan", "--xml", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/libvirt-xml/hostdev-vfio-zpci.xml"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
     EXPECT_NE(r.err.find("not modelled: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("architecture 'ppc64'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("architecture 's390x'"), std::string::npos) << r.err;
+}
+
+// A ppc64 domain is a pSeries guest: its hostdevs need to be known, and the error names the element.
+TEST(PlanXml, Ppc64DomainIsPlannedAsPseries) {
+    const Result r = run_cli({"plan", "--xml", std::string(APERTURE_SOURCE_DIR) + "/tests/fixtures/libvirt-xml/pseries-hostdevs-1.xml"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_NE(r.err.find("pseries-hostdevs-1.xml:20 (<interface type='hostdev'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--passthrough 0005:90:01.0="), std::string::npos) << r.err;
 }
 
 }  // namespace

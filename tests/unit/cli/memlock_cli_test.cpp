@@ -64,10 +64,12 @@ TEST(MemlockCli, Nvlink2MustNameAHostdev) {
 }
 
 // check --xml still refuses a ppc64 domain, and says where its memlock limit is.
-TEST(MemlockCli, CheckRefusesPpc64XmlAndPointsToMemlock) {
-    const Result check = run_cli({"check", "--xml", kCorpus + "pseries-hostdevs-1.xml"});
-    EXPECT_EQ(check.status, EXIT_BAD_INPUT);
-    EXPECT_NE(check.err.find("aperture memlock --xml"), std::string::npos) << check.err;
+// check --xml plans a ppc64 domain as pSeries, and its host.memlock uses the PHBs memlock --xml counts.
+TEST(MemlockCli, CheckAndMemlockOfAPpc64DomainCountThreePhbs) {
+    const Result check = run_cli({"check", "--xml", kCorpus + "pseries-hostdevs-1.xml", "--passthrough", "0001:01:00.0=v100", "--passthrough",
+                                  "0001:01:00.1=v100", "--passthrough", "0005:90:01.0=a30"});
+    EXPECT_NE(check.out.find("host.memlock"), std::string::npos) << check.out << check.err;
+    EXPECT_NE(check.out.find("4 MiB × 3 PHBs"), std::string::npos) << check.out;
     const Result memlock = run_cli({"memlock", "--xml", kCorpus + "pseries-hostdevs-1.xml"});
     EXPECT_EQ(memlock.status, EXIT_OK) << memlock.err;
     EXPECT_NE(memlock.out.find("PHBs:    3"), std::string::npos) << memlock.out;

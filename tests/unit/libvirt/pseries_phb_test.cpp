@@ -135,5 +135,39 @@ TEST(PseriesPhb, AnAddressUsedTwiceIsRejected) {
     EXPECT_THROW(pseries_phb_count(in), InputError);
 }
 
+// The second pass places what the dry run counted: pseries-hostdevs-1's interface hostdev alone on PHB 1,
+// the two functions of 0001:01:00 together on PHB 2 (libvirt's .args: pci.1.0 0x1, pci.2.0 0x1 and 0x2).
+TEST(PseriesPhbAssignment, Hostdevs1AddressesAreLibvirts) {
+    PseriesPhbInput in;
+    in.devices = {hostdev(GROUP_0005_90_01), hostdev(GROUP_0001_01_00), hostdev(GROUP_0001_01_00)};
+    const PseriesPhbAssignment a = pseries_phb_assignment(in);
+    EXPECT_EQ(a.phbs, 3u);
+    ASSERT_EQ(a.addresses.size(), 3u);
+    EXPECT_EQ(a.addresses[0].bus, 1u);
+    EXPECT_EQ(a.addresses[0].slot, 1u);
+    EXPECT_EQ(a.addresses[1].bus, 2u);
+    EXPECT_EQ(a.addresses[1].slot, 1u);
+    EXPECT_EQ(a.addresses[2].bus, 2u);
+    EXPECT_EQ(a.addresses[2].slot, 2u);
+}
+
+// The slot the dry run keeps free for a bridge is free again: emulated devices start at slot 1 of PHB 0.
+TEST(PseriesPhbAssignment, EmulatedDevicesStartAtSlot1) {
+    PseriesPhbInput in;
+    in.devices = {emulated(), emulated()};
+    const PseriesPhbAssignment a = pseries_phb_assignment(in);
+    EXPECT_EQ(a.phbs, 1u);
+    EXPECT_EQ(a.addresses[0].slot, 1u);
+    EXPECT_EQ(a.addresses[1].slot, 2u);
+}
+
+TEST(PseriesPhbAssignment, WrittenAddressIsKept) {
+    PseriesPhbInput in;
+    in.devices = {emulated(PseriesGuestAddress{0, 5, 0}), emulated()};
+    const PseriesPhbAssignment a = pseries_phb_assignment(in);
+    EXPECT_EQ(a.addresses[0].slot, 5u);
+    EXPECT_EQ(a.addresses[1].slot, 1u);
+}
+
 }  // namespace
 }  // namespace aperture
