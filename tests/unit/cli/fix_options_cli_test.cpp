@@ -158,10 +158,11 @@ TEST(FixOptions, QemuNamesTheReleaseModelled) {
     EXPECT_EQ(bad.status, EXIT_BAD_INPUT);
 }
 
-TEST(FixOptions, ArchOtherThanX86IsRefusedSayingWhy) {
+TEST(FixOptions, AnArchContradictingTheDomainIsRefusedSayingWhy) {
     const Result r = run_cli({"fix", "--host", kH100Host, "--arch", "ppc64", "--xml", domain("hotplug-port")});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
-    EXPECT_NE(r.err.find("fix writes x86 libvirt domains"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--arch ppc64: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is not a ppc64 domain"), std::string::npos) << r.err;
 }
 
 TEST(FixOptions, ACommandLineAfterTheSeparatorIsRefusedNotIgnored) {
