@@ -93,13 +93,11 @@ FixResult fix(const FixRequest& request) {
         throw InputError("aperture fix needs --xml FILE and no other VM description: it writes fixes into a libvirt domain "
                          "(`aperture check --format json` gives the fixes for a QEMU command line, a Proxmox VM or an xl.cfg)");
     }
+    // A domain XML is x86 or pSeries (platform_of reads its <os><type arch>): ask once, as that reads the file.
     if (platform_of(request.vm) == Platform::QemuPseries) {
         if (request.format == OutputFormat::Json) throw InputError("aperture fix --format json: not available for pSeries domains yet (text only)");
         if (!request.migrate_to.empty()) throw InputError("--migrate-to: migration targets are not checked for pSeries domains");
         return fix_pseries(request);
-    }
-    if (platform_of(request.vm) != Platform::QemuX86) {
-        throw InputError(fmt::format("aperture fix --arch {}: fix writes x86 and pSeries libvirt domains; `aperture check` reports this one", request.vm.arch));
     }
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::Always);
     const CheckSubject subject = check_subject(vm, planned_hotplug(request.will_attach, vm), request.vm.libvirt_version, request.migrate_to);
