@@ -123,7 +123,7 @@ CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    plan->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    plan->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml; - reads it from standard input) instead of a QEMU command line");
     plan->add_option("--libvirt-version", vm.libvirt_version,
                      "With --xml: the libvirt release that starts the domain (default 9.0.0, Debian 12's; 10.7.0 reads as libvirt 10.7)");
     plan->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
@@ -145,7 +145,7 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     add_check_input_options(*check, vm, request.migrate_to, request.will_attach);
-    check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml) instead of a QEMU command line");
+    check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml; - reads it from standard input) instead of a QEMU command line");
     check->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
                       "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");
     check->add_option("args-file", vm.source.qemu_args, "@FILE holding the QEMU command line (or give it after --)");
@@ -159,7 +159,7 @@ CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
     fix->add_option("--format", command.format, "Output format: text (the fixed domain) or json (aperture-fix/1: the fixes, what was "
                                                 "applied, the fixed domain and its check)")
         ->check(CLI::IsMember({"text", "json"}));
-    fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml) to fix")->required();
+    fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml; - reads standard input) to fix")->required();
     add_check_input_options(*fix, request.vm, request.migrate_to, request.will_attach);
     fix->add_option("--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
     return fix;
@@ -176,7 +176,7 @@ CLI::App* add_host_subcommand(CLI::App& app, HostCommand& command) {
 CLI::App* add_memlock_subcommand(CLI::App& app, MemlockCommand& command) {
     app::MemlockRequest& request = command.request;
     auto* memlock = app.add_subcommand("memlock", "The locked-memory limit libvirt sets for a domain XML (any architecture)");
-    memlock->add_option("--xml", request.xml_file, "The libvirt domain XML (virsh dumpxml)")->required();
+    memlock->add_option("--xml", request.xml_file, "The libvirt domain XML (virsh dumpxml; - reads standard input)")->required();
     memlock->add_option("--libvirt-version", request.libvirt_version, "The libvirt release that starts the domain (default 9.0.0, Debian 12's)");
     memlock->add_option("--host", request.host_file, "A host snapshot (aperture host --save): the PCI hostdevs' IOMMU groups (ppc64 PHBs)");
     memlock->add_option("--nvlink2", request.nvlink2, "HOSTBDF: a PCI hostdev that is an NVLink2 GPU (ppc64; repeatable)")
