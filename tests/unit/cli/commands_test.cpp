@@ -277,6 +277,16 @@ TEST(Usage, ARepeatableOptionLeavesTheArgsFileAlone) {
     EXPECT_TRUE(mentions(r.out, "vfio-pci")) << r.out;
 }
 
+// A typo in a device, CPU model, machine type or aperture option gets the nearest known name.
+TEST(Usage, TyposGetTheNearestName) {
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q35", "-device", "vfio-pic"})), "did you mean 'vfio-pci'?"));
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q35", "-cpu", "Skylake-Servr"})), "did you mean 'Skylake-Server'?"));
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q53"})), "did you mean 'q35'?"));
+    const auto r = run_cli({"check", "--hots", "x.json", "--", "-machine", "q35"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "--hots: did you mean --host?")) << r.err;
+}
+
 // -V is the short form users of other tools expect; both name the release the packages carry.
 TEST(VersionFlag, ShortAndLongFormsPrintTheProjectVersion) {
     for (const std::string flag : {"-V", "--version"}) {
