@@ -121,6 +121,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto* host = add_host_subcommand(app, host_command);
     auto* memlock = add_memlock_subcommand(app, memlock_command);
     auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
+    std::string devices_format = "text";
+    devices->add_option("--format", devices_format, "Output format: text, or json (aperture-devices/1)")->check(CLI::IsMember({"text", "json"}));
 
     Words words = split_words(argc, argv);
     const ErrorFormat error_format = requested_error_format(words);
@@ -161,7 +163,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             return EXIT_OK;
         }
         if (*devices) {
-            out << app::devices();
+            out << app::devices(devices_format == "json" ? app::OutputFormat::Json : app::OutputFormat::Text);
             return EXIT_OK;
         }
     } catch (...) {

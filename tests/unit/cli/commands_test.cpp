@@ -7,6 +7,7 @@
 
 #include "../support/cli_runner.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -285,6 +286,23 @@ TEST(Usage, TyposGetTheNearestName) {
     const auto r = run_cli({"check", "--hots", "x.json", "--", "-machine", "q35"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
     EXPECT_TRUE(mentions(r.err, "--hots: did you mean --host?")) << r.err;
+}
+
+// The catalog as data: each passthrough name with the BARs it stands for.
+TEST(DevicesCommand, JsonListsModelsAndCatalogBars) {
+    const auto r = run_cli({"devices", "--format", "json"});
+    ASSERT_EQ(r.status, EXIT_OK);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["schema"], "aperture-devices/1");
+    EXPECT_NE(std::find(j["device_models"].begin(), j["device_models"].end(), "vfio-pci"), j["device_models"].end());
+    bool h100 = false;
+    for (const auto& entry : j["passthrough_catalog"]) {
+        if (entry["name"] != "h100") continue;
+        h100 = true;
+        EXPECT_FALSE(entry["bars"].empty());
+        for (const auto& bar : entry["bars"]) EXPECT_GT(bar["size"].get<std::uint64_t>(), 0u);
+    }
+    EXPECT_TRUE(h100);
 }
 
 // -V is the short form users of other tools expect; both name the release the packages carry.
