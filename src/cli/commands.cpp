@@ -2,12 +2,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
 #include <fmt/format.h>
 
 #include "app/use_cases.hpp"
 #include "cli/error_report.hpp"
 #include "cli/output_file.hpp"
 #include "cli/subcommands.hpp"
+#include "cli/terminal_colour.hpp"
 #include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 #include "firmware/ovmf/ovmf_release.hpp"
@@ -103,11 +107,16 @@ std::string extras_hint(const CLI::ParseError& e, const Words& words, const CLI:
            "(or in a file: aperture plan @vm.args)";
 }
 
+constexpr const char* kExitStatusHelp =
+    "Exit status: 0 the VM works (check: nothing FAILs); 1 QEMU or the firmware would refuse or fail (check: a FAIL);\n"
+    "2 aperture cannot read or model the input.";
+
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
+    CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build", "aperture"};
     app.require_subcommand(1);
+    app.footer(kExitStatusHelp);
     app.set_version_flag("-V,--version", fmt::format("aperture {} (models {}, {}, OVMF {})", APERTURE_VERSION, default_qemu_release().display_name,
                                                   default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
     PlanCommand plan_command;
@@ -117,6 +126,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     MemlockCommand memlock_command;
     auto* plan = add_plan_subcommand(app, plan_command);
     auto* check = add_check_subcommand(app, check_command);
+    for (CLI::App* command : {plan, check}) {
+        command->footer(fmt::format("The VM: a QEMU command line after --, an @FILE holding one, --xml, --proxmox-cmd or --xl:\n"
+                                    "  aperture {0} [OPTIONS] -- -machine q35 -m 16G -device vfio-pci,host=01:00.0 ...\n"
+                                    "  aperture {0} [OPTIONS] @vm.args\n"
+                                    "  virsh dumpxml VM | aperture {0} [OPTIONS] --xml -\n\n{1}",
+                                    command->get_name(), kExitStatusHelp));
+    }
     auto* fix = add_fix_subcommand(app, fix_command);
     auto* host = add_host_subcommand(app, host_command);
     auto* memlock = add_memlock_subcommand(app, memlock_command);
@@ -153,7 +169,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         }
         if (*check) {
             const app::CheckResult result = app::check(check_command.parsed());
-            out << result.output;
+            const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+            const bool colour = check_command.format == "text" &&
+                                use_colour(parse_colour_choice(check_command.colour), terminal, std::getenv("NO_COLOR"), std::getenv("TERM"));
+            out << (colour ? colour_findings(result.output) : result.output);
             return exit_status(result.prediction);
         }
         if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);

@@ -145,6 +145,9 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     add_check_input_options(*check, vm, request.migrate_to, request.will_attach);
+    check->add_option("--color", command.colour,
+                      "PASS/WARN/FAIL in colour: auto (on a terminal, unless NO_COLOR is set), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml; - reads it from standard input) instead of a QEMU command line");
     check->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
                       "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");

@@ -22,6 +22,7 @@ struct PlanCommand {
 struct CheckCommand {
     app::CheckRequest request;
     std::string format = "text";
+    std::string colour = "auto";  // --color: auto, always, never
     app::CheckRequest parsed() const;
 };
 

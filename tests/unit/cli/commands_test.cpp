@@ -305,6 +305,18 @@ TEST(DevicesCommand, JsonListsModelsAndCatalogBars) {
     EXPECT_TRUE(h100);
 }
 
+// Help names the program, shows where the QEMU command line goes, and the exit statuses.
+TEST(Usage, HelpShowsTheRealUsageAndExitStatuses) {
+    const auto top = run_cli({"--help"});
+    EXPECT_EQ(top.status, EXIT_OK);
+    EXPECT_TRUE(mentions(top.out, "Usage: aperture [OPTIONS] SUBCOMMAND")) << top.out;
+    EXPECT_TRUE(mentions(top.out, "Exit status: 0")) << top.out;
+    const auto plan_help = run_cli({"plan", "--help"});
+    EXPECT_TRUE(mentions(plan_help.out, "Usage: aperture plan [OPTIONS]")) << plan_help.out;
+    EXPECT_TRUE(mentions(plan_help.out, "aperture plan [OPTIONS] -- -machine q35")) << plan_help.out;
+    EXPECT_TRUE(mentions(plan_help.out, "--xml -")) << plan_help.out;
+}
+
 // -V is the short form users of other tools expect; both name the release the packages carry.
 TEST(VersionFlag, ShortAndLongFormsPrintTheProjectVersion) {
     for (const std::string flag : {"-V", "--version"}) {
