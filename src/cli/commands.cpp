@@ -10,13 +10,11 @@
 #include "app/use_cases.hpp"
 #include "cli/error_report.hpp"
 #include "cli/output_file.hpp"
+#include "cli/cli_definition.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/terminal_colour.hpp"
 #include "core/did_you_mean.hpp"
 #include "core/error.hpp"
-#include "firmware/ovmf/ovmf_release.hpp"
-#include "firmware/seabios/seabios_release.hpp"
-#include "machine/qemu_release.hpp"
 
 namespace aperture::cli {
 
@@ -107,38 +105,24 @@ std::string extras_hint(const CLI::ParseError& e, const Words& words, const CLI:
            "(or in a file: aperture plan @vm.args)";
 }
 
-constexpr const char* kExitStatusHelp =
-    "Exit status: 0 the VM works (check: nothing FAILs); 1 QEMU or the firmware would refuse or fail (check: a FAIL);\n"
-    "2 aperture cannot read or model the input.";
-
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build", "aperture"};
-    app.require_subcommand(1);
-    app.footer(kExitStatusHelp);
-    app.set_version_flag("-V,--version", fmt::format("aperture {} (models {}, {}, OVMF {})", APERTURE_VERSION, default_qemu_release().display_name,
-                                                  default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
-    PlanCommand plan_command;
-    CheckCommand check_command;
-    FixCommand fix_command;
-    HostCommand host_command;
-    MemlockCommand memlock_command;
-    auto* plan = add_plan_subcommand(app, plan_command);
-    auto* check = add_check_subcommand(app, check_command);
-    for (CLI::App* command : {plan, check}) {
-        command->footer(fmt::format("The VM: a QEMU command line after --, an @FILE holding one, --xml, --proxmox-cmd or --xl:\n"
-                                    "  aperture {0} [OPTIONS] -- -machine q35 -m 16G -device vfio-pci,host=01:00.0 ...\n"
-                                    "  aperture {0} [OPTIONS] @vm.args\n"
-                                    "  virsh dumpxml VM | aperture {0} [OPTIONS] --xml -\n\n{1}",
-                                    command->get_name(), kExitStatusHelp));
-    }
-    auto* fix = add_fix_subcommand(app, fix_command);
-    auto* host = add_host_subcommand(app, host_command);
-    auto* memlock = add_memlock_subcommand(app, memlock_command);
-    auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
-    std::string devices_format = "text";
-    devices->add_option("--format", devices_format, "Output format: text, or json (aperture-devices/1)")->check(CLI::IsMember({"text", "json"}));
+    CLI::App app;
+    CliCommands commands;
+    const CliHandles handles = define_cli(app, commands);
+    CLI::App* plan = handles.plan;
+    CLI::App* check = handles.check;
+    CLI::App* fix = handles.fix;
+    CLI::App* host = handles.host;
+    CLI::App* memlock = handles.memlock;
+    CLI::App* devices = handles.devices;
+    PlanCommand& plan_command = commands.plan;
+    CheckCommand& check_command = commands.check;
+    FixCommand& fix_command = commands.fix;
+    HostCommand& host_command = commands.host;
+    MemlockCommand& memlock_command = commands.memlock;
+    const std::string& devices_format = commands.devices_format;
 
     Words words = split_words(argc, argv);
     const ErrorFormat error_format = requested_error_format(words);
