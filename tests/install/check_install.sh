@@ -17,7 +17,8 @@ fail() { echo "check_install: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
 for f in bin/aperture include/aperture/app/use_cases.hpp share/doc/aperture/README.md \
          share/doc/aperture/examples/q35-gpu-passthrough.args share/man/man1/aperture.1 \
-         share/bash-completion/completions/aperture share/zsh/vendor-completions/_aperture; do
+         share/bash-completion/completions/aperture share/zsh/vendor-completions/_aperture \
+         share/aperture/libvirt/aperture-qemu-hook; do
   [ -e "$prefix/$f" ] || fail "cmake --install did not install $f (log: $work/install.log)"
 done
 [ ! -e "$prefix/include/aperture/cli" ] || fail "the CLI's headers were installed"
