@@ -40,7 +40,9 @@ int write_fix(const FixCommand& command, const app::FixResult& result, std::ostr
 
 int write_host(const HostCommand& command, const app::HostResult& result, std::ostream& out) {
     if (!command.save.empty()) write_file_atomically("--save", command.save, result.json);
-    out << (command.format == "json" ? result.json : result.text);
+    const std::string& report = command.format == "json" ? result.json : result.text;
+    if (command.output.empty()) out << report;
+    else write_file_atomically("--output", command.output, report);
     return result.readiness == PassthroughReadiness::Possible ? EXIT_OK : EXIT_PREDICTED_FAILURE;
 }
 
@@ -146,23 +148,28 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
 
     try {
+        // -o FILE: the report goes to the file, replaced whole; the exit status is the same.
+        const auto emit = [&](const std::string& path, const std::string& text) {
+            if (path.empty()) out << text;
+            else write_file_atomically("--output", path, text);
+        };
         if (*plan) {
             const app::PlanResult result = app::plan(plan_command.parsed());
-            out << result.output;
+            emit(plan_command.output, result.output);
             return exit_status(result.prediction);
         }
         if (*check) {
             const app::CheckResult result = app::check(check_command.parsed());
-            const bool terminal = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+            const bool terminal = check_command.output.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
             const bool colour = check_command.format == "text" &&
                                 use_colour(parse_colour_choice(check_command.colour), terminal, std::getenv("NO_COLOR"), std::getenv("TERM"));
-            out << (colour ? colour_findings(result.output) : result.output);
+            emit(check_command.output, colour ? colour_findings(result.output) : result.output);
             return exit_status(result.prediction);
         }
         if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);
         if (*host) return write_host(host_command, app::host(host_command.request), out);
         if (*memlock) {
-            out << app::memlock(memlock_command.parsed()).output;
+            emit(memlock_command.output, app::memlock(memlock_command.parsed()).output);
             return EXIT_OK;
         }
         if (*devices) {

@@ -103,7 +103,7 @@ TEST(FixOptions, FixTakesEveryInputOptionOfCheckButTheVmDescription) {
             ++shared;
         }
     }
-    EXPECT_EQ(shared, 14u);  // --help, --format, --xml, the eight input options and the three host-CPU ones
+    EXPECT_EQ(shared, 15u);  // --help, --format, --xml, --output, the eight input options and the three host-CPU ones
 }
 
 TEST(FixOptions, MigrateToProvesTheFixOnTheTargetAndReportsItsFindings) {
