@@ -94,6 +94,7 @@ class Tally:
         self.passed = 0
         self.failed = 0
         self.by_schema = {}
+        self.documents = []  # each document that validated, for the breakages
         self.keep = keep
 
     def record(self, label, text, validators):
@@ -114,6 +115,7 @@ class Tally:
         else:
             self.passed += 1
             self.by_schema[schema] = self.by_schema.get(schema, 0) + 1
+            self.documents.append(json.loads(text))
             print(f"PASS {label} ({schema})")
 
 
@@ -178,35 +180,45 @@ def other_documents(aperture, scratch):
         yield f"error as JSON: {what}", out
 
 
-def broken_documents(plan_doc, check_doc):
-    """(label, document) that must fail validation: each is a real output with one thing broken."""
-    doc = copy.deepcopy(plan_doc)
-    doc["result"] = doc.pop("outcome")
-    yield "plan with 'outcome' renamed 'result'", doc
-    doc = copy.deepcopy(plan_doc)
-    doc["memory"]["ram_size"] = str(doc["memory"]["ram_size"])
-    yield "plan with memory.ram_size as a string", doc
-    doc = copy.deepcopy(plan_doc)
-    doc["outcome"] = "OK"
-    yield "plan with outcome 'OK'", doc
-    doc = copy.deepcopy(plan_doc)
-    doc["memory"]["above_4g_start"] = int(doc["memory"]["above_4g_start"], 16)
-    yield "plan with an address as a number where a hex string is written", doc
-    doc = copy.deepcopy(plan_doc)
-    doc["functions"][0]["bars_extra"] = []
-    yield "plan with an unknown key in a function", doc
-    doc = copy.deepcopy(plan_doc)
-    del doc["windows"]
-    yield "plan without 'windows'", doc
-    doc = copy.deepcopy(check_doc)
-    doc["findings"][0]["verdict"] = "pass"
-    yield "check with verdict 'pass'", doc
-    doc = copy.deepcopy(check_doc)
-    doc["plan"]["memory"]["ram_size"] = -1
-    yield "check whose embedded plan has a negative size", doc
-    doc = copy.deepcopy(check_doc)
-    doc["schema"] = "aperture-check/99"
-    yield "check naming a schema with no file", doc
+def first(items, test):
+    return next(i for i in items if test(i))
+
+
+# Each breakage: (schema of the document it breaks, what it does, how), applied to a copy of the largest
+# document of that schema that validated (a plan with an OVMF window choice, a check with fixes and a plan).
+BREAKAGES = [
+    ("aperture-plan/1", "plan with 'outcome' renamed 'result'", lambda d: d.__setitem__("result", d.pop("outcome"))),
+    ("aperture-plan/1", "plan with memory.ram_size as a string", lambda d: d["memory"].__setitem__("ram_size", str(d["memory"]["ram_size"]))),
+    ("aperture-plan/1", "plan with outcome 'OK'", lambda d: d.__setitem__("outcome", "OK")),
+    ("aperture-plan/1", "plan with outcome 'ok' and an error", lambda d: d.__setitem__("error", {"source": "qemu", "message": "x"})),
+    ("aperture-plan/1", "plan with an address as a number", lambda d: d["memory"].__setitem__("above_4g_start", int(d["memory"]["above_4g_start"], 16))),
+    ("aperture-plan/1", "plan with an address in upper-case hex", lambda d: d["memory"].__setitem__("max_used_gpa", d["memory"]["max_used_gpa"].upper())),
+    ("aperture-plan/1", "plan with an unknown key in a function", lambda d: d["functions"][0].__setitem__("bars_extra", [])),
+    ("aperture-plan/1", "plan without 'windows'", lambda d: d.pop("windows")),
+    ("aperture-plan/1", "plan with an I/O BAR given 'bits'", lambda d: first((b for f in d["functions"] for b in f["bars"]), lambda b: b["kind"] == "io").__setitem__("bits", 32)),
+    ("aperture-plan/1", "plan with an unknown mmio64_choice trust", lambda d: d["mmio64_choice"].__setitem__("phys_bits_trust", "trusted")),
+    ("aperture-plan/1", "plan with a stack part without 'source'", lambda d: d["stack"]["qemu"].pop("source")),
+    ("aperture-check/2", "check with verdict 'pass'", lambda d: d["findings"][0].__setitem__("verdict", "pass")),
+    ("aperture-check/2", "check with an unknown finding id", lambda d: d["findings"][0].__setitem__("id", "host.phys_bits")),
+    ("aperture-check/2", "check whose fix closes an unknown finding", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0].__setitem__("closes", ["target0.host.phys-bits"])),
+    ("aperture-check/2", "check whose fix has a change of unknown kind", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0]["changes"].append({"kind": "shell", "commands": ["x"]})),
+    ("aperture-check/2", "check whose embedded plan has a negative size", lambda d: d["plan"]["memory"].__setitem__("ram_size", -1)),
+    ("aperture-check/2", "check without 'failed'", lambda d: d.pop("failed")),
+    ("aperture-check/2", "check naming a schema with no file", lambda d: d.__setitem__("schema", "aperture-check/99")),
+    ("aperture-fix/1", "fix whose fixed domain has no verdict", lambda d: d["fixed"].pop("failed")),
+    ("aperture-error/1", "error with exit status 1 for bad input", lambda d: d["error"].__setitem__("exit_status", 1)),
+    ("aperture-error/1", "error with an unknown code", lambda d: d["error"].__setitem__("code", "error")),
+    ("aperture-host/1", "host snapshot with a memlock limit as a size word", lambda d: d["memlock"].__setitem__("soft", "8M")),
+    ("aperture-host/1", "host snapshot with an unknown key in a device", lambda d: d["pci"][0].__setitem__("name", "x")),
+    ("aperture-host/1", "host snapshot with a BDF without its domain", lambda d: d["pci"][0].__setitem__("address", d["pci"][0]["address"][5:])),
+    ("aperture-memlock/1", "memlock with action 'leave'", lambda d: d.__setitem__("action", "leave")),
+    ("aperture-memlock/1", "memlock with bytes as a string", lambda d: d.__setitem__("bytes", str(d["bytes"]))),
+    ("aperture-devices/1", "devices with a vendor ID as a hex string", lambda d: d["passthrough_catalog"][0].__setitem__("vendor_id", "0x10de")),
+    ("aperture-xen-plan/1", "Xen plan with a BAR's 'bar' renamed 'index'", lambda d: d["bars"][0].__setitem__("index", d["bars"][0].pop("bar"))),
+    ("aperture-xen-plan/1", "Xen plan with unassigned BARs that does not fail", lambda d: (d.__setitem__("unassigned", 1), d.__setitem__("failed", False))),
+    ("aperture-pseries-plan/1", "pseries plan with a PHB window without pci_address", lambda d: d["phbs"][0]["mem32"].pop("pci_address")),
+    ("aperture-pseries-plan/1", "pseries plan with an unknown SLOF pool", lambda d: first((b for p in d["phbs"] for f in p["functions"] for b in f["bars"]), lambda b: True).__setitem__("window", "mmio64")),
+]
 
 
 def main():
@@ -235,11 +247,16 @@ def main():
         print(f"FAIL no document checked against {name}")
 
     rejected = not_rejected = 0
-    cases = run_golden.CASES
-    # A plan and a check (with fixes and its embedded plan) as aperture writes them, then broken.
-    _, plan_text = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "2G"])
-    _, check_text = run_golden.parse_case(cases / "check-two-h100-39bit-host.golden")
-    for label, doc in broken_documents(json.loads(plan_text), json.loads(check_text)):
+    for schema, label, breakage in BREAKAGES:
+        candidates = [d for d in tally.documents if d["schema"] == schema]
+        candidates.sort(key=lambda d: -len(json.dumps(d)))
+        doc = copy.deepcopy(candidates[0]) if candidates else None
+        try:
+            breakage(doc)
+        except (TypeError, KeyError, IndexError, StopIteration):
+            not_rejected += 1
+            print(f"FAIL no {schema} document to break: {label}")
+            continue
         if problems_of_doc(validators, doc):
             rejected += 1
             print(f"PASS rejected: {label}")
