@@ -9,7 +9,9 @@ The documents checked:
     the saved host snapshots the tests load, `memlock --format json` on the golden domains, and errors
     written as JSON (bad input, a QEMU refusal, a usage error, a file that is not there).
 Then a self-test: documents broken on purpose (a key renamed, a number written as a string, an outcome word
-misspelt, an unknown schema id) must each be rejected, so a schema that accepts anything fails here.
+misspelt, an unknown schema id) must each be rejected, so a schema that accepts anything fails here; and each
+enumeration a schema lists (outcomes, finding ids, e820 types, error codes, ...) must be exactly the words the
+C++ function that writes it returns, so words the goldens never produce are checked too.
 
     validate_schemas.py --aperture BIN [--keep DIR]
 
@@ -20,6 +22,7 @@ import argparse
 import copy
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -221,6 +224,72 @@ BREAKAGES = [
 ]
 
 
+# The enumerated words each schema lists, against the C++ function that writes them: a word the goldens never
+# produce (an e820 origin, a finding id, an error code) is still checked, and a word added to the code without
+# the schema fails here. (schema file, path to the "enum" in it, source file, the writing function's signature)
+VOCABULARIES = [
+    ("aperture-plan-1", "properties/outcome", "src/plan/plan.cpp", "to_string(Outcome outcome)"),
+    ("aperture-pseries-plan-1", "properties/outcome", "src/plan/plan.cpp", "to_string(Outcome outcome)"),
+    ("aperture-plan-1", "$defs/e820_type", "src/machine/e820.cpp", "to_string(E820Type type)"),
+    ("aperture-plan-1", "$defs/e820_entry/properties/origin", "src/machine/e820.cpp", "to_string(E820Origin origin)"),
+    ("aperture-plan-1", "$defs/stack_provenance/properties/source", "src/plan/stack_choice.cpp", "to_string(StackChoiceSource source)"),
+    ("aperture-plan-1", "$defs/stack_caveat/properties/kind", "src/plan/stack_choice.cpp", "to_string(StackCaveatKind kind)"),
+    ("aperture-plan-1", "properties/mmio64_choice/properties/kind", "src/firmware/ovmf/platform_windows.cpp", "to_string(Mmio64Choice choice)"),
+    ("aperture-plan-1", "properties/mmio64_choice/properties/phys_bits_trust", "src/firmware/ovmf/platform_windows.cpp", "trust_key(OvmfTrust trust)"),
+    ("aperture-check-2", "$defs/finding_id", "src/diagnostics/finding_kind.cpp", "to_string(FindingKind kind)"),
+    ("aperture-check-2", "$defs/verdict", "src/diagnostics/checks.cpp", "to_string(Verdict verdict)"),
+    ("aperture-check-2", "$defs/fix/properties/scope", "src/diagnostics/checks.cpp", "to_string(FixScope scope)"),
+    ("aperture-check-2", "$defs/fix/properties/stability", "src/diagnostics/checks.cpp", "to_string(FixStability stability)"),
+    ("aperture-error-1", "properties/error/properties/code", "src/cli/error_report.cpp", "error_code(ErrorKind kind)"),
+    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/source", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsSource source)"),
+    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/basis", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsBasis basis)"),
+    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/kvm_device", "src/host/kvm_device.cpp", "to_string(KvmDeviceOutcome outcome)"),
+    ("aperture-host-1", "properties/iommu/properties/units/items/properties/vendor", "src/host/iommu.cpp", "to_string(IommuVendor vendor)"),
+    ("aperture-host-1", "properties/memlock/oneOf/1/properties/source", "src/host/memlock.cpp", "to_string(MemlockSource source)"),
+    ("aperture-memlock-1", "properties/action", "src/app/memlock_use_case.cpp", "action_name(LibvirtMemlockAction action)"),
+    ("aperture-pseries-plan-1", "$defs/phb/properties/functions/items/properties/bars/items/properties/window", "src/firmware/slof/slof_bar_assignment.cpp", "to_string(Pool pool)"),
+]
+
+
+def written_words(source, signature):
+    """The non-empty string literals the function returns: its switch's cases (not the fallback after the
+    switch, which the compiler's -Wswitch keeps unreachable), or a one-line ternary."""
+    text = (ROOT / source).read_text()
+    start = text.find(signature + " {")
+    if start < 0:
+        return None
+    first_line = text[start:text.index("\n", start)]
+    body = first_line if first_line.rstrip().endswith("}") else text[start:text.index("\n}", start)]
+    cases_only = "switch" in body
+    words = set()
+    for line in body.splitlines():
+        if "return" in line and (not cases_only or "case " in line):
+            words.update(w for w in re.findall(r'"([^"]*)"', line.split("return", 1)[1]) if w)
+    return words
+
+
+def vocabulary_problems(schemas):
+    problems = []
+    for name, path, source, signature in VOCABULARIES:
+        node = schemas[name + ".schema.json"]
+        for part in path.split("/"):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        listed = set(node["enum"])
+        written = written_words(source, signature)
+        if written is None:
+            problems.append(f"{source}: no function '{signature}' (the schema test reads its words)")
+        elif listed != written:
+            problems.append(f"{name} {path}: the schema lists {sorted(listed - written)} that {signature} never writes, "
+                            f"and misses {sorted(written - listed)}")
+    # The finding keys a fix closes: every id, on the source host and on migration targets.
+    key = re.compile(schemas["aperture-check-2.schema.json"]["$defs"]["finding_key"]["pattern"])
+    for finding_id in schemas["aperture-check-2.schema.json"]["$defs"]["finding_id"]["enum"]:
+        for k in (finding_id, "target." + finding_id, "target2." + finding_id):
+            if not key.match(k):
+                problems.append(f"aperture-check-2 $defs/finding_key does not match {k!r}")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--aperture", required=True)
@@ -264,10 +333,17 @@ def main():
             not_rejected += 1
             print(f"FAIL accepted a broken document: {label}")
 
+    vocabulary = vocabulary_problems(schemas)
+    for problem in vocabulary:
+        print(f"FAIL vocabulary: {problem}")
+    if not vocabulary:
+        print(f"PASS vocabulary: the {len(VOCABULARIES)} enumerations in the schemas list exactly the words the code writes")
+
     print(f"{tally.passed} documents validated, {tally.failed} failed; "
-          f"{rejected} broken documents rejected, {not_rejected} accepted")
+          f"{rejected} broken documents rejected, {not_rejected} accepted; "
+          f"{len(VOCABULARIES) - len(vocabulary)} of {len(VOCABULARIES)} vocabularies match the code")
     print("validated per schema: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.by_schema.items())))
-    sys.exit(1 if tally.failed or not_rejected or not tally.passed else 0)
+    sys.exit(1 if tally.failed or not_rejected or vocabulary or not tally.passed else 0)
 
 
 if __name__ == "__main__":
