@@ -162,6 +162,8 @@ def other_documents(aperture, scratch):
     yield "fix --format json --xml - (fix-h100-pair-ovmf.xml)", out
     _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
     yield "plan --format json (pseries)", out
+    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "100M"])
+    yield "plan --format json (pseries, QEMU refuses: RAM not 256 MiB aligned)", out
     _, out = run(aperture, ["check", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
     yield "check --format json (pseries)", out
     xen_h100 = ["--xl", str(HERE / "xen" / "h100.cfg"), "--passthrough", "0000:41:00.0=h100", "--phys-bits", "36"]
@@ -169,6 +171,13 @@ def other_documents(aperture, scratch):
     yield "plan --format json --xl h100.cfg (BAR past phys-bits)", out
     _, out = run(aperture, ["check", "--format", "json"] + xen_h100)
     yield "check --format json --xl h100.cfg (BAR past phys-bits)", out
+    traditional = scratch / "traditional.cfg"
+    traditional.write_text('type = "hvm"\nmemory = 2048\ndevice_model_version = "qemu-xen-traditional"\n')
+    _, out = run(aperture, ["plan", "--format", "json", "--xl", str(traditional), "--xen", "4.22.0"])
+    yield "plan --format json --xl (libxl refuses: qemu-xen-traditional on Xen 4.22)", out
+    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-device", "virtio-scsi-pci",
+                            "-device", "nvme,serial=disk0"])
+    yield "plan --format json (SeaBIOS e820 race: virtio-scsi and NVMe)", out
     _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "64G", "-cpu", "qemu64,phys-bits=32"])
     yield "plan --format json (QEMU refuses: phys-bits too low)", out
     errors = {
@@ -309,11 +318,17 @@ def main():
         for label, text in other_documents(aperture, pathlib.Path(scratch)):
             tally.record(label, text, validators)
 
-    # Every schema must have been met at least once, or its file is tested by nothing.
+    # Every schema must have been met at least once, and every key it names at its top level, or that part of
+    # the schema is tested by nothing.
     unmet = sorted(n for n in schemas if n not in {schema_file(s).name for s in tally.by_schema})
     for name in unmet:
         tally.failed += 1
         print(f"FAIL no document checked against {name}")
+    for name, schema in sorted(schemas.items()):
+        seen = set().union(*[d.keys() for d in tally.documents if schema_file(d["schema"]).name == name])
+        for key in sorted(set(schema["properties"]) - seen):
+            tally.failed += 1
+            print(f"FAIL no document checked against {name} has '{key}'")
 
     rejected = not_rejected = 0
     for schema, label, breakage in BREAKAGES:
