@@ -334,8 +334,8 @@ def main():
     for schema, label, breakage in BREAKAGES:
         candidates = [d for d in tally.documents if d["schema"] == schema]
         candidates.sort(key=lambda d: -len(json.dumps(d)))
-        doc = copy.deepcopy(candidates[0]) if candidates else None
         try:
+            doc = copy.deepcopy(candidates[0])
             breakage(doc)
         except (TypeError, KeyError, IndexError, StopIteration):
             not_rejected += 1
@@ -355,7 +355,7 @@ def main():
         print(f"PASS vocabulary: the {len(VOCABULARIES)} enumerations in the schemas list exactly the words the code writes")
 
     print(f"{tally.passed} documents validated, {tally.failed} failed; "
-          f"{rejected} broken documents rejected, {not_rejected} accepted; "
+          f"{rejected} broken documents rejected, {not_rejected} not; "
           f"{len(VOCABULARIES) - len(vocabulary)} of {len(VOCABULARIES)} vocabularies match the code")
     print("validated per schema: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.by_schema.items())))
     sys.exit(1 if tally.failed or not_rejected or vocabulary or not tally.passed else 0)
