@@ -8,6 +8,7 @@ The documents checked:
   - what the goldens do not cover: `devices --format json`, `host --format json` on every host fixture tree,
     the saved host snapshots the tests load, `memlock --format json` on the golden domains, and errors
     written as JSON (bad input, a QEMU refusal, a usage error, a file that is not there).
+An error's exit_status and a check's, fix's or Xen plan's "failed" must agree with the process's exit status.
 Then a self-test: documents broken on purpose (a key renamed, a number written as a string, an outcome word
 misspelt, an unknown schema id) must each be rejected, so a schema that accepts anything fails here; and each
 enumeration a schema lists (outcomes, finding ids, e820 types, error codes, ...) must be exactly the words the
@@ -100,8 +101,16 @@ class Tally:
         self.documents = []  # each document that validated, for the breakages
         self.keep = keep
 
-    def record(self, label, text, validators):
+    def record(self, label, text, exit_code, validators):
+        """One document; exit_code is the process's (None for a file), which an aperture-error/1 must state."""
         problems = problems_of(validators, text)
+        if not problems and exit_code is not None:
+            doc = json.loads(text)
+            if doc["schema"] == "aperture-error/1" and doc["error"]["exit_status"] != exit_code:
+                problems.append(f"error/exit_status is {doc['error']['exit_status']}, the process exited {exit_code}")
+            # "failed" is the verdict the exit status gives (1), for the documents that carry one.
+            if "failed" in doc and doc["failed"] != (exit_code == 1):
+                problems.append(f"failed is {str(doc['failed']).lower()}, the process exited {exit_code}")
         schema = "?"
         try:
             schema = json.loads(text).get("schema", "?")
@@ -128,68 +137,68 @@ def run(aperture, args, cwd=None, stdin=None):
 
 
 def golden_documents(aperture):
-    """(label, text) for each golden case's stored JSON and for each case run with --format json."""
+    """(label, text, exit status) for each golden case's stored JSON and each case run with --format json."""
     for path in sorted(run_golden.CASES.glob("*.golden")):
         fields, expected = run_golden.parse_case(path)
         if fields["format"] == "json" and fields.get("stderr") != "yes":
-            yield f"golden {path.stem} (stored)", expected
+            yield f"golden {path.stem} (stored)", expected, None
         as_json = dict(fields, format="json", stderr="no")
-        _, output = run_golden.run_case(aperture, as_json)
-        yield f"golden {path.stem} (--format json)", output
+        code, output = run_golden.run_case(aperture, as_json)
+        yield f"golden {path.stem} (--format json)", output, code
 
 
 def other_documents(aperture, scratch):
-    """(label, text) for the JSON outputs the goldens do not produce."""
+    """(label, text, exit status or None for a file) for the JSON outputs the goldens do not produce."""
     cases = run_golden.CASES
-    _, out = run(aperture, ["devices", "--format", "json"])
-    yield "devices --format json", out
+    code, out = run(aperture, ["devices", "--format", "json"])
+    yield "devices --format json", out, code
     for tree in sorted(p for p in (FIXTURES / "host").iterdir() if (p / "sys").is_dir()):
         saved = scratch / f"{tree.name}.json"
-        _, out = run(aperture, ["host", "--format", "json", "--root", str(tree), "--save", str(saved)])
-        yield f"host --format json --root {tree.name}", out
-        yield f"host --save (from {tree.name})", saved.read_text() if saved.exists() else "(host --save wrote nothing)"
+        code, out = run(aperture, ["host", "--format", "json", "--root", str(tree), "--save", str(saved)])
+        yield f"host --format json --root {tree.name}", out, code
+        yield f"host --save (from {tree.name})", saved.read_text() if saved.exists() else "(host --save wrote nothing)", None
     for snapshot in sorted((FIXTURES / "host" / "snapshots").glob("*.json")) + sorted((HERE / "xen").glob("*.json")):
-        yield f"saved host snapshot {snapshot.relative_to(ROOT)}", snapshot.read_text()
+        yield f"saved host snapshot {snapshot.relative_to(ROOT)}", snapshot.read_text(), None
     for xml in sorted(cases.glob("*.xml")):
-        _, out = run(aperture, ["memlock", "--format", "json", "--xml", xml.name], cwd=cases)
-        yield f"memlock --format json --xml {xml.name}", out
-    _, out = run(aperture, ["memlock", "--format", "json", "--xml", "libvirt-pseries-nvlink2.xml",
+        code, out = run(aperture, ["memlock", "--format", "json", "--xml", xml.name], cwd=cases)
+        yield f"memlock --format json --xml {xml.name}", out, code
+    code, out = run(aperture, ["memlock", "--format", "json", "--xml", "libvirt-pseries-nvlink2.xml",
                             "--libvirt-version", "5.2.0", "--nvlink2", "0004:04:00.0"], cwd=cases)
-    yield "memlock --format json (pseries, libvirt 5.2.0, --nvlink2)", out
+    yield "memlock --format json (pseries, libvirt 5.2.0, --nvlink2)", out, code
     h100_host = str(FIXTURES / "host" / "snapshots" / "h100-8gpu-server.json")
-    _, out = run(aperture, ["fix", "--format", "json", "--xml", "-", "--host", h100_host], cwd=cases,
+    code, out = run(aperture, ["fix", "--format", "json", "--xml", "-", "--host", h100_host], cwd=cases,
                  stdin=(cases / "fix-h100-pair-ovmf.xml").read_text())
-    yield "fix --format json --xml - (fix-h100-pair-ovmf.xml)", out
-    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
-    yield "plan --format json (pseries)", out
-    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "100M"])
-    yield "plan --format json (pseries, QEMU refuses: RAM not 256 MiB aligned)", out
-    _, out = run(aperture, ["check", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
-    yield "check --format json (pseries)", out
+    yield "fix --format json --xml - (fix-h100-pair-ovmf.xml)", out, code
+    code, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
+    yield "plan --format json (pseries)", out, code
+    code, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "100M"])
+    yield "plan --format json (pseries, QEMU refuses: RAM not 256 MiB aligned)", out, code
+    code, out = run(aperture, ["check", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
+    yield "check --format json (pseries)", out, code
     xen_h100 = ["--xl", str(HERE / "xen" / "h100.cfg"), "--passthrough", "0000:41:00.0=h100", "--phys-bits", "36"]
-    _, out = run(aperture, ["plan", "--format", "json"] + xen_h100)
-    yield "plan --format json --xl h100.cfg (BAR past phys-bits)", out
-    _, out = run(aperture, ["check", "--format", "json"] + xen_h100)
-    yield "check --format json --xl h100.cfg (BAR past phys-bits)", out
+    code, out = run(aperture, ["plan", "--format", "json"] + xen_h100)
+    yield "plan --format json --xl h100.cfg (BAR past phys-bits)", out, code
+    code, out = run(aperture, ["check", "--format", "json"] + xen_h100)
+    yield "check --format json --xl h100.cfg (BAR past phys-bits)", out, code
     traditional = scratch / "traditional.cfg"
     traditional.write_text('type = "hvm"\nmemory = 2048\ndevice_model_version = "qemu-xen-traditional"\n')
-    _, out = run(aperture, ["plan", "--format", "json", "--xl", str(traditional), "--xen", "4.22.0"])
-    yield "plan --format json --xl (libxl refuses: qemu-xen-traditional on Xen 4.22)", out
-    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-device", "virtio-scsi-pci",
+    code, out = run(aperture, ["plan", "--format", "json", "--xl", str(traditional), "--xen", "4.22.0"])
+    yield "plan --format json --xl (libxl refuses: qemu-xen-traditional on Xen 4.22)", out, code
+    code, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-device", "virtio-scsi-pci",
                             "-device", "nvme,serial=disk0"])
-    yield "plan --format json (SeaBIOS e820 race: virtio-scsi and NVMe)", out
-    _, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "64G", "-cpu", "qemu64,phys-bits=32"])
-    yield "plan --format json (QEMU refuses: phys-bits too low)", out
+    yield "plan --format json (SeaBIOS e820 race: virtio-scsi and NVMe)", out, code
     errors = {
         "bad input (-m 2X)": ["plan", "--format", "json", "--", "-m", "2X"],
         "missing file": ["check", "--format", "json", "--xml", str(scratch / "no-such-domain.xml")],
         "usage (unknown option)": ["plan", "--format", "json", "--no-such-option"],
+        "QEMU refuses (duplicate id, exit 1)": ["plan", "--format", "json", "--", "-machine", "q35", "-device", "e1000,id=nic",
+                                                "-device", "e1000,id=nic"],
         "aperture option after --": ["plan", "--format", "json", "--", "-machine", "q35", "--host-phys-bits", "39"],
         "host --root not a directory": ["host", "--format", "json", "--root", str(scratch / "no-such-root")],
     }
     for what, args in errors.items():
-        _, out = run(aperture, args)
-        yield f"error as JSON: {what}", out
+        code, out = run(aperture, args)
+        yield f"error as JSON: {what}", out, code
 
 
 def first(items, test):
@@ -203,6 +212,7 @@ BREAKAGES = [
     ("aperture-plan/1", "plan with memory.ram_size as a string", lambda d: d["memory"].__setitem__("ram_size", str(d["memory"]["ram_size"]))),
     ("aperture-plan/1", "plan with outcome 'OK'", lambda d: d.__setitem__("outcome", "OK")),
     ("aperture-plan/1", "plan with outcome 'ok' and an error", lambda d: d.__setitem__("error", {"source": "qemu", "message": "x"})),
+    ("aperture-plan/1", "plan refused by QEMU that has firmware windows", lambda d: d.update(outcome="refused", error={"source": "qemu", "message": "x"})),
     ("aperture-plan/1", "plan with an address as a number", lambda d: d["memory"].__setitem__("above_4g_start", int(d["memory"]["above_4g_start"], 16))),
     ("aperture-plan/1", "plan with an address in upper-case hex", lambda d: d["memory"].__setitem__("max_used_gpa", d["memory"]["max_used_gpa"].upper())),
     ("aperture-plan/1", "plan with an unknown key in a function", lambda d: d["functions"][0].__setitem__("bars_extra", [])),
@@ -313,10 +323,10 @@ def main():
     print(f"{len(schemas)} schemas in {SCHEMA_DIR.relative_to(ROOT)}: {', '.join(sorted(schemas))}")
     tally = Tally(opts.keep)
     with tempfile.TemporaryDirectory() as scratch:
-        for label, text in golden_documents(aperture):
-            tally.record(label, text, validators)
-        for label, text in other_documents(aperture, pathlib.Path(scratch)):
-            tally.record(label, text, validators)
+        for label, text, exit_code in golden_documents(aperture):
+            tally.record(label, text, exit_code, validators)
+        for label, text, exit_code in other_documents(aperture, pathlib.Path(scratch)):
+            tally.record(label, text, exit_code, validators)
 
     # Every schema must have been met at least once, and every key it names at its top level, or that part of
     # the schema is tested by nothing.
