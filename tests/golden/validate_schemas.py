@@ -163,11 +163,11 @@ def other_documents(aperture, scratch):
         code, out = run(aperture, ["memlock", "--format", "json", "--xml", xml.name], cwd=cases)
         yield f"memlock --format json --xml {xml.name}", out, code
     code, out = run(aperture, ["memlock", "--format", "json", "--xml", "libvirt-pseries-nvlink2.xml",
-                            "--libvirt-version", "5.2.0", "--nvlink2", "0004:04:00.0"], cwd=cases)
+                               "--libvirt-version", "5.2.0", "--nvlink2", "0004:04:00.0"], cwd=cases)
     yield "memlock --format json (pseries, libvirt 5.2.0, --nvlink2)", out, code
     h100_host = str(FIXTURES / "host" / "snapshots" / "h100-8gpu-server.json")
     code, out = run(aperture, ["fix", "--format", "json", "--xml", "-", "--host", h100_host], cwd=cases,
-                 stdin=(cases / "fix-h100-pair-ovmf.xml").read_text())
+                    stdin=(cases / "fix-h100-pair-ovmf.xml").read_text())
     yield "fix --format json --xml - (fix-h100-pair-ovmf.xml)", out, code
     code, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "pseries", "-m", "4G"])
     yield "plan --format json (pseries)", out, code
@@ -185,7 +185,7 @@ def other_documents(aperture, scratch):
     code, out = run(aperture, ["plan", "--format", "json", "--xl", str(traditional), "--xen", "4.22.0"])
     yield "plan --format json --xl (libxl refuses: qemu-xen-traditional on Xen 4.22)", out, code
     code, out = run(aperture, ["plan", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-device", "virtio-scsi-pci",
-                            "-device", "nvme,serial=disk0"])
+                               "-device", "nvme,serial=disk0"])
     yield "plan --format json (SeaBIOS e820 race: virtio-scsi and NVMe)", out, code
     errors = {
         "bad input (-m 2X)": ["plan", "--format", "json", "--", "-m", "2X"],
