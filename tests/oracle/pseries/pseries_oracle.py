@@ -329,6 +329,10 @@ def observe(args: list[str], qemu: str = QEMU_BIN, timeout: float = DEFAULT_TIME
     con = Console(proc)
     try:
         if not con.read_until(PROMPT, deadline):
+            try:   # the console closed: QEMU is exiting (a refusal), give it a moment
+                proc.wait(timeout=max(0.1, min(10.0, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                pass
             if proc.poll() is not None:
                 err = proc.stderr.read().decode(errors="replace").strip()
                 lines = [l[len(PROGNAME_PREFIX):] if l.startswith(PROGNAME_PREFIX) else l
