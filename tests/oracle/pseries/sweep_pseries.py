@@ -11,7 +11,8 @@ Case i of a sweep is generate_case(seed * 100000 + i). For each case it runs
 `APERTURE plan --format json --arch ppc64 -- <args>`, boots the oracle (pseries_oracle.observe) with the
 same arguments, compares (compare()) and prints one line per case ("case N PASS", "case N FAIL: ...",
 "case N UNMODELLED: ..." when aperture answers bad-input "not modelled") and finally exactly one line
-"P passed, F failed, U unmodelled". Exit status 0 iff F == 0.
+"P passed, F failed, U unmodelled". Exit status 0 iff F == 0. With `--known FILE` a replay reports the
+listed cases as KNOWN (an explained disagreement of the model) and fails any listed case that agrees.
 
 Recordings (`--out NAME.jsonl.gz`) keep per case the seed, arguments and the observation (without QEMU's
 command line); `--replay` compares aperture with them without QEMU.
@@ -229,6 +230,8 @@ def main(argv=None) -> int:
     ap.add_argument("--case-args", help="one command line instead of generated cases")
     ap.add_argument("--print-cases", action="store_true", help="print the generated command lines and exit")
     ap.add_argument("--quiet", action="store_true", help="print only failing cases and the summary")
+    ap.add_argument("--known", help="JSON file {\"case N\": reason}: cases of a --replay expected to disagree "
+                    "(KNOWN instead of FAIL; one that agrees again is a FAIL, so the list is kept exact)")
     a = ap.parse_args(argv)
     if a.jobs < 1 or a.jobs > MAX_JOBS:
         ap.error(f"--jobs must be 1..{MAX_JOBS} (each boot keeps a core busy)")
@@ -250,6 +253,21 @@ def main(argv=None) -> int:
         return 0
 
     records = read_records(a.replay) if a.replay else None
+    known = {}
+    if a.known:
+        if not a.replay:
+            ap.error("--known applies to --replay only")
+        try:
+            with open(a.known, encoding="utf-8") as f:
+                known = json.load(f)
+        except (OSError, json.JSONDecodeError) as e:
+            ap.error(f"--known {a.known}: {e}")
+        if not isinstance(known, dict) or not all(isinstance(v, str) for v in known.values()):
+            ap.error(f"--known {a.known}: expected an object {{\"case N\": \"reason\"}}")
+        cases_in = {f"case {r.get('case')}" for r in records}
+        stray = sorted(set(known) - cases_in)
+        if stray:
+            ap.error(f"--known {a.known}: {', '.join(stray)} not in {a.replay}")
     if records is not None:
         cases = [(r.get("case"), r.get("case_seed"), r["args"]) for r in records]
 
@@ -261,11 +279,17 @@ def main(argv=None) -> int:
         obs = records[k]["observation"] if records is not None else \
             pseries_oracle.observe(args, a.qemu, a.timeout)
         verdict, diffs, pred = judge(None if a.oracle_only else a.aperture, args, obs)
+        reason = known.get(f"case {i}")
+        if reason is not None:
+            if verdict == "FAIL":
+                verdict, diffs = "KNOWN", [reason]
+            else:
+                verdict, diffs = "FAIL", [f"listed in --known ({reason}) but now {verdict}: update the list"]
         return k, verdict, diffs, obs
 
     out = open_out(a.out) if a.out else None
     lock = threading.Lock()
-    counts = {"PASS": 0, "FAIL": 0, "UNMODELLED": 0, "OBSERVED": 0}
+    counts = {"PASS": 0, "FAIL": 0, "UNMODELLED": 0, "OBSERVED": 0, "KNOWN": 0}
     results = {}
     try:
         with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
@@ -299,7 +323,8 @@ def main(argv=None) -> int:
     if a.oracle_only:
         print(f"{counts['OBSERVED']} observed, {counts['FAIL']} failed")
     else:
-        print(f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['UNMODELLED']} unmodelled")
+        print(f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['UNMODELLED']} unmodelled"
+              + (f", {counts['KNOWN']} known disagreements" if known else ""))
     return 0 if counts["FAIL"] == 0 else 1
 
 
