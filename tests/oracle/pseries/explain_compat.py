@@ -6,8 +6,10 @@
 aperture's pseries model (QEMU 7.2) gives each device its pseries-7.2 layout on every machine type; QEMU
 applies hw_compat_X_Y (hw/core/machine.c) of older types to the devices, which changes their BARs:
 
-- hw_compat_5_1 `nvme use-intel-id=on` (pseries-5.1 and older): 8086:5845, BAR0 8 KiB and MSI-X in BAR4
-  (observed) instead of 1b36:0010 with one 16 KiB BAR0;
+- hw_compat_5_2 `nvme msix-exclusive-bar=on` (pseries-5.2 and older; in QEMU 9.0 and backported to the
+  7.2.x stable releases Debian 12 ships, 7.2.22 here): BAR0 8 KiB of registers and the MSI-X table in a
+  BAR4 of its own, instead of one 16 KiB BAR0;
+- hw_compat_5_1 `nvme use-intel-id=on` (pseries-5.1 and older): IDs 8086:5845 instead of 1b36:0010;
 - hw_compat_3_1 `virtio-blk-device discard=false, write-zeroes=false` (3.1 and older): a smaller config
   space, so the legacy IO BAR0 is 64 bytes, not 128;
 - hw_compat_2_7 `virtio-pci page-per-vq=on` (2.7 and older): the modern BAR4 is 8 MiB, not 16 KiB;
@@ -32,6 +34,7 @@ import sweep_pseries as sw  # noqa: E402
 
 # (compat entry, device models affected, newest machine type it applies to)
 COMPAT = [
+    ("hw_compat_5_2 nvme msix-exclusive-bar=on", {"nvme"}, (5, 2)),
     ("hw_compat_5_1 nvme use-intel-id=on", {"nvme"}, (5, 1)),
     ("hw_compat_3_1 virtio-blk-device discard/write-zeroes=false", {"virtio-blk-pci"}, (3, 1)),
     ("hw_compat_2_7 virtio-pci page-per-vq=on", {"virtio-net-pci", "virtio-blk-pci"}, (2, 7)),
