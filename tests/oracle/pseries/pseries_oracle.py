@@ -27,7 +27,8 @@ Observation (one JSON object on stdout):
                                                    "mapped": null | "0x..."}]}]}],
      "oracle": {"qemu_version", "slof_sha256", "boot_seconds", ...metadata, not compared}}
 
-Only bus 0 of each PHB is read (aperture refuses bridges on a PHB today).
+Functions behind bridges are read too (slot "BB:SS.F", the bridge's bus numbers and windows under "bridge");
+aperture refuses bridges on a PHB today, so they are not compared yet.
 
 CLI:  python3 pseries_oracle.py [--qemu BIN] [--timeout S] -- <qemu args...>
 Python 3 standard library only.
@@ -56,6 +57,8 @@ DEFAULT_TIMEOUT = 150.0
 COMMAND_TIMEOUT = 60.0
 # QEMU include/hw/pci-host/spapr.h SPAPR_PCI_BASE_BUID: PHB index i has BUID base + i.
 SPAPR_PCI_BASE_BUID = 0x800000020000000
+# QEMU hw/ppc/spapr.c phb_placement_2_7: legacy placement allows indexes up to 255 (new-style: 30).
+MAX_PHB_INDEX = 255
 PROMPT = b"0 >"
 # Debian 12's qemu-system-data: the SLOF that qemu-system-ppc64 -machine pseries loads by default.
 SLOF_IMAGE = "/usr/share/qemu/slof.bin"
@@ -65,14 +68,14 @@ PROGNAME_PREFIX = "qemu-system-ppc64: "
 # bsz ( reg -- mask ): size a BAR register and restore it.
 # fn. ( cfg -- ): print "FN cfg id class hdr cmd" then, for BAR0-5 and the ROM (0x30), "value mask";
 #   decoding is switched off around the sizing and the command register restored.
-# fscan: every devfn of bus 0 whose vendor ID is not 0xffff.
+# fscan ( bus -- ): every devfn of that bus whose vendor ID is not 0xffff.
 FORTH_WORDS = [
     ": cl@ config-l@ ;",
     ": bsz dup cl@ >r ffffffff over config-l! dup cl@ swap r> swap config-l! ;",
     ": fn. cr .\" FN \" dup . dup cl@ . dup 8 + cl@ . dup c + cl@ . dup 4 + config-w@ dup . "
     "0 2 pick 4 + config-w! 7 0 do over i 4 * 10 + + i 6 = if 8 + then dup cl@ . bsz . loop "
     "over 4 + config-w! drop ;",
-    ": fscan 100 0 do i 8 lshift dup cl@ ffff and ffff <> if fn. else drop then loop cr ;",
+    ": fscan 10 lshift 100 0 do dup i 8 lshift or dup cl@ ffff and ffff <> if fn. else drop then loop drop cr ;",
     ": p.l 0 ?do dup i + l@ . 4 +loop drop ;",
     ": rng. s\" ranges\" get-node get-package-property 0= if cr .\" RANGES \" p.l cr then ;",
 ]
@@ -241,7 +244,36 @@ def decode_bars(regs: list[tuple[int, int]]) -> list[dict]:
     return bars
 
 
-def parse_scan(text: str) -> list[dict]:
+# Bridges are walked to this depth below the PHB's bus 0 (a loop guard: secondary bus numbers come from SLOF).
+MAX_BRIDGE_DEPTH = 8
+
+
+def decode_bridge(regs: list[tuple[int, int]]) -> dict:
+    """A type-1 header's bus numbers and windows (registers 0x18-0x24; the sizing reads are ignored); the
+    prefetchable window's upper halves are added by add_pref_upper."""
+    v = [r[0] for r in regs]
+    buses, iobl, meml, prefl = v[2], v[3], v[4], v[5]
+    def window(base, limit, gran):
+        return None if limit < base else {"base": hx(base), "limit": hx(limit + gran - 1)}
+    return {
+        "secondary": (buses >> 8) & 0xFF, "subordinate": (buses >> 16) & 0xFF,
+        "io": window((iobl & 0xF0) << 8, (iobl >> 8 & 0xF0) << 8, 0x1000),
+        "mem": window((meml & 0xFFF0) << 16, ((meml >> 16) & 0xFFF0) << 16, 0x100000),
+        # low halves only until add_pref_upper: whether it is open depends on the upper halves too
+        "pref": {"base": hx((prefl & 0xFFF0) << 16), "limit": hx((((prefl >> 16) & 0xFFF0) << 16) + 0xFFFFF)},
+    }
+
+
+def add_pref_upper(bridge: dict, upper_base: int, upper_limit: int) -> None:
+    """Registers 0x28/0x2c: the upper 32 bits of a 64-bit prefetchable window."""
+    w = bridge.get("pref")
+    if w is not None:
+        base, limit = int(w["base"], 16) | upper_base << 32, int(w["limit"], 16) | upper_limit << 32
+        bridge["pref"] = {"base": hx(base), "limit": hx(limit)} if limit >= base else None
+
+
+def parse_scan(text: str, bus: int = 0) -> list[dict]:
+    """Functions of one bus as fscan printed them; slot "SS.F" on bus 0, "BB:SS.F" behind a bridge."""
     funcs = []
     for line in text.splitlines():
         m = re.search(r"FN ((?:[0-9a-f]+ ){19})", line + " ")
@@ -253,11 +285,13 @@ def parse_scan(text: str) -> list[dict]:
         header_type = (hdr >> 16) & 0x7F
         dev, fn = (cfg >> 11) & 0x1F, (cfg >> 8) & 7
         funcs.append({
-            "slot": f"{dev:02x}.{fn}",
+            "slot": f"{dev:02x}.{fn}" if bus == 0 else f"{bus:02x}:{dev:02x}.{fn}",
             "vendor_id": hx(ids & 0xFFFF), "device_id": hx(ids >> 16),
             "class": hx(cls >> 8), "header_type": header_type, "command": hx(cmd),
-            "bars": decode_bars(regs) if header_type == 0 else [],
+            "bars": decode_bars(regs) if header_type == 0 else decode_bars(regs[:2] + [(0, 0)] * 5),
         })
+        if header_type == 1:
+            funcs[-1]["bridge"] = decode_bridge(regs)
     return funcs
 
 
@@ -271,7 +305,8 @@ def attach_query_pci(phbs: list[dict], qpci: list) -> list[str]:
         return sorted((f"{d['slot']:02x}.{d['function']}", d["id"]["vendor"], d["id"]["device"])
                       for d in bus.get("devices", []))
     def sig_p(phb):
-        return sorted((f["slot"], int(f["vendor_id"], 16), int(f["device_id"], 16)) for f in phb["functions"])
+        return sorted((f["slot"], int(f["vendor_id"], 16), int(f["device_id"], 16)) for f in phb["functions"]
+                      if ":" not in f["slot"])
     free = list(range(len(phbs)))
     for bus in qpci:
         s = sig_q(bus)
@@ -346,19 +381,40 @@ def observe(args: list[str], qemu: str = QEMU_BIN, timeout: float = DEFAULT_TIME
         obs["oracle"]["boot_seconds"] = round(time.monotonic() - t0, 1)
         obs["oracle"]["slof_sha256"] = slof_sha256()
         root = con.command("dev / ls")
-        buids = sorted({int(m, 16) for m in re.findall(r"\bpci@([0-9a-f]+)\b", root)})
+        # PHB nodes are named by BUID; a bridge below one is also "pci@<slot>", so keep only BUIDs.
+        buids = sorted({b for b in (int(m, 16) for m in re.findall(r"\bpci@([0-9a-f]+)\b", root))
+                        if SPAPR_PCI_BASE_BUID <= b < SPAPR_PCI_BASE_BUID + MAX_PHB_INDEX + 1})
         phbs = []
         for buid in buids:
             con.command(f"dev /pci@{buid:x}")
             for w in FORTH_WORDS:
                 con.command(w)
-            scan = con.command("fscan", timeout=max(COMMAND_TIMEOUT, deadline - time.monotonic()))
+            functions = []
+            pending, seen = [(0, 0)], set()
+            while pending:
+                bus, depth = pending.pop(0)
+                if bus in seen or depth > MAX_BRIDGE_DEPTH:
+                    continue
+                seen.add(bus)
+                scan = con.command(f"{bus:x} fscan", timeout=max(COMMAND_TIMEOUT, deadline - time.monotonic()))
+                found = parse_scan(scan, bus)
+                for f in found:
+                    if f.get("bridge"):
+                        dev, fn = int(f["slot"][-4:-2], 16), int(f["slot"][-1])
+                        cfg = bus << 16 | dev << 11 | fn << 8
+                        up = re.findall(r"\b([0-9a-f]+)\b",
+                                        con.command(f"{cfg + 0x28:x} cl@ . {cfg + 0x2c:x} cl@ . ").split("\n")[-1])
+                        if len(up) >= 2:
+                            add_pref_upper(f["bridge"], int(up[-2], 16), int(up[-1], 16))
+                functions += found
+                pending += [(f["bridge"]["secondary"], depth + 1) for f in found
+                            if f.get("bridge") and f["bridge"]["secondary"] > bus]
             rng = con.command("rng.")
             m = re.search(r"RANGES ((?:[0-9a-f]+ )+)", rng)
             windows = parse_ranges([int(w, 16) for w in m.group(1).split()]) if m else \
                 {"io": None, "mem32": None, "mem64": None}
             phbs.append({"index": buid - SPAPR_PCI_BASE_BUID, "buid": hx(buid), **windows,
-                         "functions": parse_scan(scan)})
+                         "functions": functions})
         obs["phbs"] = phbs
         problems = attach_query_pci(phbs, qmp_query_pci(sock, deadline))
         obs["oracle"]["seconds"] = round(time.monotonic() - t0, 1)

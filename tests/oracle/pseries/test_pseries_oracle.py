@@ -43,6 +43,24 @@ class Parsing(unittest.TestCase):
         self.assertEqual(t[1]["kind"], "io")
         self.assertNotIn(6, t)      # no ROM: its sizing read 0
 
+    def test_bridge(self):
+        """A pci-bridge on bus 0 (SLOF's values read at its prompt) and a function behind it on bus 1."""
+        f = po.parse_scan("FN 0 11b36 6040000 10000 100 80500004 ffffff04 0 ffffffff 20100 ffffffff "
+                          "3f31 ffffffff 804f8000 ffffffff fff10001 ffffffff 0 0 \n", 0)[0]
+        self.assertEqual(f["header_type"], 1)
+        self.assertEqual(f["bars"], [{"index": 0, "kind": "mem64", "size": 256, "programmed": "0x80500000"}])
+        b = f["bridge"]
+        self.assertEqual((b["secondary"], b["subordinate"]), (1, 2))
+        self.assertEqual(b["io"], {"base": "0x3000", "limit": "0x3fff"})
+        self.assertEqual(b["mem"], {"base": "0x80000000", "limit": "0x804fffff"})
+        po.add_pref_upper(b, 0x2100, 0x2102)
+        self.assertEqual(b["pref"], {"base": "0x210000000000", "limit": "0x2102ffffffff"})
+        closed = dict(f["bridge"], pref={"base": "0x100000", "limit": "0xfffff"})
+        po.add_pref_upper(closed, 0, 0)
+        self.assertIsNone(closed["pref"])
+        g = po.parse_scan(SCAN, 1)
+        self.assertEqual([x["slot"] for x in g], ["01:00.0", "01:01.0"])
+
     def test_ranges(self):
         w = po.parse_ranges(RANGES)
         self.assertEqual(w["io"], {"start": "0x200000000000", "end": "0x20000000ffff", "pci_address": "0x0"})
@@ -113,6 +131,24 @@ class Generator(unittest.TestCase):
             self.assertEqual(machine.split(",")[0] in sw.HTM_ON_MACHINES, machine.endswith(",cap-htm=off"))
             self.assertIn("-nodefaults", a)
             self.assertNotIn("pci-bridge", " ".join(a))
+
+
+class Bridges(unittest.TestCase):
+    def test_bridge_stream_leaves_the_case_otherwise_alone(self):
+        with_bridge = 0
+        for i in range(100):
+            plain = sw.generate_case(sw.case_seed(3, i))
+            br = sw.generate_case(sw.case_seed(3, i), bridges=True)
+            if "pci-bridge,id=br0,chassis_nr=1" not in " ".join(br):
+                self.assertEqual(plain, br)
+                continue
+            with_bridge += 1
+            bi = br.index(next(x for x in br if x.startswith("pci-bridge,")))
+            users = [k for k, x in enumerate(br) if "bus=br0" in x]
+            self.assertTrue(all(k > bi for k in users))     # the bridge comes first on the command line
+            strip = lambda a: [",".join(p for p in x.split(",") if not p.startswith(("bus=", "addr="))) for x in a]
+            self.assertEqual(strip(plain), strip(br[:bi - 1] + br[bi + 1:]))
+        self.assertTrue(20 < with_bridge < 80)
 
 
 class Replay(unittest.TestCase):
