@@ -71,6 +71,17 @@ ErrorFormat requested_error_format(const Words& words) {
     return ErrorFormat::Text;
 }
 
+// QEMU's options given without "--" reach CLI11 as words it does not expect: say where they go.
+std::string separator_hint(const CLI::ParseError& e, const Words& words) {
+    if (words.separator || dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) return {};
+    const bool qemu_like = std::any_of(words.own.begin(), words.own.end(), [](const std::string& w) {
+        return w.size() > 1 && w[0] == '-' && w[1] != '-';
+    });
+    if (!qemu_like) return {};
+    return "QEMU's own options go after \"--\": aperture plan [OPTIONS] -- -machine q35 -m 8G ... "
+           "(or in a file: aperture plan @vm.args)";
+}
+
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -101,11 +112,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             target.insert(target.end(), words.qemu.begin(), words.qemu.end());
         }
     } catch (const CLI::ParseError& e) {
+        const std::string hint = separator_hint(e, words);
         if (e.get_exit_code() != 0 && error_format == ErrorFormat::Json) {
-            write_error({ErrorKind::Usage, e.what()}, error_format, out, err);
+            write_error({ErrorKind::Usage, hint.empty() ? std::string(e.what()) : std::string(e.what()) + " (" + hint + ")"}, error_format, out, err);
             return EXIT_BAD_INPUT;
         }
         const int code = app.exit(e, out, err);
+        if (!hint.empty()) err << hint << "\n";
         return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
 

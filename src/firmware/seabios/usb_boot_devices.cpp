@@ -1,11 +1,9 @@
 #include "firmware/seabios/usb_boot_devices.hpp"
 
 #include <algorithm>
-#include <array>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
