@@ -11,6 +11,8 @@
 #include "firmware/seabios/builtin_acpi.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
+#include "firmware/seabios/scsi_boot_luns.hpp"
+#include "firmware/seabios/usb_boot_devices.hpp"
 
 namespace aperture::seabios {
 
@@ -62,23 +64,6 @@ constexpr int UHCI_BAR = 4;          // src/hw/usb-uhci.c: pci_enable_iobar(pci,
 constexpr u32 MEMBAR_GUARD = 4 * MiB;
 constexpr u32 MEMBAR_VALID_FROM = 20 * MiB;
 
-enum class UsbKind { None, Xhci, Ehci, Uhci };
-
-// A USB device SeaBIOS finds on a port at boot. usb-redir is attached only when a client redirects a device
-// to it (hw/usb/redirect.c usbredir_realize clears auto_attach), which no client has done while the
-// firmware runs, so virt-manager's two spicevmc redirectors are not there.
-bool enumerated_at_boot(const DeviceSpec& device) { return device.driver.starts_with("usb-") && device.driver != "usb-redir"; }
-
-UsbKind usb_kind(const PciNode& node) {
-    const std::string& d = node.function.driver;
-    if (d == "qemu-xhci" || d == "nec-usb-xhci") return UsbKind::Xhci;
-    if (d == "usb-ehci" || d.starts_with("ich9-usb-ehci")) return UsbKind::Ehci;
-    if (d == "piix3-usb-uhci" || d == "piix4-usb-uhci" || d == "vt82c686b-usb-uhci" || d.starts_with("ich9-usb-uhci")) {
-        return UsbKind::Uhci;
-    }
-    return UsbKind::None;
-}
-
 bool is_virtio(const PciNode& node, std::uint16_t legacy_id, std::uint16_t modern_id) {
     const auto& f = node.function;
     return f.vendor_id == PCI_VENDOR_ID_REDHAT_QUMRANET && (f.device_id == legacy_id || f.device_id == modern_id);
@@ -115,8 +100,9 @@ constexpr std::size_t MAX_RACING_SCSI_CONTROLLERS = 8;
 
 class Planner {
 public:
-    Planner(const Machine& machine, const std::vector<FoundFunction>& functions, const std::optional<SeabiosBuiltinAcpi>& builtin_acpi)
-        : machine_(machine), found_(functions), builtin_acpi_(builtin_acpi) {}
+    Planner(const Machine& machine, const std::vector<FoundFunction>& functions, const std::optional<SeabiosBuiltinAcpi>& builtin_acpi,
+            SeabiosUsbHid usb_hid)
+        : machine_(machine), found_(functions), builtin_acpi_(builtin_acpi), usb_hid_(usb_hid) {}
 
     HighZonePlan plan() {
         check_supported();
@@ -167,29 +153,15 @@ private:
                                                    d.where.text));
             }
         }
-        const auto usb_devices = [](const DeviceSpec& d) { return enumerated_at_boot(d); };
-        const auto scsi_devices = [](const DeviceSpec& d) { return d.driver.starts_with("scsi-"); };
         for (const auto& fn : found_) {
             const PciNode& n = *fn.node;
             const std::uint16_t cls = n.function.class_code;
             if (cls == PCI_CLASS_SERIAL_USB) {
-                if (usb_kind(n) == UsbKind::None) {
+                if (usb_controller_kind(n) == UsbControllerKind::None) {
                     throw UnsupportedError(fmt::format("{}: SeaBIOS's boot-time allocations for USB controller {} "
                                                        "(OHCI, or a passed-through controller) are not modelled",
                                                        n.where, n.function.driver));
                 }
-                if (any_bus_device(usb_devices) && !single_usb_device_on_single_xhci()) {
-                    throw UnsupportedError(fmt::format("{}: SeaBIOS keeps ZoneHigh memory for the USB devices it "
-                                                       "enumerates (src/hw/usb-*.c); beyond one usb-tablet, usb-kbd, "
-                                                       "usb-mouse or usb-storage on one xHCI controller their "
-                                                       "allocations are not modelled", n.where));
-                }
-            }
-            if (is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && any_bus_device(scsi_devices) &&
-                !skipped_as_unbootable(n)) {
-                throw UnsupportedError(fmt::format("{}: virtio-scsi with SCSI devices keeps its queue in ZoneHigh "
-                                                   "(src/hw/virtio-scsi.c); SCSI devices are not modelled",
-                                                   n.where));
             }
             const bool emulated = n.function.driver != "vfio-pci";
             const bool driven_class = cls == PCI_CLASS_STORAGE_SCSI || cls == PCI_CLASS_STORAGE_SATA ||
@@ -231,11 +203,32 @@ private:
     }
 
     // src/hw/usb.c usb_setup: xhci_setup, ehci_setup, uhci_setup, each over the PCI list. Each
-    // controller's thread allocates before its first yield; with no USB device it frees all of it when
-    // its port scan ends, after every driver below has allocated.
+    // controller's thread allocates before its first yield; with no device taken by a driver it frees all
+    // of it when its port scan ends (usb_enumerate waits out usb_time_sigatt, 100 ms), after every driver
+    // below has allocated. EHCI and UHCI keep nothing else in ZoneHigh: their control pipes are
+    // memalign_tmphigh, their interrupt and bulk pipes memalign_low/malloc_low (usb-ehci.c, usb-uhci.c).
     void usb_setup() {
-        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Xhci; })) {
-            if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
+        std::vector<const PciNode*> driven;
+        for (const auto& fn : found_) {
+            const UsbControllerKind kind = usb_controller_kind(*fn.node);
+            if (kind == UsbControllerKind::Xhci || kind == UsbControllerKind::Ehci) {
+                if (membar_usable(fn, PCI_BASE_ADDRESS_0)) driven.push_back(fn.node);
+            } else if (kind == UsbControllerKind::Uhci) {
+                if (iobar_usable(fn, UHCI_BAR)) driven.push_back(fn.node);
+            }
+        }
+        usb_devices_ = usb_boot_devices(machine_, driven, usb_hid_);
+        const auto keeps = [&](const PciNode& controller) {
+            return std::any_of(usb_devices_.begin(), usb_devices_.end(), [&](const UsbBootDevice& d) {
+                return d.controller == &controller && d.taken;
+            });
+        };
+        const auto driven_of = [&](UsbControllerKind kind) {
+            return found_with([&](const PciNode& n) {
+                return usb_controller_kind(n) == kind && std::find(driven.begin(), driven.end(), &n) != driven.end();
+            });
+        };
+        for (const FoundFunction* fn : driven_of(UsbControllerKind::Xhci)) {
             const std::string who = label(*fn);
             // xhci_controller_setup, then configure_xhci in its thread.
             const int xhci = allocate(who + " struct usb_xhci_s", XHCI_STRUCT_SIZE, MALLOC_MIN_ALIGN);
@@ -244,58 +237,58 @@ private:
             const int cmds = allocate(who + " command ring", XHCI_RING_STRUCT_SIZE, XHCI_RING_SIZE);
             const int evts = allocate(who + " event ring", XHCI_RING_STRUCT_SIZE, XHCI_RING_SIZE);
             // "XHCI no devices found": free(eseg, evts, cmds, devs, xhci)
-            for (int step : {eseg, evts, cmds, devs, xhci}) xhci_steps_.push_back(step);
+            if (!keeps(*fn->node)) {
+                for (int step : {eseg, evts, cmds, devs, xhci}) xhci_steps_.push_back(step);
+            }
         }
-        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Ehci; })) {
-            if (!membar_usable(*fn, PCI_BASE_ADDRESS_0)) continue;
+        for (const FoundFunction* fn : driven_of(UsbControllerKind::Ehci)) {
             const std::string who = label(*fn);
             // configure_ehci; ehci_free_pipes and "no devices" free them again.
             const int fl = allocate(who + " frame list", EHCI_FRAMELIST_SIZE, EHCI_FRAMELIST_SIZE);
             const int intr = allocate(who + " interrupt queue head", EHCI_QH_SIZE, EHCI_QH_ALIGN);
             const int async = allocate(who + " async queue head", EHCI_QH_SIZE, EHCI_QH_ALIGN);
-            for (int step : {fl, intr, async}) free_later(step);
+            if (!keeps(*fn->node)) {
+                for (int step : {fl, intr, async}) {
+                    free_later(step);
+                    usb_scan_frees_.push_back(step);
+                }
+            }
         }
-        for (const FoundFunction* fn : found_with([](const PciNode& n) { return usb_kind(n) == UsbKind::Uhci; })) {
-            if (!iobar_usable(*fn, UHCI_BAR)) continue;
+        for (const FoundFunction* fn : driven_of(UsbControllerKind::Uhci)) {
             const std::string who = label(*fn);
             // configure_uhci: term_td, fl, intr_pipe, term_pipe.
             const int td = allocate(who + " terminating TD", UHCI_TD_SIZE, MALLOC_MIN_ALIGN);
             const int fl = allocate(who + " frame list", UHCI_FRAMELIST_SIZE, UHCI_FRAMELIST_SIZE);
             const int intr = allocate(who + " interrupt pipe", UHCI_PIPE_SIZE, MALLOC_MIN_ALIGN);
             const int term = allocate(who + " terminating pipe", UHCI_PIPE_SIZE, MALLOC_MIN_ALIGN);
-            for (int step : {td, fl, intr, term}) free_later(step);
+            if (!keeps(*fn->node)) {
+                for (int step : {td, fl, intr, term}) {
+                    free_later(step);
+                    usb_scan_frees_.push_back(step);
+                }
+            }
         }
     }
 
-    // The USB device on the xHCI controller (single_usb_device_on_single_xhci). Its enumeration waits
-    // for port resets, so its allocations come after block_setup's: xhci_alloc_pipe's control pipe
-    // (high) and slot context, and for a HID boot device the interrupt pipe's buffer (maxpacket bytes).
-    // An unsupported device (usb-tablet) keeps these while the controller, with no device configured,
-    // frees its own allocations; a configured device keeps the controller's too.
+    // The devices on xHCI controllers. Enumeration waits for port resets (usb_set_address sleeps
+    // USB_TIME_RSTRCY first), so their allocations come after block_setup's: each device's control pipe
+    // (xhci_alloc_pipe, memalign_high) and slot context, which stay whether or not a driver takes it (the
+    // pipe goes to the controller's free list, the slot context is never freed), and for a boot keyboard or
+    // mouse the interrupt pipe's buffer (maxpacket bytes; the pipe itself is memalign_low). Port threads
+    // take the controller's reset lock in turn, so the order between devices is not fixed; it does not
+    // matter: every device's pipe and slot context have the same sizes, and a buffer of at most 8 bytes
+    // (16-byte aligned) takes the first gap from the top that fits, in the controller's own blocks'
+    // alignment slack, never below the lowest block (high_zone_test checks both orders).
     void usb_device_setup() {
-        if (usb_device_ == nullptr || xhci_steps_.empty()) return;
-        const std::string who = usb_device_->driver;
-        allocate(who + " control pipe (struct xhci_pipe)", XHCI_PIPE_SIZE, XHCI_RING_SIZE);
-        allocate(who + " slot context", XHCI_SLOT_CONTEXT_SIZE, XHCI_SLOT_CONTEXT_SIZE);
-        if (usb_device_->driver == "usb-kbd") allocate(who + " interrupt buffer", USB_KBD_MAXPACKET, MALLOC_MIN_ALIGN);
-        if (usb_device_->driver == "usb-mouse") allocate(who + " interrupt buffer", USB_MOUSE_MAXPACKET, MALLOC_MIN_ALIGN);
-        if (usb_device_->driver != "usb-tablet") xhci_steps_.clear();  // "XHCI no devices found" never happens
-    }
-
-    // One USB device of a kind measured, and SeaBIOS drives exactly one USB controller, an xHCI.
-    bool single_usb_device_on_single_xhci() {
-        static constexpr std::array measured{"usb-tablet", "usb-kbd", "usb-mouse", "usb-storage"};
-        const DeviceSpec* device = nullptr;
-        for (const auto& d : machine_.bus_devices) {
-            if (!enumerated_at_boot(d)) continue;
-            if (device != nullptr) return false;
-            device = &d;
+        usb_device_first_step_ = static_cast<int>(plan_.steps.size());
+        for (const UsbBootDevice& d : usb_devices_) {
+            if (usb_controller_kind(*d.controller) != UsbControllerKind::Xhci) continue;
+            const std::string who = d.device->driver;
+            allocate(who + " control pipe (struct xhci_pipe)", XHCI_PIPE_SIZE, XHCI_RING_SIZE);
+            allocate(who + " slot context", XHCI_SLOT_CONTEXT_SIZE, XHCI_SLOT_CONTEXT_SIZE);
+            if (d.interrupt_buffer != 0) allocate(who + " interrupt buffer", d.interrupt_buffer, MALLOC_MIN_ALIGN);
         }
-        if (device == nullptr || std::find(measured.begin(), measured.end(), device->driver) == measured.end()) return false;
-        const auto usb = found_with([](const PciNode& n) { return n.function.class_code == PCI_CLASS_SERIAL_USB; });
-        if (usb.size() != 1 || usb_kind(*usb.front()->node) != UsbKind::Xhci) return false;
-        usb_device_ = device;
-        return true;
+        usb_device_end_step_ = static_cast<int>(plan_.steps.size());
     }
 
     // src/block.c block_setup: ahci_setup, virtio_blk_setup, virtio_scsi_setup, ..., nvme_setup.
@@ -345,20 +338,30 @@ private:
         }
     }
 
-    // src/hw/virtio-scsi.c init_virtio_scsi: vp_device and request queue, freed again when no target
-    // answers its scan of 256 targets.
+    // src/hw/virtio-scsi.c init_virtio_scsi: vp_device and request queue, allocated before the thread's
+    // first yield; freed again when no LUN of its scan of 256 targets registers ("if (!tot) goto fail").
+    // The LUNs themselves (struct virtio_lun_s) are malloc_low, scsi_drive_setup's buffers malloc_tmp:
+    // a controller with a registered disk keeps exactly these two blocks, and has nothing to race. With
+    // HALT in the bootorder, virtio_scsi_add_lun skips every LUN without a bootindex of its own
+    // (bootprio_find_scsi_device < 0) before scsi_drive_setup.
     void virtio_scsi_setup() {
         const auto vscsi = found_with([&](const PciNode& n) {
             return is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && !skipped_as_unbootable(n);
         });
         for (const FoundFunction* fn : vscsi) {
+            const auto luns = scsi_luns_on(machine_, *fn->node);
+            const bool registers = std::any_of(luns.begin(), luns.end(), [&](const ScsiLun& lun) {
+                const bool skipped = machine_.bootorder_halts && !in_bootorder(lun.device->properties);
+                return lun.outcome == ScsiLunOutcome::Registered && !skipped;
+            });
             const int vp = allocate(label(*fn) + " struct vp_device", VP_DEVICE_SIZE, MALLOC_MIN_ALIGN);
             const int vq = allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
+            if (registers) continue;
             free_later(vp);
             free_later(vq);
             scsi_steps_.push_back({vp, vq});
         }
-        virtio_scsi_count_ = vscsi.size();
+        virtio_scsi_count_ = scsi_steps_.size();
     }
 
     // src/hw/nvme.c nvme_controller_setup: the controller and admin queues before the first command,
@@ -443,6 +446,7 @@ private:
         for (int step : late_) {
             plan_.steps.push_back({HighZoneStep::Kind::Free, "free " + plan_.steps[static_cast<std::size_t>(step)].what, 0, 0, step});
         }
+        usb_scan_race();
         if (!race_) return;
         // Every non-empty set of controllers whose scan ends first.
         const std::size_t controllers = scsi_steps_.size();
@@ -461,6 +465,23 @@ private:
             }
             for (int at = nvme_first_step_; at < nvme_end_step_; ++at) plan_.alternative_steps.push_back(frees_before(early, at));
         }
+    }
+
+    // An EHCI or UHCI with no device taken frees its schedule when its port scan gives up waiting
+    // (usb_enumerate: usb_time_sigatt, 100 ms), while devices on an xHCI enumerate one at a time under the
+    // controller's reset lock (USB_TIME_RSTRCY and more per device). On a fast guest the xHCI devices have
+    // allocated long before; on a slow one (seen on real boots with -icount shift=8) the frees come first
+    // or in between. Each such order is an alternative.
+    void usb_scan_race() {
+        if (usb_scan_frees_.empty() || usb_device_first_step_ == usb_device_end_step_) return;
+        for (int at = usb_device_first_step_; at < usb_device_end_step_; ++at) {
+            plan_.alternative_steps.push_back(frees_before(usb_scan_frees_, at));
+        }
+        plan_.notes.push_back(
+            "SeaBIOS ZoneHigh: an EHCI/UHCI controller without a device SeaBIOS drives frees its memory when its port "
+            "scan times out, which races with the enumeration of the devices on an xHCI controller; the e820 table "
+            "assumes the usual order (the xHCI devices first), and e820_alternatives gives the tables of the other "
+            "orders, seen when the guest runs slowly.");
     }
 
     // The same boot with the frees of `early` allocations moved in front of step `at` (one of NVMe's
@@ -488,15 +509,19 @@ private:
     const Machine& machine_;
     const std::vector<FoundFunction>& found_;
     const std::optional<SeabiosBuiltinAcpi>& builtin_acpi_;
+    SeabiosUsbHid usb_hid_;
     HighZonePlan plan_;
     std::vector<int> late_;
-    std::vector<int> xhci_steps_;  // freed when no USB device gets configured
+    std::vector<int> xhci_steps_;  // xHCI controllers' allocations, freed when no device on them is taken
     std::vector<std::vector<int>> scsi_steps_;  // per virtio-scsi controller: allocations freed when its scan ends
+    std::vector<int> usb_scan_frees_;  // EHCI/UHCI allocations freed when their port scan times out
+    int usb_device_first_step_ = 0;
+    int usb_device_end_step_ = 0;  // one past the last xHCI device allocation
     int nvme_first_step_ = 0;
     int nvme_end_step_ = 0;  // one past NVMe's last allocation
     bool race_ = false;
-    const DeviceSpec* usb_device_ = nullptr;
-    std::size_t virtio_scsi_count_ = 0;
+    std::vector<UsbBootDevice> usb_devices_;
+    std::size_t virtio_scsi_count_ = 0;  // those without a registered LUN, which free their queue when the scan ends
 };
 
 u32 string_length(const std::string& s) { return static_cast<u32>(s.size()) + 1; }
@@ -538,8 +563,8 @@ u32 HighZone::giveback() const {
 }
 
 HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions,
-                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi) {
-    return Planner(machine, functions, builtin_acpi).plan();
+                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi, SeabiosUsbHid usb_hid) {
+    return Planner(machine, functions, builtin_acpi, usb_hid).plan();
 }
 
 u64 high_zone_giveback(const HighZonePlan& plan, u64 zone_start, u64 zone_size) {

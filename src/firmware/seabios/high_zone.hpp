@@ -11,10 +11,11 @@
 //   smbios_setup      the SMBIOS structure table, when it is longer than BUILD_MAX_SMBIOS_FSEG
 //   table-loader      QEMU's ACPI tables blob, always padded to ACPI_BUILD_TABLE_SIZE (128 KiB); with ACPI
 //                     off, the tables SeaBIOS 1.16 builds itself instead (firmware/seabios/builtin_acpi.hpp)
-//   usb_setup         xHCI / EHCI / UHCI rings and contexts (freed again when no USB device answers)
+//   usb_setup         xHCI / EHCI / UHCI rings and contexts (freed again when no USB device is taken)
 //   block_setup       AHCI ports with a drive, virtio-blk and virtio-scsi queues, NVMe queues
-//   USB enumeration   a USB device's control pipe and slot context (one device on one xHCI measured)
-//   late frees        virtio-scsi without LUNs, USB controllers without a configured device
+//   USB enumeration   each xHCI device's control pipe and slot context, a boot keyboard's or mouse's
+//                     interrupt buffer (firmware/seabios/usb_boot_devices.hpp)
+//   late frees        virtio-scsi without a registered LUN, USB controllers without a taken device
 //
 // Option ROMs (iPXE) only ask PMM for temporary memory (flags 2: ZoneTmpHigh), VGA BIOSes for none.
 // The sizes are those of Debian's bios-256k.bin (a 32-bit build of rel-1.16.2), read from a debug
@@ -27,6 +28,7 @@
 
 #include "core/address.hpp"
 #include "firmware/seabios/builtin_acpi.hpp"
+#include "firmware/seabios/seabios_release.hpp"
 #include "machine/machine.hpp"
 
 namespace aperture::seabios {
@@ -82,12 +84,13 @@ struct FoundFunction {
 };
 
 // The steps SeaBIOS takes in ZoneHigh for this machine, in boot order. Throws UnsupportedError for a
-// machine outside what was measured (USB or SCSI devices behind a controller SeaBIOS drives, a TPM,
-// controllers SeaBIOS drives that aperture has no allocation sequence for, ACPI tables
+// machine outside what was measured (USB devices SeaBIOS's answer to is unmeasured, passed-through SCSI
+// devices, a TPM, controllers SeaBIOS drives that aperture has no allocation sequence for, ACPI tables
 // that may not fit QEMU's padding).
-// `builtin_acpi` is the release's own tables (SeabiosRelease::builtin_acpi), built when ACPI is off.
+// `builtin_acpi` is the release's own tables (SeabiosRelease::builtin_acpi), built when ACPI is off;
+// `usb_hid` how many USB keyboards and mice it drives (SeabiosRelease::usb_hid).
 HighZonePlan plan_high_zone(const Machine& machine, const std::vector<FoundFunction>& functions,
-                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi);
+                            const std::optional<SeabiosBuiltinAcpi>& builtin_acpi, SeabiosUsbHid usb_hid);
 
 // What malloc_prepboot gives back of the zone [zone_start, zone_start + zone_size) after `plan`.
 u64 high_zone_giveback(const HighZonePlan& plan, u64 zone_start, u64 zone_size);

@@ -161,7 +161,7 @@ private:
         e820_.add(EBDA_START, BUILD_LOWRAM_END - EBDA_START, E820Type::Reserved);
         std::vector<FoundFunction> found;
         for (const Device& dev : devices_) found.push_back({dev.node, dev.state->bar_value});
-        const HighZonePlan plan = plan_high_zone(machine_, found, release_.builtin_acpi);
+        const HighZonePlan plan = plan_high_zone(machine_, found, release_.builtin_acpi, release_.usb_hid);
         for (const auto& note : plan.notes) result_.notes.push_back(note);
         const u64 giveback = high_zone_giveback(plan, *high_table_, BUILD_MAX_HIGHTABLE);
         std::set<u64> givebacks{giveback};

@@ -36,6 +36,12 @@ enum class SeabiosHotplugWindow {
     ShortGetsRaisedAlignment,  // 1.17.0 (e5f2e4c6): as 1.16.3, top/2048 only ever raises the alignment
 };
 
+// src/hw/usb-hid.c usb_kbd_setup / usb_mouse_setup: how many USB keyboards and mice get a driver.
+enum class SeabiosUsbHid {
+    FirstKeyboardAndMouse,  // 1.16: "this enables the first found keyboard (could be random)", the same for mice
+    EveryKeyboardAndMouse,  // 1.17.0 (a list of pipes, usb-hid.c add_pipe_node): each gets its interrupt pipe
+};
+
 struct SeabiosRelease {
     FirmwareIdentity identity;
     // src/fw/dev-q35.h Q35_HOST_BRIDGE_PCIEXBAR_ADDR: SeaBIOS's own copy of QEMU's default ECAM base, which
@@ -59,6 +65,7 @@ struct SeabiosRelease {
     // src/fw/acpi.c: the tables the build makes itself when QEMU gives none (acpi=off); nullopt from 1.17.0
     // (35aa9a72), which builds none. AML sizes read from the DSDT/SSDT headers in Debian's bios-256k.bin.
     std::optional<SeabiosBuiltinAcpi> builtin_acpi;
+    SeabiosUsbHid usb_hid;
 };
 
 // Debian's builds of 1.16.2 and 1.16.3 compile the same AML (4585-byte DSDT, 388-byte ssdt-misc, 162-byte
@@ -68,13 +75,16 @@ inline constexpr SeabiosBuiltinAcpi kDebianSeabios116Acpi{4585, 388, 162 - 78, 1
 inline constexpr std::array kSeabiosReleases{
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.2", "seabios-1.16.2", "SeaBIOS 1.16.2", "rel-1.16.2", "Debian 1.16.2-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.2-debian-1.16.2-1", "", SeabiosPhysBits::Ignored, 0, false,
-                   SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false, kDebianSeabios116Acpi},
+                   SeabiosMem64Padding::OnlyOnOverflow, SeabiosHotplugWindow::EmptyGetsAlignment, false, kDebianSeabios116Acpi,
+                   SeabiosUsbHid::FirstKeyboardAndMouse},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.16.3", "seabios-1.16.3", "SeaBIOS 1.16.3", "rel-1.16.3", "Debian 1.16.3-2", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.16.3-debian-1.16.3-2", "1.16.3-debian-1.16.3-2~bpo12+1", SeabiosPhysBits::QemuQuirk, 46, false,
-                   SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true, kDebianSeabios116Acpi},
+                   SeabiosMem64Padding::TrustedPhysBits, SeabiosHotplugWindow::ShortGetsAlignment, true, kDebianSeabios116Acpi,
+                   SeabiosUsbHid::FirstKeyboardAndMouse},
     SeabiosRelease{{FirmwareKind::SeaBios, "1.17.0", "seabios-1.17.0", "SeaBIOS 1.17.0", "rel-1.17.0", "Debian 1.17.0-1", ReleaseEvidence::RealBinary},
                    0xB000'0000, "1.17.0-debian-1.17.0-1", "1.17.0-debian-1.17.0-1~bpo13+1", SeabiosPhysBits::QemuQuirk, 44, true,
-                   SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true, std::nullopt},
+                   SeabiosMem64Padding::FwCfgElseRamAbove4G, SeabiosHotplugWindow::ShortGetsRaisedAlignment, true, std::nullopt,
+                   SeabiosUsbHid::EveryKeyboardAndMouse},
 };
 
 // Debian 12's release: what aperture models unless asked for another.
