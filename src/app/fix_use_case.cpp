@@ -72,9 +72,9 @@ FixResult fix_pseries(const FixRequest& request) {
     CombinedDomainFix combined = combine_domain_fixes(before.findings);
 
     FixResult result;
-    result.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), xml_file, combined.edit);
+    result.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), input_display_name(xml_file), combined.edit);
     // Proven on what was written: the fixed text is read, planned and checked like any domain.
-    const PseriesVm fixed = with_pseries_domain(vm, result.fixed_xml, xml_file + " (fixed)", request.vm);
+    const PseriesVm fixed = with_pseries_domain(vm, result.fixed_xml, input_display_name(xml_file) + " (fixed)", request.vm);
     for (const auto& f : pseries_findings(fixed).findings) {
         if (f.verdict == Verdict::Fail) result.still_failing.push_back(fmt::format("{}: {}", to_string(f.kind), f.evidence));
     }
@@ -106,14 +106,14 @@ FixResult fix(const FixRequest& request) {
     CombinedDomainFix combined = combine_domain_fixes(before.findings);
 
     FixReport report;
-    report.domain_file = xml_file;
+    report.domain_file = input_display_name(xml_file);
     report.before = check_report(vm, subject, before);
-    report.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), xml_file, combined.edit);
+    report.fixed_xml = apply_domain_fix(read_input_file(xml_file, kDomainXmlKind), input_display_name(xml_file), combined.edit);
     // Proven on what was written, not on the edit's intent: the fixed text is read like any domain.
     LibvirtReadOptions read_options;
     read_options.qemu = vm.options.qemu;
     read_options.libvirt = parse_libvirt_version(request.vm.libvirt_version);
-    const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(report.fixed_xml, xml_file + " (fixed)", read_options));
+    const QemuX86Vm fixed = with_domain(vm, read_libvirt_domain(report.fixed_xml, input_display_name(xml_file) + " (fixed)", read_options));
     CheckSubject fixed_subject = subject;
     fixed_subject.spec = fixed.spec;
     fixed_subject.libvirt = libvirt_context(fixed, request.vm.libvirt_version);

@@ -26,7 +26,7 @@ Platform platform_of(const VmRequest& vm) {
         const std::string& path = vm.source.libvirt_xml;
         bool ppc64 = false;
         try {
-            ppc64 = libvirt_domain_is_ppc64(read_input_file(path, kDomainXmlKind), path);
+            ppc64 = libvirt_domain_is_ppc64(read_input_file(path, kDomainXmlKind), input_display_name(path));
         } catch (const InputError&) {
             // Unreadable or not XML: the x86 reader reads it again and says so in its own words, as before.
             return Platform::QemuX86;

@@ -99,7 +99,7 @@ PseriesVm prepare_pseries_vm(const VmRequest& request) {
     const auto release = release_of(request.qemu_release);
     if (!request.source.libvirt_xml.empty()) {
         const std::string& file = request.source.libvirt_xml;
-        return from_domain(read_input_file(file, kDomainXmlKind), file, request, release, host_of(request));
+        return from_domain(read_input_file(file, kDomainXmlKind), input_display_name(file), request, release, host_of(request));
     }
     if (request.source.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
     VmSpec spec = read_ppc64_command_line(request.source.qemu_args);

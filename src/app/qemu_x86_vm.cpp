@@ -138,8 +138,9 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     } else if (!vm.options.host.cpu && vm.spec.machine.accel == "kvm") {
         vm.options.host.cpu = live_host_cpu();
     }
-    // Without a host CPU there is nothing to give it to: a TCG guest never reads it, and a KVM guest without
+    // Without a host CPU there is nothing to give them to: a TCG guest never reads them, and a KVM guest without
     // one is refused for want of the host's vendor.
+    if (request.host_phys_bits != 0 && vm.options.host.cpu) vm.options.host.cpu->phys_bits = request.host_phys_bits;
     if (request.host_guest_phys_bits && vm.options.host.cpu) vm.options.host.cpu->kvm_guest_phys_bits = *request.host_guest_phys_bits;
     for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.host.passthrough[address] = std::move(function);
     add_user_rom_files(vm.spec, vm.options.host);

@@ -8,6 +8,7 @@
 #include "cli/error_report.hpp"
 #include "cli/output_file.hpp"
 #include "cli/subcommands.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 #include "firmware/ovmf/ovmf_release.hpp"
 #include "firmware/seabios/seabios_release.hpp"
@@ -71,6 +72,37 @@ ErrorFormat requested_error_format(const Words& words) {
     return ErrorFormat::Text;
 }
 
+// aperture's long option names ("--host"), on every subcommand.
+std::vector<std::string> long_option_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+        for (const CLI::Option* option : command->get_options()) {
+            for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+        }
+    }
+    return names;
+}
+
+// Words CLI11 did not expect: a mistyped option of aperture's gets the nearest one; QEMU's options given
+// without "--" get where they go.
+std::string extras_hint(const CLI::ParseError& e, const Words& words, const CLI::App& app) {
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) return {};
+    std::string hint;
+    const std::vector<std::string> known = long_option_names(app);
+    for (auto it = words.own.rbegin(); it != words.own.rend(); ++it) {
+        if (!it->starts_with("--")) continue;
+        const std::string name = it->substr(0, it->find('='));
+        if (const auto near = closest_name(name, known)) hint += fmt::format("{}{}: did you mean {}?", hint.empty() ? "" : "; ", name, *near);
+    }
+    if (!hint.empty() || words.separator) return hint;
+    const bool qemu_like = std::any_of(words.own.begin(), words.own.end(), [](const std::string& w) {
+        return w.size() > 1 && w[0] == '-' && w[1] != '-';
+    });
+    if (!qemu_like) return {};
+    return "QEMU's own options go after \"--\": aperture plan [OPTIONS] -- -machine q35 -m 8G ... "
+           "(or in a file: aperture plan @vm.args)";
+}
+
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -101,11 +133,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
             target.insert(target.end(), words.qemu.begin(), words.qemu.end());
         }
     } catch (const CLI::ParseError& e) {
+        const std::string hint = extras_hint(e, words, app);
         if (e.get_exit_code() != 0 && error_format == ErrorFormat::Json) {
-            write_error({ErrorKind::Usage, e.what()}, error_format, out, err);
+            write_error({ErrorKind::Usage, hint.empty() ? std::string(e.what()) : std::string(e.what()) + " (" + hint + ")"}, error_format, out, err);
             return EXIT_BAD_INPUT;
         }
         const int code = app.exit(e, out, err);
+        if (!hint.empty()) err << hint << "\n";
         return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
 

@@ -152,6 +152,8 @@ struct VmSpec {
     FirmwareSpec firmware;
     DefaultsSpec defaults;
     std::vector<LegacyDrive> legacy_drives;
+    // -boot strict=on (libvirt always passes it): with a bootindex anywhere, QEMU's bootorder ends in HALT.
+    bool boot_strict = false;
     std::vector<InputNote> notes;
 };
 

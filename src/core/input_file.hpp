@@ -31,7 +31,13 @@ inline constexpr InputFileKind kHostSnapshotKind{"host snapshot", 16 * std::size
 // itself takes any size, so the bound is aperture's own.
 inline constexpr InputFileKind kFwCfgFileKind{"fw_cfg file", 1 * std::size_t{MiB}};
 
-// The whole of the regular file `path`. InputError "cannot read KIND 'PATH': REASON" when it cannot be
+// "-": standard input, for a file given with --xml, --xl or --host (read once, then kept for later reads).
+inline constexpr std::string_view kStandardInput = "-";
+
+// How messages name `path`: "<stdin>" for standard input.
+std::string input_display_name(const std::string& path);
+
+// The whole of the regular file `path` (or of standard input for "-"). InputError "cannot read KIND 'PATH': REASON" when it cannot be
 // opened, is not a regular file (a directory, a FIFO, a device, a socket) or holds more than
 // kind.max_bytes (the bound is checked on the bytes read, not on the size stat reports).
 std::string read_input_file(const std::string& path, const InputFileKind& kind);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 #include "devices/device_families.hpp"
 #include "devices/device_model.hpp"
@@ -92,7 +93,8 @@ PciFunctionSpec build_device(const DeviceSpec& device, const PlugContext& contex
     if (model == nullptr) {
         std::string known;
         for (const auto& name : device_model_names()) known += (known.empty() ? "" : ", ") + name;
-        properties.fail("device '" + device.driver + "' is not modelled by aperture (modelled: " + known + ")");
+        properties.fail("device '" + device.driver + "' is not modelled by aperture" + did_you_mean(device.driver, device_model_names()) +
+                        " (modelled: " + known + ")");
     }
     check_properties(*model, properties);
     PciFunctionSpec spec = model->build(properties, context);

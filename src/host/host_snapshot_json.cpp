@@ -652,7 +652,7 @@ HostSnapshot parse_host_snapshot_json(const std::string& text, const std::string
 }
 
 HostSnapshot load_host_snapshot(const std::string& path) {
-    return parse_host_snapshot_json(read_input_file(path, kHostSnapshotKind), path);
+    return parse_host_snapshot_json(read_input_file(path, kHostSnapshotKind), input_display_name(path));
 }
 
 }  // namespace aperture

@@ -63,7 +63,7 @@ constexpr std::array kOptions{
     OptionInfo{"audiodev", R, Use::Ignored},
     OptionInfo{"bios", R, Use::Read},
     OptionInfo{"blockdev", R, Use::Read},
-    OptionInfo{"boot", R, Use::Ignored},
+    OptionInfo{"boot", R, Use::Read},
     OptionInfo{"cdrom", R, Use::Read},
     OptionInfo{"chardev", R, Use::Ignored},
     OptionInfo{"chroot", R, Use::Ignored},
@@ -330,7 +330,14 @@ private:
     // ---- splitting the words --------------------------------------------------------------------------
 
     void expand_leading_args_file(std::vector<LocatedArg>& args) {
-        if (!args.empty() && args[0].text.starts_with("@")) splice_args_file(args, 0);
+        if (args.empty() || !args[0].text.starts_with("@")) return;
+        const LocatedArg file = args[0];
+        splice_args_file(args, 0);
+        // An empty command line is QEMU's default VM, but an empty file is far more often a wrong file.
+        if (args.empty()) {
+            throw InputError(file.origin + " (" + file.text + "): the file holds no QEMU arguments (only blanks or comments); "
+                             "to plan QEMU's default VM say so: -- -machine pc");
+        }
     }
 
     void splice_args_file(std::vector<LocatedArg>& args, std::size_t index) {
@@ -410,9 +417,6 @@ private:
                 if (name == "smbios") {
                     note(use.where, "-smbios is not modelled: SeaBIOS keeps the SMBIOS tables in ZoneHigh once they pass 600 "
                                     "bytes, so the reserved e820 entry below 4 GiB may be 4 KiB larger than shown");
-                } else if (name == "boot" && use.argument && use.argument->find("strict=on") != std::string::npos) {
-                    note(use.where, "-boot strict=on is not modelled: SeaBIOS then skips drivers of devices without a "
-                                    "bootindex, so the reserved e820 entry below 4 GiB may be smaller than shown");
                 }
                 return;
             case Use::Query:
@@ -465,6 +469,7 @@ private:
             return set_machine_property("hpet", "off", use.where);
         }
         if (name == "numa") return read_numa(use, arg);
+        if (name == "boot") return read_boot(use, arg);
         if (name == "option-rom") {
             note(use.where, "-option-rom is accepted but not modelled: the firmware copies the ROM into the "
                             "legacy option ROM area (0xc0000-0xeffff)");
@@ -479,6 +484,23 @@ private:
         if (parsed.help) refuse_help(use);
         qemu_syntax::check_id(parsed, use.where.text);
         return parsed;
+    }
+
+    // ---- -boot -------------------------------------------------------------------------------------------
+
+    // softmmu/vl.c boot-opts (merged across -boot options), handed to the machine's "boot" property
+    // (qapi BootConfiguration); only strict= changes the map, through SeaBIOS (machine/boot_order.hpp).
+    void read_boot(const OptionUse& use, const std::string& arg) {
+        static constexpr std::array keys{"order", "once", "menu", "splash", "splash-time", "reboot-timeout", "strict"};
+        auto parsed = qemu_syntax::parse_qemu_opts(arg, "order");
+        if (parsed.help) refuse_help(use);
+        for (const auto& [key, value] : parsed.entries.entries) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) refuse(use.where, "Parameter 'boot." + key + "' is unexpected");
+            if (key != "strict" && key != "menu") continue;
+            const std::optional<bool> on = parse_bool(value);
+            if (!on) refuse(use.where, "Parameter 'boot." + key + "' expects 'on' or 'off'");
+            if (key == "strict") spec_.boot_strict = *on;
+        }
     }
 
     // ---- -machine, -accel -------------------------------------------------------------------------------

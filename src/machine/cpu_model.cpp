@@ -4,6 +4,7 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
@@ -97,7 +98,11 @@ GuestCpu resolve_width(const CpuSpec& spec, Accelerator accel, const std::option
         }
     } else {
         const CpuModelFacts* facts = find_model(cpu.model);
-        if (!facts) throw InputError(fmt::format("{}: CPU model '{}' is not modelled by aperture", spec.where.text, cpu.model));
+        if (!facts) {
+            std::vector<std::string> names{"host", "max"};
+            for (const auto& model : CPU_MODELS) names.emplace_back(model.name);
+            throw InputError(fmt::format("{}: CPU model '{}' is not modelled by aperture{}", spec.where.text, cpu.model, did_you_mean(cpu.model, names)));
+        }
         cpu.vendor = facts->vendor;
         cpu.long_mode = facts->long_mode;
         cpu.pdpe1gb = facts->pdpe1gb;

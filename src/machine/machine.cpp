@@ -11,6 +11,7 @@
 #include "devices/chipset.hpp"
 #include "devices/device_model.hpp"
 #include "input/qemu_option_syntax.hpp"
+#include "machine/boot_order.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
@@ -30,7 +31,7 @@ constexpr std::array NEUTRAL_GLOBALS{
     "ICH9-LPC.disable_s3", "ICH9-LPC.disable_s4", "PIIX4_PM.disable_s3", "PIIX4_PM.disable_s4",
     "kvm-pit.lost_tick_policy", "cfi.pflash01.secure", "isa-fdc.driveA", "isa-fdc.driveB",
     "ICH9-LPC.noreboot", "mch.extended-tseg-mbytes", "isa-debugcon.iobase", "isa-debugcon.chardev",
-    "qxl-vga.vram_size",
+    "qxl-vga.vram_size", "isa-fdc.bootindexA", "isa-fdc.bootindexB",
 };
 
 // hw/vfio/igd.c vfio_pci_igd_lpc_init: the ISA bridge QEMU creates for an IGD in legacy mode, at 00:1f.0.
@@ -88,6 +89,8 @@ class TopologyBuilder {
 public:
     TopologyBuilder(Machine& machine, const VmSpec& spec, const HostContext& host, const QemuRelease& release)
         : machine_(machine), spec_(spec), host_(host), release_(release) {}
+
+    bool bootorder_halts() const { return boot_order_.halts(spec_.boot_strict); }
 
     void add_chipset() {
         auto& pci = machine_.pci;
@@ -155,7 +158,17 @@ public:
             device.where = drive.where;
             machine_.bus_devices.push_back(device);
         }
+        for (const auto& global : spec_.globals) {
+            // The machine's own floppy controller takes its drives' bootindex from -global only.
+            if (global.driver != "isa-fdc" || !global.property.starts_with("bootindex")) continue;
+            DeviceSpec holder;
+            holder.driver = global.driver;
+            holder.written = global.driver;
+            holder.properties.entries.emplace_back(global.property, global.value);
+            if (std::string refusal = boot_order_.add(holder); !refusal.empty()) throw QemuDeviceRefusal{std::move(refusal)};
+        }
         for (const auto& device : spec_.devices) {
+            if (std::string refusal = boot_order_.add(device); !refusal.empty()) throw QemuDeviceRefusal{std::move(refusal)};
             if (contains(NON_PCI_NEUTRAL_DRIVERS, device.driver)) {
                 machine_.bus_devices.push_back(device);
                 continue;
@@ -446,6 +459,7 @@ private:
     const VmSpec& spec_;
     const HostContext& host_;
     const QemuRelease& release_;
+    BootOrder boot_order_;
     std::set<std::pair<unsigned, unsigned>> chassis_slots_;
     std::map<std::size_t, HotplugHandler> handlers_;  // per bridge-created bus
     std::optional<int> newest_extra_root_;            // the newest expander's root bus: the default bus from then on
@@ -558,6 +572,7 @@ MachineBuild build_qemu_machine(const VmSpec& spec, const HostContext& host, con
         device_refusal = refused.message;
     }
     machine.pci.finish();
+    machine.bootorder_halts = topology.bootorder_halts();
 
     MemoryLayoutRequest request{machine.type, machine.cpu, spec.memory, spec.machine.max_ram_below_4g, hole64_size};
     machine.memory = compute_memory_layout(request, refusal);

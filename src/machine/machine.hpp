@@ -32,6 +32,8 @@ struct Machine {
     unsigned numa_nodes = 0;              // -numa node entries, or the node memory hotplug implies (SeaBIOS SRAT)
     bool default_cdrom = false;           // softmmu/vl.c default_cdrom: an empty CD-ROM at IDE/AHCI index 2
     std::vector<DeviceSpec> bus_devices;  // -device entries that create no PCI function (usb-*, scsi-*, ide-*, ...)
+    // QEMU's bootorder ends in HALT (machine/boot_order.hpp): SeaBIOS skips drivers of devices it does not name.
+    bool bootorder_halts = false;
     // An Intel IGD passed through, and what QEMU asks the firmware to place for it (devices/vfio_igd.hpp).
     std::optional<IgdAssignment> igd;
     std::vector<std::string> notes;  // things the report should say (ignored options, assumptions)

@@ -1,8 +1,10 @@
 #include "machine/machine_type.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 
 namespace aperture {
@@ -55,8 +57,13 @@ MachineType resolve_machine_type(const QemuRelease& release, const std::string& 
         if (find_type(*other, name) != nullptr) others.push_back("--qemu " + other_name);
     }
     const std::string elsewhere = others.empty() ? "" : fmt::format(" (modelled with {})", fmt::join(others, " or "));
-    throw InputError(fmt::format("machine type '{}' is not modelled; aperture models {}'s {}{}", written, release.display_name,
-                                 fmt::join(modelled_machine_types(release), ", "), elsewhere));
+    std::vector<std::string> known = modelled_machine_types(release);
+    for (const auto& alias : release.aliases) known.emplace_back(alias.alias);
+    // A versioned type ("pc-q35-11.1") is another release's, not a typo of this release's nearest version.
+    const bool versioned = written.starts_with("pc-") && !written.empty() && std::isdigit(static_cast<unsigned char>(written.back()));
+    const std::string suggestion = versioned ? "" : did_you_mean(written, known);
+    throw InputError(fmt::format("machine type '{}' is not modelled{}; aperture models {}'s {}{}", written, suggestion,
+                                 release.display_name, fmt::join(modelled_machine_types(release), ", "), elsewhere));
 }
 
 MachineType resolve_machine_type(const std::string& written) { return resolve_machine_type(default_qemu_release(), written); }

@@ -39,7 +39,7 @@ def parse_case(path):
     # A Xen case names its xl.cfg (relative to tests/golden) instead of a QEMU command line.
     if "xl" in fields:
         fields.setdefault("args", "")
-    for key in ("format", "exit") if "xml" in fields or "proxmox" in fields else ("args", "format", "exit"):
+    for key in ("format", "exit") if "xml" in fields or "stdin" in fields or "proxmox" in fields else ("args", "format", "exit"):
         if key not in fields:
             raise SystemExit(f"{path}: header has no '{key}:' line")
     return fields, expected
@@ -54,7 +54,12 @@ def run_case(aperture, fields):
         return proc.returncode, (proc.stdout + (proc.stderr if fields.get("stderr") == "yes" else "")).replace(str(CASES.parent) + "/", "")
     options = shlex.split(fields.get("options", "").replace("@FIXTURES@", str(FIXTURES)))
     cmd = [aperture, fields.get("command", "plan"), "--format", fields["format"]] + options
-    if "xml" in fields:
+    stdin = None
+    if "stdin" in fields:
+        # "stdin: FILE" pipes a libvirt domain beside the case into `--xml -`.
+        stdin = (CASES / fields["stdin"]).read_text()
+        cmd += ["--xml", "-"]
+    elif "xml" in fields:
         # A libvirt domain beside the case, read from the cases folder so messages name it "NAME.xml:LINE".
         cmd += ["--xml", fields["xml"]]
     elif "proxmox" in fields:
@@ -62,7 +67,7 @@ def run_case(aperture, fields):
         cmd += ["--proxmox-cmd", fields["proxmox"]]
     else:
         cmd += ["--"] + shlex.split(fields["args"])
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=CASES)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=CASES, input=stdin)
     return proc.returncode, proc.stdout + (proc.stderr if fields.get("stderr") == "yes" else "")
 
 

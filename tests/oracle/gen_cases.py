@@ -25,7 +25,7 @@ QEMU 7.2 with SeaBIOS 1.16.2 / OVMF 2022.11 keeps the original stream byte for b
 With pxb=True (CLI --pxb) each case also gets PCI expander bridges (pxb / pxb-pcie) with devices behind them,
 drawn from a second stream after the case is complete: the case without the flag is unchanged.
 
-CLI:  python3 gen_cases.py SEED [COUNT] [--firmware ovmf|seabios-1.17.0|...] [--qemu 10.0] [--pxb] [--info]
+CLI:  python3 gen_cases.py SEED [COUNT] [--firmware ovmf|seabios-1.17.0|...] [--qemu 10.0] [--pxb] [--strict-boot] [--info]
 """
 
 from __future__ import annotations
@@ -280,14 +280,40 @@ def _cpu_new(rng, info, args, ovmf, fw_version, qemu, q35, machine_version, amd_
         info["pci64"] = v
 
 
-def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2", pxb: bool = False) -> dict:
+def generate_case(seed: int, firmware: str = "seabios", qemu: str = "7.2", pxb: bool = False,
+                  strict_boot: bool = False) -> dict:
     """pxb=True adds PCI expander bridges (pxb on pc, pxb-pcie on q35) with devices behind them, drawn from a
     second stream after the case is complete, so every other draw, and every case without the flag, stays the
-    same."""
+    same. strict_boot=True likewise adds -boot strict=on and bootindex= on some of the devices that take one."""
     info = _generate_case(seed, firmware, qemu)
     if pxb and info.get("intent") != "refuse":
         _add_expanders(info, seed)
+    if strict_boot and info.get("intent") != "refuse":
+        _add_strict_boot(info, seed)
     return info
+
+
+# Devices of the generator that have a bootindex property (the others refuse one).
+BOOTABLE_DRIVERS = ("virtio-blk-pci", "nvme", "virtio-net-pci", "e1000", "e1000e", "rtl8139")
+
+
+def _add_strict_boot(info: dict, seed: int) -> None:
+    """SeaBIOS under -boot strict=on skips virtio-blk, virtio-scsi and NVMe controllers the bootorder does not
+    name, once any device has a bootindex. Gives a random subset of the bootable devices distinct indices
+    (sometimes none: then QEMU's bootorder has no HALT and nothing is skipped)."""
+    rng = random.Random(seed * 1000003 + 0xb007)
+    args = info["args"]
+    bootable = [i + 1 for i, a in enumerate(args[:-1])
+                if a == "-device" and args[i + 1].split(",")[0] in BOOTABLE_DRIVERS]
+    # Storage controllers mostly without one (those are what SeaBIOS skips), NICs more often with one.
+    chosen = [i for i in bootable if rng.random() < (0.3 if args[i].split(",")[0] in ("virtio-blk-pci", "nvme") else 0.6)]
+    if not chosen and bootable and rng.random() < 0.7:
+        chosen = [rng.choice(bootable)]
+    indices = rng.sample(range(0, 10), len(chosen)) if len(chosen) <= 10 else list(range(len(chosen)))
+    for i, index in zip(chosen, indices):
+        args[i] += ",bootindex=%d" % index
+    args += ["-boot", rng.choice(["strict=on", "order=c,strict=on", "menu=on,strict=on", "strict=on,order=n"])]
+    info["strict_boot"] = {"bootindex": len(chosen)}
 
 
 PXB_ENDPOINTS = [("pci-testdev", 4), ("e1000", 3), ("virtio-net-pci", 3), ("rtl8139", 1), ("nvme", 2),
@@ -830,9 +856,11 @@ def main(argv=None) -> int:
     ap.add_argument("--qemu", default="7.2", choices=QEMU_RELEASES, help="QEMU release")
     ap.add_argument("--info", action="store_true", help="print JSON with the intent")
     ap.add_argument("--pxb", action="store_true", help="add PCI expander bridges (a separate stream: other draws unchanged)")
+    ap.add_argument("--strict-boot", action="store_true",
+                    help="add -boot strict=on and bootindex= values (a separate stream: other draws unchanged)")
     ns = ap.parse_args(argv)
     for i in range(ns.count):
-        c = generate_case(ns.seed + i, ns.firmware, ns.qemu, ns.pxb)
+        c = generate_case(ns.seed + i, ns.firmware, ns.qemu, ns.pxb, ns.strict_boot)
         if ns.info:
             print(json.dumps(c))
         else:

@@ -8,6 +8,7 @@
     python3 sweep.py --oracle-only --stack qemu-10.0+seabios-1.16.3 --seed 5 --count 200 \
                      --out tests/oracle/recorded/qemu-10.0+seabios-1.16.3.jsonl.gz   # a recording
     python3 sweep.py --aperture build/aperture --seed 7 --count 40 --pxb   # with PCI expander bridges
+    python3 sweep.py --aperture build/aperture --seed 7 --count 40 --strict-boot   # -boot strict=on, bootindex=
     python3 sweep.py --aperture build/aperture --replay results.jsonl[.gz]
                                    # compare against the observations recorded in a sweep's --out
 
@@ -338,6 +339,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR", help="keep oracle artifacts in DIR/case-N")
     ap.add_argument("--pxb", action="store_true",
                     help="generated cases also get PCI expander bridges (gen_cases.generate_case pxb=True)")
+    ap.add_argument("--strict-boot", action="store_true",
+                    help="generated cases also get -boot strict=on and bootindex= values (generate_case strict_boot=True)")
     ap.add_argument("--memmap", action="store_true",
                     help="OVMF stacks: also read the UEFI shell's memmap over the serial console, convert it "
                          "to the OS's e820 table and compare it with the plan's (counted separately; a "
@@ -417,7 +420,8 @@ def main(argv=None) -> int:
     else:
         cases = []
         for i in range(ns.start, ns.start + ns.count):
-            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu, ns.pxb)
+            c = gen_cases.generate_case(case_seed(ns.seed, i), ns.stack.firmware_name, ns.stack.qemu, ns.pxb,
+                                        ns.strict_boot)
             cases.append((i, c["args"], c["intent"], c.get("placements"), None, c))
 
     if not ns.replay:

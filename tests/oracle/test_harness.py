@@ -253,6 +253,25 @@ class Generator(unittest.TestCase):
         self.assertEqual(gen_cases.max_used_gpa(False, G, 1100 * G, 4, 2 * G, True, True),
                          0x2143fffffff)
 
+    def test_strict_boot_only_adds_boot_words(self):
+        # The strict-boot stream changes nothing else: without its words the case is the plain one.
+        halted = 0
+        for s in range(300):
+            plain = gen_cases.generate_case(s)
+            strict = gen_cases.generate_case(s, strict_boot=True)
+            if plain.get("intent") == "refuse":
+                self.assertEqual(plain["args"], strict["args"])
+                continue
+            args = strict["args"]
+            self.assertEqual(args[-2], "-boot")
+            self.assertIn("strict=on", args[-1])
+            stripped = [",".join(p for p in a.split(",") if not p.startswith("bootindex=")) for a in args[:-2]]
+            self.assertEqual(stripped, plain["args"])
+            indices = [p for a in args for p in a.split(",") if p.startswith("bootindex=")]
+            self.assertEqual(len(indices), len(set(indices)))
+            halted += bool(indices)
+        self.assertGreater(halted, 100)
+
     def test_refusal_fraction(self):
         n = sum(gen_cases.generate_case(s)["intent"] == "refuse" for s in range(2000))
         self.assertTrue(40 <= n <= 200, n)

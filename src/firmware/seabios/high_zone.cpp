@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/size_parse.hpp"
 #include "devices/vfio_igd.hpp"
+#include "machine/boot_order.hpp"
 #include "firmware/seabios/builtin_acpi.hpp"
 #include "firmware/seabios/seabios_layout.hpp"
 #include "firmware/seabios/seabios_pci_ids.hpp"
@@ -184,7 +185,8 @@ private:
                                                        "allocations are not modelled", n.where));
                 }
             }
-            if (is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && any_bus_device(scsi_devices)) {
+            if (is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && any_bus_device(scsi_devices) &&
+                !skipped_as_unbootable(n)) {
                 throw UnsupportedError(fmt::format("{}: virtio-scsi with SCSI devices keeps its queue in ZoneHigh "
                                                    "(src/hw/virtio-scsi.c); SCSI devices are not modelled",
                                                    n.where));
@@ -346,6 +348,7 @@ private:
         for (const FoundFunction* fn : found_with([](const PciNode& n) {
                  return is_virtio(n, PCI_DEVICE_ID_VIRTIO_BLK_09, PCI_DEVICE_ID_VIRTIO_BLK_10);
              })) {
+            if (skipped_as_unbootable(*fn->node)) continue;
             const std::string* block = fn->node->properties.find("logical_block_size");
             if (block && parse_size(*block) != std::optional<u64>{512}) continue;
             allocate(label(*fn) + " virtqueue", VRING_VIRTQUEUE_SIZE, SEABIOS_PAGE_SIZE);
@@ -355,8 +358,8 @@ private:
     // src/hw/virtio-scsi.c init_virtio_scsi: vp_device and request queue, freed again when no target
     // answers its scan of 256 targets.
     void virtio_scsi_setup() {
-        const auto vscsi = found_with([](const PciNode& n) {
-            return is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10);
+        const auto vscsi = found_with([&](const PciNode& n) {
+            return is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10) && !skipped_as_unbootable(n);
         });
         for (const FoundFunction* fn : vscsi) {
             const int vp = allocate(label(*fn) + " struct vp_device", VP_DEVICE_SIZE, MALLOC_MIN_ALIGN);
@@ -372,7 +375,9 @@ private:
     // the I/O queues after "identify controller", the shared bounce buffer when the first active
     // namespace is probed. QEMU reports 256 namespaces with or without a drive; only drives are active.
     void nvme_setup() {
-        const auto nvme = found_with([](const PciNode& n) { return n.function.class_code == PCI_CLASS_STORAGE_NVME && n.function.driver == "nvme"; });
+        const auto nvme = found_with([&](const PciNode& n) {
+            return n.function.class_code == PCI_CLASS_STORAGE_NVME && n.function.driver == "nvme" && !skipped_as_unbootable(n);
+        });
         std::vector<const FoundFunction*> enabled;
         nvme_first_step_ = static_cast<int>(plan_.steps.size());
         for (const FoundFunction* fn : nvme) {
@@ -402,6 +407,38 @@ private:
                 "allocations), and e820_alternatives gives the tables of the other orders (the scan ending before "
                 "NVMe starts, or between two of its allocations), seen in a minority of boots.");
         }
+    }
+
+    // With HALT in the bootorder, SeaBIOS 1.16 skips a virtio-blk, virtio-scsi or NVMe controller whose path no
+    // entry starts with (src/hw/virtio-blk.c virtio_blk_setup, virtio-scsi.c virtio_scsi_setup, nvme.c
+    // nvme_controller_setup: bootprio_find_pci_device < 0): one that has no bootindex and no device on it with one.
+    // SeaBIOS names every bridge "pci-bridge" and the device "*" (src/boot.c build_pci_path), as QEMU's paths of
+    // bridges of class 0604 read, so the entry of a device below a controller starts with the controller's path.
+    bool skipped_as_unbootable(const PciNode& controller) const {
+        if (!machine_.bootorder_halts || in_bootorder(controller.properties)) return false;
+        for (const auto& d : machine_.bus_devices) {
+            if (in_bootorder(d.properties) && sits_on(d, controller)) return false;
+        }
+        return true;
+    }
+
+    // A bus device on this controller: nvme-ns on its NVMe (bus named by the controller's id), scsi-* on its
+    // SCSI bus ("<id>.0"). Without bus= QEMU takes the first free bus of the type, which this model knows only
+    // when the controller is the only one that has such a bus.
+    bool sits_on(const DeviceSpec& device, const PciNode& controller) const {
+        const bool nvme_ns = device.driver == "nvme-ns";
+        const bool scsi = device.driver.starts_with("scsi-");
+        if (!nvme_ns && !scsi) return false;
+        const auto has_bus = [&](const PciNode& n) {
+            return nvme_ns ? n.function.driver == "nvme" : is_virtio(n, PCI_DEVICE_ID_VIRTIO_SCSI_09, PCI_DEVICE_ID_VIRTIO_SCSI_10);
+        };
+        if (!has_bus(controller)) return false;
+        if (device.bus) return !controller.id.empty() && *device.bus == (nvme_ns ? controller.id : controller.id + ".0");
+        if (found_with(has_bus).size() == 1) return true;
+        throw UnsupportedError(fmt::format("{}: a {} with a bootindex and no bus= under -boot strict=on: which of the "
+                                           "controllers QEMU puts it on decides which one SeaBIOS skips, and is not "
+                                           "modelled; give bus=",
+                                           device.where.text, device.driver));
     }
 
     bool has_namespace(const PciNode& nvme) const {

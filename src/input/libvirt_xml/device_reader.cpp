@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/size_parse.hpp"
 #include "input/libvirt_xml/controller_models.hpp"
 #include "input/libvirt_xml/domain_context.hpp"
 #include "input/libvirt_xml/scaled_integer.hpp"
@@ -27,6 +28,8 @@ constexpr unsigned kPciFlags = kPciDevice | kAutoAssign;
 // The elements of <devices> in the order libvirt parses them (src/conf/domain_conf.c
 // virDomainDefParseXML): the order of devices within a class follows it. Controllers come first here so
 // that the controllers disks and channels imply are added after them, as libvirt's post-parse does.
+// The elements that take <boot order> (docs/schemas/domaincommon.rng "deviceBoot").
+constexpr std::array kBootableElements{"disk", "interface", "hostdev", "redirdev"};
 constexpr std::array kDeviceElements{"controller", "disk", "filesystem", "interface", "serial",    "channel",
                                      "console",  "input",      "sound",      "video",     "hostdev",   "redirdev",
                                      "hub",      "watchdog",   "memballoon", "rng",       "memory",    "iommu",
@@ -56,11 +59,11 @@ public:
                 xml_.unsupported(child, "this device element is not modelled by aperture");
             }
         }
+        const std::vector<pugi::xml_node> disks = libvirt_disk_order(devices);
+        assign_boot_indices(devices, disks);
         for (const char* name : kDeviceElements) {
             if (std::string_view(name) == "disk") {
-                const std::vector<pugi::xml_node> disks = libvirt_disk_order(devices);
                 for (pugi::xml_node element : disks) read_disk(element);
-                note_strict_boot(disks);
                 continue;
             }
             for (pugi::xml_node element : devices.children(name)) read_element(name, element);
@@ -89,6 +92,7 @@ private:
         }
         device.spec.id = std::move(alias);
         read_address(device, element);
+        if (const auto index = boot_index(element)) set(device, "bootindex", std::to_string(*index));
         return device;
     }
 
@@ -457,34 +461,56 @@ private:
         return elements;
     }
 
-    // libvirt always passes -boot strict=on (qemuBuildBootCommandLine), so QEMU's bootorder ends in HALT and
-    // SeaBIOS skips the drivers of virtio-blk disks without a bootindex (src/hw/virtio-blk.c
-    // virtio_blk_setup, skip_nonbootable). libvirt gives a bootindex to disks with <boot order> or, without
-    // any, to the first disk when <os><boot dev='hd'> (the default) asks for one (qemuBuildDisksCommandLine).
-    // aperture does not model the skipped allocations yet; say so where they happen, as the command-line
-    // reader does for -boot strict=on.
-    void note_strict_boot(const std::vector<pugi::xml_node>& disks) {
-        if (c_.spec().firmware.kind == FirmwareKind::Ovmf) return;
-        bool per_device = false;
-        for (pugi::xml_node disk : disks) per_device = per_device || static_cast<bool>(disk.child("boot"));
-        const pugi::xml_node os = xml_.root().child("os");
-        bool boot_hd = !os.child("boot");
-        for (pugi::xml_node boot : os.children("boot")) boot_hd = boot_hd || XmlDocument::attribute(boot, "dev").value_or("") == "hd";
-        bool first_disk_pending = !per_device && boot_hd;
-        for (pugi::xml_node disk : disks) {
-            const bool is_disk = XmlDocument::attribute(disk, "device").value_or("disk") == "disk";
-            bool bootable = static_cast<bool>(disk.child("boot"));
-            if (first_disk_pending && is_disk) {
-                bootable = true;
-                first_disk_pending = false;
-            }
-            if (!bootable && disk_bus(disk.child("target")) == "virtio") {
-                c_.note(disk, "libvirt starts QEMU with -boot strict=on, and this virtio disk has no bootindex: SeaBIOS "
-                              "skips its driver, which aperture does not model, so the reserved e820 entry below 4 GiB "
-                              "may be smaller than shown");
-                return;
+    // libvirt always passes -boot strict=on (qemuBuildBootCommandLine) and a bootindex to each device it boots
+    // from (qemuBuildDiskDeviceProps, qemuBuildNicDevProps, qemuBuildHostdevPCIProps, ...): the devices' own
+    // <boot order>, or, per <os><boot dev>, the first disk, CD-ROM, floppy and interface
+    // (qemu_process.c qemuProcessPrepareDeviceBootorder). SeaBIOS then skips some drivers of the others.
+    void assign_boot_indices(pugi::xml_node devices, const std::vector<pugi::xml_node>& disks) {
+        c_.spec().boot_strict = true;
+        std::set<u64> orders;
+        for (const char* name : kBootableElements) {
+            for (pugi::xml_node element : devices.children(name)) {
+                const pugi::xml_node boot = element.child("boot");
+                if (!boot) continue;
+                const std::string text = XmlDocument::attribute(boot, "order").value_or("");
+                const std::optional<u64> order = parse_uint(text);
+                // virDomainDeviceBootParseXML: a positive unsigned int.
+                if (!order || *order == 0 || *order > 0xffffffffu) xml_.fail(boot, "incorrect boot order '" + text + "', expecting positive integer");
+                // virDomainDefCollectBootOrder
+                if (!orders.insert(*order).second) xml_.fail(boot, fmt::format("boot order '{}' used for more than one device", *order));
+                boot_index_.emplace_back(element, static_cast<unsigned>(*order));
             }
         }
+        const pugi::xml_node os = xml_.root().child("os");
+        std::vector<std::string> boot_devs;
+        for (pugi::xml_node boot : os.children("boot")) boot_devs.push_back(XmlDocument::attribute(boot, "dev").value_or(""));
+        // virDomainDefBootOrderPostParse
+        if (!boot_devs.empty() && !orders.empty()) xml_.fail(os.child("boot"), "per-device boot elements cannot be used together with os/boot elements");
+        if (boot_devs.empty() && orders.empty()) boot_devs.push_back("hd");
+        unsigned cdrom = 0, disk = 0, floppy = 0, network = 0;
+        for (std::size_t i = 0; i < boot_devs.size(); ++i) {
+            const unsigned index = static_cast<unsigned>(i + 1);
+            if (boot_devs[i] == "cdrom") cdrom = index;
+            if (boot_devs[i] == "hd") disk = index;
+            if (boot_devs[i] == "fd") floppy = index;
+            if (boot_devs[i] == "network") network = index;
+        }
+        for (pugi::xml_node element : disks) {
+            const std::string kind = XmlDocument::attribute(element, "device").value_or("disk");
+            unsigned& wanted = kind == "cdrom" ? cdrom : kind == "floppy" ? floppy : disk;
+            if (wanted != 0) boot_index_.emplace_back(element, wanted);
+            wanted = 0;
+        }
+        if (network != 0) {
+            if (const pugi::xml_node first = devices.child("interface")) boot_index_.emplace_back(first, network);
+        }
+    }
+
+    std::optional<unsigned> boot_index(pugi::xml_node element) const {
+        for (const auto& [node, index] : boot_index_) {
+            if (node == element) return index;
+        }
+        return std::nullopt;
     }
 
     // src/util/virutil.c virDiskNameToIndex: "vda" 0, "vdb" 1, "sdaa" 26.
@@ -596,7 +622,15 @@ private:
             return add(std::move(device));
         }
         if (bus == "usb") return add_bus_device(e, "usb-storage", "usb-disk" + std::to_string(*index));
-        if (bus == "fdc") return;  // the ISA floppy controller: no PCI, no SeaBIOS allocation modelled
+        if (bus == "fdc") {
+            // The ISA floppy controller: no PCI function, no SeaBIOS allocation modelled; its drive's bootindex
+            // is the controller's bootindexA/B (qemuBuildFloppyCommandLineControllerOptions).
+            if (const auto boot = boot_index(e)) {
+                const unsigned drive = drive_address ? static_cast<unsigned>(unit) : static_cast<unsigned>(*index);
+                c_.spec().globals.push_back({"isa-fdc", drive % 2 == 0 ? "bootindexA" : "bootindexB", std::to_string(*boot), xml_.where(e)});
+            }
+            return;
+        }
         xml_.unsupported(target, "disk bus '" + bus + "' is not modelled by aperture");
     }
 
@@ -933,6 +967,7 @@ private:
     DomainContext& c_;
     const XmlDocument& xml_;
     std::map<std::string, unsigned> count_;
+    std::vector<std::pair<pugi::xml_node, unsigned>> boot_index_;  // the bootindex libvirt gives each element
     unsigned hostdevs_ = 0;
     std::set<std::string> host_addresses_;
     bool have_memballoon_ = false;

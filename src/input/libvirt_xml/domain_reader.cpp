@@ -166,7 +166,7 @@ LibvirtDomain read_libvirt_domain(std::string_view xml_text, const std::string& 
 
 LibvirtDomain read_libvirt_domain_file(const std::string& path, const LibvirtReadOptions& options) {
     const std::string text = read_input_file(path, kDomainXmlKind);
-    return read_libvirt_domain(text, path, options);
+    return read_libvirt_domain(text, input_display_name(path), options);
 }
 
 }  // namespace aperture

@@ -143,7 +143,7 @@ LibvirtMemlockDomain read_libvirt_memlock_domain(const XmlDocument& xml) {
 
 LibvirtMemlockDomain read_libvirt_memlock_domain_file(const std::string& path) {
     const std::string text = read_input_file(path, kDomainXmlKind);
-    return read_libvirt_memlock_domain(text, path);
+    return read_libvirt_memlock_domain(text, input_display_name(path));
 }
 
 }  // namespace aperture

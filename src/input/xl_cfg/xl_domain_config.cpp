@@ -338,7 +338,7 @@ XlDomainConfig read_xl_domain_config(const XlConfig& config) {
 }
 
 XlDomainConfig load_xl_domain_config(const std::string& path) {
-    return read_xl_domain_config(XlConfig::parse(read_input_file(path, kXlConfigKind), path));
+    return read_xl_domain_config(XlConfig::parse(read_input_file(path, kXlConfigKind), input_display_name(path)));
 }
 
 }  // namespace aperture

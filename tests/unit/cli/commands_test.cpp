@@ -7,6 +7,7 @@
 
 #include "../support/cli_runner.hpp"
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -225,6 +226,65 @@ TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
     EXPECT_EQ(r.status, EXIT_OK) << r.out;
     EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/2\""));
     EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
+}
+
+// plan, check and fix take the same host-CPU options, and a vendor CPUID never reports is bad input.
+TEST(HostCpuOptions, AVendorCpuidNeverReportsIsBadInput) {
+    const auto r = run_cli({"plan", "--host-cpu-vendor", "Intell", "--", "-machine", "q35", "-nodefaults"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "--host-cpu-vendor")) << r.err;
+}
+
+TEST(HostCpuOptions, CheckCopiesTheGivenHostIntoAKvmGuest) {
+    for (const std::string vendor : {"intel", "GenuineIntel"}) {
+        const auto r = run_cli({"check", "--host-cpu-vendor", vendor, "--host-phys-bits", "43", "--format", "json", "--",
+                                "-machine", "q35,accel=kvm", "-cpu", "host", "-m", "2G", "-nodefaults"});
+        ASSERT_NE(r.status, EXIT_BAD_INPUT) << r.err << r.out;
+        const auto j = nlohmann::json::parse(r.out, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << r.out;
+        EXPECT_TRUE(mentions(r.out, "\"phys_bits\": 43")) << vendor;
+        EXPECT_TRUE(mentions(r.out, "GenuineIntel")) << vendor;
+    }
+}
+
+// --host-phys-bits without a vendor changes the width of whichever host CPU the plan uses (here the snapshot's).
+TEST(HostCpuOptions, PhysBitsAloneOverrideTheSnapshotsCpu) {
+    const std::string xeon = saved_snapshot("xeon-e3-1230-36bit");
+    const auto r = run_cli({"plan", "--host", xeon, "--host-phys-bits", "46", "--format", "json", "--", "-machine", "q35,accel=kvm",
+                            "-cpu", "host", "-m", "2G", "-nodefaults"});
+    EXPECT_EQ(r.status, EXIT_OK) << r.err << r.out;
+    EXPECT_TRUE(mentions(r.out, "\"phys_bits\": 46")) << r.out;
+}
+
+// QEMU's options without "--" are not aperture's: the message says where they go.
+TEST(Usage, QemuOptionsWithoutTheSeparatorGetAHint) {
+    const auto r = run_cli({"plan", "-machine", "q35", "-m", "2G"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "QEMU's own options go after \"--\"")) << r.err;
+    const auto j = run_cli({"plan", "--format", "json", "-machine", "q35"});
+    EXPECT_TRUE(mentions(error_message(j), "go after \"--\"")) << j.out;
+}
+
+// A repeatable option takes one value per use: an @FILE after it is the command line, not a second value.
+TEST(Usage, ARepeatableOptionLeavesTheArgsFileAlone) {
+    const std::string path = ::testing::TempDir() + "aperture-swallow.args";
+    {
+        std::ofstream file(path);
+        file << "-machine q35 -m 2G -nodefaults -device vfio-pci,host=01:00.0\n";
+    }
+    const auto r = run_cli({"plan", "--format", "json", "--passthrough", "01:00.0=rtx4090", "@" + path});
+    EXPECT_EQ(r.status, EXIT_OK) << r.out << r.err;
+    EXPECT_TRUE(mentions(r.out, "vfio-pci")) << r.out;
+}
+
+// A typo in a device, CPU model, machine type or aperture option gets the nearest known name.
+TEST(Usage, TyposGetTheNearestName) {
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q35", "-device", "vfio-pic"})), "did you mean 'vfio-pci'?"));
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q35", "-cpu", "Skylake-Servr"})), "did you mean 'Skylake-Server'?"));
+    EXPECT_TRUE(mentions(error_message(plan({"-machine", "q53"})), "did you mean 'q35'?"));
+    const auto r = run_cli({"check", "--hots", "x.json", "--", "-machine", "q35"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "--hots: did you mean --host?")) << r.err;
 }
 
 // -V is the short form users of other tools expect; both name the release the packages carry.

@@ -103,7 +103,7 @@ TEST(FixOptions, FixTakesEveryInputOptionOfCheckButTheVmDescription) {
             ++shared;
         }
     }
-    EXPECT_EQ(shared, 11u);  // --help, --format, --xml and the eight input options
+    EXPECT_EQ(shared, 14u);  // --help, --format, --xml, the eight input options and the three host-CPU ones
 }
 
 TEST(FixOptions, MigrateToProvesTheFixOnTheTargetAndReportsItsFindings) {

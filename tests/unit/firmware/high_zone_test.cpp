@@ -196,6 +196,63 @@ TEST_F(HighZonePlanTest, TwoNvmeShareOneBounceBuffer) {
     EXPECT_EQ(kept(), 192 * KiB);
 }
 
+// -boot strict=on with a bootindex somewhere: SeaBIOS skips the virtio-blk, virtio-scsi and NVMe controllers
+// the bootorder does not name (measured: libvirt's own command lines, bootindex on the first disk only).
+TEST_F(HighZonePlanTest, StrictBootSkipsAVirtioBlkWithoutBootindex) {
+    add("virtio-blk-pci", 0x1af4, 0x1001, 0x0100, 0xc000, 0, {{{"drive", "d1"}, {"bootindex", "1"}}});
+    virtio_blk();
+    machine.bootorder_halts = true;
+    EXPECT_EQ(kept(), 140 * KiB);  // one queue, not two
+}
+
+TEST_F(HighZonePlanTest, WithoutHaltEveryVirtioBlkIsDriven) {
+    add("virtio-blk-pci", 0x1af4, 0x1001, 0x0100, 0xc000, 0, {{{"drive", "d1"}, {"bootindex", "1"}}});
+    virtio_blk();
+    EXPECT_EQ(kept(), 152 * KiB);
+}
+
+TEST_F(HighZonePlanTest, StrictBootKeepsANvmeWhoseNamespaceHasABootindex) {
+    add("nvme", 0x1b36, 0x0010, 0x0108, 0xfebf'0000, 0, {{{"serial", "x"}}}, "nv0");
+    DeviceSpec ns;
+    ns.driver = "nvme-ns";
+    ns.bus = "nv0";
+    ns.properties.entries.emplace_back("bootindex", "0");
+    machine.bus_devices.push_back(ns);
+    machine.bootorder_halts = true;
+    EXPECT_EQ(kept(), 164 * KiB);
+}
+
+TEST_F(HighZonePlanTest, StrictBootSkipsAnNvmeAndAVirtioScsiWithoutBootindex) {
+    nvme(true);
+    virtio_scsi();
+    add("virtio-blk-pci", 0x1af4, 0x1001, 0x0100, 0xc000, 0, {{{"drive", "d1"}, {"bootindex", "0x1"}}});
+    machine.bootorder_halts = true;
+    EXPECT_EQ(kept(), 140 * KiB);
+    EXPECT_TRUE(plan.alternative_steps.empty());  // no scan left to race with NVMe
+}
+
+TEST_F(HighZonePlanTest, StrictBootSkipsAVirtioScsiWhoseDisksHaveNoBootindex) {
+    add("virtio-scsi-pci", 0x1af4, 0x1004, 0x0100, 0xc040, 0, {}, "scsi0");
+    DeviceSpec disk;
+    disk.driver = "scsi-hd";
+    disk.bus = "scsi0.0";
+    machine.bus_devices.push_back(disk);
+    virtio_blk();
+    machine.bootorder_halts = true;  // some other device (a NIC) has the bootindex
+    EXPECT_EQ(kept(), 128 * KiB);  // neither controller is driven, so the SCSI disk needs no model
+}
+
+TEST_F(HighZonePlanTest, ABootableDiskWithoutBusAmongTwoControllersIsRefused) {
+    add("nvme", 0x1b36, 0x0010, 0x0108, 0xfebf'0000, 0, {{{"serial", "x"}}}, "nv0");
+    add("nvme", 0x1b36, 0x0010, 0x0108, 0xfebe'0000, 0, {{{"serial", "y"}}}, "nv1");
+    DeviceSpec ns;
+    ns.driver = "nvme-ns";
+    ns.properties.entries.emplace_back("bootindex", "1");
+    machine.bus_devices.push_back(ns);
+    machine.bootorder_halts = true;
+    EXPECT_THROW(kept(), UnsupportedError);
+}
+
 TEST_F(HighZonePlanTest, NvmeWithItsBarAbove4GiBIsSkipped) {
     nvme(true, 0x8'0000'0000);
     EXPECT_EQ(kept(), 128 * KiB);

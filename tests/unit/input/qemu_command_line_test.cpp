@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/qemu_refusal.hpp"
+
 #include <map>
 
 #include "core/error.hpp"
@@ -689,6 +691,33 @@ TEST(ArgsFile, FileMayFollowOtherOptions) {
     EXPECT_EQ(read_with_files({"-machine", "q35", "@mem.args"}, {{"mem.args", "-m 2G"}}).memory.size, 2 * GiB);
 }
 TEST(ArgsFile, OptionArgumentStartingWithAtIsNotAFile) { EXPECT_EQ(read({"-name", "@home"}).memory.size, 128 * MiB); }
+TEST(ArgsFile, AnEmptyFileIsBadInputNotQemusDefaultVm) {
+    EXPECT_EQ(error_of({"@vm.args"}, {{"vm.args", "# nothing yet\n\n"}}),
+              "argument 1 (@vm.args): the file holds no QEMU arguments (only blanks or comments); to plan QEMU's default VM "
+              "say so: -- -machine pc");
+    EXPECT_EQ(read_with_files({"@empty.args", "-m", "2G"}, {{"empty.args", ""}}).memory.size, 2 * GiB);
+}
+
+// ---- -boot --------------------------------------------------------------------------------------------------
+
+TEST(BootOption, StrictIsReadAndMergedAcrossOptions) {
+    EXPECT_FALSE(read({"-boot", "order=c"}).boot_strict);
+    EXPECT_TRUE(read({"-boot", "order=c,strict=on"}).boot_strict);
+    EXPECT_TRUE(read({"-boot", "strict=yes", "-boot", "menu=on"}).boot_strict);
+    EXPECT_FALSE(read({"-boot", "strict=on", "-boot", "strict=off"}).boot_strict);
+    EXPECT_TRUE(read({"-boot", "cd,strict=on"}).boot_strict);  // the implied key is order
+}
+
+TEST(BootOption, QemuRefusesBadValuesAndUnknownKeys) {
+    EXPECT_EQ(error_of({"-boot", "strict=x"}), "argument 1 (-boot strict=x): Parameter 'boot.strict' expects 'on' or 'off'");
+    EXPECT_EQ(error_of({"-boot", "foo=1"}), "argument 1 (-boot foo=1): Parameter 'boot.foo' is unexpected");
+    try {
+        read({"-boot", "strict=x"});
+        ADD_FAILURE() << "no refusal";
+    } catch (const QemuRefusal&) {
+    }
+}
+
 TEST(ArgsFile, FileIncludingItselfIsRefused) {
     EXPECT_EQ(error_of({"@loop.args"}, {{"loop.args", "-S @loop.args"}}),
               "loop.args:1 (@loop.args): too many @files (a file including itself?)");
