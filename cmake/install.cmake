@@ -19,6 +19,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DO
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR}
         COMPONENT runtime)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT runtime)
+# Opt-in: the administrator copies it into /etc/libvirt/hooks/qemu.d/ (README.md "The libvirt hook").
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/contrib/libvirt/aperture-qemu-hook DESTINATION ${CMAKE_INSTALL_DATADIR}/aperture/libvirt
+        COMPONENT runtime)
 
 set(CPACK_PACKAGE_NAME aperture)
 set(CPACK_PACKAGE_VENDOR "aperture developers")

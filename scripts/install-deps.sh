@@ -2,7 +2,8 @@
 # Installs, from Debian 12's packages only, what is missing.
 #   install-deps.sh          what building and running aperture needs: a C++20 compiler, CMake, four libraries
 #                            and pci.ids (the names `aperture host` gives devices)
-#   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python, the real
+#   install-deps.sh --tests  also what the test suite needs: GoogleTest, Google Benchmark, Python with jsonschema
+#                            (every JSON output is validated against docs/schema), the real
 #                            QEMU + firmware the oracle boots, libvirt's virt-xml-validate with the xmllint it runs
 #                            (the XML aperture writes must validate), libvirt's QEMU driver (virsh domxml-to-native
 #                            runs it embedded, no daemon: tests/oracle/libvirt) and Chromium with ChromeDriver (the HTML map is tested in a browser),
@@ -21,7 +22,7 @@ tool_packages=(
 test_packages=(
   libgtest-dev libbenchmark-dev
   pkgconf
-  python3
+  python3 python3-jsonschema
   qemu-system-x86 seabios ovmf ipxe-qemu
   libvirt-clients libvirt-daemon-driver-qemu libxml2-utils
   chromium chromium-driver

@@ -49,6 +49,7 @@ MemlockResult memlock(const MemlockRequest& request) {
 
     if (request.format == OutputFormat::Json) {
         nlohmann::ordered_json j;
+        j["schema"] = "aperture-memlock/1";
         j["xml"] = request.xml_file;
         j["arch"] = domain.arch;
         j["libvirt_version"] = request.libvirt_version;

@@ -69,6 +69,6 @@ FixResult fix(const FixRequest& request);
 MemlockResult memlock(const MemlockRequest& request);
 HostResult host(const HostRequest& request);
 // The device models and catalogs aperture knows, as `aperture devices` lists them.
-std::string devices();
+std::string devices(OutputFormat format);
 
 }  // namespace aperture::app

@@ -2,17 +2,19 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
 #include <fmt/format.h>
 
 #include "app/use_cases.hpp"
 #include "cli/error_report.hpp"
 #include "cli/output_file.hpp"
+#include "cli/cli_definition.hpp"
 #include "cli/subcommands.hpp"
+#include "cli/terminal_colour.hpp"
 #include "core/did_you_mean.hpp"
 #include "core/error.hpp"
-#include "firmware/ovmf/ovmf_release.hpp"
-#include "firmware/seabios/seabios_release.hpp"
-#include "machine/qemu_release.hpp"
 
 namespace aperture::cli {
 
@@ -38,7 +40,9 @@ int write_fix(const FixCommand& command, const app::FixResult& result, std::ostr
 
 int write_host(const HostCommand& command, const app::HostResult& result, std::ostream& out) {
     if (!command.save.empty()) write_file_atomically("--save", command.save, result.json);
-    out << (command.format == "json" ? result.json : result.text);
+    const std::string& report = command.format == "json" ? result.json : result.text;
+    if (command.output.empty()) out << report;
+    else write_file_atomically("--output", command.output, report);
     return result.readiness == PassthroughReadiness::Possible ? EXIT_OK : EXIT_PREDICTED_FAILURE;
 }
 
@@ -106,21 +110,21 @@ std::string extras_hint(const CLI::ParseError& e, const Words& words, const CLI:
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{"aperture: predicts the guest-physical address map QEMU and its firmware will build"};
-    app.require_subcommand(1);
-    app.set_version_flag("-V,--version", fmt::format("aperture {} (models {}, {}, OVMF {})", APERTURE_VERSION, default_qemu_release().display_name,
-                                                  default_seabios_release().identity.display_name, default_ovmf_release().identity.tag));
-    PlanCommand plan_command;
-    CheckCommand check_command;
-    FixCommand fix_command;
-    HostCommand host_command;
-    MemlockCommand memlock_command;
-    auto* plan = add_plan_subcommand(app, plan_command);
-    auto* check = add_check_subcommand(app, check_command);
-    auto* fix = add_fix_subcommand(app, fix_command);
-    auto* host = add_host_subcommand(app, host_command);
-    auto* memlock = add_memlock_subcommand(app, memlock_command);
-    auto* devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
+    CLI::App app;
+    CliCommands commands;
+    const CliHandles handles = define_cli(app, commands);
+    CLI::App* plan = handles.plan;
+    CLI::App* check = handles.check;
+    CLI::App* fix = handles.fix;
+    CLI::App* host = handles.host;
+    CLI::App* memlock = handles.memlock;
+    CLI::App* devices = handles.devices;
+    PlanCommand& plan_command = commands.plan;
+    CheckCommand& check_command = commands.check;
+    FixCommand& fix_command = commands.fix;
+    HostCommand& host_command = commands.host;
+    MemlockCommand& memlock_command = commands.memlock;
+    const std::string& devices_format = commands.devices_format;
 
     Words words = split_words(argc, argv);
     const ErrorFormat error_format = requested_error_format(words);
@@ -144,24 +148,32 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
 
     try {
+        // -o FILE: the report goes to the file, replaced whole; the exit status is the same.
+        const auto emit = [&](const std::string& path, const std::string& text) {
+            if (path.empty()) out << text;
+            else write_file_atomically("--output", path, text);
+        };
         if (*plan) {
             const app::PlanResult result = app::plan(plan_command.parsed());
-            out << result.output;
+            emit(plan_command.output, result.output);
             return exit_status(result.prediction);
         }
         if (*check) {
             const app::CheckResult result = app::check(check_command.parsed());
-            out << result.output;
+            const bool terminal = check_command.output.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+            const bool colour = check_command.format == "text" &&
+                                use_colour(parse_colour_choice(check_command.colour), terminal, std::getenv("NO_COLOR"), std::getenv("TERM"));
+            emit(check_command.output, colour ? colour_findings(result.output) : result.output);
             return exit_status(result.prediction);
         }
         if (*fix) return write_fix(fix_command, app::fix(fix_command.parsed()), out, err);
         if (*host) return write_host(host_command, app::host(host_command.request), out);
         if (*memlock) {
-            out << app::memlock(memlock_command.parsed()).output;
+            emit(memlock_command.output, app::memlock(memlock_command.parsed()).output);
             return EXIT_OK;
         }
         if (*devices) {
-            out << app::devices();
+            out << app::devices(devices_format == "json" ? app::OutputFormat::Json : app::OutputFormat::Text);
             return EXIT_OK;
         }
     } catch (...) {

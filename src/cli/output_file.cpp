@@ -1,6 +1,8 @@
 #include "cli/output_file.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,9 +52,28 @@ struct Target {
     std::optional<struct stat> existing;  // the file replaced, if any
 };
 
+// Holds the signals that end a run by default (a user's ^C, a service stop, a closed terminal) while it lives;
+// restoring the mask delivers any that arrived.
+class HeldSignals {
+public:
+    HeldSignals() {
+        sigset_t held;
+        ::sigemptyset(&held);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaddset(&held, signal);
+        ::pthread_sigmask(SIG_BLOCK, &held, &previous_);
+    }
+    ~HeldSignals() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    HeldSignals(const HeldSignals&) = delete;
+    HeldSignals& operator=(const HeldSignals&) = delete;
+
+private:
+    sigset_t previous_{};
+};
+
 class Writer {
 public:
-    Writer(const std::string& option, const std::string& path) : option_(option), path_(path) {}
+    Writer(const std::string& option, const std::string& path, const std::function<void()>& while_temporary)
+        : option_(option), path_(path), while_temporary_(while_temporary) {}
 
     [[noreturn]] void fail(const std::string& what, int error = 0) const {
         throw InputError(error == 0 ? fmt::format("{} {}: {}", option_, path_, what)
@@ -97,17 +118,21 @@ public:
         if (directory.get() < 0) fail("cannot open its directory", errno);
         directory_ = directory.get();
 
-        Descriptor file(create_temporary(target.name));
-        try {
-            write_all(file.get(), text);
-            set_mode_and_owner(file.get(), target);
-            if (::fsync(file.get()) != 0) fail("writing failed", errno);
-            if (file.close() != 0) fail("writing failed", errno);
-            if (::renameat(directory_, temporary_.c_str(), directory_, target.name.c_str()) != 0) fail("cannot replace the file", errno);
-            temporary_.clear();
-        } catch (...) {
-            ::unlinkat(directory_, temporary_.c_str(), 0);
-            throw;
+        {
+            const HeldSignals held;
+            Descriptor file(create_temporary(target.name));
+            try {
+                write_all(file.get(), text);
+                set_mode_and_owner(file.get(), target);
+                if (::fsync(file.get()) != 0) fail("writing failed", errno);
+                if (file.close() != 0) fail("writing failed", errno);
+                if (while_temporary_) while_temporary_();
+                if (::renameat(directory_, temporary_.c_str(), directory_, target.name.c_str()) != 0) fail("cannot replace the file", errno);
+                temporary_.clear();
+            } catch (...) {
+                ::unlinkat(directory_, temporary_.c_str(), 0);
+                throw;
+            }
         }
         // The rename is durable once the directory is: a failure here leaves the new file in place.
         if (::fsync(directory_) != 0) fail("the file is written, but its directory could not be synced", errno);
@@ -162,14 +187,16 @@ private:
 
     const std::string& option_;
     const std::string& path_;
+    const std::function<void()>& while_temporary_;
     int directory_ = -1;
     std::string temporary_;  // the name in the directory while it exists
 };
 
 }  // namespace
 
-void write_file_atomically(const std::string& option, const std::string& path, const std::string& text) {
-    Writer(option, path).write(text);
+void write_file_atomically(const std::string& option, const std::string& path, const std::string& text,
+                           const std::function<void()>& while_temporary) {
+    Writer(option, path, while_temporary).write(text);
 }
 
 }  // namespace aperture::cli

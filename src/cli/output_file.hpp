@@ -10,13 +10,18 @@
 //   - a target that is a symbolic link is followed: the file it points to is replaced and the link kept (as
 //     an editor saving through a link does); a target that is not a regular file (a directory, a device,
 //     a FIFO) is refused;
-//   - on every error the temporary file is removed and the target is untouched.
+//   - on every error the temporary file is removed and the target is untouched;
+//   - SIGINT, SIGTERM, SIGHUP and SIGQUIT are held while the temporary file exists and delivered once it is
+//     renamed or removed, so an interrupted run leaves no temporary file behind (only SIGKILL can).
 
+#include <functional>
 #include <string>
 
 namespace aperture::cli {
 
 // Writes `text` to `path` as above. Throws InputError "OPTION PATH: ..." when it cannot.
-void write_file_atomically(const std::string& option, const std::string& path, const std::string& text);
+// `while_temporary` runs while the temporary file exists, written and not yet renamed (tests interrupt there).
+void write_file_atomically(const std::string& option, const std::string& path, const std::string& text,
+                           const std::function<void()>& while_temporary = {});
 
 }  // namespace aperture::cli

@@ -113,6 +113,7 @@ app::MemlockRequest MemlockCommand::parsed() const {
 CLI::App* add_plan_subcommand(CLI::App& app, PlanCommand& command) {
     app::VmRequest& vm = command.request.vm;
     auto* plan = app.add_subcommand("plan", "Predict the address map for a QEMU command line (after --, or @FILE)");
+    plan->add_option("-o,--output", command.output, "Write the report to FILE (replaced whole, never half-written) instead of standard output");
     plan->add_option("--format", command.format, "Output format: text, json, or the address map as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     plan->add_option("--firmware", vm.firmware, firmware_option_help("the command line selects"))
@@ -142,9 +143,13 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
     app::CheckRequest& request = command.request;
     app::VmRequest& vm = request.vm;
     auto* check = app.add_subcommand("check", "Plan the VM and report PASS/WARN/FAIL findings against the host, with fixes");
+    check->add_option("-o,--output", command.output, "Write the report to FILE (replaced whole, never half-written) instead of standard output");
     check->add_option("--format", command.format, "Output format: text, json, or the address map with the findings as svg or html")
         ->check(CLI::IsMember({"text", "json", "svg", "html"}));
     add_check_input_options(*check, vm, request.migrate_to, request.will_attach);
+    check->add_option("--color", command.colour,
+                      "PASS/WARN/FAIL in colour: auto (on a terminal, unless NO_COLOR is set), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
     check->add_option("--xml", vm.source.libvirt_xml, "A libvirt domain XML (virsh dumpxml; - reads it from standard input) instead of a QEMU command line");
     check->add_option("--proxmox-cmd", vm.source.proxmox_cmd,
                       "Proxmox VE's command line of a VM (qm showcmd VMID [--pretty] > FILE) instead of a QEMU command line");
@@ -161,12 +166,13 @@ CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
         ->check(CLI::IsMember({"text", "json"}));
     fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml; - reads standard input) to fix")->required();
     add_check_input_options(*fix, request.vm, request.migrate_to, request.will_attach);
-    fix->add_option("--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
+    fix->add_option("-o,--output", command.output, "Write the fixed domain here (replaced whole, never half-written) instead of stdout");
     return fix;
 }
 
 CLI::App* add_host_subcommand(CLI::App& app, HostCommand& command) {
     auto* host = app.add_subcommand("host", "Probe this host read-only (CPU, KVM paging, IOMMU, PCI devices, memlock)");
+    host->add_option("-o,--output", command.output, "Write the report to FILE (replaced whole, never half-written) instead of standard output");
     host->add_option("--format", command.format, "Output format")->check(CLI::IsMember({"text", "json"}));
     host->add_option("--root", command.request.root, "Read a copied /proc and /sys tree under this directory instead of /");
     host->add_option("--save", command.save, "Also write the snapshot (JSON) to this file, for --host");
@@ -183,6 +189,7 @@ CLI::App* add_memlock_subcommand(CLI::App& app, MemlockCommand& command) {
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    memlock->add_option("-o,--output", command.output, "Write the report to FILE (replaced whole, never half-written) instead of standard output");
     memlock->add_option("--format", command.format, "Output format")->check(CLI::IsMember({"text", "json"}));
     return memlock;
 }

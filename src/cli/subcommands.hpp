@@ -16,12 +16,15 @@ namespace aperture::cli {
 struct PlanCommand {
     app::PlanRequest request;
     std::string format = "text";
+    std::string output;  // -o: write the report here instead of stdout
     app::PlanRequest parsed() const;
 };
 
 struct CheckCommand {
     app::CheckRequest request;
     std::string format = "text";
+    std::string output;  // -o: write the report here instead of stdout
+    std::string colour = "auto";  // --color: auto, always, never
     app::CheckRequest parsed() const;
 };
 
@@ -35,12 +38,14 @@ struct FixCommand {
 struct HostCommand {
     app::HostRequest request;
     std::string format = "text";
+    std::string output;  // -o: write the report here instead of stdout
     std::string save;  // also write the snapshot (JSON) here
 };
 
 struct MemlockCommand {
     app::MemlockRequest request;
     std::string format = "text";
+    std::string output;  // -o: write the report here instead of stdout
     app::MemlockRequest parsed() const;
 };
 

@@ -21,7 +21,12 @@ header h1 { font-size: 18px; margin: 0 0 4px; }
 header p { margin: 2px 0; font-size: 13px; }
 main { display: flex; align-items: flex-start; gap: 12px; padding: 8px 20px; }
 #map-pane { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 90px); background: #ffffff; border: 1px solid #cccccc; }
-#map-pane svg { display: block; }
+#map-pane svg { display: block; width: 100%; height: auto; }
+@media (max-width: 1500px) {
+  main { flex-direction: column; }
+  #map-pane { width: 100%; max-height: none; }
+  #details { position: static; flex: none; width: 100%; }
+}
 #details { flex: 0 0 300px; position: sticky; top: 8px; background: #ffffff; border: 1px solid #cccccc; padding: 10px 14px; font-size: 13px; }
 #details h2 { font-size: 15px; margin: 0 0 8px; }
 #details dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 10px; margin: 0; }

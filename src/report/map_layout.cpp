@@ -17,6 +17,7 @@ constexpr double TEXT_SIZE = 11;          // region labels, notes
 constexpr double SMALL_SIZE = 10;         // ticks, headers, second lines
 constexpr double LINE_HEIGHT = 14;        // one line of TEXT_SIZE with room above and below
 constexpr double HEADER_LINE = 18;
+constexpr double FINDING_FIX_INDENT = 40;  // a finding's fix line, indented under it
 constexpr double PAD = 4;                 // text inside a box
 constexpr double LABEL_MIN_HEIGHT = 16;   // every region box holds at least one line
 constexpr double TWO_LINE_HEIGHT = 2 * LINE_HEIGHT + PAD;
@@ -515,6 +516,15 @@ MapLayout lay_out_map(const AddressMap& map) {
         for (const auto& f : map.findings) {
             y += HEADER_LINE;
             layout.findings.push_back(line(MARGIN, y, TEXT_SIZE, fmt::format("{}  {:<20} {}", to_string(f.verdict), to_string(f.kind), f.title), verdict_class(f.verdict)));
+            layout.finding_of_line.push_back(&f);
+            // What to do about it, beside it: the first (least invasive, proven) fix, in QEMU's words.
+            const Fix* fix = f.verdict == Verdict::Pass ? nullptr : f.first_fix();
+            if (fix == nullptr) continue;
+            std::string words;
+            for (const auto& w : fix->qemu_args) words += (words.empty() ? "" : " ") + w;
+            y += HEADER_LINE;
+            layout.findings.push_back(line(MARGIN + FINDING_FIX_INDENT, y, SMALL_SIZE,
+                                           words.empty() ? "fix: " + fix->summary : fmt::format("fix: {}: {}", fix->summary, words), "finding-fix"));
             layout.finding_of_line.push_back(&f);
         }
     }

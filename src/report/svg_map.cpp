@@ -29,6 +29,7 @@ constexpr const char* STYLESHEET = R"css(
 .aperture-map .scale-note, .aperture-map .note, .aperture-map .caption { fill: #555555; }
 .aperture-map .finding.fail { fill: #b00020; }
 .aperture-map .finding.warn { fill: #9a6700; }
+.aperture-map .finding-fix { fill: #1d4f91; }
 .aperture-map .finding.pass { fill: #1b6e20; }
 .aperture-map .panel-title { font-weight: bold; }
 .aperture-map .column-header { fill: #555555; }
@@ -297,11 +298,17 @@ std::string render_svg_element(const AddressMap& map, const MapLayout& layout) {
     out += "</g>\n";
     if (!layout.findings.empty()) {
         out += "<g class=\"findings\">\n";
+        // One group per finding: its line, and its fix line when it has one.
         for (std::size_t i = 0; i < layout.findings.size(); ++i) {
             const Finding& f = *layout.finding_of_line[i];
-            out += fmt::format("<g data-finding=\"{}\" data-verdict=\"{}\"><title>{}</title>\n", escape_xml(std::string(to_string(f.kind))), to_string(f.verdict), escape_xml(f.evidence));
+            const bool first_line = i == 0 || layout.finding_of_line[i - 1] != &f;
+            if (first_line) {
+                out += fmt::format("<g data-finding=\"{}\" data-verdict=\"{}\"><title>{}</title>\n", escape_xml(std::string(to_string(f.kind))),
+                                   to_string(f.verdict), escape_xml(f.evidence));
+            }
             text(out, layout.findings[i]);
-            out += "</g>\n";
+            const bool last_line = i + 1 == layout.findings.size() || layout.finding_of_line[i + 1] != &f;
+            if (last_line) out += "</g>\n";
         }
         out += "</g>\n";
     }

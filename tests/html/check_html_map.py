@@ -167,6 +167,35 @@ def check_page(driver, page, out, name, click_css, expect, find_text, failures):
     failures.check(not errors, f"{name}: no errors in the browser console")
 
 
+# Ordinary screen widths: at each, the unassigned-BAR column and the I/O panel must be in view without
+# scrolling sideways (the map scales to the pane, and the details go below it on narrower screens).
+VIEWPORT_WIDTHS = (1280, 1920)
+
+
+def check_fits(driver, page, out, name, failures):
+    for width in VIEWPORT_WIDTHS:
+        driver.s("POST", "/window/rect", {"width": width, "height": 1000})
+        driver.open(page.as_uri())
+        fit = driver.run(
+            "var pane = document.getElementById('map-pane');"
+            "var box = pane.getBoundingClientRect();"
+            "var right = Math.min(document.documentElement.clientWidth, box.right);"
+            "var items = Array.from(document.querySelectorAll('g.unassigned, g.panel[data-space=io]'))"
+            "  .map(function (e) { return e.getBoundingClientRect(); });"
+            "return {count: items.length, right: right, left: box.left,"
+            "  furthest: Math.max.apply(null, items.map(function (r) { return r.right; })),"
+            "  nearest: Math.min.apply(null, items.map(function (r) { return r.left; })),"
+            "  pane_scrolls: pane.scrollWidth > pane.clientWidth + 1,"
+            "  page_scrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1};")
+        failures.check(fit["count"] > 0, f"{name} at {width} px: the page has an unassigned-BAR column or I/O panel")
+        failures.check(fit["furthest"] <= fit["right"] + 1 and fit["nearest"] >= fit["left"] - 1,
+                       f"{name} at {width} px: the unassigned-BAR column and the I/O panel are in view "
+                       f"({fit['nearest']:.0f}..{fit['furthest']:.0f} px, pane {fit['left']:.0f}..{fit['right']:.0f} px)")
+        failures.check(not fit["pane_scrolls"] and not fit["page_scrolls"], f"{name} at {width} px: nothing scrolls sideways")
+        driver.screenshot(out / f"{name}-{width}px.png")
+    driver.s("POST", "/window/rect", WINDOW)
+
+
 def readme_image(driver, page, path):
     """The README's picture: OVMF's dropped GPU BAR selected, the map scrolled back to its left edge."""
     driver.s("POST", "/window/rect", README_WINDOW)
@@ -226,6 +255,7 @@ def main():
                        ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"], "nvme0", failures)
             check_page(driver, dropped, out, "ovmf-drops-gpu", "g.unassigned[data-owner='gpu'][data-bar='2'] rect",
                        ["gpu", "BAR2", "32 GiB", "UNASSIGNED"], "01:00.0", failures)
+            check_fits(driver, dropped, out, "ovmf-drops-gpu", failures)
             if opts.readme_image:
                 readme_image(driver, dropped, pathlib.Path(opts.readme_image))
             driver.quit()

@@ -16,7 +16,9 @@ fail() { echo "check_install: $*" >&2; exit 1; }
 
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
 for f in bin/aperture include/aperture/app/use_cases.hpp share/doc/aperture/README.md \
-         share/doc/aperture/examples/q35-gpu-passthrough.args; do
+         share/doc/aperture/examples/q35-gpu-passthrough.args share/man/man1/aperture.1 \
+         share/bash-completion/completions/aperture share/zsh/vendor-completions/_aperture \
+         share/aperture/libvirt/aperture-qemu-hook; do
   [ -e "$prefix/$f" ] || fail "cmake --install did not install $f (log: $work/install.log)"
 done
 [ ! -e "$prefix/include/aperture/cli" ] || fail "the CLI's headers were installed"
@@ -59,6 +61,8 @@ if command -v cpack > /dev/null && command -v dpkg-deb > /dev/null; then
   dpkg-deb -c "$tool_deb" > "$work/tool-deb.list"
   dpkg-deb -c "$dev_deb" > "$work/dev-deb.list"
   grep -q '\./usr/bin/aperture$' "$work/tool-deb.list" || fail "$tool_deb has no /usr/bin/aperture"
+  grep -q '\./usr/share/man/man1/aperture.1$' "$work/tool-deb.list" || fail "$tool_deb has no man page"
+  grep -q '\./usr/share/bash-completion/completions/aperture$' "$work/tool-deb.list" || fail "$tool_deb has no bash completion"
   grep -q 'cmake/aperture/apertureConfig.cmake$' "$work/dev-deb.list" || fail "$dev_deb has no CMake package"
   depends="$(dpkg-deb -f "$tool_deb" Depends)"
   for lib in libfmt9 libpugixml1v5 libstdc++6; do

@@ -394,7 +394,7 @@ def main(argv=None) -> int:
         cases = []
         for i, path in enumerate(sorted(glob.glob(os.path.join(ns.golden, "*.golden")))):
             header = open(path).read().partition("\n---\n")[0]
-            if any(l.startswith("xml:") for l in header.splitlines()):
+            if any(l.startswith("xml:") or l.startswith("stdin:") for l in header.splitlines()):
                 continue  # a libvirt domain: its QEMU side is covered by the libvirt corpus tests
             if any(l.startswith("xl:") for l in header.splitlines()):
                 continue   # a Xen case: nothing here can boot Xen

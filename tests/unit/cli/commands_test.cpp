@@ -7,7 +7,9 @@
 
 #include "../support/cli_runner.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -285,6 +287,69 @@ TEST(Usage, TyposGetTheNearestName) {
     const auto r = run_cli({"check", "--hots", "x.json", "--", "-machine", "q35"});
     EXPECT_EQ(r.status, EXIT_BAD_INPUT);
     EXPECT_TRUE(mentions(r.err, "--hots: did you mean --host?")) << r.err;
+}
+
+// The catalog as data: each passthrough name with the BARs it stands for.
+TEST(DevicesCommand, JsonListsModelsAndCatalogBars) {
+    const auto r = run_cli({"devices", "--format", "json"});
+    ASSERT_EQ(r.status, EXIT_OK);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["schema"], "aperture-devices/1");
+    EXPECT_NE(std::find(j["device_models"].begin(), j["device_models"].end(), "vfio-pci"), j["device_models"].end());
+    bool h100 = false;
+    for (const auto& entry : j["passthrough_catalog"]) {
+        if (entry["name"] != "h100") continue;
+        h100 = true;
+        EXPECT_FALSE(entry["bars"].empty());
+        for (const auto& bar : entry["bars"]) EXPECT_GT(bar["size"].get<std::uint64_t>(), 0u);
+    }
+    EXPECT_TRUE(h100);
+}
+
+// Help names the program, shows where the QEMU command line goes, and the exit statuses.
+TEST(Usage, HelpShowsTheRealUsageAndExitStatuses) {
+    const auto top = run_cli({"--help"});
+    EXPECT_EQ(top.status, EXIT_OK);
+    EXPECT_TRUE(mentions(top.out, "Usage: aperture [OPTIONS] SUBCOMMAND")) << top.out;
+    EXPECT_TRUE(mentions(top.out, "Exit status: 0")) << top.out;
+    const auto plan_help = run_cli({"plan", "--help"});
+    EXPECT_TRUE(mentions(plan_help.out, "Usage: aperture plan [OPTIONS]")) << plan_help.out;
+    EXPECT_TRUE(mentions(plan_help.out, "aperture plan [OPTIONS] -- -machine q35")) << plan_help.out;
+    EXPECT_TRUE(mentions(plan_help.out, "--xml -")) << plan_help.out;
+}
+
+std::string file_text(const std::string& path) {
+    std::ifstream file(path);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// -o FILE on every subcommand that reports: the report in the file, nothing on stdout, the same exit status.
+TEST(OutputOption, EveryReportCanGoToAFile) {
+    const std::string dir = ::testing::TempDir();
+    const auto to_stdout = run_cli({"plan", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults"});
+    const auto to_file = run_cli({"plan", "-o", dir + "aperture-plan.json", "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults"});
+    EXPECT_EQ(to_file.status, to_stdout.status);
+    EXPECT_EQ(to_file.out, "");
+    EXPECT_EQ(file_text(dir + "aperture-plan.json"), to_stdout.out);
+
+    const std::string xeon = saved_snapshot("xeon-e3-1230-36bit");
+    const auto failing = run_cli({"check", "--output", dir + "aperture-check.txt", "--host", xeon, "--", "-machine", "q35", "-m", "8G",
+                                  "-nodefaults", "-cpu", "qemu64,vendor=GenuineIntel", "-bios", "OVMF.fd", "-device",
+                                  "pcie-root-port,id=rp,chassis=1", "-device", "pci-testdev,membar=32G,bus=rp", "-device",
+                                  "pci-testdev,membar=1G"});
+    EXPECT_EQ(failing.status, EXIT_PREDICTED_FAILURE) << failing.err;
+    EXPECT_TRUE(mentions(file_text(dir + "aperture-check.txt"), "FAIL  ")) << file_text(dir + "aperture-check.txt");
+    EXPECT_EQ(failing.out, "");
+
+    const auto unread = run_cli({"memlock", "-o", dir + "aperture-memlock.txt", "--xml", "/nonexistent.xml"});
+    EXPECT_EQ(unread.status, EXIT_BAD_INPUT);  // nothing read, nothing written
+    EXPECT_FALSE(std::ifstream(dir + "aperture-memlock.txt").good());
+}
+
+TEST(OutputOption, AnUnwritableTargetIsBadInputNamingTheOption) {
+    const auto r = run_cli({"plan", "-o", "/nonexistent-dir/plan.txt", "--", "-machine", "q35", "-nodefaults"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_TRUE(mentions(r.err, "--output")) << r.err;
 }
 
 // -V is the short form users of other tools expect; both name the release the packages carry.

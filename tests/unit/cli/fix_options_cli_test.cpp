@@ -93,8 +93,8 @@ TEST(FixOptions, FixTakesEveryInputOptionOfCheckButTheVmDescription) {
         for (const auto& name : o->get_lnames()) fix_options.insert(name);
     }
     // fix reads a libvirt domain only: the other descriptions (a Proxmox command line, an xl.cfg and its
-    // Xen options) are check's alone.
-    const std::set<std::string> description_only{"proxmox-cmd", "xl", "xen", "phys-bits"};
+    // Xen options) are check's alone, and so is --color (fix prints a domain, not PASS/WARN/FAIL lines).
+    const std::set<std::string> description_only{"proxmox-cmd", "xl", "xen", "phys-bits", "color"};
     unsigned shared = 0;
     for (const CLI::Option* o : check->get_options()) {
         for (const auto& name : o->get_lnames()) {
@@ -103,7 +103,7 @@ TEST(FixOptions, FixTakesEveryInputOptionOfCheckButTheVmDescription) {
             ++shared;
         }
     }
-    EXPECT_EQ(shared, 14u);  // --help, --format, --xml, the eight input options and the three host-CPU ones
+    EXPECT_EQ(shared, 15u);  // --help, --format, --xml, --output, the eight input options and the three host-CPU ones
 }
 
 TEST(FixOptions, MigrateToProvesTheFixOnTheTargetAndReportsItsFindings) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +61,40 @@ TEST(WriteFileAtomically, NewFileHoldsTheTextAndNothingElseIsLeft) {
     const ScratchDirectory dir;
     write_file_atomically("--output", (dir / "vm.xml").string(), "<domain/>\n");
     EXPECT_EQ(contents(dir / "vm.xml"), "<domain/>\n");
+    EXPECT_EQ(dir.names(), std::vector<std::string>{"vm.xml"});
+}
+
+// ^C while the temporary file exists: the signal waits until the file is renamed, so the handler (here a
+// recorder; by default, the end of the process) finds the target whole and no temporary file beside it.
+volatile std::sig_atomic_t interrupts = 0;
+volatile std::sig_atomic_t temporary_gone_at_interrupt = 0;
+volatile std::sig_atomic_t target_there_at_interrupt = 0;
+char temporary_path[4096];
+char target_path[4096];
+
+extern "C" void record_interrupt(int) {
+    interrupts = interrupts + 1;
+    temporary_gone_at_interrupt = ::access(temporary_path, F_OK) != 0;
+    target_there_at_interrupt = ::access(target_path, F_OK) == 0;
+}
+
+TEST(WriteFileAtomically, AnInterruptWaitsUntilTheTemporaryFileIsGone) {
+    const ScratchDirectory dir;
+    const std::string target = (dir / "vm.xml").string();
+    std::snprintf(target_path, sizeof target_path, "%s", target.c_str());
+    interrupts = 0;
+    const auto old_handler = std::signal(SIGINT, record_interrupt);
+    write_file_atomically("--output", target, "<domain/>\n", [&] {
+        const auto names = dir.names();
+        ASSERT_EQ(names.size(), 1u);  // the temporary file, written
+        std::snprintf(temporary_path, sizeof temporary_path, "%s", (dir / names.front()).c_str());
+        std::raise(SIGINT);
+        EXPECT_EQ(interrupts, 0);  // held
+    });
+    std::signal(SIGINT, old_handler);
+    EXPECT_EQ(interrupts, 1);
+    EXPECT_TRUE(temporary_gone_at_interrupt);
+    EXPECT_TRUE(target_there_at_interrupt);
     EXPECT_EQ(dir.names(), std::vector<std::string>{"vm.xml"});
 }
 

@@ -288,6 +288,15 @@ TEST(SvgMap, CheckFindingsAreListedWithTheirVerdicts) {
     EXPECT_EQ(select(r->root, "//g[@data-finding='firmware.assignment' and @data-verdict='FAIL']").size(), 1u);
 }
 
+// A FAIL shows its first fix beside it, in QEMU's words; a PASS shows none.
+TEST(SvgMap, AFailingFindingShowsItsFix) {
+    const auto r = render_named("ovmf_drops_gpu_checked_on_intel_host");
+    const auto fix = select(r->root, "//g[@data-finding='firmware.assignment']/text[@class='finding-fix']");
+    ASSERT_EQ(fix.size(), 1u);
+    EXPECT_EQ(std::string(fix[0].child_value()).rfind("fix: ", 0), 0u);
+    EXPECT_TRUE(select(r->root, "//g[@data-verdict='PASS']/text[@class='finding-fix']").empty());
+}
+
 TEST(SvgMap, BarPastTheGuestPhysBitsIsMarkedWhereItCrossesTheLimit) {
     const auto r = render_named("golden_bar_beyond_phys_bits");
     const auto limit = select(r->root, "//g[@data-limit='guest-phys-bits']");
