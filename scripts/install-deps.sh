@@ -24,6 +24,7 @@ test_packages=(
   pkgconf
   python3 python3-jsonschema
   qemu-system-x86 seabios ovmf ipxe-qemu
+  qemu-system-ppc                 # the pseries oracle: QEMU 7.2 ppc64 + SLOF (tests/oracle/pseries)
   libvirt-clients libvirt-daemon-driver-qemu libxml2-utils
   chromium chromium-driver
 )

@@ -83,4 +83,8 @@ PlanResult plan(const PlanRequest& request) {
     return plan_qemu_x86(request);
 }
 
+PlanView view(const PlanResult& result) {
+    return std::visit([](const auto& plan) { return view_of(plan); }, result.plan);
+}
+
 }  // namespace aperture::app

@@ -212,7 +212,8 @@ CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotp
 CheckReport check_report(const QemuX86Vm& vm, const CheckSubject& subject, const CheckedVm& checked) {
     const Plan& plan = checked.plan;
     CheckReport report;
-    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.firmware_model,
+    // Named as plan's header names it: "QEMU 7.2 pc-q35-7.2 with SeaBIOS 1.16.2" (the JSON's stack has the model ids).
+    report.subject = fmt::format("{} {} with {} on {}", plan.stack.qemu->display_name, plan.machine.type.name, plan.stack.firmware_release->display_name,
                                  vm.host ? host_name(*vm.host) : "no host");
     report.stack_text = render_stack_text(plan);
     report.stack_json = render_stack_json(plan);

@@ -15,6 +15,7 @@
 #include "host/host_snapshot.hpp"
 #include "libvirt/memlock_limit.hpp"
 #include "plan/plan.hpp"
+#include "plan/plan_view.hpp"
 #include "plan/spapr_plan.hpp"
 #include "plan/xen_plan.hpp"
 #include "report/check_report.hpp"
@@ -34,6 +35,11 @@ struct PlanResult {
     std::string output;
     Prediction prediction = Prediction::Works;
 };
+
+// The plan as plain values, the same shape on every platform (plan/plan_view.hpp): the stack modelled, the
+// outcome, every PCI function and every region (RAM, root and bridge windows, BARs with their addresses),
+// and what the firmware left unassigned. What a program reads instead of parsing the JSON.
+PlanView view(const PlanResult& result);
 
 struct CheckResult {
     CheckReport report;

@@ -183,7 +183,7 @@ TEST(StackProvenanceCli, ASnapshotSavedBeforePackagesWereRecordedStillPlans) {
 TEST(StackProvenanceCli, CheckNamesTheStack) {
     const std::string host = saved_host("amd-epyc-a100");
     const auto text = run_cli({"check", "--host", host, "--", "-machine", "q35"});
-    EXPECT_TRUE(text.out.starts_with("aperture check: QEMU 10.0 pc-q35-10.0 with seabios-1.16.3 on ")) << text.out;
+    EXPECT_TRUE(text.out.starts_with("aperture check: QEMU 10.0 pc-q35-10.0 with SeaBIOS 1.16.3 on ")) << text.out;
     EXPECT_TRUE(mentions(text.out, "\nStack     QEMU 10.0       host-packages: ")) << text.out;
     const auto j = run_cli({"check", "--format", "json", "--host", host, "--", "-machine", "q35"});
     EXPECT_EQ(json::parse(j.out)["stack"]["qemu"]["source"], "host-packages") << j.out;
