@@ -24,7 +24,9 @@ const std::map<std::string, DeviceModel, std::less<>>& catalog() {
               device_families::xhci_devices, device_families::vga_devices, device_families::vfio_devices,
               device_families::uhci_devices, device_families::ehci_devices, device_families::cirrus_devices,
               device_families::hda_devices, device_families::dmi_pci_bridges,
-              device_families::watchdog_panic_devices, device_families::pci_expander_bridges}) {
+              device_families::watchdog_panic_devices, device_families::pci_expander_bridges,
+              device_families::ahci_devices, device_families::lsi_scsi_devices, device_families::megasas_devices,
+              device_families::vmxnet3_devices, device_families::vmware_svga_devices, device_families::ac97_devices}) {
             for (DeviceModel& model : family()) {
                 std::string name = model.name;
                 all.emplace(std::move(name), std::move(model));

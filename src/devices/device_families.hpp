@@ -1,6 +1,7 @@
 #pragma once
 // Internal to src/devices: each device-family file hands its models to the catalog (device_catalog.cpp).
 
+#include <algorithm>
 #include <vector>
 
 #include "devices/device_model.hpp"
@@ -23,6 +24,18 @@ inline PciFunctionSpec single_memory_bar_function(const char* driver, std::uint1
     spec.class_code = class_code;
     spec.bars.push_back(BarSpec::memory32(0, size, Prefetchable::No));
     return spec;
+}
+
+// hw/display/vga.c, vga_common_init: the VGA memory of every VGA-core device (VGA, secondary-vga,
+// vmware-svga) is vgamem_mb (default 16) clamped to 1..512 MiB, then rounded up to a power of two.
+inline constexpr u64 kVgaCommonMinMiB = 1;
+inline constexpr u64 kVgaCommonMaxMiB = 512;
+inline constexpr u64 kVgaCommonDefaultMiB = 16;  // vgamem_mb default (hw/display/vga-pci.c, vmware_vga.c)
+
+inline u64 vga_common_vram_size(const DeviceProperties& properties) {
+    const u64 mib = std::clamp<u64>(properties.uint32("vgamem_mb").value_or(kVgaCommonDefaultMiB), kVgaCommonMinMiB,
+                                    kVgaCommonMaxMiB);
+    return *power_of_two_ceil(mib) * MiB;
 }
 
 }  // namespace aperture
@@ -50,5 +63,11 @@ std::vector<DeviceModel> hda_devices();         // intel_hda.cpp: intel-hda, ich
 std::vector<DeviceModel> dmi_pci_bridges();     // dmi_pci_bridge.cpp: i82801b11-bridge
 std::vector<DeviceModel> watchdog_panic_devices();  // watchdog_panic.cpp: i6300esb, pvpanic-pci
 std::vector<DeviceModel> pci_expander_bridges(); // pci_expander_bridge.cpp: pxb, pxb-pcie
+std::vector<DeviceModel> ahci_devices();        // ich9_ahci.cpp: ich9-ahci (alias ahci)
+std::vector<DeviceModel> lsi_scsi_devices();    // lsi_scsi.cpp: lsi53c895a (alias lsi), lsi53c810
+std::vector<DeviceModel> megasas_devices();     // megasas.cpp: megasas, megasas-gen2
+std::vector<DeviceModel> vmxnet3_devices();     // vmxnet3.cpp: vmxnet3
+std::vector<DeviceModel> vmware_svga_devices(); // vmware_svga.cpp: vmware-svga
+std::vector<DeviceModel> ac97_devices();        // ac97.cpp: AC97
 
 }  // namespace aperture::device_families

@@ -24,6 +24,10 @@ inline constexpr std::uint16_t kVendorNvidia = 0x10de;
 inline constexpr std::uint16_t kVendorAmdAti = 0x1002;
 // include/hw/pci/pci_ids.h: PCI_VENDOR_ID_REALTEK
 inline constexpr std::uint16_t kVendorRealtek = 0x10ec;
+// include/hw/pci/pci_ids.h: PCI_VENDOR_ID_LSI_LOGIC (lsi53c895a, megasas)
+inline constexpr std::uint16_t kVendorLsiLogic = 0x1000;
+// include/hw/pci/pci_ids.h: PCI_VENDOR_ID_VMWARE (vmxnet3, vmware-svga)
+inline constexpr std::uint16_t kVendorVmware = 0x15ad;
 
 // include/hw/pci/pci_ids.h: PCI_CLASS_* (base class << 8 | sub class)
 inline constexpr std::uint16_t kClassStorageScsi = 0x0100;

@@ -16,19 +16,12 @@ constexpr std::uint16_t kQemuVgaDeviceId = 0x1111;
 constexpr u64 kVgaMmioSize = 0x1000;
 constexpr int kFramebufferBar = 0;
 constexpr int kMmioBar = 2;
-// hw/display/vga.c, vga_common_init: vgamem_mb clamped to 1..512 then rounded up to a power of two
-constexpr u64 kVgaMinMiB = 1;
-constexpr u64 kVgaMaxMiB = 512;
-constexpr u64 kVgaDefaultMiB = 16;  // hw/display/vga-pci.c: vgamem_mb default
 // hw/display/bochs-display.c, bochs_display_realize: vgamem between 4 MiB and 256 MiB, rounded up
 constexpr u64 kBochsMinVram = 4 * MiB;
 constexpr u64 kBochsMaxVram = 256 * MiB;
 constexpr u64 kBochsDefaultVram = 16 * MiB;
 
-u64 vga_framebuffer_size(const DeviceProperties& properties) {
-    const u64 mib = std::clamp<u64>(properties.uint32("vgamem_mb").value_or(kVgaDefaultMiB), kVgaMinMiB, kVgaMaxMiB);
-    return *power_of_two_ceil(mib) * MiB;
-}
+u64 vga_framebuffer_size(const DeviceProperties& properties) { return vga_common_vram_size(properties); }
 
 PciFunctionSpec display_function(const char* driver, std::uint16_t class_code, u64 framebuffer, bool mmio) {
     PciFunctionSpec spec;

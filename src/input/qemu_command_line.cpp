@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/qemu_refusal.hpp"
 #include "core/size_parse.hpp"
+#include "devices/qdev_alias.hpp"
 #include "input/args_file.hpp"
 #include "input/qemu_option_syntax.hpp"
 
@@ -691,6 +692,8 @@ private:
         if (device.driver.empty()) fail(use.where, "'' is not a valid device model name");
         if (device.driver == "help" || device.driver == "?") refuse_help(use);
         if (const std::string* value = device.properties.find("help"); value && *value == "on") refuse_help(use);
+        // qdev_device_add creates the aliased type: every later rule (-global, firmware drivers) sees that name.
+        device.driver = canonical_device_driver(device.driver);
         // The QemuOpts list refuses a duplicate id while reading; a JSON device meets the others when it is
         // created, after all of them (finish_devices).
         if (!from_json && !device.id.empty() && !device_ids_.insert(device.id).second) {

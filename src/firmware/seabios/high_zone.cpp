@@ -305,7 +305,7 @@ private:
     void ahci_setup() {
         for (const FoundFunction* fn : found_with([](const PciNode& n) { return n.function.driver == "ich9-ahci"; })) {
             if (!membar_usable(*fn, AHCI_BAR)) continue;
-            const unsigned ports = ahci_ports_with_drive();
+            const unsigned ports = ahci_ports_with_drive(*fn->node);
             for (unsigned port = 0; port < ports; ++port) {
                 const std::string who = fmt::format("{} port with a drive", label(*fn));
                 allocate(who + " command list", AHCI_CMD_LIST_SIZE, AHCI_CMD_LIST_SIZE);
@@ -315,12 +315,22 @@ private:
         }
     }
 
-    // Drives on the ICH9 AHCI: on q35 QEMU puts IDE drives (ide-cd, ide-hd, the default CD-ROM) there.
-    unsigned ahci_ports_with_drive() const {
-        if (machine_.type.family != MachineFamily::Q35) return 0;
-        unsigned ports = machine_.default_cdrom ? 1 : 0;
+    // Drives on one AHCI controller (src/hw/ahci.c ahci_scan drives every one, in PCI order; each port's
+    // allocations are the same, so their order does not matter). q35's own at 00:1f.2 has no id: QEMU names
+    // its buses ide.0..ide.5 and puts IDE drives without bus= (ide-cd, ide-hd, the default CD-ROM) there.
+    // A -device ich9-ahci (libvirt's <controller type='sata'>, and every SATA controller on pc) names its
+    // buses ID.0..ID.5 (qbus_init_internal), and a drive is on it when its bus= says so.
+    unsigned ahci_ports_with_drive(const PciNode& ahci) {
+        // A -device ich9-ahci without id= names its buses ide.N as well, so no drive can name them: only one
+        // id-less AHCI (q35's own) gets the drives.
+        const bool chipset = machine_.type.family == MachineFamily::Q35 && ahci.id.empty() && !chipset_ahci_seen_;
+        if (ahci.id.empty()) chipset_ahci_seen_ = true;
+        if (!chipset && ahci.id.empty()) return 0;
+        unsigned ports = chipset && machine_.default_cdrom ? 1 : 0;
         for (const auto& d : machine_.bus_devices) {
-            if (d.driver == "ide-cd" || d.driver == "ide-hd") ++ports;
+            if (d.driver != "ide-cd" && d.driver != "ide-hd") continue;
+            const bool on_it = chipset ? (!d.bus || d.bus->starts_with("ide.")) : (d.bus && d.bus->starts_with(ahci.id + "."));
+            if (on_it) ++ports;
         }
         return ports;
     }
@@ -522,6 +532,7 @@ private:
     bool race_ = false;
     std::vector<UsbBootDevice> usb_devices_;
     std::size_t virtio_scsi_count_ = 0;  // those without a registered LUN, which free their queue when the scan ends
+    bool chipset_ahci_seen_ = false;     // ahci_ports_with_drive: q35's own AHCI has had its drives
 };
 
 u32 string_length(const std::string& s) { return static_cast<u32>(s.size()) + 1; }

@@ -73,9 +73,9 @@ std::optional<std::string> scsi_controller_driver(const std::string& model) {
         {"virtio-scsi", "virtio-scsi-pci"},
         {"virtio-transitional", "virtio-scsi-pci-transitional"},
         {"virtio-non-transitional", "virtio-scsi-pci-non-transitional"},
-        {"lsilogic", "lsi"},
+        {"lsilogic", "lsi53c895a"},  // libvirt writes the alias "lsi"
         {"lsisas1068", "mptsas1068"},
-        {"lsisas1078", "megasas-gen2"},
+        {"lsisas1078", "megasas"},
         {"vmpvscsi", "pvscsi"},
         {"buslogic", "buslogic"},
         {"dc390", "dc390"},

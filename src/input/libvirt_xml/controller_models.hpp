@@ -23,7 +23,7 @@ struct UsbControllerModel {
 };
 std::optional<UsbControllerModel> usb_controller_model(const std::string& model);
 
-// <controller type='scsi' model=...> -> "virtio-scsi-pci", "lsi", ...
+// <controller type='scsi' model=...> -> "virtio-scsi-pci", "lsi53c895a", ... (the canonical QEMU type, not libvirt's alias)
 std::optional<std::string> scsi_controller_driver(const std::string& model);
 
 }  // namespace aperture::libvirt_xml

@@ -273,7 +273,7 @@ private:
                 d.emitted = false;  // the ICH9 AHCI at 00:1f.2
                 d.spec.driver = "ich9-ahci";
             } else {
-                d.spec.driver = "ahci";
+                d.spec.driver = "ich9-ahci";  // libvirt writes the alias "ahci"
             }
         } else if (type == "ide") {
             if (c_.q35()) xml_.fail(e, "IDE controllers are unsupported for this QEMU binary or machine type");

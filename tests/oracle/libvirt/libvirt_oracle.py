@@ -118,6 +118,12 @@ def libvirt_devices(argv: list[str]) -> list[dict]:
     return devices
 
 
+# QEMU's device aliases libvirt 9.0 writes (softmmu/qdev-monitor.c qdev_alias_table): QEMU creates the
+# aliased type, which is what a plan names.
+QEMU_DEVICE_ALIASES = {"ahci": "ich9-ahci", "lsi": "lsi53c895a", "ac97": "AC97", "es1370": "ES1370",
+                       "e1000-82540em": "e1000"}
+
+
 def placement_differences(argv: list[str], xml_plan: dict) -> tuple[int, list[str]]:
     """(devices checked, differences): libvirt's bus/addr of each device against the XML plan's BDF."""
     functions = xml_plan.get("functions") or []
@@ -141,7 +147,7 @@ def placement_differences(argv: list[str], xml_plan: dict) -> tuple[int, list[st
         if mine is None:
             out.append(f"{d['id']} ({d['driver']}): libvirt places it at {expected} ({bus_id} addr {d['addr']}), "
                        f"the XML plan has no function with that id")
-        elif mine["bdf"] != expected or mine["driver"] != d["driver"]:
+        elif mine["bdf"] != expected or mine["driver"] != QEMU_DEVICE_ALIASES.get(d["driver"], d["driver"]):
             out.append(f"{d['id']}: libvirt {d['driver']} at {expected} ({bus_id} addr {d['addr']}), "
                        f"XML plan {mine['driver']} at {mine['bdf']}")
     return checked, out

@@ -82,6 +82,17 @@ class Placement(unittest.TestCase):
         _, why = libvirt_oracle.placement_differences(self.argv, plan_with([self.port]))
         self.assertIn("no function with that id", why[0])
 
+    def test_an_alias_libvirt_writes_is_the_type_qemu_creates(self):
+        argv = ["-device", '{"driver":"lsi","id":"scsi0","bus":"pci.0","addr":"0x3"}']
+        lsi = {"bdf": "00:03.0", "id": "scsi0", "driver": "lsi53c895a", "bridge": None}
+        self.assertEqual(libvirt_oracle.placement_differences(argv, plan_with([lsi])), (1, []))
+
+    def test_another_type_than_the_alias_names_is_a_difference(self):
+        argv = ["-device", '{"driver":"lsi","id":"scsi0","bus":"pci.0","addr":"0x3"}']
+        megasas = {"bdf": "00:03.0", "id": "scsi0", "driver": "megasas", "bridge": None}
+        _, why = libvirt_oracle.placement_differences(argv, plan_with([megasas]))
+        self.assertIn("XML plan megasas", why[0])
+
 
 class Differences(unittest.TestCase):
     def test_notes_and_stack_do_not_count(self):

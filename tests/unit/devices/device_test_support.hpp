@@ -11,6 +11,7 @@
 
 #include "config/vm_spec.hpp"
 #include "devices/device_model.hpp"
+#include "devices/qdev_alias.hpp"
 
 namespace aperture::test {
 
@@ -24,6 +25,7 @@ inline DeviceSpec parse_device(const std::string& text) {
     std::stringstream stream(text);
     std::string item;
     std::getline(stream, spec.driver, ',');
+    spec.driver = canonical_device_driver(spec.driver);  // as the -device reader does
     while (std::getline(stream, item, ',')) {
         const auto equals = item.find('=');
         const std::string key = item.substr(0, equals);

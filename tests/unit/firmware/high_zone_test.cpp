@@ -333,6 +333,40 @@ TEST_F(HighZonePlanTest, Q35DefaultCdromKeepsItsAhciPort) {
     EXPECT_EQ(kept(), 132 * KiB);
 }
 
+// libvirt's <controller type='sata'> beyond q35's own, and every SATA controller on pc: -device ich9-ahci,id=ID.
+// Each port with a drive keeps a 1 KiB command list, a 256 B FIS and a 256 B command table, each aligned to
+// its size; what ZoneHigh keeps is rounded up to a page.
+TEST_F(HighZonePlanTest, PcAhciKeepsAPortForADriveOnItsBus) {
+    add("ich9-ahci", 0x8086, 0x2922, 0x0106, 0xfebf'1000, 5, {}, "sata0");
+    DeviceSpec disk;
+    disk.driver = "ide-hd";
+    disk.bus = "sata0.0";
+    machine.bus_devices.push_back(disk);
+    EXPECT_EQ(kept(), 132 * KiB);
+}
+
+TEST_F(HighZonePlanTest, PcAhciWithoutDrivesKeepsNothing) {
+    add("ich9-ahci", 0x8086, 0x2922, 0x0106, 0xfebf'1000, 5, {}, "sata0");
+    DeviceSpec disk;
+    disk.driver = "ide-hd";  // no bus=: PIIX3's IDE takes it
+    machine.bus_devices.push_back(disk);
+    EXPECT_EQ(kept(), 128 * KiB);
+}
+
+TEST_F(HighZonePlanTest, Q35SecondAhciTakesOnlyTheDrivesNamingItsBuses) {
+    use_machine("q35", 512 * MiB);
+    add("ich9-ahci", 0x8086, 0x2922, 0x0106, 0xfebf'1000, 5);
+    add("ich9-ahci", 0x8086, 0x2922, 0x0106, 0xfebf'2000, 5, {}, "sata1");
+    DeviceSpec on_second;
+    on_second.driver = "ide-cd";
+    on_second.bus = "sata1.2";
+    DeviceSpec on_chipset;
+    on_chipset.driver = "ide-hd";
+    on_chipset.bus = "ide.0";
+    machine.bus_devices = {on_second, on_chipset, on_chipset};
+    EXPECT_EQ(kept(), 136 * KiB);  // three ports: 5.5 KiB with the 1 KiB alignment of each list
+}
+
 TEST_F(HighZonePlanTest, PcDefaultCdromIsOnIdeAndKeepsNothing) {
     machine.default_cdrom = true;
     EXPECT_EQ(kept(), 128 * KiB);

@@ -329,6 +329,18 @@ TEST(QemuCommandLine, DeviceFields) {
     EXPECT_EQ(device.properties.entries, (std::vector<std::pair<std::string, std::string>>{{"netdev", "n0"}}));
     EXPECT_EQ(device.where.text, "argument 1 (-device virtio-net-pci,id=nic0,bus=pcie.0,addr=03.0,multifunction=on,netdev=n0)");
 }
+// softmmu/qdev-monitor.c qdev_alias_table: QEMU creates the aliased type (libvirt writes lsi and ahci).
+TEST(QemuCommandLine, DeviceAliasIsTheTypeQemuCreates) {
+    const VmSpec spec = read({"-device", "lsi,id=scsi0", "-device", R"({"driver":"ahci","id":"sata0"})"});
+    ASSERT_EQ(spec.devices.size(), 2u);
+    EXPECT_EQ(spec.devices[0].driver, "lsi53c895a");
+    EXPECT_EQ(spec.devices[1].driver, "ich9-ahci");
+}
+
+TEST(QemuCommandLine, DeviceTypeThatIsNoAliasIsKeptAsWritten) {
+    EXPECT_EQ(read({"-device", "lsi53c810"}).devices[0].driver, "lsi53c810");
+}
+
 TEST(QemuCommandLine, DeviceValueWithDoubledComma) {
     EXPECT_EQ(*read({"-device", "vfio-pci,host=01:00.0,x-name=a,,b"}).devices[0].properties.find("x-name"), "a,b");
 }

@@ -705,9 +705,55 @@ TEST(LibvirtDevices, NoNicModelIsRtl8139) {
 TEST(LibvirtDevices, DeviceTheCatalogLacksIsUnsupportedAndNamed) {
     DomainText d;
     d.machine = "pc";
-    d.devices = "<video><model type='vmvga'/></video>";
-    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<video>): libvirt makes this a QEMU 'vmware-svga', "
+    d.devices = "<sound model='es1370'/>";
+    EXPECT_EQ(error_of(d), "UnsupportedError: vm.xml:7 (<sound model='es1370'>): libvirt makes this a QEMU 'ES1370', "
                            "which aperture does not model (aperture devices lists the models)");
+}
+
+// The devices libvirt 9.0 writes under QEMU's aliases (lsi, ahci) are read as the types QEMU creates.
+const DeviceSpec* device_with_id(const std::vector<DeviceSpec>& devices, const std::string& id) {
+    const auto found = std::find_if(devices.begin(), devices.end(), [&](const DeviceSpec& dev) { return dev.id == id; });
+    return found == devices.end() ? nullptr : &*found;
+}
+
+TEST(LibvirtDevices, ScsiControllerWithoutModelIsLsi53c895a) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='scsi' index='0'/>";
+    const auto domain = read(d);
+    const DeviceSpec* scsi = device_with_id(domain.spec.devices, "scsi0");
+    ASSERT_NE(scsi, nullptr);
+    EXPECT_EQ(scsi->driver, "lsi53c895a");
+}
+
+TEST(LibvirtDevices, Lsisas1078IsMegasas) {
+    DomainText d;
+    d.devices = "<controller type='scsi' index='0' model='lsisas1078'/>";
+    const auto domain = read(d);
+    const DeviceSpec* scsi = device_with_id(domain.spec.devices, "scsi0");
+    ASSERT_NE(scsi, nullptr);
+    EXPECT_EQ(scsi->driver, "megasas");
+}
+
+TEST(LibvirtDevices, SataControllerOnPcIsAnIch9Ahci) {
+    DomainText d;
+    d.machine = "pc";
+    d.devices = "<controller type='sata' index='0'/>";
+    const auto domain = read(d);
+    const DeviceSpec* sata = device_with_id(domain.spec.devices, "sata0");
+    ASSERT_NE(sata, nullptr);
+    EXPECT_EQ(sata->driver, "ich9-ahci");
+}
+
+TEST(LibvirtDevices, VmvgaIsVmwareSvgaWithItsVram) {
+    DomainText d;
+    d.devices = "<video><model type='vmvga' vram='32768'/></video>";
+    const auto domain = read(d);
+    const DeviceSpec* video = device_with_id(domain.spec.devices, "video0");
+    ASSERT_NE(video, nullptr);
+    EXPECT_EQ(video->driver, "vmware-svga");
+    ASSERT_NE(video->properties.find("vgamem_mb"), nullptr);
+    EXPECT_EQ(*video->properties.find("vgamem_mb"), "32");
 }
 
 TEST(LibvirtDevices, DefaultNicOnPcIsTheModelledRtl8139) {
