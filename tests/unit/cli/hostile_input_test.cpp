@@ -63,6 +63,13 @@ TEST(HostileInput, ArgsFileDirectoryIsRefusedNotADefaultVm) {
     EXPECT_EQ(r.out, "");
 }
 
+// memlock --xml DIR said "not well-formed XML"; it names what the path is, as every reader does.
+TEST(HostileInput, MemlockXmlDirectoryIsNamedAsADirectory) {
+    const Result r = run_cli({"memlock", "--xml", "/etc"});
+    EXPECT_EQ(r.status, EXIT_BAD_INPUT);
+    EXPECT_EQ(r.err, "aperture: error: cannot read domain XML '/etc': a directory, not a file\n");
+}
+
 TEST(HostileInput, ArgsFileFifoIsRefusedWithoutBlocking) {
     const ScratchDirectory dir;
     ASSERT_EQ(::mkfifo((dir / "vm.args").c_str(), 0600), 0);
