@@ -2,12 +2,13 @@
 # The fuzz campaign of issue 19: every libFuzzer target in turn, for a time or a number of runs, one at a time
 # and under nice (the machine is shared), and a table of what each reached.
 #
-#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [TARGET...]
+#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [--timeout S] [TARGET...]
 #
 #   --build DIR   the fuzz build (default build-fuzz): configured with clang++ and -DAPERTURE_FUZZ=ON and built
 #                 here when needed (install-deps.sh --fuzz installs clang with libFuzzer)
 #   --seconds N   run each target N seconds (default 3600)
 #   --runs N      run each target N executions instead (the issue's goal is 10000000)
+#   --timeout S   libFuzzer -timeout: seconds (wall clock) one input may take (default 20)
 #   TARGET...     only these (default: every fuzz_* target of tests/fuzz/CMakeLists.txt)
 #
 # Each target starts from its committed corpus (tests/fuzz/corpus/TARGET), its regression inputs
@@ -22,12 +23,16 @@ cd "$(dirname "$0")/.."
 build=build-fuzz
 seconds=3600
 runs=""
+# libFuzzer's -timeout is wall-clock: on a machine busy with builds a niced target can wait that long for
+# the CPU, so a shared machine wants a larger one (a real hang still shows, later).
+timeout=20
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "fuzz-campaign: unknown option '$1'" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -55,7 +60,7 @@ for target in "${targets[@]}"; do
   log="$out/$target.log"
   echo "fuzz-campaign: $target (${limit[*]}), log $log"
   # A finding stops the target (libFuzzer exits non-zero); the next target still runs.
-  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
+  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
        -dict="tests/fuzz/dict/$target.dict" -artifact_prefix="$out/artifacts/$target/" \
        "$out/corpus/$target" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" > "$log" 2>&1 || true
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }

@@ -11,6 +11,8 @@
 #                            suites into the stacks cache: scripts/oracle-stacks.sh, no root needed for these),
 #                            and clang with libFuzzer: the sanitized test tree is a clang build with the fuzz targets
 #   install-deps.sh --fuzz   also clang with libFuzzer, for the fuzz targets (tests/fuzz, scripts/fuzz-campaign.sh)
+#   install-deps.sh --package  also what CPack's Debian packages need (cd build && cpack): dpkg-shlibdeps and the
+#                            `file` utility it runs, which a minimal Debian 12 lacks
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -30,13 +32,16 @@ test_packages=(
 )
 # Debian 12's clang 14 ships libFuzzer (libclang-rt-14-dev) with its sanitizer runtimes.
 fuzz_packages=(clang libclang-rt-14-dev)
+# CPackDeb runs `file` on every installed file and dpkg-shlibdeps (dpkg-dev) on the binaries.
+package_packages=(file dpkg-dev)
 
 packages=("${tool_packages[@]}")
 case "${1:-}" in
   "") ;;
-  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+  --tests) packages+=("${test_packages[@]}" "${fuzz_packages[@]}" "${package_packages[@]}") ;;
   --fuzz) packages+=("${fuzz_packages[@]}") ;;
-  *) echo "install-deps: unknown argument '$1' (expected nothing, --tests or --fuzz)" >&2; exit 2 ;;
+  --package) packages+=("${package_packages[@]}") ;;
+  *) echo "install-deps: unknown argument '$1' (expected nothing, --tests, --fuzz or --package)" >&2; exit 2 ;;
 esac
 
 missing=()

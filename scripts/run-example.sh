@@ -11,7 +11,7 @@ case "${1:-}" in
   --install) install_package=1 ;;
   *) echo "run-example: unknown argument '$1' (expected nothing or --install)" >&2; exit 2 ;;
 esac
-bash scripts/install-deps.sh
+if [ "$install_package" -eq 1 ]; then bash scripts/install-deps.sh --package; else bash scripts/install-deps.sh; fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DAPERTURE_BENCHMARKS=OFF \
       -DAPERTURE_WERROR="${APERTURE_WERROR:-OFF}" > /dev/null
 cmake --build build -j"$(nproc)" --target aperture

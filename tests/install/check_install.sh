@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs a built tree into a scratch prefix and uses it as a user and a program would: the installed tool
 # plans the bundled example, examples/api builds against the installed package with find_package(aperture)
-# and with pkg-config, and runs. With cpack and dpkg-deb present, the two .deb packages are built and their
-# contents and dependencies checked (scripts/fresh-debian12-check.sh installs them in a fresh Debian 12 root).
+# and with pkg-config, and runs. Then the two .deb packages are built (what CPack needs comes from
+# `install-deps.sh --package`, part of --tests) and their contents and dependencies checked (scripts/fresh-debian12-check.sh installs them in a fresh Debian 12 root).
 #   check_install.sh BUILD_DIR WORK_DIR
 set -euo pipefail
 build="$(cd "$1" && pwd)"
@@ -54,7 +54,10 @@ c++ -o "$work/plan_summary_pc" "$src/examples/api/plan_summary.cpp" \
   || fail "examples/api did not build with pkg-config: $work/pc-build.log"
 expect_plan "$work/plan_summary_pc"
 
-if command -v cpack > /dev/null && command -v dpkg-deb > /dev/null; then
+for tool in cpack dpkg-deb dpkg-shlibdeps file; do
+  command -v "$tool" > /dev/null || fail "the packages need $tool: bash scripts/install-deps.sh --package"
+done
+{
   (cd "$work" && cpack --config "$build/CPackConfig.cmake" -B "$work/deb" > "$work/cpack.log" 2>&1) \
     || fail "cpack failed: $work/cpack.log"
   tool_deb="$(ls "$work"/deb/aperture_*.deb)"
@@ -70,5 +73,5 @@ if command -v cpack > /dev/null && command -v dpkg-deb > /dev/null; then
     [[ "$depends" == *"$lib"* ]] || fail "$tool_deb does not depend on $lib (Depends: $depends)"
   done
   echo "check_install: packages $(basename "$tool_deb") and $(basename "$dev_deb") (Depends: $depends)"
-fi
+}
 echo "check_install: installed, planned, and examples/api built with find_package and pkg-config"
