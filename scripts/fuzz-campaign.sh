@@ -9,6 +9,7 @@
 #   --seconds N   run each target N seconds (default 3600)
 #   --runs N      run each target N executions instead (the issue's goal is 10000000)
 #   --timeout S   libFuzzer -timeout: seconds (wall clock) one input may take (default 20)
+#   --no-build    run the targets as they are built (a long campaign keeps fuzzing while the tree changes)
 #   TARGET...     only these (default: every fuzz_* target of tests/fuzz/CMakeLists.txt)
 #
 # Each target starts from its committed corpus (tests/fuzz/corpus/TARGET), its regression inputs
@@ -26,6 +27,7 @@ runs=""
 # libFuzzer's -timeout is wall-clock: on a machine busy with builds a niced target can wait that long for
 # the CPU, so a shared machine wants a larger one (a real hang still shows, later).
 timeout=20
+build_targets=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
+    --no-build) build_targets=0; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "fuzz-campaign: unknown option '$1'" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -47,7 +50,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   CXX=clang++ CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPERTURE_FUZZ=ON -DBUILD_TESTING=ON \
         -DAPERTURE_BENCHMARKS=OFF > /dev/null
 fi
-nice cmake --build "$build" -j2 --target "${targets[@]}"
+if [ "$build_targets" -eq 1 ]; then nice cmake --build "$build" -j2 --target "${targets[@]}"; fi
 
 out="$build/fuzz-campaign"
 mkdir -p "$out"
@@ -60,7 +63,7 @@ for target in "${targets[@]}"; do
   log="$out/$target.log"
   echo "fuzz-campaign: $target (${limit[*]}), log $log"
   # A finding stops the target (libFuzzer exits non-zero); the next target still runs.
-  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
+  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout="$timeout" -report_slow_units="$timeout" -rss_limit_mb=2048 \
        -dict="tests/fuzz/dict/$target.dict" -artifact_prefix="$out/artifacts/$target/" \
        "$out/corpus/$target" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" > "$log" 2>&1 || true
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
@@ -68,6 +71,14 @@ for target in "${targets[@]}"; do
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
   corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<< "$last")
+  # A slow unit is not a finding on a shared machine (a niced process can wait seconds for the CPU): each is
+  # run again alone and counts only when it is still slow there.
+  for unit in "$out/artifacts/$target"/slow-unit-*; do
+    [ -e "$unit" ] || continue
+    begin=$(date +%s%N)
+    "$build/fuzz/$target" "$unit" > /dev/null 2>&1 || true
+    if [ $(( ($(date +%s%N) - begin) / 1000000 )) -lt 1000 ]; then rm -f "$unit"; fi
+  done
   findings=$(find "$out/artifacts/$target" -type f | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$(stat number_of_executed_units)" \
          "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" | tee -a "$summary"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/map_names.hpp"
 #include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
@@ -24,10 +25,9 @@ namespace {
 // The findings as text or JSON, or drawn on the plan's map (the text report, then the plan's, under it).
 std::string render_report(const CheckReport& report, OutputFormat format, const PlanView& view, const HostSnapshot* host,
                           const std::string& plan_text) {
-    const AddressMapInput map{view, host, &report.findings};
     switch (format) {
-        case OutputFormat::Svg: return render_svg(map);
-        case OutputFormat::Html: return render_html(map, render_check_text(report) + "\n" + plan_text);
+        case OutputFormat::Svg: return render_svg({view, host, &report.findings, &machine_pci_ids()});
+        case OutputFormat::Html: return render_html({view, host, &report.findings, &machine_pci_ids()}, render_check_text(report) + "\n" + plan_text);
         case OutputFormat::Json: return render_check_json(report);
         case OutputFormat::Text: break;
     }

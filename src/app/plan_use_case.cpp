@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/map_names.hpp"
 #include "app/pseries_vm.hpp"
 #include "app/qemu_x86_vm.hpp"
 #include "app/use_cases.hpp"
@@ -22,8 +23,8 @@ template <typename RenderJson>
 std::string render_platform_plan(OutputFormat format, const PlanView& view, std::string text, RenderJson render_json_of) {
     switch (format) {
         case OutputFormat::Json: return render_json_of();
-        case OutputFormat::Svg: return render_svg({view});
-        case OutputFormat::Html: return render_html({view}, text);
+        case OutputFormat::Svg: return render_svg({view, nullptr, nullptr, &machine_pci_ids()});
+        case OutputFormat::Html: return render_html({view, nullptr, nullptr, &machine_pci_ids()}, text);
         case OutputFormat::Text: break;
     }
     return text;
@@ -33,12 +34,11 @@ PlanResult plan_qemu_x86(const PlanRequest& request) {
     const QemuX86Vm vm = prepare_qemu_x86_vm(request.vm, HostNeed::WhenPassingThrough);
     Plan plan = make_plan(vm.spec, vm.options);
     const PlanView view = view_of(plan);
-    const AddressMapInput map{view, vm.host ? &*vm.host : nullptr};
     PlanResult result;
     switch (request.format) {
         case OutputFormat::Json: result.output = render_json(plan); break;
-        case OutputFormat::Svg: result.output = render_svg(map); break;
-        case OutputFormat::Html: result.output = render_html(map, render_text(plan)); break;
+        case OutputFormat::Svg: result.output = render_svg({view, vm.host ? &*vm.host : nullptr, nullptr, &machine_pci_ids()}); break;
+        case OutputFormat::Html: result.output = render_html({view, vm.host ? &*vm.host : nullptr, nullptr, &machine_pci_ids()}, render_text(plan)); break;
         case OutputFormat::Text: result.output = render_text(plan); break;
     }
     const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan);

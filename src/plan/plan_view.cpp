@@ -115,6 +115,8 @@ void add_functions(PlanView& view, const FirmwareResult& fw, const TopologyIndex
         function.id = f.node->id;
         function.driver = spec.driver;
         function.reachable = f.reachable;
+        function.vendor_id = spec.vendor_id;
+        function.device_id = spec.device_id;
         if (f.bridge) function.secondary_bus = f.bridge->secondary_bus;
         view.functions.push_back(std::move(function));
         if (f.bridge) {

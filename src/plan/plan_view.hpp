@@ -93,6 +93,8 @@ struct PlanFunction {
     std::string id;      // id=, "" when none
     std::string driver;  // "vfio-pci"
     bool reachable = true;  // false when the firmware's bus numbers hide it
+    std::uint16_t vendor_id = 0;  // the IDs the guest reads (a passed-through device's own); 0: not known
+    std::uint16_t device_id = 0;
     std::optional<unsigned> secondary_bus;  // bridges: the bus behind it
     // The id, or the driver when it has none: how reports name it.
     const std::string& name() const { return id.empty() ? driver : id; }

@@ -49,6 +49,8 @@ void add_phb(PlanView& view, const spapr::SpaprPhb& phb, const slof::PhbAssignme
         function.bdf = Bdf{0, f.devfn};
         function.id = f.id;
         function.driver = f.function.driver;
+        function.vendor_id = f.function.vendor_id;
+        function.device_id = f.function.device_id;
         view.functions.push_back(std::move(function));
         if (i >= slof.functions.size()) continue;
         for (const auto& b : slof.functions[i].bars) {

@@ -95,10 +95,17 @@ private:
         return f.bdf.to_string();
     }
 
+    // What pci.ids calls the function, as lspci would: the IDs the guest reads.
+    std::string device_name(const PlanFunction& f) const {
+        if (!in_.pci_ids || f.vendor_id == 0) return "";
+        return in_.pci_ids->describe(f.vendor_id, f.device_id).value_or("");
+    }
+
     void fill(MapRegion& r, const PlanFunction& f) const {
         r.bdf = bdf_text(f);
         r.owner = f.name();
         r.driver = f.driver;
+        r.device_name = device_name(f);
         r.unreachable = !f.reachable;
     }
 
@@ -169,6 +176,7 @@ private:
                 u.bdf = bdf_text(f);
                 u.owner = f.name();
                 u.driver = f.driver;
+                u.device_name = device_name(f);
                 u.bar = d.bar->bar;
             } else {
                 u.key = fmt::format("unassigned-window-{}", d.entry);

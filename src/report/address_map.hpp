@@ -12,6 +12,7 @@
 #include "core/range.hpp"
 #include "diagnostics/finding.hpp"
 #include "host/host_snapshot.hpp"
+#include "host/pci_ids.hpp"
 #include "plan/plan_view.hpp"
 
 namespace aperture {
@@ -36,6 +37,7 @@ struct MapRegion {
     std::string bdf;
     std::string owner;  // the device's id=, or its driver when it has none
     std::string driver;
+    std::string device_name;  // from pci.ids: "NVIDIA Corporation AD102 [GeForce RTX 4090]"; "" when not known
     int bar = -1;  // BAR index, 6 for the ROM
     bool rom_disabled = false;  // an expansion ROM: assigned but not decoding
     bool unreachable = false;   // the firmware's bus numbers hide the function
@@ -50,6 +52,7 @@ struct UnassignedItem {
     std::string bdf;
     std::string owner;
     std::string driver;
+    std::string device_name;  // from pci.ids, as MapRegion
     int bar = -1;  // -1: a bridge window
     std::string what;  // "BAR2 mem64 pref", "prefetchable window"
     u64 size = 0;
@@ -101,6 +104,7 @@ struct AddressMapInput {
     const PlanView& plan;
     const HostSnapshot* host = nullptr;
     const std::vector<Finding>* findings = nullptr;
+    const PciIds* pci_ids = nullptr;  // names the functions when given (the HTML and SVG maps)
 };
 
 AddressMap build_address_map(const AddressMapInput& input);

@@ -4,6 +4,7 @@
 
 #include "report/map_layout.hpp"
 #include "report/markup.hpp"
+#include "report/overview_strip.hpp"
 #include "report/svg_map.hpp"
 
 namespace aperture {
@@ -20,7 +21,23 @@ header { padding: 12px 20px 4px; }
 header h1 { font-size: 18px; margin: 0 0 4px; }
 header p { margin: 2px 0; font-size: 13px; }
 main { display: flex; align-items: flex-start; gap: 12px; padding: 8px 20px; }
-#map-pane { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 90px); background: #ffffff; border: 1px solid #cccccc; }
+#map-pane { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 150px); background: #ffffff; border: 1px solid #cccccc; }
+#overview { position: sticky; top: 0; z-index: 2; background: #f4f4f2; padding: 4px 20px 0; }
+#overview .strip { position: relative; height: 36px; border: 1px solid #cccccc; cursor: pointer; }
+#overview svg { display: block; width: 100%; height: 100%; }
+#overview .background { fill: #f6f6f6; }
+#overview .ram { fill: #9fd08f; }
+#overview .reserved { fill: #bbbbbb; }
+#overview .window { fill: #a9c6ea; }
+#overview .bar { fill: #f0cf55; }
+#overview .bar.passthrough { fill: #d96c00; }
+#overview .unassigned, #overview .limit { fill: #b00020; }
+#overview .overlap { fill: #b00020; fill-opacity: 0.5; }
+#overview rect[data-target]:hover { stroke: #0b57d0; stroke-width: 2; vector-effect: non-scaling-stroke; }
+#overview .viewport { position: absolute; top: -2px; bottom: -2px; border: 2px solid #0b57d0; background: rgba(11, 87, 208, 0.08); pointer-events: none; }
+#overview .ticks { position: relative; height: 15px; overflow: hidden; font: 11px 'DejaVu Sans Mono', monospace; color: #555555; }
+#overview .ticks span { position: absolute; top: 1px; transform: translateX(-50%); white-space: nowrap; }
+#overview .ticks span:first-child { transform: none; }
 #map-pane svg { display: block; width: 100%; height: auto; }
 @media (max-width: 1500px) {
   main { flex-direction: column; }
@@ -48,7 +65,7 @@ constexpr const char* PAGE_SCRIPT = R"page(
   var hint = document.getElementById('details-hint');
   var pinned = null;
   var FIELDS = [
-    ['label', 'Region'], ['type', 'Type'], ['owner', 'Owner'], ['driver', 'Driver'], ['bdf', 'BDF'],
+    ['label', 'Region'], ['type', 'Type'], ['owner', 'Owner'], ['name', 'Device'], ['driver', 'Driver'], ['bdf', 'BDF'],
     ['bar', 'BAR'], ['range', 'Range'], ['size', 'Size'], ['reason', 'Why unassigned'], ['note', 'Note']
   ];
   function byKey(key) { return key ? svg.querySelector('[data-key="' + CSS.escape(key) + '"]') : null; }
@@ -109,13 +126,59 @@ constexpr const char* PAGE_SCRIPT = R"page(
     var n = 0;
     svg.querySelectorAll('[data-kind]').forEach(function (el) {
       var d = el.dataset;
-      var hit = text !== '' && [d.label, d.owner, d.driver, d.bdf].some(function (v) { return v && v.toLowerCase().indexOf(text) >= 0; });
+      var hit = text !== '' && [d.label, d.owner, d.name, d.driver, d.bdf].some(function (v) { return v && v.toLowerCase().indexOf(text) >= 0; });
       el.classList.toggle('match', hit);
       if (hit) { n += 1; if (!first) first = el; }
     });
     count.textContent = text === '' ? '' : n + ' found';
     if (first) first.scrollIntoView({block: 'center', inline: 'nearest'});
   });
+  // The overview strip: the map's memory axis squeezed into the page's width. A click on a mark selects
+  // its region and brings it to the middle of the view; a click elsewhere goes to that address; the frame
+  // shows which stretch of the axis is in view.
+  var overview = document.getElementById('overview');
+  var strip = overview.querySelector('.strip');
+  var frame = strip.querySelector('.viewport');
+  var pane = document.getElementById('map-pane');
+  var mapTop = parseFloat(strip.dataset.mapTop);
+  var mapHeight = parseFloat(strip.dataset.mapHeight);
+  var boxHeight = svg.viewBox.baseVal.height;
+  function toMap(clientY) { var r = svg.getBoundingClientRect(); return (clientY - r.top) * boxHeight / r.height; }
+  function toClient(y) { var r = svg.getBoundingClientRect(); return r.top + y * r.height / boxHeight; }
+  function band() {
+    var p = pane.getBoundingClientRect();
+    return [Math.max(p.top, overview.getBoundingClientRect().bottom, 0), Math.min(p.bottom, window.innerHeight)];
+  }
+  function clamp01(f) { return Math.min(1, Math.max(0, f)); }
+  function showFrame() {
+    var b = band();
+    var from = clamp01((toMap(b[0]) - mapTop) / mapHeight);
+    var to = clamp01((toMap(b[1]) - mapTop) / mapHeight);
+    frame.style.left = (from * 100) + '%';
+    frame.style.width = (Math.max(0, to - from) * 100) + '%';
+  }
+  function centre(clientY) {
+    var b = band();
+    var delta = clientY - (b[0] + b[1]) / 2;
+    if (pane.scrollHeight > pane.clientHeight + 1) pane.scrollTop += delta; else window.scrollBy(0, delta);
+    showFrame();
+  }
+  strip.addEventListener('click', function (event) {
+    var mark = event.target.closest('[data-target]');
+    var el = mark ? byKey(mark.dataset.target) : null;
+    if (el) {
+      select(el);
+      var r = el.getBoundingClientRect();
+      centre((r.top + r.bottom) / 2);
+      return;
+    }
+    var s = strip.getBoundingClientRect();
+    centre(toClient(mapTop + clamp01((event.clientX - s.left) / s.width) * mapHeight));
+  });
+  pane.addEventListener('scroll', showFrame);
+  window.addEventListener('scroll', showFrame);
+  window.addEventListener('resize', showFrame);
+  showFrame();
 })();
 )page";
 
@@ -131,9 +194,11 @@ std::string render_html(const AddressMapInput& input, const std::string& text_re
     out += fmt::format("<title>aperture: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(map.title), PAGE_STYLE);
     // The map itself carries the title, outcome and findings; the page header only says how to use it.
     out += "<header>\n<h1>aperture address map</h1>\n";
-    out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The full report is below the map. "
+    out += "<p>Hover over a region to see what it is; click to keep it (Esc to let go). The strip is the whole address space on the "
+           "map's scale: click a mark to go to it (red: what fails). The full report is below the map. "
            "<label>Find <input id=\"find\" type=\"search\" placeholder=\"BDF, id or driver\" size=\"18\"></label> <span id=\"find-count\"></span></p>\n"
            "</header>\n";
+    out += render_overview(lay_out_overview(layout));
     out += "<main>\n<div id=\"map-pane\">\n";
     out += render_svg_element(map, layout);
     out += "</div>\n<aside id=\"details\" aria-live=\"polite\">\n<h2>Details</h2>\n";

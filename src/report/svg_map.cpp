@@ -132,6 +132,7 @@ void region(std::string& out, const LaidRegion& laid) {
     if (!r.bdf.empty()) {
         out += fmt::format(" data-bdf=\"{}\" data-owner=\"{}\" data-driver=\"{}\"", escape_xml(r.bdf), escape_xml(r.owner), escape_xml(r.driver));
     }
+    if (!r.device_name.empty()) out += fmt::format(" data-name=\"{}\"", escape_xml(r.device_name));
     if (r.bar >= 0) out += fmt::format(" data-bar=\"{}\"", r.bar);
     if (!r.parent.empty()) out += fmt::format(" data-parent=\"{}\"", escape_xml(r.parent));
     if (laid.crosses_limit) out += " data-crosses-limit=\"true\"";
@@ -255,11 +256,12 @@ void panel(std::string& out, const MapPanel& p) {
         const UnassignedItem& item = *u.item;
         out += fmt::format("<g class=\"unassigned\" data-key=\"{}\" data-kind=\"unassigned\" data-space=\"{}\" data-bdf=\"{}\" data-owner=\"{}\" "
                            "data-driver=\"{}\" data-bar=\"{}\" data-size=\"{}\" data-bytes=\"{}\" data-label=\"{}\" data-type=\"{}\" data-reason=\"{}\" "
-                           "data-window=\"{}\">\n",
+                           "data-window=\"{}\"{}>\n",
                            escape_xml(item.key), item.space == AddressSpace::Io ? "io" : "memory", escape_xml(item.bdf), escape_xml(item.owner),
                            escape_xml(item.driver), item.bar, human_size(item.size), item.size,
                            escape_xml(fmt::format("{} {} {}", item.bdf, item.owner, item.what)), escape_xml(item.what), escape_xml(item.reason),
-                           escape_xml(item.window));
+                           escape_xml(item.window),
+                           item.device_name.empty() ? std::string() : fmt::format(" data-name=\"{}\"", escape_xml(item.device_name)));
         out += fmt::format("<title>UNASSIGNED {} {} {} ({})&#10;{}</title>\n", escape_xml(item.bdf), escape_xml(item.owner), escape_xml(item.what),
                            human_size(item.size), escape_xml(item.reason));
         rect(out, u.box);

@@ -167,6 +167,40 @@ def check_page(driver, page, out, name, click_css, expect, find_text, failures):
     failures.check(not errors, f"{name}: no errors in the browser console")
 
 
+def check_overview(driver, page, name, failures):
+    """The strip across the top: every memory region of the map is on it, and a click on a mark brings that
+    region into view, selected (the 4-GPU VM's BARs 2,000 px down the map are one click away)."""
+    driver.s("POST", "/window/rect", WINDOW)
+    driver.open(page.as_uri())
+    counts = driver.run(
+        "var regions = document.querySelectorAll('svg.aperture-map g.panel[data-space=memory] g.region');"
+        "var keys = new Set(Array.from(document.querySelectorAll('#overview [data-target]')).map(function (m) { return m.dataset.target; }));"
+        "return {regions: regions.length, missing: Array.from(regions).filter(function (r) { return !keys.has(r.dataset.key); }).length};")
+    failures.check(counts["regions"] > 0 and counts["missing"] == 0,
+                   f"{name}: every memory region is on the overview strip ({counts['regions']} regions, {counts['missing']} missing)")
+    marks = (("document.querySelector('#overview rect.unassigned')", "the red mark of an unassigned BAR"),
+             ("Array.from(document.querySelectorAll('#overview rect.bar'))"
+              ".sort(function (a, b) { return parseFloat(b.dataset.from) - parseFloat(a.dataset.from); })[0]", "the highest BAR"))
+    for mark, what in marks:
+        if not driver.run(f"return ({mark}) ? true : false"):
+            continue
+        driver.run("window.scrollTo(0, 0); document.getElementById('map-pane').scrollTop = 0;")
+        target = driver.run(f"var m = {mark}; "
+                            "m.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 0, clientY: 0})); return m.dataset.target;")
+        shown = driver.run(
+            "var el = document.querySelector('[data-key=\"' + CSS.escape(arguments[0]) + '\"]');"
+            "var r = el.getBoundingClientRect(); var pane = document.getElementById('map-pane').getBoundingClientRect();"
+            "var top = Math.max(pane.top, document.getElementById('overview').getBoundingClientRect().bottom, 0);"
+            "var bottom = Math.min(pane.bottom, window.innerHeight);"
+            "var frame = document.querySelector('#overview .viewport').getBoundingClientRect();"
+            "return {selected: el.classList.contains('selected'), mid: (r.top + r.bottom) / 2, top: top, bottom: bottom, frame: frame.width};",
+            target)
+        failures.check(shown["selected"] and shown["top"] <= shown["mid"] <= shown["bottom"],
+                       f"{name}: clicking {what} on the overview selects {target} and shows it "
+                       f"(middle at {shown['mid']:.0f} px, view {shown['top']:.0f}..{shown['bottom']:.0f} px)")
+        failures.check(shown["frame"] > 0, f"{name}: the overview frames the part of the map in view")
+
+
 # Ordinary screen widths: at each, the unassigned-BAR column and the I/O panel must be in view without
 # scrolling sideways (the map scales to the pane, and the details go below it on narrower screens).
 VIEWPORT_WIDTHS = (1280, 1920)
@@ -252,10 +286,14 @@ def main():
         with tempfile.TemporaryDirectory(prefix="aperture-chromium-", ignore_cleanup_errors=True) as profile:
             driver.start(chromium, profile)
             check_page(driver, example, out, "example", "g.region.bar[data-bdf='01:00.0'][data-bar='2'] rect",
-                       ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"], "nvme0", failures)
+                       ["gpu0", "01:00.0", "BAR2", "0x800000000", "0xfffffffff", "32 GiB", "pci-testdev"]
+                       # pci.ids (install-deps.sh installs it with the tool) names the device as lspci does.
+                       + ["Red Hat, Inc. QEMU PCI Test Device"], "nvme0", failures)
             check_page(driver, dropped, out, "ovmf-drops-gpu", "g.unassigned[data-owner='gpu'][data-bar='2'] rect",
                        ["gpu", "BAR2", "32 GiB", "UNASSIGNED"], "01:00.0", failures)
             check_fits(driver, dropped, out, "ovmf-drops-gpu", failures)
+            check_overview(driver, dropped, "ovmf-drops-gpu", failures)
+            check_overview(driver, example, "example", failures)
             if opts.readme_image:
                 readme_image(driver, dropped, pathlib.Path(opts.readme_image))
             driver.quit()
