@@ -294,7 +294,7 @@ TEST(DevicesCommand, JsonListsModelsAndCatalogBars) {
     const auto r = run_cli({"devices", "--format", "json"});
     ASSERT_EQ(r.status, EXIT_OK);
     const auto j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["schema"], "aperture-devices/1");
+    EXPECT_EQ(j["schema"], "aperture-devices/2");
     EXPECT_NE(std::find(j["device_models"].begin(), j["device_models"].end(), "vfio-pci"), j["device_models"].end());
     bool h100 = false;
     for (const auto& entry : j["passthrough_catalog"]) {
