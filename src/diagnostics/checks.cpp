@@ -360,6 +360,7 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
     f.title = fmt::format("Guest RAM fits the IOMMU's {}-bit DMA address width", *width);
     u64 highest = 0;
     for (const auto& r : guest_ram_ranges(in.plan.machine)) highest = std::max(highest, r.last());
+    f.subject.range = AddressRange::from_first_and_last(0, highest);  // the guest RAM VFIO maps as IOVA
     f.evidence = fmt::format("highest guest RAM address {:#x} (needs {} bits); VT-d domain width {} bits", highest, address_bits(highest), *width);
     if (address_bits(highest) > *width) {
         f.verdict = Verdict::Fail;
