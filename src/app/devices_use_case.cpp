@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/use_cases.hpp"
+#include "core/json_shapes.hpp"
 #include "devices/device_model.hpp"
 #include "devices/nvlink2_catalog.hpp"
 #include "devices/passthrough_catalog.hpp"
@@ -11,19 +12,10 @@ namespace aperture::app {
 
 namespace {
 
-const char* bar_kind_name(BarKind kind) {
-    switch (kind) {
-        case BarKind::Io: return "io";
-        case BarKind::Memory: return "memory";
-        case BarKind::Rom: return "rom";
-    }
-    return "memory";
-}
-
 // The catalog as data: what a script choosing --passthrough names needs (the BARs each name stands for).
 std::string devices_json() {
     nlohmann::ordered_json j;
-    j["schema"] = "aperture-devices/1";
+    j["schema"] = "aperture-devices/2";
     j["qemu_release"] = default_qemu_release().name;
     j["device_models"] = device_model_names();
     j["passthrough_catalog"] = nlohmann::ordered_json::array();
@@ -32,13 +24,14 @@ std::string devices_json() {
         nlohmann::ordered_json entry{{"name", name},
                                      {"description", device->description},
                                      {"approximate", device->approximate},
-                                     {"vendor_id", device->function.vendor_id},
-                                     {"device_id", device->function.device_id},
-                                     {"class", device->function.class_code}};
+                                     {"vendor_id", fmt::format("{:#06x}", device->function.vendor_id)},
+                                     {"device_id", fmt::format("{:#06x}", device->function.device_id)},
+                                     {"class", fmt::format("{:#06x}", device->function.class_code)}};
         entry["bars"] = nlohmann::ordered_json::array();
         for (const auto& bar : device->function.bars) {
-            entry["bars"].push_back({{"index", bar.index}, {"kind", bar_kind_name(bar.kind)}, {"is64", bar.is64},
-                                     {"prefetchable", bar.prefetchable}, {"size", bar.size}});
+            const json_shape::BarJsonKind kind = json_shape::bar_json_kind(bar.kind == BarKind::Io, bar.kind == BarKind::Rom, bar.is64);
+            // A catalog BAR has no address yet: base null, as for any BAR not placed.
+            entry["bars"].push_back(json_shape::bar({bar.index, kind, bar.prefetchable, bar.size, std::nullopt}));
         }
         j["passthrough_catalog"].push_back(std::move(entry));
     }
@@ -46,7 +39,7 @@ std::string devices_json() {
     for (const auto& name : nvlink2_device_names()) {
         j["nvlink2_catalog"].push_back({{"name", name}, {"description", find_nvlink2_device(name)->description}});
     }
-    return j.dump(2) + "\n";
+    return json_shape::document_text(j);
 }
 
 }  // namespace

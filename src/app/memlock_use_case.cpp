@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/use_cases.hpp"
+#include "core/json_shapes.hpp"
 #include "host/host_snapshot_json.hpp"
 #include "input/libvirt_xml/memlock_reader.hpp"
 #include "libvirt/libvirt_memlock_release.hpp"
@@ -21,6 +22,16 @@ const char* action_name(LibvirtMemlockAction action) {
         case LibvirtMemlockAction::Unlimited: return "unlimited";
     }
     return "";
+}
+
+// aperture-memlock/2's "action": what libvirt does with the limit, as a word.
+const char* action_word(LibvirtMemlockAction action) {
+    switch (action) {
+        case LibvirtMemlockAction::Leave: return "leave";
+        case LibvirtMemlockAction::Set: return "set";
+        case LibvirtMemlockAction::Unlimited: return "unlimited";
+    }
+    return "leave";
 }
 
 // The limit as a user reads it: bytes and KiB, or what libvirt does instead of setting one.
@@ -49,12 +60,14 @@ MemlockResult memlock(const MemlockRequest& request) {
 
     if (request.format == OutputFormat::Json) {
         nlohmann::ordered_json j;
-        j["schema"] = "aperture-memlock/1";
-        j["xml"] = request.xml_file;
+        j["schema"] = "aperture-memlock/2";
+        j["domain"] = request.xml_file;
         j["arch"] = domain.arch;
         j["libvirt_version"] = request.libvirt_version;
-        j["action"] = action_name(limit.action);
-        j["bytes"] = limit.bytes;
+        j["action"] = action_word(limit.action);
+        // The limit libvirt sets; null when it leaves libvirtd's own in place.
+        j["limit"] = limit.action == LibvirtMemlockAction::Leave ? nlohmann::ordered_json(nullptr)
+                                                                  : json_shape::limit(limit.action == LibvirtMemlockAction::Set ? std::optional<u64>(limit.bytes) : std::nullopt);
         j["formula"] = formula;
         j["verified_release"] = limit.verified;
         j["explanation"] = limit.explanation;
@@ -63,7 +76,7 @@ MemlockResult memlock(const MemlockRequest& request) {
             j["phb_note"] = input.phb_note;
             j["nvlink2"] = input.input.nvlink2;
         }
-        result.output = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+        result.output = json_shape::document_text(j);
         return result;
     }
     std::string& out = result.output;

@@ -59,7 +59,7 @@ struct CheckRequest {
 // `vm.source.libvirt_xml` is the domain to fix; the rest is read as `check` reads it.
 struct FixRequest {
     VmRequest vm;
-    OutputFormat format = OutputFormat::Text;  // Text: the fixed domain; Json: "aperture-fix/1"
+    OutputFormat format = OutputFormat::Text;  // Text: the fixed domain; Json: "aperture-fix/2"
     std::vector<std::string> migrate_to;
     std::vector<std::string> will_attach;
 };

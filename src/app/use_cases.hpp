@@ -54,7 +54,7 @@ struct FixResult {
     std::vector<std::string> not_applied;    // each fix that could not be, and why
     std::vector<std::string> still_failing;  // "id: evidence" of each FAIL the fixed domain still has, targets' included
     Prediction prediction = Prediction::Works;  // Fails while anything still fails
-    std::string json;                        // FixRequest::format Json: "aperture-fix/1" (report/fix_report.hpp)
+    std::string json;                        // FixRequest::format Json: "aperture-fix/2" (report/fix_report.hpp)
 };
 
 struct MemlockResult {

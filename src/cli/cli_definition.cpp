@@ -29,7 +29,7 @@ CliHandles define_cli(CLI::App& app, CliCommands& commands) {
     handles.host = add_host_subcommand(app, commands.host);
     handles.memlock = add_memlock_subcommand(app, commands.memlock);
     handles.devices = app.add_subcommand("devices", "List the QEMU device models aperture knows");
-    handles.devices->add_option("--format", commands.devices_format, "Output format: text, or json (aperture-devices/1)")
+    handles.devices->add_option("--format", commands.devices_format, "Output format: text, or json (aperture-devices/2)")
         ->check(CLI::IsMember({"text", "json"}));
     return handles;
 }

@@ -161,7 +161,7 @@ CLI::App* add_check_subcommand(CLI::App& app, CheckCommand& command) {
 CLI::App* add_fix_subcommand(CLI::App& app, FixCommand& command) {
     app::FixRequest& request = command.request;
     auto* fix = app.add_subcommand("fix", "Write a libvirt domain with every proven fix for its FAIL findings applied");
-    fix->add_option("--format", command.format, "Output format: text (the fixed domain) or json (aperture-fix/1: the fixes, what was "
+    fix->add_option("--format", command.format, "Output format: text (the fixed domain) or json (aperture-fix/2: the fixes, what was "
                                                 "applied, the fixed domain and its check)")
         ->check(CLI::IsMember({"text", "json"}));
     fix->add_option("--xml", request.vm.source.libvirt_xml, "The libvirt domain XML (virsh dumpxml; - reads standard input) to fix")->required();

@@ -198,6 +198,7 @@ Finding check_assignment(const CheckInput& in) {
             if (it == devices.end()) it = devices.insert(devices.end(), {u.bdf, {}});
             it->second.push_back(fmt::format("{} ({})", u.what, human_size(u.size)));
         }
+        for (const auto& u : fw.unassigned) f.subject.bars.push_back({u.bdf, u.bar >= 0 ? std::optional<int>(u.bar) : std::nullopt});
         std::vector<std::string> lines;
         for (const auto& [bdf, bars] : devices) lines.push_back(fmt::format("{}: {}", function_name(fw, bdf), fmt::join(bars, ", ")));
         f.evidence = fmt::format("unassigned: {}", fmt::join(lines, "; "));
@@ -246,9 +247,13 @@ Finding check_bar32_room(const CheckInput& in) {
         for (const auto& fr : fw.functions) {
             if (fr.bdf != u.bdf) continue;
             const BarSpec* bar = fr.node->function.bar(u.bar);
-            if (bar && bar->kind == BarKind::Memory && !bar->is64) stuck.push_back(fmt::format("{} BAR{} ({})", function_name(fw, u.bdf), u.bar, human_size(u.size)));
+            if (bar && bar->kind == BarKind::Memory && !bar->is64) {
+                stuck.push_back(fmt::format("{} BAR{} ({})", function_name(fw, u.bdf), u.bar, human_size(u.size)));
+                f.subject.bars.push_back({u.bdf, u.bar});
+            }
         }
     }
+    f.subject.range = fw.windows.mem32;
     const bool out_of_32bit = fw.failure == FirmwareFailure::Mem32SpaceExhausted;
     if (stuck.empty() && !out_of_32bit) {
         f.evidence = fw.windows.mem32 ? fmt::format("32-bit window {} ({})", range_text(*fw.windows.mem32), human_size(fw.windows.mem32->size()))
@@ -276,6 +281,7 @@ Finding check_bar_height(const CheckInput& in) {
         f.evidence = "no memory BAR assigned";
         return f;
     }
+    f.subject.bars.push_back({highest->bdf, highest->index});
     f.evidence = fmt::format("highest BAR ends at {:#x} ({} BAR{}), needs {} address bits", highest->last, highest->bdf.to_string(),
                              highest->index, address_bits(highest->last));
     if (address_bits(highest->last) > OLD_GUEST_BAR_BITS) {
@@ -321,6 +327,7 @@ std::optional<Finding> check_host_phys_bits(const CheckInput& in) {
     const bool tdp = host_has_tdp(*in.host);
     f.title = fmt::format("Every guest-physical address fits the host's {} physical address bits", host_bits);
     const u64 highest = highest_used_address(in.plan);
+    f.subject.range = AddressRange::from_first_and_last(0, highest);  // the guest-physical addresses the VM uses
     f.evidence = fmt::format("highest guest-physical address used: {:#x} (needs {} bits); host: {} bits, EPT/NPT {}", highest, address_bits(highest),
                              host_bits, tdp ? "on" : "off or unknown");
     if (address_bits(highest) <= host_bits) return f;
@@ -353,6 +360,7 @@ std::optional<Finding> check_iommu_width(const CheckInput& in) {
     f.title = fmt::format("Guest RAM fits the IOMMU's {}-bit DMA address width", *width);
     u64 highest = 0;
     for (const auto& r : guest_ram_ranges(in.plan.machine)) highest = std::max(highest, r.last());
+    f.subject.range = AddressRange::from_first_and_last(0, highest);  // the guest RAM VFIO maps as IOVA
     f.evidence = fmt::format("highest guest RAM address {:#x} (needs {} bits); VT-d domain width {} bits", highest, address_bits(highest), *width);
     if (address_bits(highest) > *width) {
         f.verdict = Verdict::Fail;

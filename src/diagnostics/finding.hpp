@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/bdf.hpp"
+#include "core/range.hpp"
 #include "diagnostics/finding_kind.hpp"
 #include "libvirt/domain_fix.hpp"
 
@@ -62,6 +64,16 @@ struct Fix {
 
 };
 
+// What a finding is about, as data beside its prose (aperture-check/3's "subject"; the port is `about`).
+struct FindingBar {
+    Bdf bdf;
+    std::optional<int> index;  // nullopt: the function as a whole, or a bridge window
+};
+struct FindingSubject {
+    std::vector<FindingBar> bars;
+    std::optional<AddressRange> range;  // a window, or the addresses the guest uses
+};
+
 struct Finding {
     FindingKind kind = FindingKind::FirmwareAssignment;  // printed as its stable id: to_string(kind)
     Verdict verdict = Verdict::Pass;
@@ -76,6 +88,7 @@ struct Finding {
     std::vector<Fix> fixes;
     // FAIL with no fix: why no software change helps ("this host cannot run this VM").
     std::string no_fix;
+    FindingSubject subject;
 
     const Fix* first_fix() const { return fixes.empty() ? nullptr : &fixes.front(); }
 };

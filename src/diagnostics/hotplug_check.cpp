@@ -154,6 +154,7 @@ Finding check_hotplug(const CheckInput& in, const PlannedHotplug& want) {
         return f;
     }
     const BridgeAssignment& bridge = *port->bridge;
+    f.subject.bars.push_back({port->bdf, std::nullopt});
     const std::vector<WindowFit> fits = fit(bridge, want.device);
     std::string windows;
     std::vector<std::string> misfits;

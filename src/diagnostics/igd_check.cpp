@@ -179,6 +179,11 @@ std::optional<Finding> check_igd(const CheckInput& in) {
                 "with --host FILE";
         return f;
     }
+    if (placed) {
+        f.subject.bars.push_back({placed->bdf, std::nullopt});
+        // The stolen-memory block the guest driver finds through BDSM.
+        if (placed->bdsm && igd.bdsm_size && *igd.bdsm_size) f.subject.range = AddressRange::from_start_and_size(*placed->bdsm, *igd.bdsm_size);
+    }
     std::vector<std::string> evidence;
     if (placed && placed->bdsm) evidence.push_back(fmt::format("BDSM {:#010x} ({}, e820-reserved)", *placed->bdsm, human_size(*igd.bdsm_size)));
     if (placed && placed->opregion) evidence.push_back(fmt::format("ASLS {:#010x} (OpRegion, {})", *placed->opregion, human_size(placed->opregion_size)));

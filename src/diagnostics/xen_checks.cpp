@@ -35,7 +35,7 @@ Fix mmio_hole_fix(u64 mib, const std::string& summary) {
 }
 
 Finding toolstack_finding(const XenCheckInput& in) {
-    Finding f{FindingKind::XenToolstack, Verdict::Pass, "", "xl and libxl accept the configuration", "", "", std::vector<Fix>{}, ""};
+    Finding f{FindingKind::XenToolstack, Verdict::Pass, "", "xl and libxl accept the configuration", "", "", std::vector<Fix>{}, "", {}};
     if (in.plan.refusal.empty()) {
         f.evidence = fmt::format("memory {} MiB{}, {}", in.config.memory_mib,
                                  in.config.maxmem_mib ? fmt::format(", maxmem {} MiB", *in.config.maxmem_mib) : "", to_string(in.config.device_model));
@@ -65,9 +65,11 @@ Finding assignment_finding(const XenCheckInput& in) {
     const XenPlan& plan = in.plan;
     const HvmloaderDetails& d = plan.hvmloader->details;
     const FirmwareResult& fw = plan.hvmloader->firmware;
-    Finding f{FindingKind::FirmwareAssignment, Verdict::Pass, "", "hvmloader assigns every BAR", "", "", std::vector<Fix>{}, ""};
+    Finding f{FindingKind::FirmwareAssignment, Verdict::Pass, "", "hvmloader assigns every BAR", "", "", std::vector<Fix>{}, "", {}};
     unsigned high = 0;
     for (const auto& b : d.bars) high += b.high && b.address ? 1 : 0;
+    if (d.pci_mem_end > d.pci_mem_start) f.subject.range = AddressRange::from_first_and_last(d.pci_mem_start, d.pci_mem_end - 1);
+    for (const auto& u : fw.unassigned) f.subject.bars.push_back({u.bdf, u.bar >= 0 ? std::optional<int>(u.bar) : std::nullopt});
     f.evidence = fmt::format("low hole [{}, {}) ({}{}), {} BAR(s) above RAM from {}", hex(d.pci_mem_start), hex(d.pci_mem_end),
                              human_size(d.pci_mem_end - d.pci_mem_start), d.hole_from_mmio_hole ? ", from mmio_hole" : "", high,
                              hex(d.high_base));
@@ -103,7 +105,7 @@ Finding assignment_finding(const XenCheckInput& in) {
 
 Finding hotplug_finding(const XenCheckInput& in, const XenHotplugRequest& request) {
     const XenPlan& plan = in.plan;
-    Finding f{FindingKind::XenHotplug, Verdict::Pass, "", fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::vector<Fix>{}, ""};
+    Finding f{FindingKind::XenHotplug, Verdict::Pass, "", fmt::format("xl pci-attach {}: the device fits what _CRS leaves free", request.what), "", "", std::vector<Fix>{}, "", {}};
     const HotplugFit fit = fit_hotplug(*plan.hvmloader, request.device);
     const CrsWindows crs = crs_windows(plan.hvmloader->details);
     auto ranges = [](const std::vector<AddressRange>& rs) {
@@ -175,17 +177,17 @@ std::vector<Finding> run_xen_checks(const XenCheckInput& in) {
     if (const auto& op = in.plan.hvmloader->details.igd_opregion) {
         findings.push_back({FindingKind::XenIgdOpregion, Verdict::Pass, "", "hvmloader reserves the IGD OpRegion",
                             fmt::format("3 pages at {} (ACPI NVS in e820), below the reserved area, written to the IGD's config 0xfc", hex(*op)), "",
-                            std::vector<Fix>{}, ""});
+                            std::vector<Fix>{}, "", {}});
     }
     for (const auto& request : in.hotplug) findings.push_back(hotplug_finding(in, request));
     if (in.plan.phys_bits_source.starts_with("unknown")) {
         findings.push_back({FindingKind::XenPhysBits, Verdict::Warn, "", "the guest's physical address width is assumed",
                             fmt::format("{} bits: {}", in.plan.phys_bits, in.plan.phys_bits_source),
-                            "hvmloader's window for 64-bit BARs ends at 2^phys-bits, and Xen shows HVM guests the host's width", std::vector<Fix>{}, ""});
+                            "hvmloader's window for 64-bit BARs ends at 2^phys-bits, and Xen shows HVM guests the host's width", std::vector<Fix>{}, "", {}});
     }
     for (const auto& note : in.config.unmodelled) {
         findings.push_back({FindingKind::XenUnmodelled, Verdict::Warn, "", "a setting that changes the map is not modelled", note,
-                            "the prediction ignores it", std::vector<Fix>{}, ""});
+                            "the prediction ignores it", std::vector<Fix>{}, "", {}});
     }
     return findings;
 }

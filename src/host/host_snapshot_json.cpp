@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "core/json_shapes.hpp"
 #include "core/json_error_words.hpp"
 #include "core/json_nesting.hpp"
 #include "host/kernel_text.hpp"
@@ -22,13 +23,15 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr u64 kMaxId = 0xffff;
-constexpr u64 kMaxClass = 0xffffff;
+constexpr u64 kMaxClass = 0xffffff;     // aperture-host/1's class: base class, sub class, programming interface
+constexpr u64 kMaxClassWord = 0xffff;  // base class and sub class
 constexpr u64 kMaxByte = 0xff;
 constexpr u64 kMaxAddressBits = 64;
 constexpr u64 kMaxBridgeWindow = 3;
 constexpr u64 kSmallestResizableSize = MiB;    // drivers/pci/rebar.c: bit 0 of the possible sizes is 1 MB
 constexpr std::size_t kQuotedValueLimit = 60;  // how much of a bad value a message repeats
-constexpr const char* kUnlimited = "unlimited";
+constexpr const char* kUnlimited = "unlimited";  // aperture-host/1's word for no limit
+constexpr const char* kHostSnapshotSchemaV1 = "aperture-host/1";
 
 // ---------------------------------------------------------------------------------------------------
 // Writing
@@ -86,7 +89,9 @@ ordered_json unit_json(const IommuUnit& unit) {
 }
 
 ordered_json region_json(const ReservedRegion& region) {
-    return {{"start", hex(region.range.first())}, {"end", hex(region.range.last())}, {"type", region.type}};
+    ordered_json j = json_shape::range(region.range);
+    j["type"] = region.type;
+    return j;
 }
 
 ordered_json regions_json(const std::vector<ReservedRegion>& regions) {
@@ -113,52 +118,52 @@ ordered_json iommu_json(const IommuInfo& iommu) {
     return j;
 }
 
-const char* kind_name(BarKind kind) {
-    switch (kind) {
-        case BarKind::Io: return "io";
-        case BarKind::Memory: return "mem";
-        case BarKind::Rom: return "rom";
-    }
-    return "mem";
+// The kind, width and prefetchability the flags say (derived), in the words every BAR uses.
+json_shape::BarJsonKind resource_kind(BarKind kind, const HostResource& resource) {
+    return json_shape::bar_json_kind(kind == BarKind::Io, kind == BarKind::Rom, resource.is64());
 }
 
-// The fields a BAR and a window share: the kind, width and prefetchability the flags say (derived), then
-// the resource as the kernel printed it, as start, size and flags.
-void resource_fields(ordered_json& j, BarKind kind, const HostResource& resource) {
-    j["kind"] = kind_name(kind);
-    if (kind == BarKind::Memory) {
-        j["bits"] = resource.is64() ? 64 : 32;
-        j["prefetchable"] = resource.prefetchable();
-    }
-    j["start"] = hex(resource.start);
-    j["size"] = resource.size();
+// What follows a BAR's or a window's shape: the last byte (derived from base and size), the flags as the
+// kernel printed them, and whether the region decodes at its base (derived from the flags).
+void resource_tail(ordered_json& j, const HostResource& resource) {
+    json_shape::put_address(j, "last", resource.end);
     j["flags"] = hex(resource.flags);
     j["assigned"] = resource.assigned();
 }
 
+// The kernel's start, whether or not it assigned the region ("assigned" says), so a snapshot loads back
+// exactly.
 ordered_json bar_json(const HostBar& bar) {
-    ordered_json j;
-    j["index"] = bar.index;
-    resource_fields(j, bar.kind(), bar.resource);
+    const BarKind kind = bar.kind();
+    ordered_json j = json_shape::bar({bar.index, resource_kind(kind, bar.resource), kind != BarKind::Io && bar.resource.prefetchable(),
+                                      bar.resource.size(), bar.resource.start});
+    resource_tail(j, bar.resource);
     j["resizable_sizes"] = bar.resizable_sizes;
     return j;
 }
 
 ordered_json window_json(const HostBridgeWindow& window) {
+    const HostResource& r = window.resource;
+    const BarKind kind = r.is_io() ? BarKind::Io : BarKind::Memory;
     ordered_json j;
     j["window"] = window.window;
-    resource_fields(j, window.resource.is_io() ? BarKind::Io : BarKind::Memory, window.resource);
+    j["kind"] = json_shape::to_string(resource_kind(kind, r));
+    j["prefetchable"] = kind != BarKind::Io && r.prefetchable();
+    j["size"] = r.size();
+    json_shape::put_address(j, "base", r.start);
+    resource_tail(j, r);
     return j;
 }
 
 ordered_json device_json(const HostPciDevice& device) {
     ordered_json j;
-    j["address"] = device.address;
+    j["pci_address"] = device.address;
     j["vendor_id"] = fmt::format("{:#06x}", device.vendor_id);
     j["device_id"] = fmt::format("{:#06x}", device.device_id);
     j["subsystem_vendor_id"] = fmt::format("{:#06x}", device.subsystem_vendor_id);
     j["subsystem_device_id"] = fmt::format("{:#06x}", device.subsystem_device_id);
-    j["class"] = fmt::format("{:#08x}", device.class_code);
+    j["class"] = fmt::format("{:#06x}", device.class_word());
+    j["prog_if"] = fmt::format("{:#04x}", device.class_code & 0xff);
     j["header_type"] =
         device.header_type ? ordered_json(fmt::format("{:#04x}", *device.header_type)) : ordered_json(nullptr);
     j["bridge"] = device.is_bridge();
@@ -180,15 +185,11 @@ ordered_json device_json(const HostPciDevice& device) {
     return j;
 }
 
-ordered_json limit_json(const std::optional<u64>& bytes) {
-    return bytes ? ordered_json(*bytes) : ordered_json(kUnlimited);
-}
-
 ordered_json memlock_json(const std::optional<MemlockLimit>& memlock) {
     if (!memlock) return nullptr;
     return {{"source", to_string(memlock->source)},
-            {"soft", limit_json(memlock->soft)},
-            {"hard", limit_json(memlock->hard)}};
+            {"soft", json_shape::limit(memlock->soft)},
+            {"hard", json_shape::limit(memlock->hard)}};
 }
 
 ordered_json iomem_json(const std::optional<Iomem>& iomem) {
@@ -197,7 +198,10 @@ ordered_json iomem_json(const std::optional<Iomem>& iomem) {
     j["addresses_hidden"] = iomem->addresses_hidden();
     j["entries"] = ordered_json::array();
     for (const auto& e : iomem->entries) {
-        j["entries"].push_back({{"depth", e.depth}, {"start", hex(e.start)}, {"end", hex(e.end)}, {"name", e.name}});
+        ordered_json entry{{"depth", e.depth}};
+        entry.update(json_shape::range(AddressRange::from_first_and_last(e.start, e.end)));
+        entry["name"] = e.name;
+        j["entries"].push_back(std::move(entry));
     }
     return j;
 }
@@ -454,12 +458,19 @@ IommuUnit read_unit(const JsonField& j) {
     return unit;
 }
 
+// A range's base and size; the rest of its fields are derived from them.
+AddressRange read_range(const JsonField& j) {
+    const u64 base = j["base"].integer();
+    const u64 size = j["size"].integer();
+    if (size == 0) j["size"].fail("a size of at least 1 (a range is never empty)");
+    const auto last = checked_add(base, size - 1);
+    if (!last) j["size"].fail(fmt::format("a size that keeps the range below 2^64 from its base {:#x}", base));
+    return AddressRange::from_first_and_last(base, *last);
+}
+
 ReservedRegion read_region(const JsonField& j) {
-    const u64 start = j["start"].hex_value();
-    const u64 end = j["end"].hex_value();
-    if (start > end) j["end"].fail(fmt::format("an end at or above the start {:#x}", start));
-    ReservedRegion region{AddressRange::from_first_and_last(start, end), j["type"].string()};
-    j.require_written_form(region_json(region), {});
+    ReservedRegion region{read_range(j), j["type"].string()};
+    j.require_written_form(region_json(region), {"base_hex", "last", "last_hex"});
     return region;
 }
 
@@ -488,13 +499,13 @@ IommuInfo read_iommu_json(const JsonField& j) {
 
 // start + size - 1 as the resource's inclusive end; the kernel never prints a region of size 0.
 HostResource read_resource(const JsonField& j) {
-    const u64 start = j["start"].hex_value();
+    const u64 start = j["base"].integer();
     const u64 size = j["size"].integer();
     if (size == 0) j["size"].fail("a size of at least 1 (empty regions are not listed)");
     const auto end = checked_add(start, size - 1);
-    if (!end) j["size"].fail(fmt::format("a size that keeps the region below 2^64 from its start {:#x}", start));
+    if (!end) j["size"].fail(fmt::format("a size that keeps the region below 2^64 from its base {:#x}", start));
     const HostResource resource{start, *end, j["flags"].hex_value()};
-    if (resource.empty()) j["start"].fail("a region other than 0x0-0x0, which the kernel prints for an unused line");
+    if (resource.empty()) j["base"].fail("a region other than 0x0-0x0, which the kernel prints for an unused line");
     if (!resource.is_io() && !resource.is_memory()) {
         j["flags"].fail("flags with IORESOURCE_IO (0x100) or IORESOURCE_MEM (0x200)");
     }
@@ -518,7 +529,7 @@ HostBar read_bar(const JsonField& j) {
     bar.index = static_cast<int>(j["index"].integer(kRomBarIndex));
     bar.resource = read_resource(j);
     bar.resizable_sizes = read_resizable_sizes(j["resizable_sizes"]);
-    j.require_written_form(bar_json(bar), {"kind", "bits", "prefetchable", "assigned"});
+    j.require_written_form(bar_json(bar), {"kind", "prefetchable", "base_hex", "last", "last_hex", "assigned"});
     return bar;
 }
 
@@ -526,7 +537,7 @@ HostBridgeWindow read_window(const JsonField& j) {
     HostBridgeWindow window;
     window.window = static_cast<int>(j["window"].integer(kMaxBridgeWindow));
     window.resource = read_resource(j);
-    j.require_written_form(window_json(window), {"kind", "bits", "prefetchable", "assigned"});
+    j.require_written_form(window_json(window), {"kind", "prefetchable", "base_hex", "last", "last_hex", "assigned"});
     return window;
 }
 
@@ -534,13 +545,13 @@ HostPciDevice read_device(const JsonField& j) {
     const auto byte = [](const JsonField& f) { return static_cast<std::uint8_t>(f.integer(kMaxByte)); };
     const auto text = [](const JsonField& f) { return f.string(); };
     HostPciDevice device;
-    device.address = j["address"].string();
-    if (!is_pci_address(device.address)) j["address"].fail("a PCI address such as \"0000:41:00.0\"");
+    device.address = j["pci_address"].string();
+    if (!is_pci_address(device.address)) j["pci_address"].fail("a PCI address such as \"0000:41:00.0\"");
     device.vendor_id = static_cast<std::uint16_t>(j["vendor_id"].hex_value(kMaxId));
     device.device_id = static_cast<std::uint16_t>(j["device_id"].hex_value(kMaxId));
     device.subsystem_vendor_id = static_cast<std::uint16_t>(j["subsystem_vendor_id"].hex_value(kMaxId));
     device.subsystem_device_id = static_cast<std::uint16_t>(j["subsystem_device_id"].hex_value(kMaxId));
-    device.class_code = static_cast<std::uint32_t>(j["class"].hex_value(kMaxClass));
+    device.class_code = static_cast<std::uint32_t>(j["class"].hex_value(kMaxClassWord) << 8 | j["prog_if"].hex_value(kMaxByte));
     device.header_type =
         j["header_type"].optional([](const JsonField& f) { return static_cast<std::uint8_t>(f.hex_value(kMaxByte)); });
     device.secondary_bus = j["secondary_bus"].optional(byte);
@@ -562,9 +573,11 @@ HostPciDevice read_device(const JsonField& j) {
 }
 
 std::optional<u64> read_limit(const JsonField& j) {
-    if (j.value() == kUnlimited) return std::nullopt;
-    if (!j.value().is_number_unsigned()) j.fail("a byte count or \"unlimited\"");
-    return j.integer();
+    const bool unlimited = j["unlimited"].boolean();
+    const std::optional<u64> bytes = j["bytes"].optional([](const JsonField& f) { return f.integer(); });
+    if (unlimited == bytes.has_value()) j["bytes"].fail(unlimited ? "null, as \"unlimited\": true says" : "a byte count, as \"unlimited\": false says");
+    j.require_written_form(json_shape::limit(bytes), {});
+    return bytes;
 }
 
 MemlockLimit read_memlock(const JsonField& j) {
@@ -586,9 +599,8 @@ MemlockLimit read_memlock(const JsonField& j) {
 Iomem read_iomem(const JsonField& j) {
     Iomem iomem;
     for (const auto& e : j["entries"].elements()) {
-        IomemEntry entry{small_integer(e["depth"], std::numeric_limits<unsigned>::max()), e["start"].hex_value(),
-                         e["end"].hex_value(), e["name"].string()};
-        if (entry.start > entry.end) e["end"].fail(fmt::format("an end at or above the start {:#x}", entry.start));
+        const AddressRange range = read_range(e);
+        IomemEntry entry{small_integer(e["depth"], std::numeric_limits<unsigned>::max()), range.first(), range.last(), e["name"].string()};
         iomem.entries.push_back(std::move(entry));
     }
     j.require_written_form(iomem_json(iomem), {"addresses_hidden"});
@@ -611,6 +623,101 @@ HostSoftware read_software(const JsonField& j) {
     });
     j.require_written_form(software_json(software), {});
     return software;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// aperture-host/1: snapshots saved before the one JSON naming (docs/json.md). Each is rewritten into
+// aperture-host/2 and then read as one, so both are held to the same checks; a field /1 wrote in its own
+// shape is converted here, and a complaint about it names its /1 path.
+
+// {"start": "0x..", "end": "0x.."} as a range's fields.
+void upgrade_start_end(ordered_json& out, const JsonField& j) {
+    const u64 start = j["start"].hex_value();
+    const u64 end = j["end"].hex_value();
+    if (start > end) j["end"].fail(fmt::format("an end at or above the start {:#x}", start));
+    if (start == 0 && end == std::numeric_limits<u64>::max()) j["end"].fail("a range smaller than 2^64");
+    out.erase("start");
+    out.erase("end");
+    out.update(json_shape::range(AddressRange::from_first_and_last(start, end)));
+}
+
+// A /1 BAR or window: "start" as "0x..", and the kind "mem" with its width in "bits".
+void upgrade_resource(ordered_json& out, const JsonField& j) {
+    const u64 base = j["start"].hex_value();
+    const u64 size = j["size"].integer();
+    const u64 flags = j["flags"].hex_value();
+    std::string kind = j["kind"].string();
+    if (kind == "mem") kind = j["bits"].integer() == 64 ? "mem64" : "mem32";
+    const bool prefetchable = j.has("prefetchable") ? j["prefetchable"].boolean() : kind != "io" && (flags & kIoresourcePrefetch) != 0;
+    ordered_json fresh;
+    for (const auto& [key, value] : out.items()) {
+        if (key == "kind") fresh["kind"] = kind;
+        else if (key == "prefetchable" || key == "bits") continue;
+        else if (key == "start") {
+            fresh["prefetchable"] = prefetchable;
+            json_shape::put_address(fresh, "base", base);
+        } else if (key == "size") {
+            fresh["size"] = size;
+            if (const auto last = size ? checked_add(base, size - 1) : std::nullopt) json_shape::put_address(fresh, "last", *last);
+        } else {
+            fresh[key] = value;
+        }
+    }
+    out = std::move(fresh);
+}
+
+void upgrade_regions(ordered_json& out, const JsonField& j) {
+    const auto elements = j.elements();
+    for (std::size_t i = 0; i < elements.size(); ++i) upgrade_start_end(out[i], elements[i]);
+}
+
+ordered_json upgrade_v1(const JsonField& j) {
+    ordered_json out = j.value();
+    out["schema"] = kHostSnapshotSchema;
+    const JsonField iommu = j["iommu"];
+    const auto groups = iommu["groups"].elements();
+    for (std::size_t g = 0; g < groups.size(); ++g) upgrade_regions(out["iommu"]["groups"][g]["reserved_regions"], groups[g]["reserved_regions"]);
+    upgrade_regions(out["iommu"]["reserved_merged"], iommu["reserved_merged"]);
+    const auto devices = j["pci"].elements();
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+        const JsonField device = devices[d];
+        ordered_json fresh;
+        for (const auto& [key, value] : out["pci"][d].items()) {
+            if (key == "address") {
+                fresh["pci_address"] = value;
+            } else if (key == "class") {
+                const u64 code = device["class"].hex_value(kMaxClass);
+                fresh["class"] = fmt::format("{:#06x}", code >> 8);
+                fresh["prog_if"] = fmt::format("{:#04x}", code & 0xff);
+            } else {
+                fresh[key] = value;
+            }
+        }
+        const auto bars = device["bars"].elements();
+        for (std::size_t b = 0; b < bars.size(); ++b) upgrade_resource(fresh["bars"][b], bars[b]);
+        const auto windows = device["windows"].elements();
+        for (std::size_t w = 0; w < windows.size(); ++w) upgrade_resource(fresh["windows"][w], windows[w]);
+        out["pci"][d] = std::move(fresh);
+    }
+    if (!j["memlock"].is_null()) {
+        for (const char* key : {"soft", "hard"}) {
+            const JsonField limit = j["memlock"][key];
+            if (limit.value() == kUnlimited) out["memlock"][key] = json_shape::limit(std::nullopt);
+            else if (limit.value().is_number_unsigned()) out["memlock"][key] = json_shape::limit(limit.integer());
+            else limit.fail("a byte count or \"unlimited\"");
+        }
+    }
+    if (!j["iomem"].is_null()) {
+        const auto entries = j["iomem"]["entries"].elements();
+        for (std::size_t e = 0; e < entries.size(); ++e) {
+            ordered_json& entry = out["iomem"]["entries"][e];
+            const ordered_json name = entries[e]["name"].value();
+            entry.erase("name");
+            upgrade_start_end(entry, entries[e]);
+            entry["name"] = name;
+        }
+    }
+    return out;
 }
 
 HostSnapshot read_snapshot(const JsonField& j) {
@@ -648,7 +755,12 @@ HostSnapshot parse_host_snapshot_json(const std::string& text, const std::string
         const std::string message = json_error_words(error.what());
         throw InputError(fmt::format("{}: not a JSON document: {}", source_name, message));
     }
-    return read_snapshot(JsonField(document, "$", source_name));
+    const JsonField root(document, "$", source_name);
+    if (document.is_object() && document.contains("schema") && document["schema"] == kHostSnapshotSchemaV1) {
+        const ordered_json upgraded = upgrade_v1(root);
+        return read_snapshot(JsonField(upgraded, "$", source_name));
+    }
+    return read_snapshot(root);
 }
 
 HostSnapshot load_host_snapshot(const std::string& path) {

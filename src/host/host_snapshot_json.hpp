@@ -1,6 +1,7 @@
 #pragma once
-// A HostSnapshot as JSON, schema "aperture-host/1" (docs/host-probe.md): addresses and register values as
-// "0x..." strings, sizes and counts as integers. Loading gives back exactly the snapshot that was written.
+// A HostSnapshot as JSON, schema "aperture-host/2" (docs/host-probe.md, docs/json.md): addresses and sizes
+// as integers with the addresses' "0x..." strings beside them, register values as "0x..." strings. Loading
+// gives back exactly the snapshot that was written, and reads snapshots saved as "aperture-host/1" too.
 // Fields computed from others (a BAR's kind, an IOMMU's MGAW, the merged reserved regions, notes) are
 // written for readers; a loader checks they agree with the fields they come from, so a hand-edited
 // snapshot cannot say two things at once.
@@ -11,7 +12,7 @@
 
 namespace aperture {
 
-inline constexpr const char* kHostSnapshotSchema = "aperture-host/1";
+inline constexpr const char* kHostSnapshotSchema = "aperture-host/2";
 
 std::string host_snapshot_json(const HostSnapshot& snapshot);
 

@@ -235,6 +235,21 @@ void add_firmware_result(PlanView& view, const FirmwareResult& firmware, const P
     add_dropped(view, firmware, index);
 }
 
+}  // namespace plan_view_detail
+
+const char* to_string(PredictedOutcome outcome) {
+    switch (outcome) {
+        case PredictedOutcome::Works: return "works";
+        case PredictedOutcome::Refused: return "refused";
+        case PredictedOutcome::FirmwareFailed: return "firmware-failed";
+        case PredictedOutcome::BarsUnassigned: return "bars-unassigned";
+        case PredictedOutcome::BarsUnreachable: return "bars-unreachable";
+    }
+    return "works";
+}
+
+namespace plan_view_detail {
+
 std::string qemu_display_name(const std::string& model) {
     if (model.starts_with("qemu-")) return "QEMU " + model.substr(5);
     return model;

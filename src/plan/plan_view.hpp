@@ -44,6 +44,8 @@ enum class PredictedOutcome {
     BarsUnassigned,   // the firmware finished and left BARs or bridge windows unassigned
     BarsUnreachable,  // every BAR assigned, but one lies past the guest's phys-bits
 };
+// "works", "refused", "firmware-failed", "bars-unassigned", "bars-unreachable": every plan's JSON "outcome".
+const char* to_string(PredictedOutcome outcome);
 
 // Owners, one type per kind of thing that holds addresses.
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "core/json_shapes.hpp"
+
 namespace aperture {
 
 namespace {
@@ -64,7 +66,7 @@ void finding_text(std::string& out, const Finding& f, const std::string& prefix)
     if (!proven && !f.no_fix.empty() && f.verdict == Verdict::Fail) out += fmt::format("      no fix: {}\n", f.no_fix);
 }
 
-// The kinds of change a fix is made of, each in its own syntax (aperture-check/2).
+// The kinds of change a fix is made of, each in its own syntax (aperture-check/3).
 nlohmann::ordered_json changes_json(const Fix& fix) {
     nlohmann::ordered_json changes = nlohmann::ordered_json::array();
     if (!fix.qemu_args.empty()) {
@@ -91,6 +93,13 @@ nlohmann::ordered_json finding_json(const Finding& f) {
     nlohmann::ordered_json j;
     j["id"] = to_string(f.kind);
     j["verdict"] = to_string(f.verdict);
+    nlohmann::ordered_json bars = nlohmann::ordered_json::array();
+    for (const auto& b : f.subject.bars) {
+        bars.push_back({{"pci_address", json_shape::pci_address(b.bdf)}, {"index", b.index ? nlohmann::ordered_json(*b.index) : nlohmann::ordered_json(nullptr)}});
+    }
+    j["subject"] = {{"bars", bars},
+                    {"range", json_shape::range(f.subject.range)},
+                    {"port", f.about.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.about)}};
     j["title"] = f.title;
     j["evidence"] = f.evidence;
     j["why"] = f.why;
@@ -144,8 +153,8 @@ std::string render_check_text(const CheckReport& report) {
 
 std::string render_check_json(const CheckReport& report) {
     nlohmann::ordered_json j;
-    j["schema"] = "aperture-check/2";
-    j["subject"] = report.subject;
+    j["schema"] = "aperture-check/3";
+    j["summary"] = report.subject;
     if (!report.stack_json.empty()) j["stack"] = nlohmann::ordered_json::parse(report.stack_json);
     j.update(check_findings_json(report));
     if (!report.plan_json.empty()) j["plan"] = nlohmann::ordered_json::parse(report.plan_json);

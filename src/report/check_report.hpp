@@ -1,7 +1,7 @@
 #pragma once
 // `aperture check` output: one line per finding in virt-host-validate's manner, with its evidence, why
 // it matters and the fixes in QEMU, libvirt, xl.cfg and host syntax, ranked, each with how it was proven;
-// or the same as JSON ("aperture-check/2").
+// or the same as JSON ("aperture-check/3").
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -29,7 +29,7 @@ struct CheckReport {
 std::string render_check_text(const CheckReport& report);
 std::string render_check_json(const CheckReport& report);
 // The report's "findings" (each with its ranked fixes and their changes), "migrations" and "failed", as
-// aperture-check/2 holds them; `aperture fix`'s JSON (report/fix_report.hpp) holds the same members.
+// aperture-check/3 holds them; `aperture fix`'s JSON (report/fix_report.hpp) holds the same members.
 nlohmann::ordered_json check_findings_json(const CheckReport& report);
 bool any_failure(const CheckReport& report);
 

@@ -6,9 +6,9 @@ namespace aperture {
 
 std::string render_fix_json(const FixReport& report) {
     nlohmann::ordered_json j;
-    j["schema"] = "aperture-fix/1";
+    j["schema"] = "aperture-fix/2";
     j["domain"] = report.domain_file;
-    j["subject"] = report.before.subject;
+    j["summary"] = report.before.subject;
     if (!report.before.stack_json.empty()) j["stack"] = nlohmann::ordered_json::parse(report.before.stack_json);
     j.update(check_findings_json(report.before));
     j.erase("failed");  // the verdict is the fixed domain's, given last

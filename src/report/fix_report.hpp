@@ -1,5 +1,5 @@
 #pragma once
-// `aperture fix --format json` ("aperture-fix/1"): the domain's findings with every fix as `check --format
+// `aperture fix --format json` ("aperture-fix/2"): the domain's findings with every fix as `check --format
 // json` gives them (report/check_report.hpp: kind, the text in each syntax, the proof, the findings it
 // closes), which fixes were written into the domain and which could not be, the fixed domain, and the
 // check of the fixed domain.

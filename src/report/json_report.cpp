@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_shapes.hpp"
+#include "plan/plan_view.hpp"
 #include "report/labels.hpp"
 #include "report/stack_words.hpp"
 
@@ -12,19 +14,28 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json hex_or_null(const std::optional<u64>& value) { return value ? ordered_json(hex(*value)) : ordered_json(nullptr); }
-
-ordered_json range_json(const std::optional<AddressRange>& range) {
-    if (!range) return nullptr;
-    return {{"start", hex(range->first())}, {"end", hex(range->last())}};
-}
-
-ordered_json window_json(const WindowView& w) { return {{"base", hex(w.base)}, {"limit", hex(w.limit)}}; }
+using json_shape::put_address;
 
 ordered_json ranges_json(const std::vector<AddressRange>& ranges) {
     ordered_json out = ordered_json::array();
-    for (const AddressRange& r : ranges) out.push_back(range_json(r));
+    for (const AddressRange& r : ranges) out.push_back(json_shape::range(r));
     return out;
+}
+
+// A bridge window as QMP query-pci reports its registers: a range when open; closed, the registers' base
+// and last as they are (base above last) and size 0, so the oracle compares them too.
+ordered_json bridge_window_json(const WindowView& w) {
+    if (w.open()) {
+        ordered_json j = json_shape::range(AddressRange::from_first_and_last(w.base, w.limit));
+        j["open"] = true;
+        return j;
+    }
+    ordered_json j;
+    put_address(j, "base", w.base);
+    j["size"] = 0;
+    put_address(j, "last", w.limit);
+    j["open"] = false;
+    return j;
 }
 
 // An expander's root bus and the windows QEMU's ACPI _CRS gives it.
@@ -39,25 +50,9 @@ ordered_json root_bus_json(const RootBusWindows& w) {
             {"mem64", ranges_json(w.mem64)}};
 }
 
-const char* bar_kind(BarKind kind) {
-    switch (kind) {
-        case BarKind::Io: return "io";
-        case BarKind::Memory: return "mem";
-        case BarKind::Rom: return "rom";
-    }
-    return "mem";
-}
-
 ordered_json bar_json(const BarSpec& spec, const BarAssignment* assignment) {
-    ordered_json bar;
-    bar["index"] = spec.index;
-    bar["kind"] = bar_kind(spec.kind);
-    if (spec.kind != BarKind::Io) {
-        bar["bits"] = spec.is64 ? 64 : 32;
-        bar["prefetchable"] = spec.prefetchable;
-    }
-    bar["size"] = spec.size;
-    bar["address"] = assignment ? hex_or_null(assignment->address) : ordered_json(nullptr);
+    ordered_json bar = json_shape::bar({spec.index, json_shape::bar_json_kind(spec.kind == BarKind::Io, spec.kind == BarKind::Rom, spec.is64),
+                                        spec.prefetchable, spec.size, assignment ? assignment->address : std::nullopt});
     bar["decoding"] = assignment ? assignment->decoding : false;
     return bar;
 }
@@ -65,7 +60,7 @@ ordered_json bar_json(const BarSpec& spec, const BarAssignment* assignment) {
 ordered_json function_json(const FunctionResult& f) {
     const PciFunctionSpec& spec = f.node->function;
     ordered_json j;
-    j["bdf"] = f.bdf.to_string();
+    j["pci_address"] = json_shape::pci_address(f.bdf);
     j["id"] = f.node->id.empty() ? ordered_json(nullptr) : ordered_json(f.node->id);
     j["driver"] = spec.driver;
     j["vendor_id"] = fmt::format("{:#06x}", spec.vendor_id);
@@ -78,9 +73,9 @@ ordered_json function_json(const FunctionResult& f) {
     if (f.bridge) {
         j["bridge"] = {{"secondary_bus", f.bridge->secondary_bus},
                        {"subordinate_bus", f.bridge->subordinate_bus},
-                       {"io", window_json(f.bridge->io)},
-                       {"memory", window_json(f.bridge->memory)},
-                       {"prefetchable", window_json(f.bridge->prefetchable)}};
+                       {"io", bridge_window_json(f.bridge->io)},
+                       {"memory", bridge_window_json(f.bridge->memory)},
+                       {"prefetchable", bridge_window_json(f.bridge->prefetchable)}};
     } else {
         j["bridge"] = nullptr;
     }
@@ -139,24 +134,44 @@ ordered_json stack_json(const Plan& plan) {
     return j;
 }
 
+// An e820 entry: its range, type and (where the model knows it) which part of the firmware wrote it.
+ordered_json e820_json(const E820Entry& e, bool with_origin) {
+    ordered_json entry = json_shape::range(AddressRange::from_start_and_size(e.start, e.size));
+    entry["type"] = to_string(e.type);
+    if (with_origin && e.origin != E820Origin::Unspecified) entry["origin"] = to_string(e.origin);
+    return entry;
+}
+
 }  // namespace
+
+ordered_json unassigned_json(const UnassignedResource& u) {
+    return {{"pci_address", json_shape::pci_address(u.bdf)},
+            {"index", u.bar >= 0 ? ordered_json(u.bar) : ordered_json(nullptr)},
+            {"what", u.what},
+            {"size", u.size},
+            {"reason", u.reason}};
+}
 
 std::string render_stack_json(const Plan& plan) { return stack_json(plan).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace); }
 
 std::string render_json(const Plan& plan) {
     const Machine& m = plan.machine;
+    const PlanView view = view_of(plan);
     ordered_json j;
-    j["schema"] = "aperture-plan/1";
+    j["schema"] = "aperture-plan/2";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model}};
     j["stack"] = stack_json(plan);
-    j["outcome"] = to_string(plan.outcome);
+    json_shape::OutcomeJson outcome;
+    outcome.outcome = to_string(view.outcome);
+    outcome.failed = view.failed();
     if (plan.outcome == Outcome::Refused) {
-        j["error"] = {{"source", "qemu"}, {"message", plan.refusal}};
+        outcome.error_source = "qemu";
+        outcome.error_message = plan.refusal;
     } else if (plan.outcome == Outcome::FirmwareFailed) {
-        j["error"] = {{"source", "firmware"}, {"message", plan.firmware->failure_message}};
-    } else {
-        j["error"] = nullptr;
+        outcome.error_source = "firmware";
+        outcome.error_message = plan.firmware->failure_message;
     }
+    json_shape::put_outcome(j, outcome);
     j["cpu"] = {{"model", m.cpu.model}, {"vendor", m.cpu.vendor}, {"phys_bits", m.cpu.phys_bits}};
     if (reports_guest_phys_bits(m.cpu)) {
         j["cpu"]["guest_phys_bits"] = m.cpu.guest_phys_bits;
@@ -167,12 +182,13 @@ std::string render_json(const Plan& plan) {
     memory["ram_size"] = mem.ram_size;
     memory["ram_below_4g"] = mem.below_4g;
     memory["ram_above_4g"] = mem.above_4g;
-    memory["above_4g_start"] = hex(mem.above_4g_start);
-    memory["device_memory"] = mem.device_memory ? ordered_json{{"base", hex(mem.device_memory->base)}, {"size", mem.device_memory->size}} : ordered_json(nullptr);
-    memory["reserved_memory_end"] = hex_or_null(mem.reserved_memory_end);
-    memory["pci_hole64_start"] = hex(mem.pci_hole64_start);
-    memory["pci_hole64_size"] = mem.pci_hole64_size;
-    memory["max_used_gpa"] = hex(mem.max_used_gpa);
+    put_address(memory, "above_4g_start", mem.above_4g_start);
+    memory["device_memory"] = mem.device_memory ? json_shape::range(AddressRange::from_start_and_size(mem.device_memory->base, mem.device_memory->size))
+                                                : ordered_json(nullptr);
+    put_address(memory, "reserved_memory_end", mem.reserved_memory_end);
+    memory["pci_hole64"] = mem.pci_hole64_size ? json_shape::range(AddressRange::from_start_and_size(mem.pci_hole64_start, mem.pci_hole64_size))
+                                               : ordered_json(nullptr);
+    put_address(memory, "max_used_gpa", mem.max_used_gpa);
     j["memory"] = memory;
 
     ordered_json e820 = ordered_json::array();
@@ -184,21 +200,15 @@ std::string render_json(const Plan& plan) {
     for (const auto& note : m.notes) notes.push_back(note);
     if (plan.firmware) {
         const FirmwareResult& fw = *plan.firmware;
-        for (const auto& e : fw.e820) {
-            ordered_json entry = {{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}};
-            if (e.origin != E820Origin::Unspecified) entry["origin"] = to_string(e.origin);
-            e820.push_back(entry);
-        }
+        for (const auto& e : fw.e820) e820.push_back(e820_json(e, true));
         for (const auto& table : fw.e820_alternatives) {
             ordered_json alt = ordered_json::array();
-            for (const auto& e : table) alt.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+            for (const auto& e : table) alt.push_back(e820_json(e, false));
             e820_alternatives.push_back(alt);
         }
-        windows = {{"io", range_json(fw.windows.io)}, {"mem32", range_json(fw.windows.mem32)}, {"mem64", range_json(fw.windows.mem64)}};
+        windows = {{"io", json_shape::range(fw.windows.io)}, {"mem32", json_shape::range(fw.windows.mem32)}, {"mem64", json_shape::range(fw.windows.mem64)}};
         for (const auto& f : fw.functions) functions.push_back(function_json(f));
-        for (const auto& u : fw.unassigned) {
-            unassigned.push_back({{"bdf", u.bdf.to_string()}, {"index", u.bar}, {"what", u.what}, {"size", u.size}, {"reason", u.reason}});
-        }
+        for (const auto& u : fw.unassigned) unassigned.push_back(unassigned_json(u));
         for (const auto& note : fw.notes) notes.push_back(note);
     }
     if (plan.firmware && !plan.firmware->e820_modelled) j["e820"] = nullptr;
@@ -223,26 +233,26 @@ std::string render_json(const Plan& plan) {
     if (m.igd) {
         const IgdAssignment& igd = *m.igd;
         const IgdPlacement* placed = plan.firmware && plan.firmware->igd ? &*plan.firmware->igd : nullptr;
-        const auto address = [](const std::optional<u64>& a) { return a ? ordered_json(hex(*a)) : ordered_json(nullptr); };
         const auto size = [](const std::optional<u64>& s) { return s ? ordered_json(*s) : ordered_json(nullptr); };
         ordered_json problems = ordered_json::array();
         if (placed) {
             for (const auto& p : placed->problems) problems.push_back(p);
             for (const auto& n : placed->notes) notes.push_back(n);
         }
-        j["igd"] = {{"host", igd.host},
-                    {"legacy_mode", igd.legacy},
-                    {"legacy_refusal", igd.legacy ? ordered_json(nullptr) : ordered_json(igd.legacy_refusal)},
-                    {"opregion_size", size(igd.opregion_size)},
-                    {"opregion", placed ? address(placed->opregion) : ordered_json(nullptr)},
-                    {"bdsm_size", size(igd.bdsm_size)},
-                    {"bdsm", placed ? address(placed->bdsm) : ordered_json(nullptr)},
-                    {"problems", problems}};
+        ordered_json out = {{"host_pci_address", json_shape::full_pci_address(igd.host)},
+                            {"legacy_mode", igd.legacy},
+                            {"legacy_refusal", igd.legacy ? ordered_json(nullptr) : ordered_json(igd.legacy_refusal)},
+                            {"opregion_size", size(igd.opregion_size)}};
+        put_address(out, "opregion", placed ? placed->opregion : std::nullopt);
+        out["bdsm_size"] = size(igd.bdsm_size);
+        put_address(out, "bdsm", placed ? placed->bdsm : std::nullopt);
+        out["problems"] = problems;
+        j["igd"] = out;
     }
     j["functions"] = functions;
     j["unassigned"] = unassigned;
     j["notes"] = notes;
-    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return json_shape::document_text(j);
 }
 
 }  // namespace aperture

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_shapes.hpp"
+#include "plan/plan_view.hpp"
+
 namespace aperture {
 
 namespace {
@@ -127,26 +130,35 @@ std::string render_spapr_text(const SpaprPlan& plan) {
 }
 
 std::string render_spapr_json(const SpaprPlan& plan) {
+    using json_shape::put_address;
     const auto& m = plan.machine;
     ordered_json j;
-    j["schema"] = "aperture-pseries-plan/1";
+    j["schema"] = "aperture-pseries-plan/2";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model},
                   {"checked_against_running_system", false}, {"note", kNotChecked}};
-    j["outcome"] = to_string(plan.outcome);
-    if (plan.outcome == Outcome::Refused) j["error"] = {{"source", "qemu"}, {"message", plan.refusal}};
+    const PlanView view = view_of(plan);
+    json_shape::OutcomeJson outcome;
+    outcome.outcome = to_string(view.outcome);
+    outcome.failed = view.failed();
+    if (plan.outcome == Outcome::Refused) {
+        outcome.error_source = "qemu";
+        outcome.error_message = plan.refusal;
+    }
+    json_shape::put_outcome(j, outcome);
     j["memlock_inputs"] = {{"phb_count", plan.memlock.phb_count},   {"nvlink2", plan.memlock.nvlink2},
                            {"nvlink2_gpus", plan.memlock.nvlink2_gpus}, {"vfio", plan.memlock.vfio},
                            {"ram_size", plan.memlock.ram_size},     {"max_memory", plan.memlock.max_memory}};
-    j["ram"] = {{"size", m.ram_size}, {"hotplug", m.device_memory ? ordered_json{{"start", hex(m.device_memory->first())},
-                                                                                 {"end", hex(m.device_memory->last())}}
-                                                                  : ordered_json(nullptr)}};
+    j["ram"] = {{"size", m.ram_size}, {"hotplug", json_shape::range(m.device_memory)}};
     j["notes"] = m.notes;
     j["placement"] = m.type.defaults.placement == spapr::PhbPlacementStyle::Legacy ? "legacy" : "new-style";
     ordered_json phbs = ordered_json::array();
     for (std::size_t i = 0; i < m.phbs.size(); ++i) {
         const SpaprPhb& phb = m.phbs[i];
+        // The window as the CPU sees it, and where it starts on the PHB's PCI bus.
         auto window = [](const spapr::PhbWindow& w) {
-            return ordered_json{{"start", hex(w.cpu.first())}, {"end", hex(w.cpu.last())}, {"pci_address", hex(w.pci_address)}};
+            ordered_json out = json_shape::range(w.cpu);
+            put_address(out, "pci_base", w.pci_address);
+            return out;
         };
         ordered_json p;
         p["index"] = phb.index;
@@ -161,24 +173,28 @@ std::string render_spapr_json(const SpaprPlan& plan) {
         ordered_json ddw = ordered_json::array();
         for (const auto& t : phb.dma.ddw_for_all_memory) {
             ddw.push_back({{"page_size", u64{1} << t.page_shift}, {"window_size", t.window_size}, {"tces", t.entries},
-                           {"table_bytes", t.table_bytes()}, {"truncated", t.truncated}});
+                           {"table_size", t.table_bytes()}, {"truncated", t.truncated}});
         }
-        p["dma"] = {{"default_window", {{"start", hex(phb.dma.default_window.first())}, {"end", hex(phb.dma.default_window.last())}}},
-                    {"default_tces", phb.dma.default_table.entries},
-                    {"default_table_bytes", phb.dma.default_table.table_bytes()},
-                    {"ddw", phb.dma.ddw},
-                    {"dma64_win_addr", hex(phb.dma.dma64_win_addr)},
-                    {"ddw_for_all_memory", ddw}};
+        ordered_json dma = {{"default_window", json_shape::range(phb.dma.default_window)},
+                            {"default_tces", phb.dma.default_table.entries},
+                            {"default_table_size", phb.dma.default_table.table_bytes()},
+                            {"ddw", phb.dma.ddw}};
+        put_address(dma, "dma64_window_base", phb.dma.dma64_win_addr);
+        dma["ddw_for_all_memory"] = ddw;
+        p["dma"] = dma;
         ordered_json nv = nullptr;
         if (phb.placement.nv2_gpa) {
             ordered_json gpus = ordered_json::array();
             for (const auto& g : phb.nvlink2.gpus) {
                 ordered_json atsd = ordered_json::array();
-                for (const auto& a : g.atsd) atsd.push_back(hex(a.first()));
-                gpus.push_back({{"name", g.name}, {"ram_start", hex(g.ram.first())}, {"ram_end", hex(g.ram.last())}, {"atsd", atsd}});
+                for (const auto& a : g.atsd) atsd.push_back(json_shape::range(a));
+                gpus.push_back({{"name", g.name}, {"ram", json_shape::range(g.ram)}, {"atsd", atsd}});
             }
-            nv = {{"gpa", hex(phb.placement.nv2_gpa)}, {"atsd", hex(phb.placement.nv2_atsd)}, {"gpus", gpus},
-                  {"error", phb.nvlink2.error.empty() ? ordered_json(nullptr) : ordered_json(phb.nvlink2.error)}};
+            nv = ordered_json::object();
+            put_address(nv, "gpa", phb.placement.nv2_gpa);
+            put_address(nv, "atsd", phb.placement.nv2_atsd);
+            nv["gpus"] = gpus;
+            nv["error"] = phb.nvlink2.error.empty() ? ordered_json(nullptr) : ordered_json(phb.nvlink2.error);
         }
         p["nvlink2"] = nv;
         ordered_json functions = ordered_json::array();
@@ -189,15 +205,19 @@ std::string render_spapr_json(const SpaprPlan& plan) {
             fj["slot"] = fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
             fj["id"] = f.id.empty() ? ordered_json(nullptr) : ordered_json(f.id);
             fj["driver"] = f.function.driver;
-            fj["host"] = f.host.empty() ? ordered_json(nullptr) : ordered_json(f.host);
+            fj["host_pci_address"] = f.host.empty() ? ordered_json(nullptr) : ordered_json(json_shape::full_pci_address(f.host));
             ordered_json bars = ordered_json::array();
             if (a && k < a->functions.size()) {
                 for (const auto& b : a->functions[k].bars) {
                     const BarSpec* spec = bar_spec(f, b.index);
-                    bars.push_back({{"index", b.index}, {"kind", spec ? bar_kind_name(*spec) : "?"}, {"size", b.size},
-                                    {"window", slof::to_string(b.pool)}, {"pci_address", hex(b.bus_address)},
-                                    {"programmed", hex(b.programmed)}, {"fits", b.fits},
-                                    {"address", b.cpu_address ? ordered_json(hex(*b.cpu_address)) : ordered_json(nullptr)}});
+                    const auto kind = spec ? json_shape::bar_json_kind(spec->kind == BarKind::Io, spec->kind == BarKind::Rom, spec->is64)
+                                           : json_shape::BarJsonKind::Mem32;
+                    ordered_json bar = json_shape::bar({b.index, kind, spec && spec->prefetchable, b.size, b.cpu_address});
+                    bar["window"] = slof::to_string(b.pool);
+                    put_address(bar, "pci_base", b.bus_address);
+                    put_address(bar, "programmed", b.programmed);
+                    bar["fits"] = b.fits;
+                    bars.push_back(std::move(bar));
                 }
             }
             fj["bars"] = bars;
@@ -207,7 +227,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
         phbs.push_back(p);
     }
     j["phbs"] = phbs;
-    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return json_shape::document_text(j);
 }
 
 }  // namespace aperture

@@ -1,5 +1,5 @@
 #pragma once
-// The pseries plan as text and as JSON ("aperture-pseries-plan/1"). Both name the modelled QEMU release
+// The pseries plan as text and as JSON ("aperture-pseries-plan/2"). Both name the modelled QEMU release
 // and SLOF version and say the model was not checked against a running system, and both carry what
 // libvirt's pseries memlock formula needs (nPHB, NVLink2 presence).
 

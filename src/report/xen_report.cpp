@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_shapes.hpp"
+#include "plan/plan_view.hpp"
+#include "report/json_report.hpp"
+
 namespace aperture {
 
 namespace {
@@ -77,61 +81,76 @@ std::string render_xen_text(const XenPlan& plan) {
 }
 
 std::string render_xen_json(const XenPlan& plan) {
-    nlohmann::ordered_json j;
-    j["schema"] = "aperture-xen-plan/1";
+    using json_shape::put_address;
+    using nlohmann::ordered_json;
+    ordered_json j;
+    j["schema"] = "aperture-xen-plan/2";
     j["platform"] = "xen-hvm";
     j["model"] = {{"xen", release_tag(plan.release)}, {"firmware", model_name(plan.release)}, {"device_model", to_string(plan.config.device_model)},
                   {"checked_against_running_system", false}, {"note", kXenNotChecked}};
-    j["refused"] = plan.refusal.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(plan.refusal);
+    const PlanView view = view_of(plan);
+    json_shape::OutcomeJson outcome;
+    outcome.outcome = to_string(view.outcome);
+    outcome.failed = xen_plan_failed(plan);
+    if (!plan.refusal.empty()) {
+        outcome.error_source = "xl";
+        outcome.error_message = plan.refusal;
+    }
+    json_shape::put_outcome(j, outcome);
     if (plan.hvmloader) {
         const LibxlMemoryLayout& m = plan.memory;
         const HvmloaderDetails& d = plan.hvmloader->details;
-        j["memory"] = {{"ram_bytes", m.ram_bytes},
-                       {"video_ram_bytes", m.video_memkb * 1024},
-                       {"low_ram_end", hex(d.low_mem_end)},
-                       {"high_ram_end", d.high_mem_end ? nlohmann::ordered_json(hex(d.high_mem_end)) : nlohmann::ordered_json(nullptr)},
-                       {"mmio_hole_size", m.mmio_hole_size ? nlohmann::ordered_json(*m.mmio_hole_size) : nlohmann::ordered_json(nullptr)},
+        j["memory"] = {{"ram_size", m.ram_bytes},
+                       {"video_ram_size", m.video_memkb * 1024},
+                       {"ram_below_4g", d.low_mem_end},
+                       {"ram_above_4g", d.high_mem_end ? d.high_mem_end - 4 * GiB : 0},
+                       {"mmio_hole_size", m.mmio_hole_size ? ordered_json(*m.mmio_hole_size) : ordered_json(nullptr)},
                        {"memory_relocation_allowed", d.memory_relocation_allowed},
-                       {"relocated_bytes", d.relocated_bytes}};
+                       {"relocated_size", d.relocated_bytes}};
         j["phys_bits"] = {{"bits", plan.phys_bits}, {"source", plan.phys_bits_source}};
         const CrsWindows crs = crs_windows(d);
-        j["hvmloader"] = {{"mmio_total", d.mmio_total},
-                          {"pci_mem_start", hex(d.pci_mem_start)},
-                          {"pci_mem_end", hex(d.pci_mem_end)},
-                          {"hole_from_mmio_hole", d.hole_from_mmio_hole},
-                          {"bar64_relocate", d.bar64_relocate},
-                          {"high_base", hex(d.high_base)},
-                          {"high_limit", hex(d.high_limit)},
-                          {"low_free_start", hex(d.low_free_start)},
-                          {"crs", {{"low", {{"first", hex(crs.low.first())}, {"last", hex(crs.low.last())}}},
-                                   {"high", crs.high ? nlohmann::ordered_json({{"first", hex(crs.high->first())}, {"last", hex(crs.high->last())}}) : nlohmann::ordered_json(nullptr)}}},
-                          {"igd_opregion", d.igd_opregion ? nlohmann::ordered_json(hex(*d.igd_opregion)) : nlohmann::ordered_json(nullptr)},
-                          {"log", d.log}};
-        auto bars = nlohmann::ordered_json::array();
+        ordered_json h;
+        h["mmio_total"] = d.mmio_total;
+        // hvmloader's bounds are exclusive ends; a range names the last byte.
+        h["low_hole"] = d.pci_mem_end > d.pci_mem_start ? json_shape::range(AddressRange::from_first_and_last(d.pci_mem_start, d.pci_mem_end - 1))
+                                                        : ordered_json(nullptr);
+        h["hole_from_mmio_hole"] = d.hole_from_mmio_hole;
+        h["bar64_relocate"] = d.bar64_relocate;
+        h["high_space"] = d.high_limit > d.high_base ? json_shape::range(AddressRange::from_first_and_last(d.high_base, d.high_limit - 1))
+                                                     : ordered_json(nullptr);
+        put_address(h, "low_free_start", d.low_free_start);
+        h["crs"] = {{"low", json_shape::range(crs.low)}, {"high", json_shape::range(crs.high)}};
+        put_address(h, "igd_opregion", d.igd_opregion);
+        h["log"] = d.log;
+        j["hvmloader"] = h;
+        auto bars = ordered_json::array();
         for (const auto& b : d.bars) {
             const PciNode& n = plan.bus.functions[b.function];
             const auto host = plan.bus.host_addresses.find(b.function);
-            bars.push_back({{"slot", fmt::format("{:02x}.{}", n.devfn.device, n.devfn.function)},
-                            {"device", n.function.driver},
-                            {"host", host != plan.bus.host_addresses.end() ? nlohmann::ordered_json(host->second) : nlohmann::ordered_json(nullptr)},
-                            {"bar", b.index},
-                            {"kind", bar_kind(b)},
-                            {"size", b.size},
-                            {"address", b.address ? nlohmann::ordered_json(hex(*b.address)) : nlohmann::ordered_json(nullptr)},
-                            {"above_ram", b.high}});
+            ordered_json bar{{"pci_address", json_shape::pci_address(Bdf{0, n.devfn})},
+                             {"driver", n.function.driver},
+                             {"host_pci_address", host != plan.bus.host_addresses.end() ? ordered_json(json_shape::full_pci_address(host->second)) : ordered_json(nullptr)}};
+            bar.update(json_shape::bar({b.index, json_shape::bar_json_kind(b.kind == BarKind::Io, b.kind == BarKind::Rom, b.is64), b.prefetchable, b.size, b.address}));
+            bar["above_ram"] = b.high;
+            bars.push_back(std::move(bar));
         }
         j["bars"] = bars;
-        auto e820 = nlohmann::ordered_json::array();
-        for (const auto& e : plan.hvmloader->firmware.e820) e820.push_back({{"start", hex(e.start)}, {"size", e.size}, {"type", to_string(e.type)}});
+        auto e820 = ordered_json::array();
+        for (const auto& e : plan.hvmloader->firmware.e820) {
+            ordered_json entry = json_shape::range(AddressRange::from_start_and_size(e.start, e.size));
+            entry["type"] = to_string(e.type);
+            e820.push_back(std::move(entry));
+        }
         j["e820"] = e820;
-        j["unassigned"] = plan.hvmloader->firmware.unassigned.size();
+        auto unassigned = ordered_json::array();
+        for (const auto& u : plan.hvmloader->firmware.unassigned) unassigned.push_back(unassigned_json(u));
+        j["unassigned"] = unassigned;
     }
     std::vector<std::string> notes = plan.notes;
     if (plan.hvmloader) notes.insert(notes.end(), plan.hvmloader->firmware.notes.begin(), plan.hvmloader->firmware.notes.end());
     notes.insert(notes.end(), plan.config.unmodelled.begin(), plan.config.unmodelled.end());
     j["notes"] = notes;
-    j["failed"] = xen_plan_failed(plan);
-    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    return json_shape::document_text(j);
 }
 
 }  // namespace aperture

@@ -1,6 +1,6 @@
 #pragma once
 // `aperture plan --xl`: the map libxl, qemu-xen and hvmloader build for a Xen HVM guest, as text or JSON
-// ("aperture-xen-plan/1"), naming the modelled release and that it was not checked against a running system.
+// ("aperture-xen-plan/2"), naming the modelled release and that it was not checked against a running system.
 
 #include <string>
 

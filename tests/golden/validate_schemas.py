@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every JSON document aperture writes validates against the schema its "schema" key names.
 
-The schemas are docs/schema/<id with "/" as "-">.schema.json (aperture-plan/1 -> aperture-plan-1.schema.json).
+The schemas are docs/schema/<id with "/" as "-">.schema.json (aperture-plan/2 -> aperture-plan-2.schema.json).
 The documents checked:
   - each golden case's stored output when the case is `format: json`;
   - each golden case run again with `--format json` (plan, check, fix, memlock; x86, Xen and pseries);
@@ -46,7 +46,7 @@ except ImportError:
 
 
 def schema_file(schema_id):
-    """aperture-plan/1 -> docs/schema/aperture-plan-1.schema.json"""
+    """aperture-plan/2 -> docs/schema/aperture-plan-2.schema.json"""
     return SCHEMA_DIR / (schema_id.replace("/", "-") + ".schema.json")
 
 
@@ -157,7 +157,8 @@ def other_documents(aperture, scratch):
         code, out = run(aperture, ["host", "--format", "json", "--root", str(tree), "--save", str(saved)])
         yield f"host --format json --root {tree.name}", out, code
         yield f"host --save (from {tree.name})", saved.read_text() if saved.exists() else "(host --save wrote nothing)", None
-    for snapshot in sorted((FIXTURES / "host" / "snapshots").glob("*.json")) + sorted((HERE / "xen").glob("*.json")):
+    # Snapshots saved as aperture-host/1 (still read by --host and --migrate-to) validate against its schema.
+    for snapshot in sorted((FIXTURES / "host" / "snapshots").rglob("*.json")) + sorted((HERE / "xen").glob("*.json")):
         yield f"saved host snapshot {snapshot.relative_to(ROOT)}", snapshot.read_text(), None
     for xml in sorted(cases.glob("*.xml")):
         code, out = run(aperture, ["memlock", "--format", "json", "--xml", xml.name], cwd=cases)
@@ -208,38 +209,55 @@ def first(items, test):
 # Each breakage: (schema of the document it breaks, what it does, how), applied to a copy of the largest
 # document of that schema that validated (a plan with an OVMF window choice, a check with fixes and a plan).
 BREAKAGES = [
-    ("aperture-plan/1", "plan with 'outcome' renamed 'result'", lambda d: d.__setitem__("result", d.pop("outcome"))),
-    ("aperture-plan/1", "plan with memory.ram_size as a string", lambda d: d["memory"].__setitem__("ram_size", str(d["memory"]["ram_size"]))),
-    ("aperture-plan/1", "plan with outcome 'OK'", lambda d: d.__setitem__("outcome", "OK")),
-    ("aperture-plan/1", "plan with outcome 'ok' and an error", lambda d: d.__setitem__("error", {"source": "qemu", "message": "x"})),
-    ("aperture-plan/1", "plan refused by QEMU that has firmware windows", lambda d: d.update(outcome="refused", error={"source": "qemu", "message": "x"})),
-    ("aperture-plan/1", "plan with an address as a number", lambda d: d["memory"].__setitem__("above_4g_start", int(d["memory"]["above_4g_start"], 16))),
-    ("aperture-plan/1", "plan with an address in upper-case hex", lambda d: d["memory"].__setitem__("max_used_gpa", d["memory"]["max_used_gpa"].upper())),
-    ("aperture-plan/1", "plan with an unknown key in a function", lambda d: d["functions"][0].__setitem__("bars_extra", [])),
-    ("aperture-plan/1", "plan without 'windows'", lambda d: d.pop("windows")),
-    ("aperture-plan/1", "plan with an I/O BAR given 'bits'", lambda d: first((b for f in d["functions"] for b in f["bars"]), lambda b: b["kind"] == "io").__setitem__("bits", 32)),
-    ("aperture-plan/1", "plan with an unknown mmio64_choice trust", lambda d: d["mmio64_choice"].__setitem__("phys_bits_trust", "trusted")),
-    ("aperture-plan/1", "plan with a stack part without 'source'", lambda d: d["stack"]["qemu"].pop("source")),
-    ("aperture-check/2", "check with verdict 'pass'", lambda d: d["findings"][0].__setitem__("verdict", "pass")),
-    ("aperture-check/2", "check with an unknown finding id", lambda d: d["findings"][0].__setitem__("id", "host.phys_bits")),
-    ("aperture-check/2", "check whose fix closes an unknown finding", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0].__setitem__("closes", ["target0.host.phys-bits"])),
-    ("aperture-check/2", "check whose fix has a change of unknown kind", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0]["changes"].append({"kind": "shell", "commands": ["x"]})),
-    ("aperture-check/2", "check whose embedded plan has a negative size", lambda d: d["plan"]["memory"].__setitem__("ram_size", -1)),
-    ("aperture-check/2", "check without 'failed'", lambda d: d.pop("failed")),
-    ("aperture-check/2", "check naming a schema with no file", lambda d: d.__setitem__("schema", "aperture-check/99")),
-    ("aperture-fix/1", "fix whose fixed domain has no verdict", lambda d: d["fixed"].pop("failed")),
+    ("aperture-plan/2", "plan with 'outcome' renamed 'result'", lambda d: d.__setitem__("result", d.pop("outcome"))),
+    ("aperture-plan/2", "plan with memory.ram_size as a string", lambda d: d["memory"].__setitem__("ram_size", str(d["memory"]["ram_size"]))),
+    ("aperture-plan/2", "plan with outcome 'ok' (version 1's word)", lambda d: d.__setitem__("outcome", "ok")),
+    ("aperture-plan/2", "plan with outcome 'works' and an error", lambda d: d.update(outcome="works", failed=False, error={"source": "qemu", "message": "x"})),
+    ("aperture-plan/2", "plan whose 'failed' disagrees with its outcome", lambda d: d.__setitem__("failed", not d["failed"])),
+    ("aperture-plan/2", "plan refused by QEMU that has firmware windows", lambda d: d.update(outcome="refused", failed=True, error={"source": "qemu", "message": "x"})),
+    ("aperture-plan/2", "plan with an address as a hex string only", lambda d: d["memory"].__setitem__("above_4g_start", d["memory"]["above_4g_start_hex"])),
+    ("aperture-plan/2", "plan with an address's hex twin in upper case", lambda d: d["memory"].__setitem__("max_used_gpa_hex", d["memory"]["max_used_gpa_hex"].upper())),
+    ("aperture-plan/2", "plan with a range written {start, end} (version 1)", lambda d: d["windows"].__setitem__("mem32", {"start": d["windows"]["mem32"]["base_hex"], "end": d["windows"]["mem32"]["last_hex"]})),
+    ("aperture-plan/2", "plan with a range without 'last'", lambda d: d["windows"]["mem32"].pop("last")),
+    ("aperture-plan/2", "plan with a PCI address without its domain", lambda d: d["functions"][0].__setitem__("pci_address", d["functions"][0]["pci_address"][5:])),
+    ("aperture-plan/2", "plan with an unknown key in a function", lambda d: d["functions"][0].__setitem__("bars_extra", [])),
+    ("aperture-plan/2", "plan without 'windows'", lambda d: d.pop("windows")),
+    ("aperture-plan/2", "plan with an I/O BAR marked prefetchable", lambda d: first((b for f in d["functions"] for b in f["bars"]), lambda b: b["kind"] == "io").__setitem__("prefetchable", True)),
+    ("aperture-plan/2", "plan with a BAR of kind 'mem' (version 1's word)", lambda d: first((b for f in d["functions"] for b in f["bars"]), lambda b: b["kind"] == "mem64").__setitem__("kind", "mem")),
+    ("aperture-plan/2", "plan with a BAR given version 1's 'bits'", lambda d: first((b for f in d["functions"] for b in f["bars"]), lambda b: b["kind"] == "mem64").__setitem__("bits", 64)),
+    ("aperture-plan/2", "plan with an unknown mmio64_choice trust", lambda d: d["mmio64_choice"].__setitem__("phys_bits_trust", "trusted")),
+    ("aperture-plan/2", "plan with a stack part without 'source'", lambda d: d["stack"]["qemu"].pop("source")),
+    ("aperture-check/3", "check with verdict 'pass'", lambda d: d["findings"][0].__setitem__("verdict", "pass")),
+    ("aperture-check/3", "check with an unknown finding id", lambda d: d["findings"][0].__setitem__("id", "host.phys_bits")),
+    ("aperture-check/3", "check with version 1's 'subject' prose", lambda d: d.__setitem__("subject", d.pop("summary"))),
+    ("aperture-check/3", "check with a finding without its subject", lambda d: d["findings"][0].pop("subject")),
+    ("aperture-check/3", "check with a finding's subject port a number", lambda d: d["findings"][0]["subject"].__setitem__("port", 1)),
+    ("aperture-check/3", "check with a finding's subject BAR without its domain", lambda d: d["findings"][0]["subject"]["bars"].append({"pci_address": "01:00.0", "index": 0})),
+    ("aperture-check/3", "check whose fix closes an unknown finding", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0].__setitem__("closes", ["target0.host.phys-bits"])),
+    ("aperture-check/3", "check whose fix has a change of unknown kind", lambda d: first(d["findings"], lambda f: f["fixes"])["fixes"][0]["changes"].append({"kind": "shell", "commands": ["x"]})),
+    ("aperture-check/3", "check whose embedded plan has a negative size", lambda d: d["plan"]["memory"].__setitem__("ram_size", -1)),
+    ("aperture-check/3", "check without 'failed'", lambda d: d.pop("failed")),
+    ("aperture-check/3", "check naming a schema with no file", lambda d: d.__setitem__("schema", "aperture-check/99")),
+    ("aperture-fix/2", "fix whose fixed domain has no verdict", lambda d: d["fixed"].pop("failed")),
     ("aperture-error/1", "error with exit status 1 for bad input", lambda d: d["error"].__setitem__("exit_status", 1)),
     ("aperture-error/1", "error with an unknown code", lambda d: d["error"].__setitem__("code", "error")),
-    ("aperture-host/1", "host snapshot with a memlock limit as a size word", lambda d: d["memlock"].__setitem__("soft", "8M")),
-    ("aperture-host/1", "host snapshot with an unknown key in a device", lambda d: d["pci"][0].__setitem__("name", "x")),
-    ("aperture-host/1", "host snapshot with a BDF without its domain", lambda d: d["pci"][0].__setitem__("address", d["pci"][0]["address"][5:])),
-    ("aperture-memlock/1", "memlock with action 'leave'", lambda d: d.__setitem__("action", "leave")),
-    ("aperture-memlock/1", "memlock with bytes as a string", lambda d: d.__setitem__("bytes", str(d["bytes"]))),
-    ("aperture-devices/1", "devices with a vendor ID as a hex string", lambda d: d["passthrough_catalog"][0].__setitem__("vendor_id", "0x10de")),
-    ("aperture-xen-plan/1", "Xen plan with a BAR's 'bar' renamed 'index'", lambda d: d["bars"][0].__setitem__("index", d["bars"][0].pop("bar"))),
-    ("aperture-xen-plan/1", "Xen plan with unassigned BARs that does not fail", lambda d: (d.__setitem__("unassigned", 1), d.__setitem__("failed", False))),
-    ("aperture-pseries-plan/1", "pseries plan with a PHB window without pci_address", lambda d: d["phbs"][0]["mem32"].pop("pci_address")),
-    ("aperture-pseries-plan/1", "pseries plan with an unknown SLOF pool", lambda d: first((b for p in d["phbs"] for f in p["functions"] for b in f["bars"]), lambda b: True).__setitem__("window", "mmio64")),
+    ("aperture-host/2", "host snapshot with a memlock limit as version 1's word", lambda d: d["memlock"].__setitem__("soft", "unlimited")),
+    ("aperture-host/2", "host snapshot with an unlimited limit that has bytes", lambda d: d["memlock"].__setitem__("hard", {"unlimited": True, "bytes": 65536})),
+    ("aperture-host/2", "host snapshot with an unknown key in a device", lambda d: d["pci"][0].__setitem__("name", "x")),
+    ("aperture-host/2", "host snapshot with a PCI address without its domain", lambda d: d["pci"][0].__setitem__("pci_address", d["pci"][0]["pci_address"][5:])),
+    ("aperture-host/2", "host snapshot with a BAR's base as version 1's 'start'", lambda d: first((b for p in d["pci"] for b in p["bars"]), lambda b: True).__setitem__("start", "0x0")),
+    ("aperture-host/2", "host snapshot with a 24-bit class (version 1)", lambda d: d["pci"][0].__setitem__("class", d["pci"][0]["class"] + "00")),
+    ("aperture-memlock/2", "memlock with action 'left as libvirtd's' (version 1)", lambda d: d.__setitem__("action", "left as libvirtd's")),
+    ("aperture-memlock/2", "memlock with a limit whose bytes is a string", lambda d: d.update(action="set", limit={"unlimited": False, "bytes": "4096"})),
+    ("aperture-memlock/2", "memlock that leaves the limit but gives one", lambda d: d.update(action="leave", limit={"unlimited": False, "bytes": 4096})),
+    ("aperture-devices/2", "devices with a vendor ID as an integer (version 1)", lambda d: d["passthrough_catalog"][0].__setitem__("vendor_id", 4318)),
+    ("aperture-devices/2", "devices with a catalog BAR given a base", lambda d: d["passthrough_catalog"][0]["bars"][0].update(base=4096, base_hex="0x1000")),
+    ("aperture-xen-plan/2", "Xen plan with a BAR's 'index' renamed 'bar' (version 1)", lambda d: d["bars"][0].__setitem__("bar", d["bars"][0].pop("index"))),
+    ("aperture-xen-plan/2", "Xen plan with unassigned BARs that does not fail", lambda d: (d.__setitem__("unassigned", [{"pci_address": "0000:00:04.0", "index": 0, "what": "BAR 0", "size": 4096, "reason": "x"}]), d.__setitem__("failed", False))),
+    ("aperture-xen-plan/2", "Xen plan with version 1's 'refused'", lambda d: d.__setitem__("refused", None)),
+    ("aperture-pseries-plan/2", "pseries plan with a PHB window without pci_base", lambda d: d["phbs"][0]["mem32"].pop("pci_base")),
+    ("aperture-pseries-plan/2", "pseries plan with an unknown SLOF pool", lambda d: first((b for p in d["phbs"] for f in p["functions"] for b in f["bars"]), lambda b: True).__setitem__("window", "mmio64")),
+    ("aperture-pseries-plan/2", "pseries plan with a BAR kind 'mem64 pref' (version 1)", lambda d: first((b for p in d["phbs"] for f in p["functions"] for b in f["bars"]), lambda b: True).__setitem__("kind", "mem64 pref")),
 ]
 
 
@@ -247,26 +265,26 @@ BREAKAGES = [
 # produce (an e820 origin, a finding id, an error code) is still checked, and a word added to the code without
 # the schema fails here. (schema file, path to the "enum" in it, source file, the writing function's signature)
 VOCABULARIES = [
-    ("aperture-plan-1", "properties/outcome", "src/plan/plan.cpp", "to_string(Outcome outcome)"),
-    ("aperture-pseries-plan-1", "properties/outcome", "src/plan/plan.cpp", "to_string(Outcome outcome)"),
-    ("aperture-plan-1", "$defs/e820_type", "src/machine/e820.cpp", "to_string(E820Type type)"),
-    ("aperture-plan-1", "$defs/e820_entry/properties/origin", "src/machine/e820.cpp", "to_string(E820Origin origin)"),
-    ("aperture-plan-1", "$defs/stack_provenance/properties/source", "src/plan/stack_choice.cpp", "to_string(StackChoiceSource source)"),
-    ("aperture-plan-1", "$defs/stack_caveat/properties/kind", "src/plan/stack_choice.cpp", "to_string(StackCaveatKind kind)"),
-    ("aperture-plan-1", "properties/mmio64_choice/properties/kind", "src/firmware/ovmf/platform_windows.cpp", "to_string(Mmio64Choice choice)"),
-    ("aperture-plan-1", "properties/mmio64_choice/properties/phys_bits_trust", "src/firmware/ovmf/platform_windows.cpp", "trust_key(OvmfTrust trust)"),
-    ("aperture-check-2", "$defs/finding_id", "src/diagnostics/finding_kind.cpp", "to_string(FindingKind kind)"),
-    ("aperture-check-2", "$defs/verdict", "src/diagnostics/checks.cpp", "to_string(Verdict verdict)"),
-    ("aperture-check-2", "$defs/fix/properties/scope", "src/diagnostics/checks.cpp", "to_string(FixScope scope)"),
-    ("aperture-check-2", "$defs/fix/properties/stability", "src/diagnostics/checks.cpp", "to_string(FixStability stability)"),
+    ("aperture-plan-2", "$defs/outcome", "src/plan/plan_view.cpp", "to_string(PredictedOutcome outcome)"),
+    ("aperture-plan-2", "$defs/bar_fields/properties/kind", "src/core/json_shapes.cpp", "to_string(BarJsonKind kind)"),
+    ("aperture-plan-2", "$defs/e820_type", "src/machine/e820.cpp", "to_string(E820Type type)"),
+    ("aperture-plan-2", "$defs/e820_entry/properties/origin", "src/machine/e820.cpp", "to_string(E820Origin origin)"),
+    ("aperture-plan-2", "$defs/stack_provenance/properties/source", "src/plan/stack_choice.cpp", "to_string(StackChoiceSource source)"),
+    ("aperture-plan-2", "$defs/stack_caveat/properties/kind", "src/plan/stack_choice.cpp", "to_string(StackCaveatKind kind)"),
+    ("aperture-plan-2", "properties/mmio64_choice/properties/kind", "src/firmware/ovmf/platform_windows.cpp", "to_string(Mmio64Choice choice)"),
+    ("aperture-plan-2", "properties/mmio64_choice/properties/phys_bits_trust", "src/firmware/ovmf/platform_windows.cpp", "trust_key(OvmfTrust trust)"),
+    ("aperture-check-3", "$defs/finding_id", "src/diagnostics/finding_kind.cpp", "to_string(FindingKind kind)"),
+    ("aperture-check-3", "$defs/verdict", "src/diagnostics/checks.cpp", "to_string(Verdict verdict)"),
+    ("aperture-check-3", "$defs/fix/properties/scope", "src/diagnostics/checks.cpp", "to_string(FixScope scope)"),
+    ("aperture-check-3", "$defs/fix/properties/stability", "src/diagnostics/checks.cpp", "to_string(FixStability stability)"),
     ("aperture-error-1", "properties/error/properties/code", "src/cli/error_report.cpp", "error_code(ErrorKind kind)"),
-    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/source", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsSource source)"),
-    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/basis", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsBasis basis)"),
-    ("aperture-host-1", "properties/kvm/properties/guest_phys_bits/properties/kvm_device", "src/host/kvm_device.cpp", "to_string(KvmDeviceOutcome outcome)"),
-    ("aperture-host-1", "properties/iommu/properties/units/items/properties/vendor", "src/host/iommu.cpp", "to_string(IommuVendor vendor)"),
-    ("aperture-host-1", "properties/memlock/oneOf/1/properties/source", "src/host/memlock.cpp", "to_string(MemlockSource source)"),
-    ("aperture-memlock-1", "properties/action", "src/app/memlock_use_case.cpp", "action_name(LibvirtMemlockAction action)"),
-    ("aperture-pseries-plan-1", "$defs/phb/properties/functions/items/properties/bars/items/properties/window", "src/firmware/slof/slof_bar_assignment.cpp", "to_string(Pool pool)"),
+    ("aperture-host-2", "properties/kvm/properties/guest_phys_bits/properties/source", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsSource source)"),
+    ("aperture-host-2", "properties/kvm/properties/guest_phys_bits/properties/basis", "src/host/kvm_guest_phys_bits.cpp", "to_string(GuestPhysBitsBasis basis)"),
+    ("aperture-host-2", "properties/kvm/properties/guest_phys_bits/properties/kvm_device", "src/host/kvm_device.cpp", "to_string(KvmDeviceOutcome outcome)"),
+    ("aperture-host-2", "properties/iommu/properties/units/items/properties/vendor", "src/host/iommu.cpp", "to_string(IommuVendor vendor)"),
+    ("aperture-host-2", "properties/memlock/oneOf/1/properties/source", "src/host/memlock.cpp", "to_string(MemlockSource source)"),
+    ("aperture-memlock-2", "properties/action", "src/app/memlock_use_case.cpp", "action_word(LibvirtMemlockAction action)"),
+    ("aperture-pseries-plan-2", "$defs/phb/properties/functions/items/properties/bars/items/properties/window", "src/firmware/slof/slof_bar_assignment.cpp", "to_string(Pool pool)"),
 ]
 
 
@@ -301,11 +319,11 @@ def vocabulary_problems(schemas):
             problems.append(f"{name} {path}: the schema lists {sorted(listed - written)} that {signature} never writes, "
                             f"and misses {sorted(written - listed)}")
     # The finding keys a fix closes: every id, on the source host and on migration targets.
-    key = re.compile(schemas["aperture-check-2.schema.json"]["$defs"]["finding_key"]["pattern"])
-    for finding_id in schemas["aperture-check-2.schema.json"]["$defs"]["finding_id"]["enum"]:
+    key = re.compile(schemas["aperture-check-3.schema.json"]["$defs"]["finding_key"]["pattern"])
+    for finding_id in schemas["aperture-check-3.schema.json"]["$defs"]["finding_id"]["enum"]:
         for k in (finding_id, "target." + finding_id, "target2." + finding_id):
             if not key.match(k):
-                problems.append(f"aperture-check-2 $defs/finding_key does not match {k!r}")
+                problems.append(f"aperture-check-3 $defs/finding_key does not match {k!r}")
     return problems
 
 

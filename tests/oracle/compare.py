@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare an aperture prediction (aperture-plan/1 JSON) with what the QEMU oracle observed.
+"""Compare an aperture prediction (aperture-plan/2 JSON) with what the QEMU oracle observed.
 
     compare(expected_plan_json, observed_json) -> list of human-readable differences
 
@@ -16,6 +16,10 @@ What is compared (see README.md):
     predicted with "decoding": false is expected to appear unmapped (null).
   * "firmware-failed": SeaBIOS panics before it programs any BAR or window, so addresses and
     bridge windows are not compared (topology, ids, BAR sizes and bus numbers are).
+
+The oracle's observations keep the shape they were recorded in (aperture-plan/1's names: "bdf", BARs as
+kind "mem" with "bits", "start"/"end", hex strings); plan_as_observed() reads an aperture-plan/2 prediction
+into that shape, so recordings made before the rename still replay.
 
 CLI: python3 compare.py EXPECTED.json OBSERVED.json   (exit status 1 when they differ)
 """
@@ -219,8 +223,56 @@ def _win(w):
     return "%s-%s" % (_hex(w.get("base")), _hex(w.get("limit")))
 
 
+# aperture-plan/2's outcomes that mean "the firmware finished": what the oracle observes as "ok".
+_FIRMWARE_FINISHED = ("works", "bars-unassigned", "bars-unreachable")
+
+
+def _observed_bar(bar: dict) -> dict:
+    kind = bar["kind"]
+    out = {"index": bar["index"], "kind": "io" if kind == "io" else ("rom" if kind == "rom" else "mem")}
+    if kind != "io":
+        out["bits"] = 64 if kind == "mem64" else 32
+        out["prefetchable"] = bar["prefetchable"]
+    out.update(size=bar["size"], address=bar["base_hex"], decoding=bar["decoding"])
+    return out
+
+
+def _observed_window(window: dict) -> dict:
+    return {"base": window["base_hex"], "limit": window["last_hex"]}
+
+
+def _observed_e820(entries):
+    if entries is None:
+        return None
+    return [{"start": e["base_hex"], "size": e["size"], "type": e["type"]} for e in entries]
+
+
+def plan_as_observed(plan: dict) -> dict:
+    """An aperture-plan/2 document in the names the oracle's observations use; anything else unchanged."""
+    if not isinstance(plan, dict) or plan.get("schema") != "aperture-plan/2":
+        return plan
+    out = dict(plan)
+    out["outcome"] = "ok" if plan["outcome"] in _FIRMWARE_FINISHED else plan["outcome"]
+    out["e820"] = _observed_e820(plan.get("e820"))
+    if "e820_alternatives" in plan:
+        out["e820_alternatives"] = [_observed_e820(t) for t in plan["e820_alternatives"]]
+    functions = []
+    for f in plan.get("functions") or []:
+        g = dict(f)
+        g["bdf"] = g.pop("pci_address")[5:]
+        g["bars"] = [_observed_bar(b) for b in f["bars"]]
+        if f.get("bridge"):
+            b = dict(f["bridge"])
+            for w in ("io", "memory", "prefetchable"):
+                b[w] = _observed_window(b[w])
+            g["bridge"] = b
+        functions.append(g)
+    out["functions"] = functions
+    return out
+
+
 def compare(expected_plan_json, observed_json) -> list:
-    exp = _load(expected_plan_json)
+    exp = plan_as_observed(_load(expected_plan_json))
     obs = _load(observed_json)
     diffs = []
 

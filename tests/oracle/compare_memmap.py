@@ -16,7 +16,8 @@ FIRMWARE_AREA = "firmware-area"
 
 
 def _intervals(entries: list) -> list:
-    return [(int(e["start"], 16) if isinstance(e["start"], str) else e["start"], e["size"], e["type"])
+    # "base" (aperture-plan/2, an integer) or "start" (a hex string, as the guest's table is recorded)
+    return [(e["base"] if "base" in e else int(e["start"], 16) if isinstance(e["start"], str) else e["start"], e["size"], e["type"])
             for e in entries]
 
 

@@ -7,8 +7,8 @@ This is the oracle for aperture: it runs
 
 waits until the firmware has programmed every BAR and bridge window (QMP ``query-pci`` stops
 changing and, for SeaBIOS, the debug console shows the final "e820 map has N items" table),
-and normalises what it saw into the key names of aperture's ``aperture-plan/1`` JSON schema
-(docs/plan-json.md), a subset of it:
+and normalises what it saw into the key names aperture's plan JSON had as ``aperture-plan/1`` (the
+recordings keep them; compare.plan_as_observed reads an ``aperture-plan/2`` prediction into them):
 
     {"outcome": "ok" | "refused" | "firmware-failed" | "timeout" | "oracle-error",
      "error": null | {"source": "qemu" | "firmware" | "oracle", "message": "..."},

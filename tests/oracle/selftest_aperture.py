@@ -30,7 +30,7 @@ def main(argv):
     qemu_oracle.install_signal_handlers()
     obs = qemu_oracle.observe(qargs, stack=stack)
     obs.pop("oracle", None)
-    obs["schema"] = "aperture-plan/1"
+    obs["schema"] = "aperture-plan/1"  # the observation's shape, which compare.py takes as it is
     if os.environ.get("APERTURE_SELFTEST_MUTATE") == "1":
         done = False
         for fn in obs["functions"]:

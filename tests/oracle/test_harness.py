@@ -147,9 +147,49 @@ def _observed():
             "functions": qemu_oracle.normalize_pci(QUERY_PCI)}
 
 
+def _as_plan2(obs):
+    """An observation written the way aperture-plan/2 writes a prediction: integers with "_hex" twins,
+    ranges as base/size/last, "pci_address" with the domain, BAR kinds with their width."""
+    def addr(v):
+        return int(v, 16) if isinstance(v, str) else v
+
+    def bar(b):
+        kind = b["kind"] if b["kind"] != "mem" else "mem%d" % b["bits"]
+        base = addr(b["address"])
+        return {"index": b["index"], "kind": kind, "prefetchable": bool(b.get("prefetchable")), "size": b["size"],
+                "base": base, "base_hex": b["address"], "decoding": b["decoding"]}
+
+    def window(w):
+        base, last = addr(w["base"]), addr(w["limit"])
+        return {"base": base, "base_hex": w["base"], "size": last - base + 1 if base <= last else 0,
+                "last": last, "last_hex": w["limit"], "open": base <= last}
+    doc = copy.deepcopy(obs)
+    doc.update(schema="aperture-plan/2", outcome="works", failed=False)
+    doc["e820"] = [{"base": addr(e["start"]), "base_hex": e["start"], "size": e["size"],
+                    "last": addr(e["start"]) + e["size"] - 1, "last_hex": "0x%x" % (addr(e["start"]) + e["size"] - 1),
+                    "type": e["type"]} for e in obs["e820"]]
+    for f in doc["functions"]:
+        f["pci_address"] = "0000:" + f.pop("bdf")
+        f["bars"] = [bar(b) for b in f["bars"]]
+        if f.get("bridge"):
+            for w in ("io", "memory", "prefetchable"):
+                f["bridge"][w] = window(f["bridge"][w])
+    return doc
+
+
 class Compare(unittest.TestCase):
     def test_identical(self):
         self.assertEqual(compare.compare(_observed(), _observed()), [])
+
+    def test_a_plan2_prediction_reads_as_the_observation(self):
+        exp = _as_plan2(_observed())
+        self.assertEqual(compare.compare(exp, _observed()), [])
+        exp["functions"][3]["bars"][2]["base_hex"] = "0x1000000000"
+        self.assertEqual(compare.compare(exp, _observed()),
+                         ["01:00.0 BAR2 address: predicted 0x1000000000, QEMU 0x800000000"])
+        exp = _as_plan2(_observed())
+        exp["outcome"] = "bars-unassigned"
+        self.assertEqual(compare.compare(exp, _observed()), [])
 
     def test_bar_address(self):
         exp = _observed()

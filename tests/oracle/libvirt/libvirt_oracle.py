@@ -81,8 +81,8 @@ def differences(xml_plan: dict, args_plan: dict) -> list[str]:
             continue
         if a.get(key) != b.get(key):
             out.append(f"{key}: XML {json.dumps(a.get(key))[:300]} / libvirt {json.dumps(b.get(key))[:300]}")
-    fa = {f["bdf"]: f for f in a.get("functions") or []}
-    fb = {f["bdf"]: f for f in b.get("functions") or []}
+    fa = {f["pci_address"]: f for f in a.get("functions") or []}
+    fb = {f["pci_address"]: f for f in b.get("functions") or []}
     for bdf in sorted(set(fa) | set(fb)):
         x, y = fa.get(bdf), fb.get(bdf)
         if x == y:
@@ -142,14 +142,14 @@ def placement_differences(argv: list[str], xml_plan: dict) -> tuple[int, list[st
             out.append(f"{d['id']}: libvirt puts it on {bus_id}, which the XML plan has no bridge for")
             continue
         slot, _, function = str(d["addr"]).partition(".")
-        expected = f"{bus:02x}:{int(slot, 16):02x}.{int(function, 16) if function else 0:x}"
+        expected = f"0000:{bus:02x}:{int(slot, 16):02x}.{int(function, 16) if function else 0:x}"
         mine = by_id.get(d["id"])
         if mine is None:
             out.append(f"{d['id']} ({d['driver']}): libvirt places it at {expected} ({bus_id} addr {d['addr']}), "
                        f"the XML plan has no function with that id")
-        elif mine["bdf"] != expected or mine["driver"] != QEMU_DEVICE_ALIASES.get(d["driver"], d["driver"]):
+        elif mine["pci_address"] != expected or mine["driver"] != QEMU_DEVICE_ALIASES.get(d["driver"], d["driver"]):
             out.append(f"{d['id']}: libvirt {d['driver']} at {expected} ({bus_id} addr {d['addr']}), "
-                       f"XML plan {mine['driver']} at {mine['bdf']}")
+                       f"XML plan {mine['driver']} at {mine['pci_address']}")
     return checked, out
 
 

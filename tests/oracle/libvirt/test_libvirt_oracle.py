@@ -65,14 +65,14 @@ class Placement(unittest.TestCase):
     argv = ["-device", '{"driver":"pcie-root-port","id":"pci.1","bus":"pcie.0","addr":"0x2"}',
             "-device", '{"driver":"virtio-net-pci","id":"net0","bus":"pci.1","addr":"0x0"}',
             "-device", "usb-tablet,id=input0,bus=usb.0,port=1"]
-    port = {"bdf": "00:02.0", "id": "pci.1", "driver": "pcie-root-port", "bridge": {"secondary_bus": 1}}
+    port = {"pci_address": "0000:00:02.0", "id": "pci.1", "driver": "pcie-root-port", "bridge": {"secondary_bus": 1}}
 
     def test_the_same_bdf_passes(self):
-        nic = {"bdf": "01:00.0", "id": "net0", "driver": "virtio-net-pci", "bridge": None}
+        nic = {"pci_address": "0000:01:00.0", "id": "net0", "driver": "virtio-net-pci", "bridge": None}
         self.assertEqual(libvirt_oracle.placement_differences(self.argv, plan_with([self.port, nic])), (2, []))
 
     def test_another_slot_is_a_difference(self):
-        nic = {"bdf": "01:01.0", "id": "net0", "driver": "virtio-net-pci", "bridge": None}
+        nic = {"pci_address": "0000:01:01.0", "id": "net0", "driver": "virtio-net-pci", "bridge": None}
         checked, why = libvirt_oracle.placement_differences(self.argv, plan_with([self.port, nic]))
         self.assertEqual(checked, 2)
         self.assertEqual(len(why), 1)
@@ -84,12 +84,12 @@ class Placement(unittest.TestCase):
 
     def test_an_alias_libvirt_writes_is_the_type_qemu_creates(self):
         argv = ["-device", '{"driver":"lsi","id":"scsi0","bus":"pci.0","addr":"0x3"}']
-        lsi = {"bdf": "00:03.0", "id": "scsi0", "driver": "lsi53c895a", "bridge": None}
+        lsi = {"pci_address": "0000:00:03.0", "id": "scsi0", "driver": "lsi53c895a", "bridge": None}
         self.assertEqual(libvirt_oracle.placement_differences(argv, plan_with([lsi])), (1, []))
 
     def test_another_type_than_the_alias_names_is_a_difference(self):
         argv = ["-device", '{"driver":"lsi","id":"scsi0","bus":"pci.0","addr":"0x3"}']
-        megasas = {"bdf": "00:03.0", "id": "scsi0", "driver": "megasas", "bridge": None}
+        megasas = {"pci_address": "0000:00:03.0", "id": "scsi0", "driver": "megasas", "bridge": None}
         _, why = libvirt_oracle.placement_differences(argv, plan_with([megasas]))
         self.assertIn("XML plan megasas", why[0])
 
@@ -101,8 +101,8 @@ class Differences(unittest.TestCase):
         self.assertEqual(libvirt_oracle.differences(a, b), [])
 
     def test_a_bar_address_counts(self):
-        f = {"bdf": "00:02.0", "id": "video0", "bars": [{"address": "0xfd000000"}]}
-        g = {"bdf": "00:02.0", "id": "video0", "bars": [{"address": "0xfe000000"}]}
+        f = {"pci_address": "0000:00:02.0", "id": "video0", "bars": [{"base": 0xfd000000}]}
+        g = {"pci_address": "0000:00:02.0", "id": "video0", "bars": [{"base": 0xfe000000}]}
         why = libvirt_oracle.differences({"functions": [f]}, {"functions": [g]})
         self.assertEqual(len(why), 1)
         self.assertIn("bars", why[0])

@@ -127,8 +127,37 @@ def case_seed(seed: int, i: int) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _observed_window(w: dict | None) -> dict | None:
+    if w is None:
+        return None
+    return {"start": w["base_hex"], "end": w["last_hex"], "pci_address": w["pci_base_hex"]}
+
+
+def _observed_bar(b: dict) -> dict:
+    kind = b["kind"] + (" pref" if b["kind"] in ("mem32", "mem64") and b["prefetchable"] else "")
+    return {"index": b["index"], "kind": kind, "size": b["size"], "programmed": b["programmed_hex"]}
+
+
+def prediction_as_observed(pred: dict) -> dict:
+    """An aperture-pseries-plan/2 prediction in the names the observations are recorded in (a window's
+    start/end/pci_address, a BAR's kind with " pref", hex strings); anything else unchanged."""
+    if pred.get("schema") != "aperture-pseries-plan/2":
+        return pred
+    out = dict(pred)
+    out["outcome"] = "refused" if pred["outcome"] == "refused" else "ok"
+    out["phbs"] = []
+    for p in pred.get("phbs", []):
+        q = dict(p)
+        for w in ("io", "mem32", "mem64"):
+            q[w] = _observed_window(p.get(w))
+        q["functions"] = [dict(f, bars=[_observed_bar(b) for b in f.get("bars", [])]) for f in p.get("functions", [])]
+        out["phbs"].append(q)
+    return out
+
+
 def compare(pred: dict, obs: dict) -> list[str]:
-    """Differences between aperture's aperture-pseries-plan/1 JSON and an observation; [] = agree."""
+    """Differences between aperture's aperture-pseries-plan/2 JSON and an observation; [] = agree."""
+    pred = prediction_as_observed(pred)
     if obs.get("outcome") in ("timeout", "oracle-error"):
         return [f"oracle {obs['outcome']}: {(obs.get('error') or {}).get('message')}"]
     if pred.get("outcome") != obs.get("outcome"):

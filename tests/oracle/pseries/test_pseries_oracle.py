@@ -98,10 +98,41 @@ def prediction(obs):
     return p
 
 
+def prediction_v2(obs):
+    """The same prediction as aperture-pseries-plan/2 writes it (integers, "_hex" twins, base/last, kind and
+    prefetchable apart)."""
+    def window(w):
+        if w is None:
+            return None
+        base, last, pci = (int(w[k], 16) for k in ("start", "end", "pci_address"))
+        return {"base": base, "base_hex": w["start"], "size": last - base + 1, "last": last, "last_hex": w["end"],
+                "pci_base": pci, "pci_base_hex": w["pci_address"]}
+
+    def bar(b):
+        kind, _, pref = b["kind"].partition(" ")
+        return {"index": b["index"], "kind": kind, "prefetchable": pref == "pref", "size": b["size"], "base": None,
+                "base_hex": None, "programmed": int(b["programmed"], 16), "programmed_hex": b["programmed"]}
+    p = prediction(obs)
+    p.update(schema="aperture-pseries-plan/2", outcome="works", failed=False, error=None)
+    for phb in p["phbs"]:
+        for w in ("io", "mem32", "mem64"):
+            phb[w] = window(phb[w])
+        for f in phb["functions"]:
+            f["bars"] = [bar(b) for b in f["bars"]]
+    return p
+
+
 class Compare(unittest.TestCase):
     def test_equal_agrees(self):
         o = observation()
         self.assertEqual(sw.compare(prediction(o), o), [])
+
+    def test_a_version_2_prediction_is_read_in_the_observation_names(self):
+        o = observation()
+        self.assertEqual(sw.compare(prediction_v2(o), o), [])
+        p = prediction_v2(o)
+        p["phbs"][0]["functions"][1]["bars"][2]["programmed_hex"] = "0x210008000000"
+        self.assertIn("PHB 0 01.0 BAR2 programmed: predicted 0x210008000000, QEMU 0x210004000000", sw.compare(p, o))
 
     def test_each_difference_is_named(self):
         o = observation()

@@ -42,7 +42,7 @@ std::string error_message(const Result& r) {
 TEST(PlanCommand, GoodVmExitsZeroWithJson) {
     const auto r = plan({"-machine", "q35", "-m", "2G", "-nodefaults"});
     EXPECT_EQ(r.status, EXIT_OK);
-    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-plan/1\""));
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-plan/2\""));
 }
 
 TEST(PlanCommand, MalformedSizeNamesTheArgument) {
@@ -226,7 +226,7 @@ TEST(CheckCommand, JsonSaysWhetherAnythingFailed) {
     const std::string epyc = saved_snapshot("amd-epyc-a100");
     const auto r = run_cli({"check", "--host", epyc, "--format", "json", "--", "-machine", "q35", "-m", "2G", "-nodefaults"});
     EXPECT_EQ(r.status, EXIT_OK) << r.out;
-    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/2\""));
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-check/3\""));
     EXPECT_TRUE(mentions(r.out, "\"failed\": false"));
 }
 
@@ -294,7 +294,7 @@ TEST(DevicesCommand, JsonListsModelsAndCatalogBars) {
     const auto r = run_cli({"devices", "--format", "json"});
     ASSERT_EQ(r.status, EXIT_OK);
     const auto j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["schema"], "aperture-devices/1");
+    EXPECT_EQ(j["schema"], "aperture-devices/2");
     EXPECT_NE(std::find(j["device_models"].begin(), j["device_models"].end(), "vfio-pci"), j["device_models"].end());
     bool h100 = false;
     for (const auto& entry : j["passthrough_catalog"]) {

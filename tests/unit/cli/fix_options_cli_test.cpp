@@ -1,5 +1,5 @@
 // `aperture fix` reads check's inputs (declared once for both) and answers in JSON with the fixes as check
-// gives them: each input option changes what fix does, and --format json carries "aperture-fix/1".
+// gives them: each input option changes what fix does, and --format json carries "aperture-fix/2".
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -39,7 +39,7 @@ TEST(FixJson, CarriesCheckFindingsWithTheirFixesAndTheFixedDomainChecked) {
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;  // everything is in the JSON
     const auto j = parsed(r);
-    EXPECT_EQ(j["schema"], "aperture-fix/1");
+    EXPECT_EQ(j["schema"], "aperture-fix/2");
     EXPECT_EQ(j["domain"], domain("h100-pair-ovmf"));
     // The findings before fixing are exactly what `check --format json` reports, fixes and proofs included.
     const Result check = run_cli({"check", "--format", "json", "--host", kH100Host, "--xml", domain("h100-pair-ovmf")});
@@ -66,7 +66,7 @@ TEST(FixJson, OutputGetsTheDomainAndStdoutTheJson) {
     const std::string output = ::testing::TempDir() + "aperture-fix-json-output.xml";
     const Result r = fix_json(domain("h100-pair-ovmf"), {"--host", kH100Host, "--output", output});
     EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(parsed(r)["schema"], "aperture-fix/1");
+    EXPECT_EQ(parsed(r)["schema"], "aperture-fix/2");
     std::remove(output.c_str());
 }
 
@@ -153,7 +153,7 @@ TEST(FixOptions, FirmwareChangesTheReservationTheHotplugPortNeeds) {
 TEST(FixOptions, QemuNamesTheReleaseModelled) {
     const Result r = fix_json(domain("hotplug-port"), {"--host", kH100Host, "--qemu", "10.0"});
     EXPECT_NE(r.status, EXIT_BAD_INPUT) << r.out;
-    EXPECT_NE(parsed(r)["subject"].get<std::string>().find("QEMU 10.0"), std::string::npos) << r.out;
+    EXPECT_NE(parsed(r)["summary"].get<std::string>().find("QEMU 10.0"), std::string::npos) << r.out;
     const Result bad = run_cli({"fix", "--host", kH100Host, "--qemu", "6.0", "--xml", domain("hotplug-port")});
     EXPECT_EQ(bad.status, EXIT_BAD_INPUT);
 }

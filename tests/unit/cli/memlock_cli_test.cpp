@@ -42,11 +42,12 @@ TEST(MemlockCli, LockedAndNoDeviceAsJson) {
     ASSERT_EQ(r.status, EXIT_OK) << r.err;
     auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["action"], "unlimited");
+    EXPECT_EQ(j["limit"], (nlohmann::json{{"unlimited", true}, {"bytes", nullptr}}));
     r = run_cli({"memlock", "--xml", kMemlock + "qemumemlock-pc-kvm.xml", "--format", "json"});
     ASSERT_EQ(r.status, EXIT_OK) << r.err;
     j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["action"], "left as libvirtd's");
-    EXPECT_EQ(j["bytes"], 0);
+    EXPECT_EQ(j["action"], "leave");
+    EXPECT_TRUE(j["limit"].is_null());
 }
 
 TEST(MemlockCli, NvmeFormulaDependsOnTheRelease) {

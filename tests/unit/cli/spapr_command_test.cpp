@@ -26,7 +26,7 @@ TEST(SpaprCli, BinaryNameSelectsThePseriesModel) {
 TEST(SpaprCli, ArchSelectsThePseriesModelWithoutABinary) {
     const auto r = run_cli({"plan", "--arch", "ppc64", "--format", "json", "--", "-nodefaults"});
     EXPECT_EQ(r.status, EXIT_OK);
-    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-pseries-plan/1\""));
+    EXPECT_TRUE(mentions(r.out, "\"schema\": \"aperture-pseries-plan/2\""));
     EXPECT_TRUE(mentions(r.out, "\"phb_count\": 1"));
     EXPECT_TRUE(mentions(r.out, "\"checked_against_running_system\": false"));
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../support/words.hpp"
 
 #include "../host/host_test_support.hpp"
@@ -54,8 +56,14 @@ TEST(Checks, OvmfDroppingAGpuFailsWithAProvenXPciMmio64MbFix) {
     EXPECT_EQ(f->first_fix()->qemu_args, (std::vector<std::string>{"-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=65536"}));
     EXPECT_EQ(f->first_fix()->domain.x_pci_mmio64_mb, 65536u);
     EXPECT_NE(f->first_fix()->libvirt_xml.find("xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"), std::string::npos);
+    // What it is about, as data: the GPU's 32 GiB BAR2 behind the port (bus 1) among the BARs dropped.
+    const auto& bars = f->subject.bars;
+    EXPECT_NE(std::find_if(bars.begin(), bars.end(), [](const FindingBar& b) { return b.bdf == Bdf{1, {0, 0}} && b.index == 2; }), bars.end());
+    EXPECT_EQ(bars.size(), c.plan.firmware->unassigned.size());
     // The GPU's 32-bit BAR was dropped with it, for lack of 64-bit room: not a 32-bit window problem.
     EXPECT_EQ(find(c, "bar32.room")->verdict, Verdict::Pass);
+    ASSERT_TRUE(c.plan.firmware->windows.mem32.has_value());
+    EXPECT_EQ(find(c, "bar32.room")->subject.range, c.plan.firmware->windows.mem32);
     // Without a host, the host checks are skipped rather than passed.
     EXPECT_EQ(find(c, "host.phys-bits"), nullptr);
 }
@@ -171,6 +179,9 @@ TEST(Checks, PageTableCostFollowsTheWidth) {
 TEST(Checks, HighBarsWarnForOldGuests) {
     const auto c = check("-machine q35 -m 2G -nodefaults -cpu qemu64,phys-bits=46,pdpe1gb=on -bios OVMF.fd -device pci-testdev,membar=1G", nullptr);
     EXPECT_EQ(find(c, "guest.bar-height")->verdict, Verdict::Warn);
+    // The highest BAR, as data: pci-testdev's membar is its BAR2.
+    ASSERT_EQ(find(c, "guest.bar-height")->subject.bars.size(), 1u);
+    EXPECT_EQ(find(c, "guest.bar-height")->subject.bars[0].index, 2);
     const auto low = check("-machine q35 -m 2G -nodefaults -bios OVMF.fd -device pci-testdev,membar=1G", nullptr);
     EXPECT_EQ(find(low, "guest.bar-height")->verdict, Verdict::Pass);
 }

@@ -45,6 +45,10 @@ TEST(IgdCheck, PassesWithBothAddressesOnPc) {
     EXPECT_EQ(c.finding->verdict, Verdict::Pass);
     EXPECT_NE(c.finding->evidence.find("BDSM 0xbeb00000 (4 MiB"), std::string::npos);
     EXPECT_NE(c.finding->evidence.find("ASLS 0xbfffe000"), std::string::npos);
+    // The same as data: the IGD at 00:02.0 and its stolen-memory block.
+    ASSERT_EQ(c.finding->subject.bars.size(), 1u);
+    EXPECT_EQ(c.finding->subject.bars[0].bdf, (Bdf{0, {2, 0}}));
+    EXPECT_EQ(c.finding->subject.range, AddressRange::from_start_and_size(0xbeb00000, 4 * MiB));
 }
 
 TEST(IgdCheck, Q35WarnsWithAProvenMoveToPc) {

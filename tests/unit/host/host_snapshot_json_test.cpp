@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "host/host_context.hpp"
@@ -48,13 +49,18 @@ TEST(HostSnapshotJson, RoundTripEmptySnapshot) {
 
 TEST(HostSnapshotJson, SchemaAddressesAndSizes) {
     const ordered_json document = ordered_json::parse(fixture_json("amd-epyc-a100"));
-    EXPECT_EQ(document["schema"], "aperture-host/1");
+    EXPECT_EQ(document["schema"], "aperture-host/2");
     const ordered_json& bar1 = document["pci"][2]["bars"][1];
-    EXPECT_EQ(bar1["start"], "0x20000000000");
-    EXPECT_EQ(bar1["size"], 64 * GiB);
-    EXPECT_EQ(bar1["kind"], "mem");
-    EXPECT_EQ(bar1["bits"], 64);
+    EXPECT_EQ(bar1["index"], 1);
+    EXPECT_EQ(bar1["kind"], "mem64");
     EXPECT_EQ(bar1["prefetchable"], true);
+    EXPECT_EQ(bar1["size"], 64 * GiB);
+    EXPECT_EQ(bar1["base"], 0x200'0000'0000);
+    EXPECT_EQ(bar1["base_hex"], "0x20000000000");
+    EXPECT_EQ(bar1["last"], 0x200'0000'0000 + 64 * GiB - 1);
+    EXPECT_EQ(bar1["last_hex"], "0x20fffffffff");
+    EXPECT_EQ(document["pci"][2]["class"], "0x0302");
+    EXPECT_EQ(document["pci"][2]["prog_if"], "0x00");
 }
 TEST(HostSnapshotJson, IntelWidthsAreWrittenForReaders) {
     const ordered_json unit = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"))["iommu"]["units"][1];
@@ -76,17 +82,69 @@ TEST(HostSnapshotJson, CommittedSnapshotsMatchTheirTrees) {
 TEST(HostSnapshotJson, IgdRegistersOnlyOnTheIgpu) {
     const ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
     for (const auto& device : document["pci"]) {
-        if (device["address"] == "0000:00:02.0") {
+        if (device["pci_address"] == "0000:00:02.0") {
             EXPECT_EQ(device["igd"]["gmch"], "0x00000280");
             EXPECT_EQ(device["igd"]["asls"], "0x7a9a8018");
         } else {
-            EXPECT_FALSE(device.contains("igd")) << device["address"];
+            EXPECT_FALSE(device.contains("igd")) << device["pci_address"];
         }
     }
 }
-TEST(HostSnapshotJson, MemlockUnlimitedIsAString) {
+TEST(HostSnapshotJson, MemlockUnlimitedIsAFlag) {
     const ordered_json document = ordered_json::parse(fixture_json("h100-8gpu-server"));
-    EXPECT_EQ(document["memlock"]["soft"], "unlimited");
+    EXPECT_EQ(document["memlock"]["soft"], (ordered_json{{"unlimited", true}, {"bytes", nullptr}}));
+}
+TEST(HostSnapshotJson, MemlockUnlimitedWithBytesIsRefused) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["memlock"]["soft"] = {{"unlimited", true}, {"bytes", 65536}}; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.memlock.soft.bytes: expected null, as \"unlimited\": true says, got 65536");
+}
+TEST(HostSnapshotJson, DerivedHexMustAgree) {
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["base_hex"] = "0x20000000001"; });
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: $.pci[2].bars[1].base_hex: expected \"0x20000000000\", which the other fields imply, got \"0x20000000001\"");
+}
+
+// Snapshots users saved before the one JSON naming are aperture-host/1: they still load, to exactly what the
+// same host gives today, and a bad field in one is named by its /1 path.
+std::string v1_snapshot(const std::string& name) {
+    std::ifstream in(test::host_fixture("snapshots/aperture-host-1/" + name + ".json"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+TEST(HostSnapshotJson, Version1SnapshotsLoadAsTheirTrees) {
+    for (const std::string name : {"intel-i7-12700-rtx4090", "h100-8gpu-server"}) {
+        const std::string text = v1_snapshot(name);
+        ASSERT_NE(text.find("\"schema\": \"aperture-host/1\""), std::string::npos) << name;
+        HostSnapshot saved = parse_host_snapshot_json(text, name + ".json");
+        const HostSnapshot probed = test::probe_fixture(name);
+        saved.root = probed.root;
+        EXPECT_EQ(saved, probed) << name;
+    }
+}
+TEST(HostSnapshotJson, Version1SnapshotIsRewrittenAsVersion2) {
+    const HostSnapshot saved = parse_host_snapshot_json(v1_snapshot("h100-8gpu-server"), "h100.json");
+    const ordered_json document = ordered_json::parse(host_snapshot_json(saved));
+    EXPECT_EQ(document["schema"], "aperture-host/2");
+    EXPECT_EQ(document["memlock"]["soft"]["unlimited"], true);
+}
+TEST(HostSnapshotJson, Version1BadHexNamesItsPath) {
+    ordered_json document = ordered_json::parse(v1_snapshot("intel-i7-12700-rtx4090"));
+    document["iommu"]["groups"][0]["reserved_regions"][0]["start"] = "fee00000";
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(document.dump(), "old.json"); }),
+              "old.json: $.iommu.groups[0].reserved_regions[0].start: expected a \"0x...\" hex string up to "
+              "0xffffffffffffffff, got \"fee00000\"");
+}
+TEST(HostSnapshotJson, Version1MemlockWordIsChecked) {
+    ordered_json document = ordered_json::parse(v1_snapshot("h100-8gpu-server"));
+    document["memlock"]["hard"] = "8M";
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(document.dump(), "old.json"); }),
+              "old.json: $.memlock.hard: expected a byte count or \"unlimited\", got \"8M\"");
+}
+TEST(HostSnapshotJson, Version1DerivedKindMustAgree) {
+    ordered_json document = ordered_json::parse(v1_snapshot("intel-i7-12700-rtx4090"));
+    document["pci"][3]["bars"][1]["bits"] = 32;
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(document.dump(), "old.json"); }),
+              "old.json: $.pci[3].bars[1].kind: expected \"mem64\", which the other fields imply, got \"mem32\"");
 }
 
 // The kernel release and the installed QEMU and firmware: written, read back, and optional, so a
@@ -204,12 +262,11 @@ TEST(HostSnapshotJson, BadSizeNamesItsPath) {
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
               "host.json: $.pci[2].bars[1].size: expected an integer from 0 to 18446744073709551615, got \"64G\"");
 }
-TEST(HostSnapshotJson, BadHexNamesItsPath) {
+TEST(HostSnapshotJson, AddressAsHexStringNamesItsPath) {
     const std::string text = edited_epyc_json(
-        [](ordered_json& d) { d["iommu"]["groups"][0]["reserved_regions"][1]["start"] = "fd00000000"; });
+        [](ordered_json& d) { d["iommu"]["groups"][0]["reserved_regions"][1]["base"] = "0xfd00000000"; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
-              "host.json: $.iommu.groups[0].reserved_regions[1].start: expected a \"0x...\" hex string up to "
-              "0xffffffffffffffff, got \"fd00000000\"");
+              "host.json: $.iommu.groups[0].reserved_regions[1].base: expected an integer from 0 to 18446744073709551615, got \"0xfd00000000\"");
 }
 TEST(HostSnapshotJson, MissingFieldNamesItsPath) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][0].erase("driver"); });
@@ -219,12 +276,12 @@ TEST(HostSnapshotJson, MissingFieldNamesItsPath) {
 TEST(HostSnapshotJson, UnknownFieldIsRefused) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["kvm"]["vmx"] = true; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
-              "host.json: $.kvm.vmx: no such field in aperture-host/1");
+              "host.json: $.kvm.vmx: no such field in aperture-host/2");
 }
 TEST(HostSnapshotJson, DerivedFieldMustAgree) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["kind"] = "io"; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
-              "host.json: $.pci[2].bars[1].kind: expected \"mem\", which the other fields imply, got \"io\"");
+              "host.json: $.pci[2].bars[1].kind: expected \"mem64\", which the other fields imply, got \"io\"");
 }
 TEST(HostSnapshotJson, DerivedMgawMustAgreeWithCap) {
     ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
@@ -235,13 +292,13 @@ TEST(HostSnapshotJson, DerivedMgawMustAgreeWithCap) {
 TEST(HostSnapshotJson, SizeOverflowIsRefused) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["size"] = ~u64{0}; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
-              "host.json: $.pci[2].bars[1].size: expected a size that keeps the region below 2^64 from its start "
+              "host.json: $.pci[2].bars[1].size: expected a size that keeps the region below 2^64 from its base "
               "0x20000000000, got 18446744073709551615");
 }
 TEST(HostSnapshotJson, WrongSchemaIsRefused) {
-    const std::string text = edited_epyc_json([](ordered_json& d) { d["schema"] = "aperture-plan/1"; });
+    const std::string text = edited_epyc_json([](ordered_json& d) { d["schema"] = "aperture-plan/2"; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
-              "host.json: $.schema: expected \"aperture-host/1\", got \"aperture-plan/1\"");
+              "host.json: $.schema: expected \"aperture-host/2\", got \"aperture-plan/2\"");
 }
 TEST(HostSnapshotJson, ResizableSizesMustBePowersOfTwo) {
     ordered_json document = ordered_json::parse(fixture_json("intel-i7-12700-rtx4090"));
