@@ -46,7 +46,7 @@ void add_phb(PlanView& view, const spapr::SpaprPhb& phb, const slof::PhbAssignme
         const std::size_t fi = view.functions.size();
         PlanFunction function;
         function.root = root;
-        function.bdf = Bdf{0, f.devfn};
+        function.bdf = Bdf{static_cast<std::uint8_t>(f.bus), f.devfn};
         function.id = f.id;
         function.driver = f.function.driver;
         view.functions.push_back(std::move(function));
@@ -62,7 +62,7 @@ void add_phb(PlanView& view, const spapr::SpaprPhb& phb, const slof::PhbAssignme
             }
             DroppedResource d;
             d.bar = PciBarOwner{fi, b.index};
-            d.bdf = Bdf{0, f.devfn};
+            d.bdf = Bdf{static_cast<std::uint8_t>(f.bus), f.devfn};
             d.what = fmt::format("{} {}", b.kind == BarKind::Rom ? std::string("ROM") : fmt::format("BAR{}", b.index), bar_kind_label(*spec));
             d.size = b.size;
             d.reason = fmt::format("SLOF programs it at PCI address {:#x}, outside PHB {}'s {} window: the CPU cannot reach it", b.bus_address, root,

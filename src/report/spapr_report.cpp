@@ -28,6 +28,17 @@ const BarSpec* bar_spec(const spapr::SpaprFunction& f, int index) {
     return nullptr;
 }
 
+// "SS.F" on the PHB's root bus, "BB:SS.F" behind a bridge (as the pseries oracle names them).
+std::string slot_name(const spapr::SpaprFunction& f) {
+    if (f.bus == 0) return fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+    return fmt::format("{:02x}:{:02x}.{}", f.bus, f.devfn.device, f.devfn.function);
+}
+
+std::string bridge_line(const slof::BridgeWindows& w) {
+    return fmt::format("          bridge to bus {:02x}-{:02x}: io {:#x}-{:#x}, mem {:#x}-{:#x}, {}-bit pref {:#x}-{:#x}\n", w.secondary,
+                       w.subordinate, w.io.base, w.io.limit, w.mem.base, w.mem.limit, w.pref_is_64 ? 64 : 32, w.pref.base, w.pref.limit);
+}
+
 std::string page_name(unsigned shift) {
     if (shift >= 30) return fmt::format("{}G", u64{1} << (shift - 30));
     if (shift >= 20) return fmt::format("{}M", u64{1} << (shift - 20));
@@ -87,10 +98,11 @@ void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* 
     out += "  slot  id         driver             BAR  kind               size  window      PCI address         guest-physical\n";
     for (std::size_t i = 0; i < phb.functions.size(); ++i) {
         const auto& f = phb.functions[i];
-        const std::string slot = fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+        const std::string slot = slot_name(f);
         const slof::AssignedFunction* a = slof && i < slof->functions.size() ? &slof->functions[i] : nullptr;
         if (!a || a->bars.empty()) {
             out += fmt::format("  {:<5} {:<10} {}\n", slot, f.id.empty() ? "-" : f.id, f.function.driver);
+            if (a && a->bridge) out += bridge_line(*a->bridge);
             continue;
         }
         bool first = true;
@@ -102,6 +114,7 @@ void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* 
                                b.cpu_address ? hex(*b.cpu_address) : std::string("OUTSIDE THE WINDOW"));
             first = false;
         }
+        if (a->bridge) out += bridge_line(*a->bridge);
     }
 }
 
@@ -186,7 +199,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
         for (std::size_t k = 0; k < phb.functions.size(); ++k) {
             const auto& f = phb.functions[k];
             ordered_json fj;
-            fj["slot"] = fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+            fj["slot"] = slot_name(f);
             fj["id"] = f.id.empty() ? ordered_json(nullptr) : ordered_json(f.id);
             fj["driver"] = f.function.driver;
             fj["host"] = f.host.empty() ? ordered_json(nullptr) : ordered_json(f.host);
@@ -201,6 +214,12 @@ std::string render_spapr_json(const SpaprPlan& plan) {
                 }
             }
             fj["bars"] = bars;
+            if (a && k < a->functions.size() && a->functions[k].bridge) {
+                const slof::BridgeWindows& w = *a->functions[k].bridge;
+                const auto bridge_window = [](const slof::BridgeWindow& bw) { return ordered_json{{"base", hex(bw.base)}, {"limit", hex(bw.limit)}}; };
+                fj["bridge"] = {{"secondary", w.secondary}, {"subordinate", w.subordinate}, {"io", bridge_window(w.io)},
+                                {"mem", bridge_window(w.mem)}, {"pref", bridge_window(w.pref)}};
+            }
             functions.push_back(fj);
         }
         p["functions"] = functions;

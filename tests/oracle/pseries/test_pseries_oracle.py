@@ -114,6 +114,35 @@ class Compare(unittest.TestCase):
         self.assertTrue(any(x.startswith("PHB 0 mem64 window") for x in d))
         self.assertTrue(any("predicted e1000, QEMU has 0x1af4:0x1000" in x for x in d))
 
+    def test_bridge_windows_and_bus_numbers_are_compared(self):
+        o = observation()
+        br = {"slot": "02.0", "vendor_id": "0x1b36", "device_id": "0x1", "bars": [],
+              "bridge": {"secondary": 1, "subordinate": 1, "io": {"base": "0x1000", "limit": "0x1fff"},
+                         "mem": {"base": "0x80000000", "limit": "0x801fffff"},
+                         "pref": {"base": "0x210000000000", "limit": "0x2101ffffffff"}}}
+        o["phbs"][0]["functions"].append(br)
+        p = prediction(o)
+        p["phbs"][0]["functions"][-1]["driver"] = "pci-bridge"
+        p["phbs"][0]["functions"][-1]["bridge"] = copy.deepcopy(br["bridge"])
+        self.assertEqual(sw.compare(p, o), [])
+        p["phbs"][0]["functions"][-1]["bridge"]["mem"]["limit"] = "0x800fffff"
+        p["phbs"][0]["functions"][-1]["bridge"]["subordinate"] = 2
+        d = sw.compare(p, o)
+        self.assertEqual(len(d), 2)
+        self.assertTrue(d[0].startswith("PHB 0 02.0 bridge subordinate: predicted 2, QEMU 1"))
+        del p["phbs"][0]["functions"][-1]["bridge"]
+        self.assertTrue(any("bridge io: predicted None" in x for x in sw.compare(p, o)))
+
+    def test_nvme_ids_follow_the_machine_type(self):
+        o = observation()
+        o["phbs"][0]["functions"][0].update(vendor_id="0x8086", device_id="0x5845")
+        p = prediction(o)
+        p["phbs"][0]["functions"][0]["driver"] = "nvme"
+        self.assertEqual(sw.compare(p, o, (5, 1)), [])
+        self.assertTrue(any("predicted nvme, QEMU has 0x8086:0x5845" in x for x in sw.compare(p, o, (5, 2))))
+        self.assertEqual(sw.machine_version(["-machine", "pseries-2.11,cap-htm=off"]), (2, 11))
+        self.assertEqual(sw.machine_version(["-m", "2G"]), (7, 2))
+
     def test_outcomes(self):
         o = observation()
         refused = {"outcome": "refused", "error": {"source": "qemu", "message": "x"}, "phbs": []}
