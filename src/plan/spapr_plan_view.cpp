@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "machine/spapr/verification.hpp"
 #include "plan/firmware_result_view.hpp"
 #include "plan/plan_view.hpp"
 #include "plan/spapr_plan.hpp"
@@ -108,7 +109,7 @@ PlanView view_of(const SpaprPlan& plan) {
         }
     }
     view.notes.insert(view.notes.end(), m.notes.begin(), m.notes.end());
-    view.notes.push_back("pseries: no guest phys-bits limit is modelled; modelled from the upstream source, not checked against a running system");
+    view.notes.push_back("pseries: no guest phys-bits limit is modelled; " + spapr::verification_text(m.type.release));
     return view;
 }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "machine/spapr/verification.hpp"
+
 namespace aperture {
 
 namespace {
@@ -10,7 +12,6 @@ namespace {
 using nlohmann::ordered_json;
 using spapr::SpaprPhb;
 
-constexpr const char* kNotChecked = "modelled from upstream source; not checked against a running system";
 
 std::string span(const AddressRange& r) { return fmt::format("{:#x}-{:#x}", r.first(), r.last()); }
 
@@ -47,7 +48,21 @@ std::string page_name(unsigned shift) {
 
 std::string release_line(const SpaprPlan& plan) {
     const auto& m = plan.machine;
-    return fmt::format("aperture plan: QEMU {} {} with SLOF 20220719 ({})", plan.hypervisor_model.substr(5), m.type.name, kNotChecked);
+    return fmt::format("aperture plan: QEMU {} {} with SLOF 20220719; {}", plan.hypervisor_model.substr(5), m.type.name,
+                       spapr::verification_text(m.type.release));
+}
+
+ordered_json verification_json(spapr::QemuRelease release) {
+    const spapr::SpaprVerification v = spapr::spapr_verification(release);
+    const auto keys = [](const std::vector<spapr::SpaprPart>& parts) {
+        ordered_json out = ordered_json::array();
+        for (const auto part : parts) out.push_back(std::string(spapr::part_key(part)));
+        return out;
+    };
+    return {{"checked_against", v.stack.empty() ? ordered_json(nullptr) : ordered_json(std::string(v.stack))},
+            {"checked", keys(v.checked)},
+            {"source_only", keys(v.source_only)},
+            {"record", v.record.empty() ? ordered_json(nullptr) : ordered_json(std::string(v.record))}};
 }
 
 void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* slof) {
@@ -144,7 +159,8 @@ std::string render_spapr_json(const SpaprPlan& plan) {
     ordered_json j;
     j["schema"] = "aperture-pseries-plan/1";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model},
-                  {"checked_against_running_system", false}, {"note", kNotChecked}};
+                  {"checked_against_running_system", false}, {"note", spapr::verification_text(m.type.release)},
+                  {"verification", verification_json(m.type.release)}};
     j["outcome"] = to_string(plan.outcome);
     if (plan.outcome == Outcome::Refused) j["error"] = {{"source", "qemu"}, {"message", plan.refusal}};
     j["memlock_inputs"] = {{"phb_count", plan.memlock.phb_count},   {"nvlink2", plan.memlock.nvlink2},
