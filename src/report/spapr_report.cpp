@@ -35,9 +35,13 @@ std::string slot_name(const spapr::SpaprFunction& f) {
     return fmt::format("{:02x}:{:02x}.{}", f.bus, f.devfn.device, f.devfn.function);
 }
 
+std::string bridge_window_text(const slof::BridgeWindow& w) {
+    return w.open() ? fmt::format("{:#x}-{:#x}", w.base, w.limit) : fmt::format("closed (base {:#x}, limit {:#x})", w.base, w.limit);
+}
+
 std::string bridge_line(const slof::BridgeWindows& w) {
-    return fmt::format("          bridge to bus {:02x}-{:02x}: io {:#x}-{:#x}, mem {:#x}-{:#x}, {}-bit pref {:#x}-{:#x}\n", w.secondary,
-                       w.subordinate, w.io.base, w.io.limit, w.mem.base, w.mem.limit, w.pref_is_64 ? 64 : 32, w.pref.base, w.pref.limit);
+    return fmt::format("          bridge to bus {:02x}-{:02x}: io {}, mem {}, {}-bit pref {}\n", w.secondary, w.subordinate,
+                       bridge_window_text(w.io), bridge_window_text(w.mem), w.pref_is_64 ? 64 : 32, bridge_window_text(w.pref));
 }
 
 std::string page_name(unsigned shift) {
@@ -232,7 +236,9 @@ std::string render_spapr_json(const SpaprPlan& plan) {
             fj["bars"] = bars;
             if (a && k < a->functions.size() && a->functions[k].bridge) {
                 const slof::BridgeWindows& w = *a->functions[k].bridge;
-                const auto bridge_window = [](const slof::BridgeWindow& bw) { return ordered_json{{"base", hex(bw.base)}, {"limit", hex(bw.limit)}}; };
+                const auto bridge_window = [](const slof::BridgeWindow& bw) {
+                    return bw.open() ? ordered_json{{"base", hex(bw.base)}, {"limit", hex(bw.limit)}} : ordered_json(nullptr);
+                };
                 fj["bridge"] = {{"secondary", w.secondary}, {"subordinate", w.subordinate}, {"io", bridge_window(w.io)},
                                 {"mem", bridge_window(w.mem)}, {"pref", bridge_window(w.pref)}};
             }

@@ -149,6 +149,11 @@ private:
         return empty_pref_;
     }
 
+    static BridgeWindow low_32_bits(BridgeWindow w) {
+        constexpr u64 kLow32 = 0xFFFF'FFFF;
+        return {w.base & kLow32, w.limit & kLow32};
+    }
+
     static u64 open_window(PoolState& p, u64 alignment) {
         p.next = align_up_or_throw(p.next, alignment, "SLOF bridge window base");
         return p.next;
@@ -176,6 +181,10 @@ private:
         w.pref.limit = w.pref_is_64 ? close_window(pref, SLOF_BRIDGE_MEM64_HOTPLUG, SLOF_BRIDGE_MEM64_ALIGN)
                                     : close_window(pref, SLOF_BRIDGE_MMIO_HOTPLUG, SLOF_BRIDGE_MMIO_ALIGN);
         w.io.limit = close_window(io, SLOF_BRIDGE_IO_HOTPLUG, SLOF_BRIDGE_IO_ALIGN);
+        // The memory window and a 32-bit prefetchable one live in 32-bit registers (pci-bridge-set-mmio-*,
+        // pci-bridge-set-mem-* without 64-bit memory): they keep the low 32 bits of what SLOF computed.
+        w.mem = low_32_bits(w.mem);
+        if (!w.pref_is_64) w.pref = low_32_bits(w.pref);
         a.bridge = w;
         // pci-bridge-generic-setup then assign-all-bridge-bars: BAR0, BAR1 and the ROM, from the moved pointers.
         device_bars(*f.function, a);

@@ -61,10 +61,12 @@ struct FunctionInput {
     unsigned subordinate = 0;
 };
 
-// A bridge window as SLOF programs it: [base, limit], PCI bus addresses.
+// A bridge window as SLOF programs it: [base, limit], PCI bus addresses as the registers hold them; a limit
+// below the base (a 32-bit register that kept only the low bits of a pointer past 4 GiB) closes the window.
 struct BridgeWindow {
     u64 base = 0;
     u64 limit = 0;
+    bool open() const { return limit >= base; }
 };
 
 struct BridgeWindows {

@@ -218,9 +218,13 @@ def judge(aperture: str | None, args: list[str], obs: dict) -> tuple[str, list[s
         return "FAIL", [err], None
     if pred.get("schema") == "aperture-error/1":
         msg = pred["error"]["message"]
-        if "not modelled" in msg:
+        if pred["error"].get("code") == "qemu-refuses":
+            # aperture's command-line reader predicts QEMU's refusal before any model runs (duplicate IDs, ...).
+            pred = {"outcome": "refused", "error": {"source": "qemu", "message": msg}}
+        elif "not modelled" in msg:
             return "UNMODELLED", [msg + f" (QEMU: {obs.get('outcome')})"], pred
-        return "FAIL", [f"aperture error: {msg}"], pred
+        else:
+            return "FAIL", [f"aperture error: {msg}"], pred
     diffs = compare(pred, obs, machine_version(args))
     return ("FAIL" if diffs else "PASS"), diffs, pred
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -142,6 +143,16 @@ class Compare(unittest.TestCase):
         self.assertTrue(any("predicted nvme, QEMU has 0x8086:0x5845" in x for x in sw.compare(p, o, (5, 2))))
         self.assertEqual(sw.machine_version(["-machine", "pseries-2.11,cap-htm=off"]), (2, 11))
         self.assertEqual(sw.machine_version(["-m", "2G"]), (7, 2))
+
+    def test_qemu_refuses_from_the_reader_is_a_predicted_refusal(self):
+        refused = {"outcome": "refused", "error": {"source": "qemu", "message": "Duplicate ID 'p' for device"}, "phbs": []}
+        answer = {"schema": "aperture-error/1", "error": {"code": "qemu-refuses", "message": "argument 8: Duplicate ID 'p' for device"}}
+        with mock.patch.object(sw, "run_aperture", return_value=(answer, "")):
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], refused)[0], "PASS")
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], observation())[0], "FAIL")
+        bad = {"schema": "aperture-error/1", "error": {"code": "bad-input", "message": "argument 3: nonsense"}}
+        with mock.patch.object(sw, "run_aperture", return_value=(bad, "")):
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], refused)[0], "FAIL")
 
     def test_outcomes(self):
         o = observation()

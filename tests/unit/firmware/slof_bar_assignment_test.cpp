@@ -157,5 +157,22 @@ TEST(SlofAssignment, LegacySplitWindowTranslatesPciToCpu) {
     EXPECT_EQ(a.functions[0].bars[0].cpu_address, 0x104'2000'0000u);
 }
 
+// The 32-bit prefetchable window's registers keep the low 32 bits: a 64 GiB BAR behind the bridge moves the
+// pointer to 128 GiB, so the limit becomes 0x000fffff, below the base, and the window is closed (seed 20301
+// case 49 on the real QEMU 7.2 + SLOF: pseries-2.2, pci-testdev membar=64G behind a pci-bridge).
+TEST(SlofAssignment, A32BitPrefetchableWindowKeepsTheLow32Bits) {
+    const auto p = spapr::place_phb_new_style(0, false);
+    const auto w = *spapr::realize_phb_windows(*p.placement, spapr::PSERIES_2_2_MEM_WIN_SIZE, 0).windows;
+    const auto bridge = pci_bridge();
+    const auto behind = device({BarSpec::memory64(2, 64 * GiB, Prefetchable::Yes)});
+    const auto a = assign_phb_bars(w, {{0, &bridge, 0, 1, 1}, {0, &behind, 1}});
+    ASSERT_TRUE(a.functions[0].bridge);
+    EXPECT_EQ(a.functions[0].bridge->pref.base, 0x8000'0000u);
+    EXPECT_EQ(a.functions[0].bridge->pref.limit, 0x000f'ffffu);
+    EXPECT_FALSE(a.functions[0].bridge->pref.open());
+    EXPECT_TRUE(a.functions[0].bridge->mem.open());
+    EXPECT_EQ(a.functions[1].bars[0].programmed, 0x10'0000'0000u);  // the 64-bit BAR keeps both halves
+}
+
 }  // namespace
 }  // namespace aperture::slof
