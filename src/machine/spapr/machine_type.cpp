@@ -33,7 +33,7 @@ bool release_defines(QemuRelease release, MachineVersion v) {
 // One device compat property of old pseries machine types: hw/core/machine.c hw_compat_X_Y, which
 // spapr_machine_X_Y_class_options adds (hw/ppc/spapr.c) and every older type inherits. Only the entries
 // that reach a device aperture models and change what it models are listed; the others of QEMU 7.2's
-// tables move no BAR (docs/pseries.md, "Device compat properties").
+// tables (and of hw_compat_7_2 .. 8_1, which 8.1 and 8.2 add) move no BAR (docs/pseries.md, "Against the real thing").
 struct DeviceCompat {
     MachineVersion newest;  // the newest machine type it applies to
     const char* driver;     // the QOM type it names
