@@ -11,10 +11,11 @@
 #include "diagnostics/spapr_checks.hpp"
 #include "diagnostics/xen_checks.hpp"
 #include "host/host_snapshot_json.hpp"
+#include "machine/spapr/verification.hpp"
 #include "report/html_map.hpp"
 #include "report/json_report.hpp"
-#include "report/svg_map.hpp"
 #include "report/spapr_report.hpp"
+#include "report/svg_map.hpp"
 #include "report/text_report.hpp"
 #include "report/xen_report.hpp"
 
@@ -67,8 +68,8 @@ CheckResult check_pseries(const CheckRequest& request) {
     const PseriesVm vm = prepare_pseries_vm(request.vm);
     const SpaprPlan plan = make_spapr_plan(vm.spec, vm.release, vm.host);
     CheckReport report;
-    report.subject = fmt::format("QEMU {} {} with SLOF 20220719 (modelled from source; not checked against a running system)",
-                                 spapr::release_info(vm.release).name, plan.machine.type.name);
+    report.subject = fmt::format("QEMU {} {} with SLOF 20220719; {}", spapr::release_info(vm.release).name, plan.machine.type.name,
+                                 spapr::verification_text(vm.release));
     SpaprCheckInput input{vm.spec, vm.release, vm.host, plan};
     if (vm.libvirt) {
         report.subject += fmt::format(", domain {} started by libvirt {}", vm.libvirt->file, to_string(vm.libvirt->version));

@@ -81,6 +81,8 @@ struct GlobalSpec {
     std::string property;
     std::string value;
     SourceLocation where;
+    // A compat property QEMU marks optional (GlobalProperty.optional): skipped where the device lacks it.
+    bool optional = false;
 };
 
 struct FwCfgSpec {

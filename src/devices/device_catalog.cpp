@@ -63,6 +63,21 @@ const DeviceModel* find_device_model(std::string_view driver) {
     return found == models.end() ? nullptr : &found->second;
 }
 
+bool global_reaches_device(std::string_view qom_type, std::string_view driver) {
+    if (qom_type == driver) return true;
+    const DeviceModel* model = find_device_model(driver);
+    return model != nullptr && std::find(model->qom_types.begin(), model->qom_types.end(), qom_type) != model->qom_types.end();
+}
+
+bool device_has_property(std::string_view driver, std::string_view property) {
+    const DeviceModel* model = find_device_model(driver);
+    if (model == nullptr) return false;
+    const std::string key(property);
+    return listed(model->layout_properties, key) || listed(model->layout_neutral_properties, key) ||
+           listed(model->unmodelled_properties, key) || listed(common_layout_properties(), key) ||
+           listed(common_layout_neutral_properties(), key);
+}
+
 std::vector<std::string> device_model_names() {
     std::vector<std::string> names;
     for (const auto& [name, model] : catalog()) names.push_back(name);

@@ -121,10 +121,20 @@ struct DeviceModel {
     // Properties QEMU accepts that change the layout in ways aperture does not model: refused with a
     // message saying so rather than silently mispredicted.
     std::vector<std::string> unmodelled_properties = {};
+    // The QOM types, besides its own name, that a global property reaches this device through: the abstract
+    // types it derives from ("virtio-pci", "virtio-net-pci-base") and, for a virtio proxy, the type of the
+    // virtio device it embeds, whose properties it forwards ("virtio-blk-device"). QEMU applies a global to
+    // every object that object_dynamic_cast()s to the global's driver (qom/object.c object_apply_global_props).
+    std::vector<std::string> qom_types = {};
 };
 
 // nullptr when the driver is not modelled.
 const DeviceModel* find_device_model(std::string_view driver);
+// Whether a global property naming `qom_type` (-global, or a machine type's compat property) reaches a
+// -device of `driver`: the same name, or one of the model's qom_types.
+bool global_reaches_device(std::string_view qom_type, std::string_view driver);
+// Whether a -device of `driver` has `property` at all (an optional compat property applies only then).
+bool device_has_property(std::string_view driver, std::string_view property);
 std::vector<std::string> device_model_names();
 
 // Properties every PCI device accepts without changing its layout (id, bus, addr, multifunction, ...).

@@ -67,6 +67,8 @@ std::vector<DeviceModel> device_families::pci_bridges() {
                 [](const DeviceProperties& properties, const PlugContext&) {
                     return build_bridge(properties, "pci-bridge-seat", kPciBridgeSeatDeviceId);
                 },
+            // hw/pci-bridge/pci_bridge_dev.c: TYPE_PCI_BRIDGE_SEAT_DEV's parent is TYPE_PCI_BRIDGE_DEV.
+            .qom_types = {"pci-bridge"},
         },
     };
 }

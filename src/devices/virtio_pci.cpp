@@ -626,6 +626,13 @@ DeviceModel catalog_entry(const VirtioModel& model, Transport transport) {
     std::vector<std::string> neutral = proxy_neutral_properties();
     neutral.insert(neutral.end(), model.neutral_properties.begin(), model.neutral_properties.end());
     const bool is_vga = model.name == "virtio-vga";
+    // hw/virtio/virtio-pci.c virtio_pci_types_register: every proxy derives from TYPE_VIRTIO_PCI; with
+    // transitional names the three concrete types share an abstract "<name>-base". Each proxy embeds the
+    // virtio device "virtio-<x>-device" (virtio-vga: hw/display/virtio-vga.c, a virtio-gpu-device).
+    std::vector<std::string> qom_types{"virtio-pci"};
+    if (model.has_transitional_names) qom_types.push_back(model.name + "-base");
+    if (is_vga) qom_types.push_back("virtio-gpu-device");
+    else if (model.name.ends_with("-pci")) qom_types.push_back(model.name.substr(0, model.name.size() - 4) + "-device");
     return DeviceModel{
         .name = name,
         .default_romfile = model.default_romfile,
@@ -636,6 +643,7 @@ DeviceModel catalog_entry(const VirtioModel& model, Transport transport) {
                 if (is_vga) return build_virtio_vga(model, properties, context);
                 return build_virtio(model, transport, name, properties, context);
             },
+        .qom_types = std::move(qom_types),
     };
 }
 

@@ -12,6 +12,7 @@
 #include "devices/device_model.hpp"
 #include "input/qemu_option_syntax.hpp"
 #include "machine/boot_order.hpp"
+#include "machine/device_globals.hpp"
 #include "machine/qemu_x86_layout.hpp"
 
 namespace aperture {
@@ -50,8 +51,10 @@ bool contains(const auto& list, const std::string& value) {
 std::vector<GlobalSpec> compat_globals(const MachineType& type) {
     std::vector<GlobalSpec> globals;
     if (!type.virtio_rng_has_msix) {
-        // hw_compat_7_1: virtio-rng-pci had no MSI-X before 7.2.
-        globals.push_back({"virtio-rng-pci", "vectors", "0", {"the machine type's compat properties"}});
+        // hw_compat_7_1 (with the transitional names since 7.2.1): virtio-rng-pci had no MSI-X before 7.2.
+        for (const char* driver : {"virtio-rng-pci", "virtio-rng-pci-transitional", "virtio-rng-pci-non-transitional"}) {
+            globals.push_back({driver, "vectors", "0", {"the machine type's compat properties"}});
+        }
     }
     if (type.virtio_balloon_vectors_compat) {
         // hw_compat_9_2: virtio-balloon had no MSI-X before 10.0.
@@ -60,21 +63,6 @@ std::vector<GlobalSpec> compat_globals(const MachineType& type) {
         }
     }
     return globals;
-}
-
-// Applies compat and -global driver.prop=value defaults to a device of that driver, in that order; a
-// property the device itself sets wins.
-DeviceSpec with_globals(const DeviceSpec& device, const MachineType& type, const std::vector<GlobalSpec>& user_globals) {
-    DeviceSpec result = device;
-    std::vector<std::pair<std::string, std::string>> defaults;
-    std::vector<GlobalSpec> globals = compat_globals(type);
-    globals.insert(globals.end(), user_globals.begin(), user_globals.end());
-    for (const auto& g : globals) {
-        if (g.driver == device.driver) defaults.emplace_back(g.property, g.value);
-    }
-    if (defaults.empty()) return result;
-    result.properties.entries.insert(result.properties.entries.begin(), defaults.begin(), defaults.end());
-    return result;
 }
 
 // A device QEMU refuses to create, with the line QEMU prints.
@@ -146,7 +134,7 @@ public:
             DeviceSpec nic;
             nic.driver = model.empty() ? (machine_.type.family == MachineFamily::Q35 ? "e1000e" : "e1000") : model;
             nic.where.text = model.empty() ? "the default NIC QEMU adds (no -nodefaults)" : fmt::format("-nic model={}", model);
-            add_device(with_globals(nic, machine_.type, spec_.globals));
+            add_device(with_globals(nic, compat_globals(machine_.type), spec_.globals));
         }
     }
 
@@ -173,7 +161,7 @@ public:
                 machine_.bus_devices.push_back(device);
                 continue;
             }
-            add_device(with_globals(device, machine_.type, spec_.globals));
+            add_device(with_globals(device, compat_globals(machine_.type), spec_.globals));
         }
     }
 
@@ -195,7 +183,7 @@ private:
         else if (vga == "vmware") device.driver = "vmware-svga";
         else throw InputError(fmt::format("-vga {}: this display type is not modelled by aperture", vga));
         device.where.text = fmt::format("the -vga {} display device", vga);
-        add_device(with_globals(device, machine_.type, spec_.globals));
+        add_device(with_globals(device, compat_globals(machine_.type), spec_.globals));
     }
 
     // hw/usb/hcd-uhci.c usb_uhci_common_realize -> usb_register_companion: a UHCI companion's masterbus must

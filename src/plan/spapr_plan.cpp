@@ -41,7 +41,7 @@ SpaprPlan make_spapr_plan(const VmSpec& spec, spapr::QemuRelease release, const 
     plan.machine = std::move(*build.machine);
     for (const auto& phb : plan.machine.phbs) {
         std::vector<slof::FunctionInput> inputs;
-        for (const auto& f : phb.functions) inputs.push_back({f.devfn.value(), &f.function});
+        for (const auto& f : phb.functions) inputs.push_back({f.devfn.value(), &f.function, f.bus, f.secondary, f.subordinate});
         plan.slof.push_back(slof::assign_phb_bars(phb.windows, std::move(inputs)));
     }
     plan.memlock = memlock_inputs(plan.machine);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "machine/spapr/verification.hpp"
 #include "plan/firmware_result_view.hpp"
 #include "plan/plan_view.hpp"
 #include "plan/spapr_plan.hpp"
@@ -46,7 +47,7 @@ void add_phb(PlanView& view, const spapr::SpaprPhb& phb, const slof::PhbAssignme
         const std::size_t fi = view.functions.size();
         PlanFunction function;
         function.root = root;
-        function.bdf = Bdf{0, f.devfn};
+        function.bdf = Bdf{static_cast<std::uint8_t>(f.bus), f.devfn};
         function.id = f.id;
         function.driver = f.function.driver;
         function.vendor_id = f.function.vendor_id;
@@ -64,7 +65,7 @@ void add_phb(PlanView& view, const spapr::SpaprPhb& phb, const slof::PhbAssignme
             }
             DroppedResource d;
             d.bar = PciBarOwner{fi, b.index};
-            d.bdf = Bdf{0, f.devfn};
+            d.bdf = Bdf{static_cast<std::uint8_t>(f.bus), f.devfn};
             d.what = fmt::format("{} {}", b.kind == BarKind::Rom ? std::string("ROM") : fmt::format("BAR{}", b.index), bar_kind_label(*spec));
             d.size = b.size;
             d.reason = fmt::format("SLOF programs it at PCI address {:#x}, outside PHB {}'s {} window: the CPU cannot reach it", b.bus_address, root,
@@ -110,7 +111,7 @@ PlanView view_of(const SpaprPlan& plan) {
         }
     }
     view.notes.insert(view.notes.end(), m.notes.begin(), m.notes.end());
-    view.notes.push_back("pseries: no guest phys-bits limit is modelled; modelled from the upstream source, not checked against a running system");
+    view.notes.push_back("pseries: no guest phys-bits limit is modelled; " + spapr::verification_text(m.type.release));
     return view;
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_shapes.hpp"
+#include "machine/spapr/verification.hpp"
 #include "plan/plan_view.hpp"
 
 namespace aperture {
@@ -13,7 +14,6 @@ namespace {
 using nlohmann::ordered_json;
 using spapr::SpaprPhb;
 
-constexpr const char* kNotChecked = "modelled from upstream source; not checked against a running system";
 
 std::string span(const AddressRange& r) { return fmt::format("{:#x}-{:#x}", r.first(), r.last()); }
 
@@ -31,6 +31,21 @@ const BarSpec* bar_spec(const spapr::SpaprFunction& f, int index) {
     return nullptr;
 }
 
+// "SS.F" on the PHB's root bus, "BB:SS.F" behind a bridge (as the pseries oracle names them).
+std::string slot_name(const spapr::SpaprFunction& f) {
+    if (f.bus == 0) return fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+    return fmt::format("{:02x}:{:02x}.{}", f.bus, f.devfn.device, f.devfn.function);
+}
+
+std::string bridge_window_text(const slof::BridgeWindow& w) {
+    return w.open() ? fmt::format("{:#x}-{:#x}", w.base, w.limit) : fmt::format("closed (base {:#x}, limit {:#x})", w.base, w.limit);
+}
+
+std::string bridge_line(const slof::BridgeWindows& w) {
+    return fmt::format("          bridge to bus {:02x}-{:02x}: io {}, mem {}, {}-bit pref {}\n", w.secondary, w.subordinate,
+                       bridge_window_text(w.io), bridge_window_text(w.mem), w.pref_is_64 ? 64 : 32, bridge_window_text(w.pref));
+}
+
 std::string page_name(unsigned shift) {
     if (shift >= 30) return fmt::format("{}G", u64{1} << (shift - 30));
     if (shift >= 20) return fmt::format("{}M", u64{1} << (shift - 20));
@@ -39,7 +54,21 @@ std::string page_name(unsigned shift) {
 
 std::string release_line(const SpaprPlan& plan) {
     const auto& m = plan.machine;
-    return fmt::format("aperture plan: QEMU {} {} with SLOF 20220719 ({})", plan.hypervisor_model.substr(5), m.type.name, kNotChecked);
+    return fmt::format("aperture plan: QEMU {} {} with SLOF 20220719; {}", plan.hypervisor_model.substr(5), m.type.name,
+                       spapr::verification_text(m.type.release));
+}
+
+ordered_json verification_json(spapr::QemuRelease release) {
+    const spapr::SpaprVerification v = spapr::spapr_verification(release);
+    const auto keys = [](const std::vector<spapr::SpaprPart>& parts) {
+        ordered_json out = ordered_json::array();
+        for (const auto part : parts) out.push_back(std::string(spapr::part_key(part)));
+        return out;
+    };
+    return {{"checked_against", v.stack.empty() ? ordered_json(nullptr) : ordered_json(std::string(v.stack))},
+            {"checked", keys(v.checked)},
+            {"source_only", keys(v.source_only)},
+            {"record", v.record.empty() ? ordered_json(nullptr) : ordered_json(std::string(v.record))}};
 }
 
 void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* slof) {
@@ -90,10 +119,11 @@ void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* 
     out += "  slot  id         driver             BAR  kind               size  window      PCI address         guest-physical\n";
     for (std::size_t i = 0; i < phb.functions.size(); ++i) {
         const auto& f = phb.functions[i];
-        const std::string slot = fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+        const std::string slot = slot_name(f);
         const slof::AssignedFunction* a = slof && i < slof->functions.size() ? &slof->functions[i] : nullptr;
         if (!a || a->bars.empty()) {
             out += fmt::format("  {:<5} {:<10} {}\n", slot, f.id.empty() ? "-" : f.id, f.function.driver);
+            if (a && a->bridge) out += bridge_line(*a->bridge);
             continue;
         }
         bool first = true;
@@ -105,6 +135,7 @@ void text_phb(std::string& out, const SpaprPhb& phb, const slof::PhbAssignment* 
                                b.cpu_address ? hex(*b.cpu_address) : std::string("OUTSIDE THE WINDOW"));
             first = false;
         }
+        if (a->bridge) out += bridge_line(*a->bridge);
     }
 }
 
@@ -135,7 +166,8 @@ std::string render_spapr_json(const SpaprPlan& plan) {
     ordered_json j;
     j["schema"] = "aperture-pseries-plan/2";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model},
-                  {"checked_against_running_system", false}, {"note", kNotChecked}};
+                  {"checked_against_running_system", false}, {"note", spapr::verification_text(m.type.release)},
+                  {"verification", verification_json(m.type.release)}};
     const PlanView view = view_of(plan);
     json_shape::OutcomeJson outcome;
     outcome.outcome = to_string(view.outcome);
@@ -202,7 +234,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
         for (std::size_t k = 0; k < phb.functions.size(); ++k) {
             const auto& f = phb.functions[k];
             ordered_json fj;
-            fj["slot"] = fmt::format("{:02x}.{}", f.devfn.device, f.devfn.function);
+            fj["slot"] = slot_name(f);
             fj["id"] = f.id.empty() ? ordered_json(nullptr) : ordered_json(f.id);
             fj["driver"] = f.function.driver;
             fj["host_pci_address"] = f.host.empty() ? ordered_json(nullptr) : ordered_json(json_shape::full_pci_address(f.host));
@@ -221,6 +253,14 @@ std::string render_spapr_json(const SpaprPlan& plan) {
                 }
             }
             fj["bars"] = bars;
+            if (a && k < a->functions.size() && a->functions[k].bridge) {
+                const slof::BridgeWindows& w = *a->functions[k].bridge;
+                const auto bridge_window = [](const slof::BridgeWindow& bw) {
+                    return bw.open() ? json_shape::range(AddressRange::from_first_and_last(bw.base, bw.limit)) : ordered_json(nullptr);
+                };
+                fj["bridge"] = {{"secondary", w.secondary}, {"subordinate", w.subordinate}, {"io", bridge_window(w.io)},
+                                {"mem", bridge_window(w.mem)}, {"pref", bridge_window(w.pref)}};
+            }
             functions.push_back(fj);
         }
         p["functions"] = functions;

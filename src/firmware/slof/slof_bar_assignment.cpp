@@ -103,20 +103,110 @@ bool PhbAssignment::all_fit() const {
     return true;
 }
 
+namespace {
+
+class Walk {
+public:
+    Walk(Pools& pools, const std::vector<FunctionInput>& functions, PhbAssignment& out)
+        : pools_(pools), functions_(functions), out_(out) {}
+
+    // phb-pci-walk-bridge: the bus's functions in ascending devfn (QEMU's device-tree order).
+    void bus(unsigned number, unsigned depth) {
+        std::vector<std::size_t> here;
+        for (std::size_t i = 0; i < functions_.size(); ++i) {
+            if (functions_[i].bus == number) here.push_back(i);
+        }
+        std::stable_sort(here.begin(), here.end(), [&](auto a, auto b) { return functions_[a].devfn < functions_[b].devfn; });
+        for (std::size_t i : here) {
+            const FunctionInput& f = functions_[i];
+            AssignedFunction& a = out_.functions[i];
+            if (f.function->bridge && f.secondary > number && depth < kMaxDepth) {
+                bridge(f, a, depth);
+            } else {
+                device_bars(*f.function, a);  // pci-device-generic-setup: assign-all-device-bars
+            }
+        }
+    }
+
+private:
+    // QEMU numbers at most 255 buses; the walk follows secondary numbers upwards only, so it ends anyway.
+    static constexpr unsigned kMaxDepth = 255;
+
+    void device_bars(const PciFunctionSpec& function, AssignedFunction& a) {
+        // BAR0..BAR5 in order, then the ROM (index 6, last in the list); an unimplemented BAR sizes to 0 and is skipped.
+        for (const BarSpec& bar : function.bars) {
+            if (bar.size == 0) continue;
+            a.bars.push_back(assign(bar, pools_));
+        }
+    }
+
+    PoolState& prefetchable(bool& is64) {
+        // pci-bridge-set-mem-base: the 64-bit registers when "pci-next-mem64 @ 0<>", else pci-next-mem.
+        PoolState* mem64 = pools_.find(Pool::Mem64);
+        is64 = mem64 != nullptr && mem64->next != 0;
+        if (is64) return *mem64;
+        if (PoolState* pref = pools_.find(Pool::Prefetch32)) return *pref;
+        return empty_pref_;
+    }
+
+    static BridgeWindow low_32_bits(BridgeWindow w) {
+        constexpr u64 kLow32 = 0xFFFF'FFFF;
+        return {w.base & kLow32, w.limit & kLow32};
+    }
+
+    static u64 open_window(PoolState& p, u64 alignment) {
+        p.next = align_up_or_throw(p.next, alignment, "SLOF bridge window base");
+        return p.next;
+    }
+
+    static u64 close_window(PoolState& p, u64 room, u64 alignment) {
+        p.next = align_up_or_throw(add_or_throw(p.next, room, "SLOF bridge window end"), alignment, "SLOF bridge window end");
+        return p.next - 1;
+    }
+
+    void bridge(const FunctionInput& f, AssignedFunction& a, unsigned depth) {
+        using namespace spapr;
+        BridgeWindows w;
+        w.secondary = f.secondary;
+        w.subordinate = f.subordinate;
+        PoolState& mmio = *pools_.find(Pool::Mmio32);
+        PoolState& io = *pools_.find(Pool::Io);
+        PoolState& pref = prefetchable(w.pref_is_64);
+        // phb-pci-bridge-probe: pci-bridge-set-bases (mmio, mem, io), the secondary bus, pci-bridge-set-limits.
+        w.mem.base = open_window(mmio, SLOF_BRIDGE_MMIO_ALIGN);
+        w.pref.base = open_window(pref, w.pref_is_64 ? SLOF_BRIDGE_MEM64_ALIGN : SLOF_BRIDGE_MMIO_ALIGN);
+        w.io.base = open_window(io, SLOF_BRIDGE_IO_ALIGN);
+        bus(f.secondary, depth + 1);
+        w.mem.limit = close_window(mmio, SLOF_BRIDGE_MMIO_HOTPLUG, SLOF_BRIDGE_MMIO_ALIGN);
+        w.pref.limit = w.pref_is_64 ? close_window(pref, SLOF_BRIDGE_MEM64_HOTPLUG, SLOF_BRIDGE_MEM64_ALIGN)
+                                    : close_window(pref, SLOF_BRIDGE_MMIO_HOTPLUG, SLOF_BRIDGE_MMIO_ALIGN);
+        w.io.limit = close_window(io, SLOF_BRIDGE_IO_HOTPLUG, SLOF_BRIDGE_IO_ALIGN);
+        // The memory window and a 32-bit prefetchable one live in 32-bit registers (pci-bridge-set-mmio-*,
+        // pci-bridge-set-mem-* without 64-bit memory): they keep the low 32 bits of what SLOF computed.
+        w.mem = low_32_bits(w.mem);
+        if (!w.pref_is_64) w.pref = low_32_bits(w.pref);
+        a.bridge = w;
+        // pci-bridge-generic-setup then assign-all-bridge-bars: BAR0, BAR1 and the ROM, from the moved pointers.
+        device_bars(*f.function, a);
+    }
+
+    Pools& pools_;
+    const std::vector<FunctionInput>& functions_;
+    PhbAssignment& out_;
+    PoolState empty_pref_{};  // no 32-bit prefetchable half either: SLOF's pci-next-mem stays 0
+};
+
+}  // namespace
+
 PhbAssignment assign_phb_bars(const spapr::PhbWindows& windows, std::vector<FunctionInput> functions) {
     Pools pools = parse_ranges(windows);
-    std::stable_sort(functions.begin(), functions.end(), [](const auto& a, const auto& b) { return a.devfn < b.devfn; });
     PhbAssignment result;
-    for (const auto& f : functions) {
-        if (f.function->bridge) throw UnsupportedError("SLOF's walk behind a PCI bridge on a PHB is not modelled");
-        AssignedFunction out{f.devfn, {}};
-        // assign-all-device-bars: BAR0..BAR5 in order, then the ROM (index 6, last in the list).
-        for (const BarSpec& bar : f.function->bars) {
-            if (bar.size == 0) continue;  // an unimplemented BAR sizes to 0 and is skipped
-            out.bars.push_back(assign(bar, pools));
-        }
-        result.functions.push_back(std::move(out));
+    result.functions.resize(functions.size());
+    for (std::size_t i = 0; i < functions.size(); ++i) {
+        result.functions[i].devfn = functions[i].devfn;
+        result.functions[i].bus = functions[i].bus;
     }
+    Walk(pools, functions, result).bus(0, 0);
     result.pools = std::move(pools.list);
     return result;
 }

@@ -14,7 +14,12 @@
 //     BAR's size only.
 // SLOF never compares a pointer with the window's end: a BAR past it is programmed anyway and decodes
 // nothing the CPU can reach. A 32-bit BAR keeps only the low 32 bits of what SLOF writes.
-// Bridges behind a PHB are not modelled (the caller refuses them).
+// A PCI bridge (phb-pci-bridge-probe, then pci-bridge-generic-setup's assign-all-bridge-bars): the three
+// pointers are aligned up (non-prefetchable and 32-bit prefetchable 1 MiB, 64-bit prefetchable 4 GiB, IO
+// 4 KiB) and become the windows' bases; the secondary bus is walked the same way with the same pointers;
+// each pointer then moves past some hot-plug room (1 MiB, 2 GiB, 2 KiB), aligned up again, and is the
+// window's end; the bridge's own BARs come last. The prefetchable window is 64-bit when the PHB has a
+// 64-bit window (QEMU's bridges all support it), else it is the 32-bit prefetchable half.
 
 #include <optional>
 #include <string>
@@ -51,20 +56,44 @@ struct AssignedBar {
 struct FunctionInput {
     unsigned devfn = 0;
     const PciFunctionSpec* function = nullptr;
+    unsigned bus = 0;        // the bus it sits on (0: the PHB's root bus)
+    unsigned secondary = 0;  // a bridge's secondary bus, as QEMU numbered it (spapr_phb_pci_enumerate)
+    unsigned subordinate = 0;
+};
+
+// A bridge window as SLOF programs it: [base, limit], PCI bus addresses as the registers hold them; a limit
+// below the base (a 32-bit register that kept only the low bits of a pointer past 4 GiB) closes the window.
+struct BridgeWindow {
+    u64 base = 0;
+    u64 limit = 0;
+    bool open() const { return limit >= base; }
+};
+
+struct BridgeWindows {
+    unsigned secondary = 0;
+    unsigned subordinate = 0;
+    BridgeWindow io;
+    BridgeWindow mem;       // non-prefetchable
+    BridgeWindow pref;      // prefetchable (64-bit when the PHB has a 64-bit window)
+    bool pref_is_64 = false;
 };
 
 struct AssignedFunction {
     unsigned devfn = 0;
+    unsigned bus = 0;
     std::vector<AssignedBar> bars;
+    std::optional<BridgeWindows> bridge;
 };
 
 struct PhbAssignment {
     std::vector<PoolState> pools;  // the windows the PHB's "ranges" gave SLOF, in phb-parse-ranges order
-    std::vector<AssignedFunction> functions;  // ascending devfn
+    std::vector<AssignedFunction> functions;  // in the order of assign_phb_bars' input
     bool all_fit() const;
 };
 
-// Throws ArithmeticError if a pointer would pass 2^64 (SLOF's 64-bit cells would wrap).
+// Throws ArithmeticError if a pointer would pass 2^64 (SLOF's 64-bit cells would wrap). `functions` holds
+// every function under the PHB, those behind bridges with their bus numbers; a function on a bus no
+// bridge leads to is not reached (SLOF walks from the root bus) and gets no BARs.
 PhbAssignment assign_phb_bars(const spapr::PhbWindows& windows, std::vector<FunctionInput> functions);
 
 // SLOF 20220719 as bundled with QEMU 7.1-8.2 (roms/SLOF/VERSION).

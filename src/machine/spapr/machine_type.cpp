@@ -30,7 +30,69 @@ bool release_defines(QemuRelease release, MachineVersion v) {
     return v.minor >= 0 && v.minor <= 2;
 }
 
+// One device compat property of old pseries machine types: hw/core/machine.c hw_compat_X_Y, which
+// spapr_machine_X_Y_class_options adds (hw/ppc/spapr.c) and every older type inherits. Only the entries
+// that reach a device aperture models and change what it models are listed; the others of QEMU 7.2's
+// tables (and of hw_compat_7_2 .. 8_1, which 8.1 and 8.2 add) move no BAR (docs/pseries.md, "Against the real thing").
+struct DeviceCompat {
+    MachineVersion newest;  // the newest machine type it applies to
+    const char* driver;     // the QOM type it names
+    const char* property;
+    const char* value;
+    bool optional;
+    bool ReleaseInfo::*only_in = nullptr;  // set where only some releases have the entry: the fact that says so
+};
+
+// Newest first, as the class options chain adds them (a later entry overrides an earlier one).
+constexpr DeviceCompat kDeviceCompat[] = {
+    // hw_compat_7_1 (the transitional names from 7.2.1): no MSI-X BAR1.
+    {{7, 1}, "virtio-rng-pci", "vectors", "0", false},
+    {{7, 1}, "virtio-rng-pci-transitional", "vectors", "0", false},
+    {{7, 1}, "virtio-rng-pci-non-transitional", "vectors", "0", false},
+    // hw_compat_5_2: 3 vectors (the MSI-X BAR stays 4 KiB).
+    {{5, 2}, "virtio-net-pci-base", "vectors", "3", false},
+    // hw_compat_5_2 (a 9.0 change in the 7.2.11+ stable releases, so in Debian 12's 7.2): BAR0 of the registers
+    // alone (8 KiB) and the MSI-X table and PBA in a BAR4 of their own, instead of one 16 KiB BAR0.
+    {{5, 2}, "nvme", "msix-exclusive-bar", "on", false, &ReleaseInfo::nvme_msix_exclusive_bar_compat},
+    // hw_compat_5_1: IDs 8086:5845.
+    {{5, 1}, "nvme", "use-intel-id", "on", false},
+    // hw_compat_5_1: one queue, so vectors 2 (4), not one per vCPU: the MSI-X BAR of a many-vCPU guest.
+    {{5, 1}, "virtio-blk-device", "num-queues", "1", false},
+    {{5, 1}, "virtio-scsi-device", "num_queues", "1", false},
+    // hw_compat_5_0: no poison_val in the config space: the legacy IO BAR0 is 32 bytes, not 64.
+    {{5, 0}, "virtio-balloon-device", "page-poison", "false", false},
+    // hw_compat_4_0: the full config space again (pseries-4.0 only: hw_compat_3_1 turns it off below).
+    {{4, 0}, "virtio-balloon-device", "qemu-4-0-config-size", "true", false},
+    // hw_compat_3_1: no discard / write-zeroes fields: the legacy IO BAR0 is 64 bytes, not 128.
+    {{3, 1}, "virtio-blk-device", "discard", "false", false},
+    {{3, 1}, "virtio-blk-device", "write-zeroes", "false", false},
+    {{3, 1}, "virtio-balloon-device", "qemu-4-0-config-size", "false", false},
+    // hw_compat_2_11: 2 vectors whatever num-queues says.
+    {{2, 11}, "virtio-blk-pci", "vectors", "2", false},
+    // hw_compat_2_9 / hw_compat_2_8: no SHPC (no BAR0) on pseries-2.9, SHPC again on 2.8 and older.
+    {{2, 9}, "pci-bridge", "shpc", "off", false},
+    {{2, 8}, "pci-bridge", "shpc", "on", false},
+    // hw_compat_2_7: the modern BAR4 is 8 MiB (a page per queue), not 16 KiB.
+    {{2, 7}, "virtio-pci", "page-per-vq", "on", false},
+    // hw_compat_2_6: legacy only, no modern BAR4 (optional: -transitional / -non-transitional lack them).
+    {{2, 6}, "virtio-pci", "disable-modern", "on", true},
+    {{2, 6}, "virtio-pci", "disable-legacy", "off", true},
+};
+
 }  // namespace
+
+std::vector<GlobalSpec> pseries_device_compat(MachineVersion version, QemuRelease release) {
+    std::vector<GlobalSpec> globals;
+    for (const auto& c : kDeviceCompat) {
+        if (version > c.newest) continue;
+        if (c.only_in != nullptr && !(release_info(release).*c.only_in)) continue;
+        globals.push_back(GlobalSpec{c.driver, c.property, c.value,
+                                     {fmt::format("the pseries-{}.{} compat property {}.{}={}", version.major, version.minor,
+                                                  c.driver, c.property, c.value)},
+                                     c.optional});
+    }
+    return globals;
+}
 
 bool is_pseries_machine_name(const std::string& written) {
     return written == "pseries" || written.starts_with("pseries-");
@@ -62,6 +124,7 @@ PseriesDefaults pseries_defaults(MachineVersion v, QemuRelease release) {
     if (v <= MachineVersion{2, 6}) d.ddw = false;
     // spapr_machine_2_2_class_options: mem_win_size 0x20000000.
     if (v <= MachineVersion{2, 2}) d.mem_win_size = PSERIES_2_2_MEM_WIN_SIZE;
+    d.device_compat = pseries_device_compat(v, release);
     return d;
 }
 

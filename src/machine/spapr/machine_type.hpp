@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "config/vm_spec.hpp"
 #include "core/address.hpp"
 #include "machine/spapr/qemu_release.hpp"
 
@@ -27,6 +29,9 @@ struct PseriesDefaults {
     bool nvlink2_windows = false;  // the machine places GPU RAM / ATSD windows (pseries-4.1+, QEMU <= 8.1)
     bool dr_phb_enabled = true;    // PHB DR connectors exist (pseries-4.0+): a duplicate index fails in pre-plug
     bool linux_pci_probe = true;   // /chosen linux,pci-probe-only = 0 (pseries-4.2+): the guest may reassign BARs
+    // The machine type's device compat properties that change what aperture models of a device (a BAR, its
+    // IDs, its MSI-X vector count), in the order QEMU applies them (the newest hw_compat first).
+    std::vector<GlobalSpec> device_compat;
 };
 
 struct PseriesMachineType {
@@ -45,5 +50,8 @@ PseriesMachineType resolve_pseries_machine(const std::string& written, QemuRelea
 bool is_pseries_machine_name(const std::string& written);
 
 PseriesDefaults pseries_defaults(MachineVersion version, QemuRelease release);
+
+// The device compat properties of pseries-<version> (PseriesDefaults::device_compat).
+std::vector<GlobalSpec> pseries_device_compat(MachineVersion version, QemuRelease release);
 
 }  // namespace aperture::spapr

@@ -8,9 +8,9 @@ namespace {
 
 // hw/ppc/spapr.c DEFINE_SPAPR_MACHINE(X_Y, "X.Y", true) in each release names its newest machine type.
 constexpr std::array kReleases{
-    ReleaseInfo{QemuRelease::V7_2, "7.2", "qemu-7.2", {7, 2}, true},
-    ReleaseInfo{QemuRelease::V8_1, "8.1", "qemu-8.1", {8, 1}, true},
-    ReleaseInfo{QemuRelease::V8_2, "8.2", "qemu-8.2", {8, 2}, false},
+    ReleaseInfo{QemuRelease::V7_2, "7.2", "qemu-7.2", {7, 2}, true, true},
+    ReleaseInfo{QemuRelease::V8_1, "8.1", "qemu-8.1", {8, 1}, true, false},
+    ReleaseInfo{QemuRelease::V8_2, "8.2", "qemu-8.2", {8, 2}, false, false},
 };
 
 }  // namespace

@@ -27,6 +27,9 @@ struct ReleaseInfo {
     std::string_view model_name;    // "qemu-7.2": the report's hypervisor model
     MachineVersion latest_machine;  // what "pseries" is an alias of (DEFINE_SPAPR_MACHINE(..., true))
     bool has_nvlink2;               // hw/ppc/spapr_pci_nvlink2.c compiled in (4.1 through 8.1)
+    // hw/core/machine.c hw_compat_5_2 { "nvme", "msix-exclusive-bar", "on" }: upstream 9.0, backported to the
+    // 7.2.11+ stable releases (Debian 12's 7.2.22 has it); 8.1.2 and 8.2.0, as modelled, do not.
+    bool nvme_msix_exclusive_bar_compat;
 };
 
 const ReleaseInfo& release_info(QemuRelease release);

@@ -94,5 +94,13 @@ inline constexpr unsigned NV2ATSD_MAX_IN_DT = 8;
 inline constexpr u64 SLOF_MEM_BAR_MIN_ALIGN = 0x10000;
 // pci-phb.fs phb-parse-ranges: "BARs must not be set to zero": an IO window starting at 0 starts at 0x10.
 inline constexpr u64 SLOF_IO_START_BUMP = 0x10;
+// slof/fs/pci-scan.fs pci-bridge-set-*-base / -limit: a bridge's windows start aligned to these and end,
+// after what is behind it plus the hot-plug room, aligned to the same.
+inline constexpr u64 SLOF_BRIDGE_MMIO_ALIGN = 0x100000;    // non-prefetchable and 32-bit prefetchable: 1 MiB
+inline constexpr u64 SLOF_BRIDGE_MEM64_ALIGN = 0x100000000;  // 64-bit prefetchable: 4 GiB
+inline constexpr u64 SLOF_BRIDGE_IO_ALIGN = 0x1000;        // IO: 4 KiB
+inline constexpr u64 SLOF_BRIDGE_MMIO_HOTPLUG = 0x100000;  // "add space for hot-plugging"
+inline constexpr u64 SLOF_BRIDGE_MEM64_HOTPLUG = 0x80000000;
+inline constexpr u64 SLOF_BRIDGE_IO_HOTPLUG = 0x800;
 
 }  // namespace aperture::spapr

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "devices/device_model.hpp"
 #include "input/qemu_option_syntax.hpp"
+#include "machine/device_globals.hpp"
 #include "machine/machine.hpp"
 #include "machine/pci_topology.hpp"
 #include "machine/spapr/spapr_constants.hpp"
@@ -24,6 +26,12 @@ struct Refusal {
 
 // spapr-pci-host-bridge properties that move nothing aperture models, or that placement overwrites
 // (gpa, atsd: pre-plug sets them from the index).
+// The PCI bridges (PCIDeviceClass.is_bridge) aperture models; spapr_pci_pre_plug checks each for a chassis_nr.
+constexpr std::array kBridgeDrivers{"pci-bridge", "pci-bridge-seat", "pcie-pci-bridge", "pcie-root-port", "ioh3420",
+                                    "x3130-upstream", "xio3130-downstream", "i82801b11-bridge"};
+// hw/pci-bridge/pci_bridge_dev.c: the only bridges with a chassis_nr property.
+constexpr std::array kChassisNrBridges{"pci-bridge", "pci-bridge-seat"};
+
 constexpr std::array kNeutralPhbProperties{"dynamic-reconfiguration", "pcie-extended-configuration-space", "pre-2.8-migration",
                                            "pre-5.1-associativity", "gpa", "atsd", "io_win_size"};
 
@@ -266,25 +274,34 @@ private:
         }
         if (d.driver.starts_with("spapr-") || d.driver == "ibmveth") return;  // VIO devices (spapr-vscsi, spapr-vty, ...)
         SpaprPhb* phb = nullptr;
+        std::string bus_name;
         if (d.bus) {
             for (auto& p : m_.phbs) {
                 if (p.bus_name == *d.bus) phb = &p;
+                for (const auto& f : p.functions) {
+                    if (!f.secondary_bus_name.empty() && f.secondary_bus_name == *d.bus) phb = &p;
+                }
             }
             if (!phb) throw Refusal{prefix + fmt::format("Bus '{}' not found", *d.bus)};
+            bus_name = *d.bus;
         } else {
             // softmmu/qdev-monitor.c qbus_find_recursive: children are listed newest first, so a device without
-            // bus= lands on the PHB created last.
+            // bus= lands on the PHB created last (its root bus is tried before the buses of bridges on it).
             phb = &m_.phbs.back();
+            bus_name = phb->bus_name;
         }
-        place_function(d, *phb);
+        place_function(d, *phb, bus_name);
     }
 
-    void place_function(const DeviceSpec& d, SpaprPhb& phb) {
+    void place_function(const DeviceSpec& d, SpaprPhb& phb) { place_function(d, phb, phb.bus_name); }
+
+    void place_function(const DeviceSpec& d, SpaprPhb& phb, const std::string& bus_name) {
         const std::string prefix = fmt::format("-device {}: ", d.written.empty() ? d.driver : d.written);
+        const bool on_root = bus_name == phb.bus_name;
         PlugContext ctx;
-        ctx.machine = MachineFamily::I440fx;  // a conventional PCI root bus
+        ctx.machine = MachineFamily::I440fx;  // conventional PCI buses
         ctx.bus_is_express = false;
-        ctx.bus_is_root = true;
+        ctx.bus_is_root = on_root;
         ctx.memory_backends = &spec_.memory_backends;
         ctx.boot_cpus = spec_.cpus;
         std::optional<Nvlink2Identity> nvlink2;
@@ -296,15 +313,21 @@ private:
             nvlink2 = it->second.nvlink2;
             return it->second.function;
         };
+        const DeviceSpec device = with_globals(d, m_.type.defaults.device_compat, spec_.globals);
+        check_bridge_chassis(device, prefix);
         PciFunctionSpec function;
         try {
-            function = build_device(d, ctx);
+            function = build_device(device, ctx);
         } catch (const DeviceRefusal& r) {
             throw Refusal{r.qemu_message(d.written.empty() ? d.driver : d.written)};
         }
-        if (function.bridge) {
-            throw UnsupportedError(d.where.text + ": " + d.driver + " on a pseries PHB is not modelled (SLOF's walk behind bridges)");
+        // SLOF's walk behind a bridge is modelled for QEMU's conventional PCI-to-PCI bridges (the only kind a
+        // conventional PHB bus takes that has a secondary bus SLOF walks: board-qemu has no special bridge setup).
+        const bool pci_bridge = function.bridge && function.bridge->kind == BridgeKind::PciBridge;
+        if (function.bridge && !pci_bridge) {
+            throw UnsupportedError(d.where.text + ": " + d.driver + " on a pseries PHB is not modelled (only pci-bridge and pci-bridge-seat)");
         }
+        if (function.expander) throw UnsupportedError(d.where.text + ": " + d.driver + " on a pseries PHB is not modelled");
         function.multifunction = d.multifunction;
         DevFn devfn{};
         if (d.addr) {
@@ -312,34 +335,72 @@ private:
             if (!parsed) throw InputError(fmt::format("{}: addr '{}' is not a PCI slot[.function] in hex", d.where.text, *d.addr));
             devfn = *parsed;
         } else {
-            // hw/pci/pci.c do_pci_register_device: the first slot from devfn_min (0 on a sPAPR PHB) whose function 0 is free.
+            // hw/pci/pci.c do_pci_register_device: the first slot from devfn_min (0 on a sPAPR PHB and behind a
+            // pci-bridge) whose function 0 is free.
             bool found = false;
             for (unsigned slot = 0; slot < 32 && !found; ++slot) {
                 const DevFn candidate{static_cast<std::uint8_t>(slot), 0};
-                if (!occupant(phb, candidate)) {
+                if (!occupant(phb, bus_name, candidate)) {
                     devfn = candidate;
                     found = true;
                 }
             }
             if (!found) throw Refusal{prefix + fmt::format("PCI: no slot/function available for {}, all in use or reserved", d.driver)};
         }
-        if (const SpaprFunction* other = occupant(phb, devfn)) {
+        if (const SpaprFunction* other = occupant(phb, bus_name, devfn)) {
             throw Refusal{prefix + fmt::format("PCI: slot {} function {} not available for {}, in use by {},id={}", devfn.device,
                                                devfn.function, d.driver, other->function.driver, other->id)};
         }
-        phb.functions.push_back(SpaprFunction{d.id, devfn, std::move(function), host, nvlink2, d.where.text});
+        SpaprFunction placed{d.id, devfn, std::move(function), host, nvlink2, d.where.text, bus_name, 0, "", 0, 0};
+        // hw/pci/pci_bridge.c pci_bridge_initfn: the secondary bus is named after the bridge's id, else
+        // automatically as any other bus.
+        if (pci_bridge) placed.secondary_bus_name = d.id.empty() ? bus_name_for("") : d.id;
+        phb.functions.push_back(std::move(placed));
     }
 
-    static const SpaprFunction* occupant(const SpaprPhb& phb, DevFn devfn) {
+    // hw/ppc/spapr_pci.c spapr_pci_pre_plug -> bridge_has_valid_chassis_nr, before the bridge realizes: a bridge
+    // needs a chassis_nr (only pci-bridge has one) that is not 0 and that no other bridge of the machine uses.
+    void check_bridge_chassis(const DeviceSpec& d, const std::string& prefix) {
+        if (std::find(kBridgeDrivers.begin(), kBridgeDrivers.end(), d.driver) == kBridgeDrivers.end()) return;
+        const std::string lacks = prefix + "PCI Bridge lacks a \"chassis_nr\" property\nTry -device pci-bridge instead.";
+        if (std::find(kChassisNrBridges.begin(), kChassisNrBridges.end(), d.driver) == kChassisNrBridges.end()) throw Refusal{lacks};
+        const std::string* written = d.properties.find("chassis_nr");
+        const auto chassis = written ? qemu_syntax::parse_number(*written) : std::optional<u64>{0};
+        if (!chassis || *chassis > 0xff) return;  // the device's own property check refuses it
+        if (*chassis == 0) throw Refusal{lacks};
+        if (!chassis_in_use_.insert(*chassis).second) throw Refusal{prefix + fmt::format("Bridge chassis {} already in use", *chassis)};
+    }
+
+    static const SpaprFunction* occupant(const SpaprPhb& phb, const std::string& bus_name, DevFn devfn) {
         for (const auto& f : phb.functions) {
-            if (f.devfn == devfn) return &f;
+            if (f.bus_name == bus_name && f.devfn == devfn) return &f;
         }
         return nullptr;
     }
 
+    // hw/ppc/spapr_pci.c spapr_phb_pci_enumerate: depth first from the root bus in ascending devfn, each
+    // bridge's secondary bus the next number, its subordinate the last number below it.
+    void enumerate(SpaprPhb& phb, const std::string& bus_name, unsigned number, unsigned& last) {
+        std::vector<std::size_t> here;
+        for (std::size_t i = 0; i < phb.functions.size(); ++i) {
+            if (phb.functions[i].bus_name == bus_name) here.push_back(i);
+        }
+        std::sort(here.begin(), here.end(), [&](auto a, auto b) { return phb.functions[a].devfn < phb.functions[b].devfn; });
+        for (std::size_t i : here) {
+            phb.functions[i].bus = number;
+            if (phb.functions[i].secondary_bus_name.empty()) continue;
+            phb.functions[i].secondary = ++last;
+            enumerate(phb, phb.functions[i].secondary_bus_name, last, last);
+            phb.functions[i].subordinate = last;
+        }
+    }
+
     void finish() {
         for (auto& phb : m_.phbs) {
-            std::sort(phb.functions.begin(), phb.functions.end(), [](const auto& a, const auto& b) { return a.devfn < b.devfn; });
+            unsigned last = 0;
+            enumerate(phb, phb.bus_name, 0, last);
+            std::sort(phb.functions.begin(), phb.functions.end(),
+                      [](const auto& a, const auto& b) { return std::pair(a.bus, a.devfn) < std::pair(b.bus, b.devfn); });
             std::vector<Nvlink2Function> nv;
             for (const auto& f : phb.functions) {
                 if (!f.nvlink2) continue;
@@ -363,6 +424,7 @@ private:
     const SpaprHost& host_;
     SpaprMachine m_;
     unsigned automatic_bus_ids_ = 0;
+    std::set<u64> chassis_in_use_;
 };
 
 }  // namespace

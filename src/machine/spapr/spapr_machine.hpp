@@ -43,6 +43,11 @@ struct SpaprFunction {
     std::string host;  // vfio-pci host=, normalized; empty otherwise
     std::optional<Nvlink2Identity> nvlink2;
     std::string where;
+    std::string bus_name;            // the bus it sits on: the PHB's root bus or a bridge's secondary bus
+    unsigned bus = 0;                // that bus's number (0: the root bus)
+    std::string secondary_bus_name;  // a pci-bridge's own bus; empty for other functions
+    unsigned secondary = 0;          // a pci-bridge's bus numbers as QEMU enumerates them
+    unsigned subordinate = 0;
 };
 
 struct SpaprPhb {
@@ -58,7 +63,8 @@ struct SpaprPhb {
     u64 dma_win_size = 0;
     u64 dma64_win_addr = 0;
     bool ddw = false;
-    std::vector<SpaprFunction> functions;  // ascending devfn once built
+    // Every function under the PHB, bridges' buses included: ascending (bus number, devfn) once built.
+    std::vector<SpaprFunction> functions;
     Nvlink2Layout nvlink2;
 };
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -144,6 +145,45 @@ class Compare(unittest.TestCase):
         self.assertIn("PHB 0 01.0 BAR2 programmed: predicted 0x210008000000, QEMU 0x210004000000", d)
         self.assertTrue(any(x.startswith("PHB 0 mem64 window") for x in d))
         self.assertTrue(any("predicted e1000, QEMU has 0x1af4:0x1000" in x for x in d))
+
+    def test_bridge_windows_and_bus_numbers_are_compared(self):
+        o = observation()
+        br = {"slot": "02.0", "vendor_id": "0x1b36", "device_id": "0x1", "bars": [],
+              "bridge": {"secondary": 1, "subordinate": 1, "io": {"base": "0x1000", "limit": "0x1fff"},
+                         "mem": {"base": "0x80000000", "limit": "0x801fffff"},
+                         "pref": {"base": "0x210000000000", "limit": "0x2101ffffffff"}}}
+        o["phbs"][0]["functions"].append(br)
+        p = prediction(o)
+        p["phbs"][0]["functions"][-1]["driver"] = "pci-bridge"
+        p["phbs"][0]["functions"][-1]["bridge"] = copy.deepcopy(br["bridge"])
+        self.assertEqual(sw.compare(p, o), [])
+        p["phbs"][0]["functions"][-1]["bridge"]["mem"]["limit"] = "0x800fffff"
+        p["phbs"][0]["functions"][-1]["bridge"]["subordinate"] = 2
+        d = sw.compare(p, o)
+        self.assertEqual(len(d), 2)
+        self.assertTrue(d[0].startswith("PHB 0 02.0 bridge subordinate: predicted 2, QEMU 1"))
+        del p["phbs"][0]["functions"][-1]["bridge"]
+        self.assertTrue(any("bridge io: predicted None" in x for x in sw.compare(p, o)))
+
+    def test_nvme_ids_follow_the_machine_type(self):
+        o = observation()
+        o["phbs"][0]["functions"][0].update(vendor_id="0x8086", device_id="0x5845")
+        p = prediction(o)
+        p["phbs"][0]["functions"][0]["driver"] = "nvme"
+        self.assertEqual(sw.compare(p, o, (5, 1)), [])
+        self.assertTrue(any("predicted nvme, QEMU has 0x8086:0x5845" in x for x in sw.compare(p, o, (5, 2))))
+        self.assertEqual(sw.machine_version(["-machine", "pseries-2.11,cap-htm=off"]), (2, 11))
+        self.assertEqual(sw.machine_version(["-m", "2G"]), (7, 2))
+
+    def test_qemu_refuses_from_the_reader_is_a_predicted_refusal(self):
+        refused = {"outcome": "refused", "error": {"source": "qemu", "message": "Duplicate ID 'p' for device"}, "phbs": []}
+        answer = {"schema": "aperture-error/1", "error": {"code": "qemu-refuses", "message": "argument 8: Duplicate ID 'p' for device"}}
+        with mock.patch.object(sw, "run_aperture", return_value=(answer, "")):
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], refused)[0], "PASS")
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], observation())[0], "FAIL")
+        bad = {"schema": "aperture-error/1", "error": {"code": "bad-input", "message": "argument 3: nonsense"}}
+        with mock.patch.object(sw, "run_aperture", return_value=(bad, "")):
+            self.assertEqual(sw.judge("aperture", ["-m", "1G"], refused)[0], "FAIL")
 
     def test_outcomes(self):
         o = observation()

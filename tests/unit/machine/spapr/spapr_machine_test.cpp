@@ -163,5 +163,42 @@ TEST(SpaprPlan, Nvlink2GpuGetsItsRamWindowOnlyWhereQemuHasIt) {
     EXPECT_TRUE(on82.memlock.nvlink2);
 }
 
+// Behind a pci-bridge (bus named after its id): slots from 0, bus numbers depth first in ascending devfn
+// (hw/ppc/spapr_pci.c spapr_phb_pci_enumerate); the PHB's functions sorted by (bus, devfn).
+TEST(SpaprMachine, BridgesGetBusNumbersDepthFirst) {
+    const auto b = build("-nodefaults -device pci-bridge,id=b2,chassis_nr=2,addr=3 -device pci-bridge,id=b1,chassis_nr=1,addr=1 "
+                         "-device pci-bridge,id=b3,chassis_nr=3,bus=b1 -device e1000,bus=b3 -device e1000,bus=b2 -device e1000,bus=b1");
+    ASSERT_TRUE(b.machine) << b.refusal;
+    const auto& f = b.machine->phbs[0].functions;
+    ASSERT_EQ(f.size(), 6u);
+    EXPECT_EQ(f[0].id, "b1");
+    EXPECT_EQ(f[0].secondary, 1u);
+    EXPECT_EQ(f[0].subordinate, 2u);
+    EXPECT_EQ(f[1].id, "b2");
+    EXPECT_EQ(f[1].secondary, 3u);
+    EXPECT_EQ(f[1].subordinate, 3u);
+    EXPECT_EQ(f[2].id, "b3");  // bus 1, slot 0
+    EXPECT_EQ(f[2].bus, 1u);
+    EXPECT_EQ(f[3].function.driver, "e1000");  // bus 1, slot 1 (b3 took slot 0)
+    EXPECT_EQ(f[3].bus, 1u);
+    EXPECT_EQ(f[3].devfn.device, 1);
+    EXPECT_EQ(f[4].bus, 2u);
+    EXPECT_EQ(f[5].bus, 3u);
+    EXPECT_EQ(f[5].devfn.device, 0);
+}
+
+// spapr_pci_pre_plug: only bridges with a chassis_nr, not 0, not used by another bridge.
+TEST(SpaprMachine, BridgeChassisChecks) {
+    EXPECT_EQ(build("-nodefaults -device pci-bridge,id=b1").refusal,
+              "-device pci-bridge,id=b1: PCI Bridge lacks a \"chassis_nr\" property\nTry -device pci-bridge instead.");
+    EXPECT_EQ(build("-nodefaults -device pcie-root-port,id=rp,chassis=1").refusal,
+              "-device pcie-root-port,id=rp,chassis=1: PCI Bridge lacks a \"chassis_nr\" property\nTry -device pci-bridge instead.");
+    EXPECT_EQ(build("-nodefaults -device pci-bridge,id=b1,chassis_nr=1 -device pci-bridge,id=b2,chassis_nr=1").refusal,
+              "-device pci-bridge,id=b2,chassis_nr=1: Bridge chassis 1 already in use");
+    const auto two_phbs = build("-nodefaults -device spapr-pci-host-bridge,index=1,id=p1 -device pci-bridge,id=b1,chassis_nr=1 "
+                                "-device pci-bridge,id=b2,chassis_nr=1,bus=pci.0");
+    EXPECT_EQ(two_phbs.refusal, "-device pci-bridge,id=b2,chassis_nr=1,bus=pci.0: Bridge chassis 1 already in use");
+}
+
 }  // namespace
 }  // namespace aperture::spapr
