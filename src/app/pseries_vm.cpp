@@ -4,12 +4,12 @@
 #include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
+#include "app/requested_host.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "devices/nvlink2_catalog.hpp"
 #include "devices/passthrough_catalog.hpp"
 #include "host/host_context.hpp"
-#include "host/host_snapshot_json.hpp"
 #include "input/ppc64_command_line.hpp"
 #include "machine/machine.hpp"
 
@@ -35,8 +35,8 @@ std::vector<std::string> pseries_device_names() {
 
 spapr::SpaprHost host_of(const VmRequest& request) {
     spapr::SpaprHost host;
-    if (!request.host_file.empty()) {
-        const HostContext context = host_context(load_host_snapshot(request.host_file));
+    if (const std::optional<HostSnapshot> snapshot = requested_host(request)) {
+        const HostContext context = host_context(*snapshot);
         for (const auto& [address, function] : context.passthrough) host.passthrough[address] = {function, std::nullopt};
     }
     std::map<std::string, u64> gpu_tgts;  // each GPU's NVLink2 target: any distinct non-zero value identifies it
@@ -74,8 +74,7 @@ spapr::SpaprHost host_of(const VmRequest& request) {
 // What libvirt looks up on the host for its memlock formula: each hostdev's IOMMU group (the snapshot's)
 // and whether it is an NVLink2 device (--passthrough names it with an NVLink2 catalog entry).
 LibvirtPseriesDomain read_domain(std::string_view text, const std::string& file, const VmRequest& request, const spapr::SpaprHost& host) {
-    std::optional<HostSnapshot> snapshot;
-    if (!request.host_file.empty()) snapshot = load_host_snapshot(request.host_file);
+    const std::optional<HostSnapshot> snapshot = requested_host(request);
     XmlMemlockHost memlock_host;
     memlock_host.snapshot = snapshot ? &*snapshot : nullptr;
     // An NVLink2 hostdev libvirt recognises by its device-tree node; here, by what --passthrough says it is.

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
+#include "app/requested_host.hpp"
 #include "app/will_attach_option.hpp"
 #include "core/error.hpp"
 #include "devices/option_rom.hpp"
@@ -118,10 +119,8 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     if (!request.qemu_release.empty()) request_qemu_release(vm.options, request.qemu_release);
     if (!request.firmware.empty()) request_firmware(vm.options, request.firmware);
     // A saved host first: its QEMU is the release the description is read for.
-    if (!request.host_file.empty()) {
-        vm.host = load_host_snapshot(request.host_file);
-        choose_qemu_from_host(vm.options, *vm.host);
-    }
+    vm.host = requested_host(request);
+    if (vm.host) choose_qemu_from_host(vm.options, *vm.host);
     std::optional<std::string> unnamed_release = read_description(vm, source, request.libvirt_version);
     if (!vm.host && (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty()))) {
         vm.host = probe_host("/");

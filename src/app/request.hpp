@@ -3,11 +3,13 @@
 // stack it runs on as far as the caller names it, the host, and the output wanted. Plain values, so the
 // CLI, the tests and a binding build them the same way; defaults are the CLI's.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/vm_spec.hpp"
+#include "host/host_snapshot.hpp"
 
 namespace aperture::app {
 
@@ -29,6 +31,9 @@ struct VmRequest {
     std::string qemu_release;                // x86: the modelled releases (plan/stack_request.hpp); pseries: "7.2" (default), "8.1", "8.2"
     std::string firmware;                    // x86: overrides the command line's choice: "seabios", "ovmf-2022.11", ...
     std::string host_file;                   // a host snapshot (aperture host --save); empty: probe this host where needed
+    // A snapshot already read, instead of host_file: a scheduler asking about many VMs on one host reads
+    // the host's snapshot once (app/requested_host.hpp).
+    std::shared_ptr<const HostSnapshot> host;
     std::string host_cpu_vendor;             // x86 KVM: GenuineIntel / AuthenticAMD; empty: /proc/cpuinfo
     unsigned host_phys_bits = 0;             // x86 KVM, with host_cpu_vendor
     // x86 KVM: the GuestPhysBits the host's KVM reports (0 to 64), for whichever host CPU the plan uses

@@ -4,10 +4,10 @@
 #include <fmt/ranges.h>
 
 #include "app/passthrough_option.hpp"
+#include "app/requested_host.hpp"
 #include "app/will_attach_option.hpp"
 #include "core/error.hpp"
 #include "host/host_context.hpp"
-#include "host/host_snapshot_json.hpp"
 
 namespace aperture::app {
 
@@ -20,8 +20,8 @@ XenVm prepare_xen_vm(const VmRequest& request) {
         }
         vm.options.release = *release;
     }
-    if (!request.host_file.empty()) {
-        const HostSnapshot host = load_host_snapshot(request.host_file);
+    if (const std::optional<HostSnapshot> requested = requested_host(request)) {
+        const HostSnapshot& host = *requested;
         vm.options.passthrough = host_context(host).passthrough;
         for (const auto& device : host.pci) {
             std::string why_not;
@@ -29,7 +29,7 @@ XenVm prepare_xen_vm(const VmRequest& request) {
         }
         if (host.cpu && host.cpu->phys_bits) {
             vm.options.phys_bits = *host.cpu->phys_bits;
-            vm.options.phys_bits_source = "the host's, from " + request.host_file + " (Xen passes it to HVM guests)";
+            vm.options.phys_bits_source = "the host's, from " + requested_host_name(request) + " (Xen passes it to HVM guests)";
         }
     }
     for (auto& [address, function] : passthrough_functions(request.passthrough)) vm.options.passthrough[address] = std::move(function);

@@ -6,8 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "core/error.hpp"
+#include "host/host_snapshot_json.hpp"
 
 namespace aperture::app {
 namespace {
@@ -57,6 +59,27 @@ TEST(UseCases, CheckAgainstASavedHostNamesItInTheSubject) {
     const CheckResult result = check(request);
     EXPECT_NE(result.report.subject.find("i7-12700"), std::string::npos) << result.report.subject;
     EXPECT_FALSE(result.report.findings.empty());
+}
+
+// A scheduler reads a host's snapshot once and asks about many VMs: the snapshot already read must give
+// what its file gives (without it the check would probe this machine, which is no i7-12700).
+TEST(UseCases, CheckAgainstASnapshotAlreadyReadIsCheckAgainstItsFile) {
+    CheckRequest from_file;
+    from_file.vm.source.qemu_args = {"-machine", "q35", "-m", "2G", "-device", "vfio-pci,host=01:00.0"};
+    from_file.vm.host_file = source_file("tests/fixtures/host/snapshots/intel-i7-12700-rtx4090.json");
+    CheckRequest read_once = from_file;
+    read_once.vm.host_file.clear();
+    read_once.vm.host = std::make_shared<const HostSnapshot>(load_host_snapshot(from_file.vm.host_file));
+    const CheckResult expected = check(from_file);
+    const CheckResult result = check(read_once);
+    EXPECT_NE(result.report.subject.find("i7-12700"), std::string::npos) << result.report.subject;
+    EXPECT_EQ(result.output, expected.output);
+    EXPECT_EQ(std::get<Plan>(plan({read_once.vm, OutputFormat::Json}).plan).outcome,
+              std::get<Plan>(plan({from_file.vm, OutputFormat::Json}).plan).outcome);
+
+    CheckRequest both = read_once;
+    both.vm.host_file = from_file.vm.host_file;
+    EXPECT_THROW(check(both), InputError);
 }
 
 TEST(UseCases, MemlockOfALibvirtTestDomainIsLibvirtsValue) {

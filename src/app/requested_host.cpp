@@ -1,0 +1,19 @@
+#include "app/requested_host.hpp"
+
+#include "core/error.hpp"
+#include "host/host_snapshot_json.hpp"
+
+namespace aperture::app {
+
+std::optional<HostSnapshot> requested_host(const VmRequest& request) {
+    if (request.host && !request.host_file.empty()) {
+        throw InputError("give either a host snapshot file (--host " + request.host_file + ") or a snapshot already read, not both");
+    }
+    if (request.host) return *request.host;
+    if (!request.host_file.empty()) return load_host_snapshot(request.host_file);
+    return std::nullopt;
+}
+
+std::string requested_host_name(const VmRequest& request) { return request.host ? "the host snapshot given" : request.host_file; }
+
+}  // namespace aperture::app
