@@ -2,7 +2,7 @@
 # The fuzz campaign of issue 19: every libFuzzer target in turn, for a time or a number of runs, one at a time
 # and under nice (the machine is shared), and a table of what each reached.
 #
-#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [--timeout S] [TARGET...]
+#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [--timeout S] [--jobs N] [TARGET...]
 #
 #   --build DIR   the fuzz build (default build-fuzz): configured with clang++ and -DAPERTURE_FUZZ=ON and built
 #                 here when needed (install-deps.sh --fuzz installs clang with libFuzzer)
@@ -10,6 +10,7 @@
 #   --runs N      run each target N executions instead (the issue's goal is 10000000)
 #   --timeout S   libFuzzer -timeout: seconds (wall clock) one input may take (default 20)
 #   --no-build    run the targets as they are built (a long campaign keeps fuzzing while the tree changes)
+#   --jobs N      run N targets at a time (default 1; one per idle core)
 #   TARGET...     only these (default: every fuzz_* target of tests/fuzz/CMakeLists.txt)
 #
 # Each target starts from its committed corpus (tests/fuzz/corpus/TARGET), its regression inputs
@@ -28,6 +29,7 @@ runs=""
 # the CPU, so a shared machine wants a larger one (a real hang still shows, later).
 timeout=20
 build_targets=1
+jobs=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --no-build) build_targets=0; shift ;;
+    --jobs) jobs="$2"; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "fuzz-campaign: unknown option '$1'" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -55,8 +58,14 @@ if [ "$build_targets" -eq 1 ]; then nice cmake --build "$build" -j2 --target "${
 out="$build/fuzz-campaign"
 mkdir -p "$out"
 summary="$out/summary.tsv"
-[ -f "$summary" ] || printf 'target\tdate\texecutions\texec_per_s\tcov\tft\tcorpus\tpeak_rss_mb\tfindings\n' > "$summary"
-for target in "${targets[@]}"; do
+[ -f "$summary" ] || printf 'target\tdate\texecutions\texec_per_s\tcov\tft\tcorpus\tpeak_rss_mb\tfindings\tbuilt_from\n' > "$summary"
+# The commit the targets were built from, so a figure names the code it was measured on.
+built_from=$(git rev-parse --short HEAD 2> /dev/null || echo unknown)
+[ "$build_targets" -eq 1 ] || built_from="$(cat "$build/fuzz-campaign/built-from" 2> /dev/null || echo unknown)"
+[ "$build_targets" -eq 0 ] || echo "$built_from" > "$build/fuzz-campaign/built-from"
+
+run_target() {
+  local target="$1"
   mkdir -p "$out/corpus/$target" "$out/artifacts/$target"
   limit=(-max_total_time="$seconds")
   [ -n "$runs" ] && limit=(-runs="$runs")
@@ -80,6 +89,12 @@ for target in "${targets[@]}"; do
     if [ $(( ($(date +%s%N) - begin) / 1000000 )) -lt 1000 ]; then rm -f "$unit"; fi
   done
   findings=$(find "$out/artifacts/$target" -type f | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$(stat number_of_executed_units)" \
-         "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" | tee -a "$summary"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$(stat number_of_executed_units)" \
+         "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" "$built_from" | tee -a "$summary"
+}
+
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$target" &
 done
+wait
