@@ -161,17 +161,10 @@ std::string render_json(const Plan& plan) {
     j["schema"] = "aperture-plan/2";
     j["model"] = {{"hypervisor", plan.hypervisor_model}, {"machine", m.type.name}, {"firmware", plan.firmware_model}};
     j["stack"] = stack_json(plan);
-    json_shape::OutcomeJson outcome;
-    outcome.outcome = to_string(view.outcome);
-    outcome.failed = view.failed();
-    if (plan.outcome == Outcome::Refused) {
-        outcome.error_source = "qemu";
-        outcome.error_message = plan.refusal;
-    } else if (plan.outcome == Outcome::FirmwareFailed) {
-        outcome.error_source = "firmware";
-        outcome.error_message = plan.firmware->failure_message;
-    }
-    json_shape::put_outcome(j, outcome);
+    const bool refused = plan.outcome == Outcome::Refused;
+    const bool firmware_failed = plan.outcome == Outcome::FirmwareFailed;
+    json_shape::put_outcome(j, {to_string(view.outcome), view.failed(), refused ? "qemu" : firmware_failed ? "firmware" : nullptr,
+                                refused ? plan.refusal : firmware_failed ? plan.firmware->failure_message : std::string()});
     j["cpu"] = {{"model", m.cpu.model}, {"vendor", m.cpu.vendor}, {"phys_bits", m.cpu.phys_bits}};
     if (reports_guest_phys_bits(m.cpu)) {
         j["cpu"]["guest_phys_bits"] = m.cpu.guest_phys_bits;

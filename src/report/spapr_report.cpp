@@ -169,14 +169,7 @@ std::string render_spapr_json(const SpaprPlan& plan) {
                   {"checked_against_running_system", false}, {"note", spapr::verification_text(m.type.release)},
                   {"verification", verification_json(m.type.release)}};
     const PlanView view = view_of(plan);
-    json_shape::OutcomeJson outcome;
-    outcome.outcome = to_string(view.outcome);
-    outcome.failed = view.failed();
-    if (plan.outcome == Outcome::Refused) {
-        outcome.error_source = "qemu";
-        outcome.error_message = plan.refusal;
-    }
-    json_shape::put_outcome(j, outcome);
+    json_shape::put_outcome(j, {to_string(view.outcome), view.failed(), plan.outcome == Outcome::Refused ? "qemu" : nullptr, plan.refusal});
     j["memlock_inputs"] = {{"phb_count", plan.memlock.phb_count},   {"nvlink2", plan.memlock.nvlink2},
                            {"nvlink2_gpus", plan.memlock.nvlink2_gpus}, {"vfio", plan.memlock.vfio},
                            {"ram_size", plan.memlock.ram_size},     {"max_memory", plan.memlock.max_memory}};

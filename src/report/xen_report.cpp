@@ -89,14 +89,7 @@ std::string render_xen_json(const XenPlan& plan) {
     j["model"] = {{"xen", release_tag(plan.release)}, {"firmware", model_name(plan.release)}, {"device_model", to_string(plan.config.device_model)},
                   {"checked_against_running_system", false}, {"note", kXenNotChecked}};
     const PlanView view = view_of(plan);
-    json_shape::OutcomeJson outcome;
-    outcome.outcome = to_string(view.outcome);
-    outcome.failed = xen_plan_failed(plan);
-    if (!plan.refusal.empty()) {
-        outcome.error_source = "xl";
-        outcome.error_message = plan.refusal;
-    }
-    json_shape::put_outcome(j, outcome);
+    json_shape::put_outcome(j, {to_string(view.outcome), xen_plan_failed(plan), plan.refusal.empty() ? nullptr : "xl", plan.refusal});
     if (plan.hvmloader) {
         const LibxlMemoryLayout& m = plan.memory;
         const HvmloaderDetails& d = plan.hvmloader->details;
