@@ -33,7 +33,6 @@ Python 3.11 standard library only.
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import re
@@ -44,10 +43,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_processes  # noqa: E402
 import stacks as stacks_mod  # noqa: E402
 import uefi_memmap  # noqa: E402
 
@@ -60,73 +59,13 @@ DEFAULT_TIMEOUT = {"seabios": 30.0, "ovmf": 120.0}
 MEMMAP_TIMEOUT = float(os.environ.get("APERTURE_MEMMAP_TIMEOUT", "240"))
 POLL_INTERVAL = 0.5
 
-# ---------------------------------------------------------------------------------------------
-# Every QEMU we start is registered here so that it is killed even if the caller dies through an
-# exception, SIGTERM/SIGINT (see install_signal_handlers) or interpreter exit.
-
-_LIVE_LOCK = threading.Lock()
-_LIVE: dict[int, subprocess.Popen] = {}
-_SHUTDOWN = threading.Event()   # set by shutdown(): no new QEMU may start
-
-
-class ShuttingDown(Exception):
-    pass
-
-
-def _register(proc: subprocess.Popen) -> None:
-    with _LIVE_LOCK:
-        _LIVE[proc.pid] = proc
-    if _SHUTDOWN.is_set():
-        _kill(proc)
-        raise ShuttingDown("oracle is shutting down")
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    """Stop a child started with start_new_session=True: SIGTERM to its process group, SIGKILL
-    after 3 s if it is still there, and reap it."""
-    def signal_group(sig):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            proc.send_signal(sig)
-
-    try:
-        if proc.poll() is None:
-            signal_group(signal.SIGTERM)
-            try:
-                proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-        signal_group(signal.SIGKILL)   # also stragglers left in the group
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    finally:
-        with _LIVE_LOCK:
-            _LIVE.pop(proc.pid, None)
-
-
-def kill_all() -> None:
-    with _LIVE_LOCK:
-        procs = list(_LIVE.values())
-    for p in procs:
-        try:
-            _kill(p)
-        except Exception:
-            pass
-
-
-def shutdown() -> None:
-    """Kill every QEMU and refuse to start new ones (used on SIGTERM/SIGINT)."""
-    _SHUTDOWN.set()
-    kill_all()
-
-
-atexit.register(shutdown)
+# Every QEMU we start is registered in live_processes, killed on SIGTERM/SIGINT (install_signal_handlers),
+# an exception or interpreter exit.
+ShuttingDown = live_processes.ShuttingDown
+_register = live_processes.register
+_kill = live_processes.kill
+kill_all = live_processes.kill_all
+shutdown = live_processes.shutdown
 
 
 def install_signal_handlers() -> None:
@@ -548,7 +487,7 @@ def observe(args: list, firmware: str = "seabios", timeout: float | None = None,
         result["functions"] = []
 
     try:
-        if _SHUTDOWN.is_set():
+        if live_processes.shutting_down():
             raise ShuttingDown("oracle is shutting down")
         serial_pipe = None
         want_memmap = memmap and firmware == "ovmf"

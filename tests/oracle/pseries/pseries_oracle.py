@@ -47,8 +47,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import live_processes  # noqa: E402
 
 QEMU_BIN = "qemu-system-ppc64"
 # SLOF with auto-boot?=false reaches its prompt in 10-15 s of TCG time alone here; two boots in
@@ -80,38 +82,9 @@ FORTH_WORDS = [
     ": rng. s\" ranges\" get-node get-package-property 0= if cr .\" RANGES \" p.l cr then ;",
 ]
 
-_LIVE_LOCK = threading.Lock()
-_LIVE: dict[int, subprocess.Popen] = {}
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                proc.terminate()
-            try:
-                proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    proc.kill()
-                proc.wait(timeout=10)
-    finally:
-        with _LIVE_LOCK:
-            _LIVE.pop(proc.pid, None)
-
-
-def kill_all() -> None:
-    with _LIVE_LOCK:
-        procs = list(_LIVE.values())
-    for p in procs:
-        try:
-            _kill(p)
-        except Exception:
-            pass
+# Every QEMU started is registered in the x86 oracle's live_processes, killed on a signal or exit.
+_kill = live_processes.kill
+kill_all = live_processes.kill_all
 
 
 class Console:
@@ -359,8 +332,7 @@ def observe(args: list[str], qemu: str = QEMU_BIN, timeout: float = DEFAULT_TIME
     deadline = t0 + timeout
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, cwd=tmp)
-    with _LIVE_LOCK:
-        _LIVE[proc.pid] = proc
+    live_processes.register(proc)
     con = Console(proc)
     try:
         if not con.read_until(PROMPT, deadline):
