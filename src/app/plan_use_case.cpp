@@ -37,8 +37,8 @@ PlanResult plan_qemu_x86(const PlanRequest& request) {
     PlanResult result;
     switch (request.format) {
         case OutputFormat::Json: result.output = render_json(plan); break;
-        case OutputFormat::Svg: result.output = render_svg({view, vm.host ? &*vm.host : nullptr, nullptr, &machine_pci_ids()}); break;
-        case OutputFormat::Html: result.output = render_html({view, vm.host ? &*vm.host : nullptr, nullptr, &machine_pci_ids()}, render_text(plan)); break;
+        case OutputFormat::Svg: result.output = render_svg({view, vm.host.get(), nullptr, &machine_pci_ids()}); break;
+        case OutputFormat::Html: result.output = render_html({view, vm.host.get(), nullptr, &machine_pci_ids()}, render_text(plan)); break;
         case OutputFormat::Text: result.output = render_text(plan); break;
     }
     const bool failed = plan.outcome != Outcome::Ok || (plan.firmware && !plan.firmware->unassigned.empty()) || bar_beyond_phys_bits(plan);

@@ -33,9 +33,9 @@ std::vector<std::string> pseries_device_names() {
     return names;
 }
 
-spapr::SpaprHost host_of(const VmRequest& request) {
+spapr::SpaprHost host_of(const VmRequest& request, const HostSnapshot* snapshot) {
     spapr::SpaprHost host;
-    if (const std::optional<HostSnapshot> snapshot = requested_host(request)) {
+    if (snapshot) {
         const HostContext context = host_context(*snapshot);
         for (const auto& [address, function] : context.passthrough) host.passthrough[address] = {function, std::nullopt};
     }
@@ -73,10 +73,9 @@ spapr::SpaprHost host_of(const VmRequest& request) {
 
 // What libvirt looks up on the host for its memlock formula: each hostdev's IOMMU group (the snapshot's)
 // and whether it is an NVLink2 device (--passthrough names it with an NVLink2 catalog entry).
-LibvirtPseriesDomain read_domain(std::string_view text, const std::string& file, const VmRequest& request, const spapr::SpaprHost& host) {
-    const std::optional<HostSnapshot> snapshot = requested_host(request);
+LibvirtPseriesDomain read_domain(std::string_view text, const std::string& file, const spapr::SpaprHost& host, const HostSnapshot* snapshot) {
     XmlMemlockHost memlock_host;
-    memlock_host.snapshot = snapshot ? &*snapshot : nullptr;
+    memlock_host.snapshot = snapshot;
     // An NVLink2 hostdev libvirt recognises by its device-tree node; here, by what --passthrough says it is.
     const LibvirtMemlockDomain hostdevs = read_libvirt_memlock_domain(text, file);
     for (const auto& hostdev : hostdevs.pci_hostdevs) {
@@ -86,27 +85,30 @@ LibvirtPseriesDomain read_domain(std::string_view text, const std::string& file,
     return read_libvirt_pseries_domain(text, file, memlock_host);
 }
 
-PseriesVm from_domain(std::string_view text, const std::string& file, const VmRequest& request, spapr::QemuRelease release, spapr::SpaprHost host) {
-    PseriesLibvirt libvirt{file, read_domain(text, file, request, host), parse_libvirt_version(request.libvirt_version)};
+PseriesVm from_domain(std::string_view text, const std::string& file, const VmRequest& request, spapr::QemuRelease release, spapr::SpaprHost host,
+                      std::shared_ptr<const HostSnapshot> snapshot) {
+    PseriesLibvirt libvirt{file, read_domain(text, file, host, snapshot.get()), parse_libvirt_version(request.libvirt_version)};
     VmSpec spec = libvirt.domain.spec;
-    return PseriesVm{std::move(spec), release, std::move(host), std::move(libvirt)};
+    return PseriesVm{std::move(spec), release, std::move(host), std::move(libvirt), std::move(snapshot)};
 }
 
 }  // namespace
 
 PseriesVm prepare_pseries_vm(const VmRequest& request) {
     const auto release = release_of(request.qemu_release);
+    std::shared_ptr<const HostSnapshot> snapshot = requested_host(request);
+    spapr::SpaprHost host = host_of(request, snapshot.get());
     if (!request.source.libvirt_xml.empty()) {
         const std::string& file = request.source.libvirt_xml;
-        return from_domain(read_input_file(file, kDomainXmlKind), input_display_name(file), request, release, host_of(request));
+        return from_domain(read_input_file(file, kDomainXmlKind), input_display_name(file), request, release, std::move(host), std::move(snapshot));
     }
     if (request.source.qemu_args.empty()) throw InputError("a QEMU command line is needed after --, or @FILE holding one");
     VmSpec spec = read_ppc64_command_line(request.source.qemu_args);
-    return PseriesVm{std::move(spec), release, host_of(request), std::nullopt};
+    return PseriesVm{std::move(spec), release, std::move(host), std::nullopt, std::move(snapshot)};
 }
 
 PseriesVm with_pseries_domain(const PseriesVm& vm, std::string_view xml_text, const std::string& file_name, const VmRequest& request) {
-    return from_domain(xml_text, file_name, request, vm.release, vm.host);
+    return from_domain(xml_text, file_name, request, vm.release, vm.host, vm.snapshot);
 }
 
 }  // namespace aperture::app

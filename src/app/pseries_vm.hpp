@@ -2,9 +2,11 @@
 // A ppc64 pseries VM made ready to plan: its VmSpec, the QEMU release modelled and the host devices it
 // passes through (a host snapshot's, the passthrough catalog's, and NVLink2 GPUs and bridges).
 
+#include <memory>
 #include <optional>
 
 #include "app/request.hpp"
+#include "host/host_snapshot.hpp"
 #include "input/libvirt_xml/pseries_domain_reader.hpp"
 #include "libvirt/libvirt_version.hpp"
 #include "machine/spapr/qemu_release.hpp"
@@ -24,6 +26,7 @@ struct PseriesVm {
     spapr::QemuRelease release;
     spapr::SpaprHost host;
     std::optional<PseriesLibvirt> libvirt;  // set for --xml
+    std::shared_ptr<const HostSnapshot> snapshot;  // the request's, read once: libvirt's memlock formula reads its IOMMU groups
 };
 
 // Throws InputError without a command line or domain, for an unknown --qemu release or a --passthrough not

@@ -123,14 +123,14 @@ QemuX86Vm prepare_qemu_x86_vm(const VmRequest& request, HostNeed need) {
     if (vm.host) choose_qemu_from_host(vm.options, *vm.host);
     std::optional<std::string> unnamed_release = read_description(vm, source, request.libvirt_version);
     if (!vm.host && (need == HostNeed::Always || (uses_vfio(vm.spec) && request.passthrough.empty()))) {
-        vm.host = probe_host("/");
+        vm.host = std::make_shared<const HostSnapshot>(probe_host("/"));
         const QemuRelease* read_for = vm.options.qemu;
         choose_qemu_from_host(vm.options, *vm.host);
         if (vm.options.qemu != read_for) unnamed_release = read_description(vm, source, request.libvirt_version);  // this host's QEMU reads it differently
     }
     // This host's QEMU may have named the release an unversioned Proxmox machine type needs.
     if (unnamed_release && vm.options.qemu_choice.source == StackChoiceSource::Default) throw InputError(*unnamed_release);
-    choose_firmware_release(vm.options, vm.spec, vm.host ? &*vm.host : nullptr);
+    choose_firmware_release(vm.options, vm.spec, vm.host.get());
     if (vm.host) vm.options.host = host_context(*vm.host);
     if (!request.host_cpu_vendor.empty()) {
         vm.options.host.cpu = HostCpu{request.host_cpu_vendor, request.host_phys_bits, std::nullopt};
@@ -199,7 +199,7 @@ std::optional<LibvirtMemlockContext> libvirt_context(const QemuX86Vm& vm, const 
 
 CheckSubject check_subject(const QemuX86Vm& vm, std::vector<PlannedHotplug> hotplug, const std::string& libvirt_version,
                            const std::vector<std::string>& migrate_to) {
-    CheckSubject subject{vm.spec, vm.options, vm.host, {}, std::move(hotplug), libvirt_context(vm, libvirt_version)};
+    CheckSubject subject{vm.spec, vm.options, vm.host ? std::optional<HostSnapshot>(*vm.host) : std::nullopt, {}, std::move(hotplug), libvirt_context(vm, libvirt_version)};
     for (const auto& file : migrate_to) {
         HostSnapshot target = load_host_snapshot(file);
         std::string name = host_name(target);

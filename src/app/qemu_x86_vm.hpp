@@ -2,6 +2,7 @@
 // A QEMU x86 VM made ready to plan: its VmSpec (from a command line or a libvirt domain), the plan options
 // and the host (a saved snapshot, or this host probed when it is needed).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ namespace aperture::app {
 struct QemuX86Vm {
     VmSpec spec;
     PlanOptions options;
-    std::optional<HostSnapshot> host;
+    std::shared_ptr<const HostSnapshot> host;  // the request's or this host's; null when none is needed
     std::optional<LibvirtDomain> domain;  // a libvirt domain: as read
 };
 

@@ -2,7 +2,7 @@
 // The host snapshot a request names: one already read (VmRequest::host) or a file to read
 // (VmRequest::host_file), never both.
 
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "app/request.hpp"
@@ -10,8 +10,9 @@
 
 namespace aperture::app {
 
-// nullopt when the request names no snapshot (the use case probes this host where it needs one).
-std::optional<HostSnapshot> requested_host(const VmRequest& request);
+// The snapshot given, shared rather than copied, or the file's, read once; null when the request names no
+// snapshot (the use case probes this host where it needs one).
+std::shared_ptr<const HostSnapshot> requested_host(const VmRequest& request);
 
 // How a report names where the snapshot came from: the file, or "the host snapshot given".
 std::string requested_host_name(const VmRequest& request);

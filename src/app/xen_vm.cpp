@@ -20,7 +20,7 @@ XenVm prepare_xen_vm(const VmRequest& request) {
         }
         vm.options.release = *release;
     }
-    if (const std::optional<HostSnapshot> requested = requested_host(request)) {
+    if (const std::shared_ptr<const HostSnapshot> requested = requested_host(request)) {
         const HostSnapshot& host = *requested;
         vm.options.passthrough = host_context(host).passthrough;
         for (const auto& device : host.pci) {
