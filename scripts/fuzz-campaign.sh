@@ -2,7 +2,7 @@
 # The fuzz campaign of issue 19: every libFuzzer target in turn, for a time or a number of runs, one at a time
 # and under nice (the machine is shared), and a table of what each reached.
 #
-#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [--timeout S] [--jobs N] [TARGET...]
+#   scripts/fuzz-campaign.sh [--build DIR] [--seconds N | --runs N] [--timeout S] [--jobs N] [--workers N] [TARGET...]
 #
 #   --build DIR   the fuzz build (default build-fuzz): configured with clang++ and -DAPERTURE_FUZZ=ON and built
 #                 here when needed (install-deps.sh --fuzz installs clang with libFuzzer)
@@ -11,6 +11,8 @@
 #   --timeout S   libFuzzer -timeout: seconds (wall clock) one input may take (default 20)
 #   --no-build    run the targets as they are built (a long campaign keeps fuzzing while the tree changes)
 #   --jobs N      run N targets at a time (default 1; one per idle core)
+#   --workers N   fuzz each target in N processes at once (libFuzzer -fork=N): the runs are theirs together,
+#                 so one slow target left can take every idle core (default 1)
 #   TARGET...     only these (default: every fuzz_* target of tests/fuzz/CMakeLists.txt)
 #
 # Each target starts from its committed corpus (tests/fuzz/corpus/TARGET), its regression inputs
@@ -30,6 +32,7 @@ runs=""
 timeout=20
 build_targets=1
 jobs=1
+workers=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,7 +42,8 @@ while [ $# -gt 0 ]; do
     --timeout) timeout="$2"; shift 2 ;;
     --no-build) build_targets=0; shift ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --workers) workers="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     -*) echo "fuzz-campaign: unknown option '$1'" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -64,6 +68,9 @@ built_from=$(git rev-parse --short HEAD 2> /dev/null || echo unknown)
 [ "$build_targets" -eq 1 ] || built_from="$(cat "$build/fuzz-campaign/built-from" 2> /dev/null || echo unknown)"
 [ "$build_targets" -eq 0 ] || echo "$built_from" > "$build/fuzz-campaign/built-from"
 
+fork=()
+[ "$workers" -gt 1 ] && fork=(-fork="$workers")
+
 run_target() {
   local target="$1"
   mkdir -p "$out/corpus/$target" "$out/artifacts/$target"
@@ -72,7 +79,7 @@ run_target() {
   log="$out/$target.log"
   echo "fuzz-campaign: $target (${limit[*]}), log $log"
   # A finding stops the target (libFuzzer exits non-zero); the next target still runs.
-  nice -n 19 "$build/fuzz/$target" "${limit[@]}" -print_final_stats=1 -timeout="$timeout" -report_slow_units="$timeout" -rss_limit_mb=2048 \
+  nice -n 19 "$build/fuzz/$target" "${limit[@]}" "${fork[@]}" -print_final_stats=1 -timeout="$timeout" -report_slow_units="$timeout" -rss_limit_mb=2048 \
        -dict="tests/fuzz/dict/$target.dict" -artifact_prefix="$out/artifacts/$target/" \
        "$out/corpus/$target" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" > "$log" 2>&1 || true
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
@@ -80,6 +87,12 @@ run_target() {
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
   corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<< "$last")
+  # Under -fork the parent prints no final stats: its last "#RUNS: cov: .. exec/s N .." line counts every
+  # worker's runs (peak RSS is the workers', not reported).
+  executions=$(stat number_of_executed_units)
+  [ -n "$executions" ] || executions=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<< "$last")
+  rate=$(stat average_exec_per_sec)
+  [ -n "$rate" ] || rate=$(sed -n 's/.* exec\/s:* *\([0-9]*\).*/\1/p' <<< "$last")
   # A slow unit is not a finding on a shared machine (a niced process can wait seconds for the CPU): each is
   # run again alone and counts only when it is still slow there.
   for unit in "$out/artifacts/$target"/slow-unit-*; do
@@ -89,8 +102,8 @@ run_target() {
     if [ $(( ($(date +%s%N) - begin) / 1000000 )) -lt 1000 ]; then rm -f "$unit"; fi
   done
   findings=$(find "$out/artifacts/$target" -type f | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$(stat number_of_executed_units)" \
-         "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" "$built_from" | tee -a "$summary"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(date -u +%FT%TZ)" "$executions" \
+         "$rate" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$findings" "$built_from" | tee -a "$summary"
 }
 
 for target in "${targets[@]}"; do
