@@ -751,7 +751,7 @@ HostSnapshot parse_host_snapshot_json(const std::string& text, const std::string
     ordered_json document;
     try {
         document = ordered_json::parse(text);
-    } catch (const ordered_json::parse_error& error) {
+    } catch (const ordered_json::exception& error) {  // parse_error, and out_of_range for a number past a double
         const std::string message = json_error_words(error.what());
         throw InputError(fmt::format("{}: not a JSON document: {}", source_name, message));
     }

@@ -257,6 +257,16 @@ TEST(HostSnapshotJson, TruncatedDocumentNamesTheFile) {
         test::input_error([&] { parse_host_snapshot_json(text.substr(0, text.size() / 2), "host.json"); });
     EXPECT_TRUE(message.starts_with("host.json: not a JSON document: parse error at line ")) << message;
 }
+// The JSON parser refuses a number past a double's range (out_of_range, not parse_error): fuzz_host_snapshot
+// found it ending the process where a snapshot's other syntax errors are input errors.
+TEST(HostSnapshotJson, NumberPastADoubleIsNotAJsonDocument) {
+    std::string text = fixture_json("amd-epyc-a100");
+    const auto size = text.find("\"size\": ");
+    ASSERT_NE(size, std::string::npos);
+    text.insert(size + 8, "640e1844674407, \"was\": ");
+    EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
+              "host.json: not a JSON document: number overflow parsing '640e1844674407'");
+}
 TEST(HostSnapshotJson, BadSizeNamesItsPath) {
     const std::string text = edited_epyc_json([](ordered_json& d) { d["pci"][2]["bars"][1]["size"] = "64G"; });
     EXPECT_EQ(test::input_error([&] { parse_host_snapshot_json(text, "host.json"); }),
