@@ -17,6 +17,12 @@ ordered_json range(const AddressRange& r) {
     return j;
 }
 
+ordered_json object_with_room(std::size_t members) {
+    ordered_json j = ordered_json::object();
+    j.get_ref<ordered_json::object_t&>().reserve(members);
+    return j;
+}
+
 ordered_json range(const std::optional<AddressRange>& r) { return r ? range(*r) : ordered_json(nullptr); }
 
 std::string pci_address(const Bdf& bdf, unsigned domain) { return fmt::format("{:04x}:{}", domain, bdf.to_string()); }

@@ -24,6 +24,11 @@ void put_address(ordered_json& object, const std::string& key, std::optional<u64
 ordered_json range(const AddressRange& range);
 ordered_json range(const std::optional<AddressRange>& range);  // null when absent
 
+// An empty object with room for `members` members. An object keeps its members in a vector of (const key,
+// value) pairs, which cannot be moved, so each time the vector grows it copies every member it holds, value
+// and all: an object that holds large members (a host's devices) reserves its room before they go in.
+ordered_json object_with_room(std::size_t members);
+
 // "DDDD:BB:DD.F": the PCI domain always written.
 std::string pci_address(const Bdf& bdf, unsigned domain = 0);
 // A host PCI address as the user or the host wrote it, with the domain 0000 added when it was left out.

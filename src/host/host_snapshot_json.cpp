@@ -36,6 +36,20 @@ constexpr const char* kHostSnapshotSchemaV1 = "aperture-host/1";
 // ---------------------------------------------------------------------------------------------------
 // Writing
 
+// What a writer puts in the members that hold nested objects and lists. The reader checks each level's own
+// members against what the writer makes of the level (JsonField::require_written_form), and a nested value
+// has been checked at its own level by then: writing it again there made every level write everything below
+// it, the whole document once more for the top level.
+enum class Nested {
+    Written,
+    Null,  // the member, its value null: the form a level's own members are checked against
+};
+
+template <class T>
+ordered_json nested(Nested nested, T write) {
+    return nested == Nested::Written ? ordered_json(write()) : ordered_json(nullptr);
+}
+
 template <class T>
 ordered_json optional_json(const std::optional<T>& value) {
     return value ? ordered_json(*value) : ordered_json(nullptr);
@@ -101,19 +115,25 @@ ordered_json regions_json(const std::vector<ReservedRegion>& regions) {
 }
 
 ordered_json group_json(const IommuGroup& group) {
-    ordered_json j;
+    ordered_json j = json_shape::object_with_room(3);
     j["id"] = group.id;
     j["devices"] = group.devices;
     j["reserved_regions"] = regions_json(group.reserved);
     return j;
 }
 
-ordered_json iommu_json(const IommuInfo& iommu) {
-    ordered_json j;
-    j["units"] = ordered_json::array();
-    for (const auto& unit : iommu.units) j["units"].push_back(unit_json(unit));
-    j["groups"] = ordered_json::array();
-    for (const auto& group : iommu.groups) j["groups"].push_back(group_json(group));
+ordered_json iommu_json(const IommuInfo& iommu, Nested lists = Nested::Written) {
+    ordered_json j = json_shape::object_with_room(3);
+    j["units"] = nested(lists, [&] {
+        ordered_json units = ordered_json::array();
+        for (const auto& unit : iommu.units) units.push_back(unit_json(unit));
+        return units;
+    });
+    j["groups"] = nested(lists, [&] {
+        ordered_json groups = ordered_json::array();
+        for (const auto& group : iommu.groups) groups.push_back(group_json(group));
+        return groups;
+    });
     j["reserved_merged"] = regions_json(merged_reserved_regions(iommu.groups));
     return j;
 }
@@ -155,8 +175,12 @@ ordered_json window_json(const HostBridgeWindow& window) {
     return j;
 }
 
-ordered_json device_json(const HostPciDevice& device) {
-    ordered_json j;
+ordered_json igd_json(const IgdRegisters& igd) {
+    return {{"gmch", fmt::format("{:#010x}", igd.gmch)}, {"bdsm", fmt::format("{:#010x}", igd.bdsm)}, {"asls", fmt::format("{:#010x}", igd.asls)}};
+}
+
+ordered_json device_json(const HostPciDevice& device, Nested lists = Nested::Written) {
+    ordered_json j = json_shape::object_with_room(20);
     j["pci_address"] = device.address;
     j["vendor_id"] = fmt::format("{:#06x}", device.vendor_id);
     j["device_id"] = fmt::format("{:#06x}", device.device_id);
@@ -173,15 +197,17 @@ ordered_json device_json(const HostPciDevice& device) {
     j["driver"] = optional_json(device.driver);
     j["iommu_group"] = optional_json(device.iommu_group);
     j["parent"] = optional_json(device.parent);
-    j["bars"] = ordered_json::array();
-    for (const auto& bar : device.bars) j["bars"].push_back(bar_json(bar));
-    j["windows"] = ordered_json::array();
-    for (const auto& window : device.windows) j["windows"].push_back(window_json(window));
-    if (device.igd) {
-        j["igd"] = {{"gmch", fmt::format("{:#010x}", device.igd->gmch)},
-                    {"bdsm", fmt::format("{:#010x}", device.igd->bdsm)},
-                    {"asls", fmt::format("{:#010x}", device.igd->asls)}};
-    }
+    j["bars"] = nested(lists, [&] {
+        ordered_json bars = ordered_json::array();
+        for (const auto& bar : device.bars) bars.push_back(bar_json(bar));
+        return bars;
+    });
+    j["windows"] = nested(lists, [&] {
+        ordered_json windows = ordered_json::array();
+        for (const auto& window : device.windows) windows.push_back(window_json(window));
+        return windows;
+    });
+    if (device.igd) j["igd"] = nested(lists, [&] { return igd_json(*device.igd); });
     return j;
 }
 
@@ -192,17 +218,20 @@ ordered_json memlock_json(const std::optional<MemlockLimit>& memlock) {
             {"hard", json_shape::limit(memlock->hard)}};
 }
 
-ordered_json iomem_json(const std::optional<Iomem>& iomem) {
+ordered_json iomem_json(const std::optional<Iomem>& iomem, Nested lists = Nested::Written) {
     if (!iomem) return nullptr;
-    ordered_json j;
+    ordered_json j = json_shape::object_with_room(2);
     j["addresses_hidden"] = iomem->addresses_hidden();
-    j["entries"] = ordered_json::array();
-    for (const auto& e : iomem->entries) {
-        ordered_json entry{{"depth", e.depth}};
-        entry.update(json_shape::range(AddressRange::from_first_and_last(e.start, e.end)));
-        entry["name"] = e.name;
-        j["entries"].push_back(std::move(entry));
-    }
+    j["entries"] = nested(lists, [&] {
+        ordered_json entries = ordered_json::array();
+        for (const auto& e : iomem->entries) {
+            ordered_json entry{{"depth", e.depth}};
+            entry.update(json_shape::range(AddressRange::from_first_and_last(e.start, e.end)));
+            entry["name"] = e.name;
+            entries.push_back(std::move(entry));
+        }
+        return entries;
+    });
     return j;
 }
 
@@ -222,7 +251,7 @@ ordered_json package_json(const InstalledPackage& package) {
 }
 
 ordered_json software_json(const HostSoftware& software) {
-    ordered_json j;
+    ordered_json j = json_shape::object_with_room(2);
     j["kernel_release"] = optional_json(software.kernel_release);
     if (software.packages) {
         j["packages"] = ordered_json::array();
@@ -233,20 +262,23 @@ ordered_json software_json(const HostSoftware& software) {
     return j;
 }
 
-ordered_json snapshot_json(const HostSnapshot& snapshot) {
-    ordered_json j;
+ordered_json snapshot_json(const HostSnapshot& snapshot, Nested members = Nested::Written) {
+    ordered_json j = json_shape::object_with_room(13);
     j["schema"] = kHostSnapshotSchema;
     j["root"] = snapshot.root;
-    j["cpu"] = cpu_json(snapshot.cpu);
-    j["kvm"] = kvm_json(snapshot.kvm, snapshot.kvm_guest_phys_bits);
-    j["iommu"] = iommu_json(snapshot.iommu);
-    j["pci"] = ordered_json::array();
-    for (const auto& device : snapshot.pci) j["pci"].push_back(device_json(device));
-    j["memlock"] = memlock_json(snapshot.memlock);
-    j["iomem"] = iomem_json(snapshot.iomem);
+    j["cpu"] = nested(members, [&] { return cpu_json(snapshot.cpu); });
+    j["kvm"] = nested(members, [&] { return kvm_json(snapshot.kvm, snapshot.kvm_guest_phys_bits); });
+    j["iommu"] = nested(members, [&] { return iommu_json(snapshot.iommu); });
+    j["pci"] = nested(members, [&] {
+        ordered_json pci = ordered_json::array();
+        for (const auto& device : snapshot.pci) pci.push_back(device_json(device));
+        return pci;
+    });
+    j["memlock"] = nested(members, [&] { return memlock_json(snapshot.memlock); });
+    j["iomem"] = nested(members, [&] { return iomem_json(snapshot.iomem); });
     j["iomem_agreement"] = agreement_json(snapshot);
     // Absent from snapshots saved before aperture recorded the host's software; they still load.
-    if (snapshot.software) j["software"] = software_json(*snapshot.software);
+    if (snapshot.software) j["software"] = nested(members, [&] { return software_json(*snapshot.software); });
     j["notes"] = host_notes(snapshot);
     return j;
 }
@@ -493,7 +525,7 @@ IommuInfo read_iommu_json(const JsonField& j) {
     IommuInfo iommu;
     for (const auto& unit : j["units"].elements()) iommu.units.push_back(read_unit(unit));
     for (const auto& group : j["groups"].elements()) iommu.groups.push_back(read_group(group));
-    j.require_written_form(iommu_json(iommu), {"reserved_merged"});
+    j.require_written_form(iommu_json(iommu, Nested::Null), {"reserved_merged"});
     return iommu;
 }
 
@@ -566,9 +598,9 @@ HostPciDevice read_device(const JsonField& j) {
         const JsonField igd = j["igd"];
         const auto reg = [&](const char* key) { return static_cast<std::uint32_t>(igd[key].hex_value(0xffff'ffff)); };
         device.igd = IgdRegisters{reg("gmch"), reg("bdsm"), reg("asls")};
-        igd.require_written_form(device_json(device)["igd"], {});
+        igd.require_written_form(igd_json(*device.igd), {});
     }
-    j.require_written_form(device_json(device), {"bridge", "multifunction"});
+    j.require_written_form(device_json(device, Nested::Null), {"bridge", "multifunction"});
     return device;
 }
 
@@ -603,7 +635,7 @@ Iomem read_iomem(const JsonField& j) {
         IomemEntry entry{small_integer(e["depth"], std::numeric_limits<unsigned>::max()), range.first(), range.last(), e["name"].string()};
         iomem.entries.push_back(std::move(entry));
     }
-    j.require_written_form(iomem_json(iomem), {"addresses_hidden"});
+    j.require_written_form(iomem_json(iomem, Nested::Null), {"addresses_hidden"});
     return iomem;
 }
 
@@ -732,7 +764,7 @@ HostSnapshot read_snapshot(const JsonField& j) {
     snapshot.memlock = j["memlock"].optional(read_memlock);
     snapshot.iomem = j["iomem"].optional(read_iomem);
     if (j.has("software")) snapshot.software = read_software(j["software"]);
-    j.require_written_form(snapshot_json(snapshot), {"iomem_agreement", "notes"});
+    j.require_written_form(snapshot_json(snapshot, Nested::Null), {"iomem_agreement", "notes"});
     return snapshot;
 }
 
