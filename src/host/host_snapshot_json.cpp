@@ -8,6 +8,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
@@ -48,6 +49,13 @@ enum class Nested {
 template <class T>
 ordered_json nested(Nested nested, T write) {
     return nested == Nested::Written ? ordered_json(write()) : ordered_json(nullptr);
+}
+
+template <class T, class Write>
+ordered_json array_of(const std::vector<T>& items, Write write) {
+    ordered_json out = ordered_json::array();
+    for (const auto& item : items) out.push_back(write(item));
+    return out;
 }
 
 template <class T>
@@ -108,11 +116,7 @@ ordered_json region_json(const ReservedRegion& region) {
     return j;
 }
 
-ordered_json regions_json(const std::vector<ReservedRegion>& regions) {
-    ordered_json j = ordered_json::array();
-    for (const auto& region : regions) j.push_back(region_json(region));
-    return j;
-}
+ordered_json regions_json(const std::vector<ReservedRegion>& regions) { return array_of(regions, region_json); }
 
 ordered_json group_json(const IommuGroup& group) {
     ordered_json j = json_shape::object_with_room(3);
@@ -124,16 +128,8 @@ ordered_json group_json(const IommuGroup& group) {
 
 ordered_json iommu_json(const IommuInfo& iommu, Nested lists = Nested::Written) {
     ordered_json j = json_shape::object_with_room(3);
-    j["units"] = nested(lists, [&] {
-        ordered_json units = ordered_json::array();
-        for (const auto& unit : iommu.units) units.push_back(unit_json(unit));
-        return units;
-    });
-    j["groups"] = nested(lists, [&] {
-        ordered_json groups = ordered_json::array();
-        for (const auto& group : iommu.groups) groups.push_back(group_json(group));
-        return groups;
-    });
+    j["units"] = nested(lists, [&] { return array_of(iommu.units, unit_json); });
+    j["groups"] = nested(lists, [&] { return array_of(iommu.groups, group_json); });
     j["reserved_merged"] = regions_json(merged_reserved_regions(iommu.groups));
     return j;
 }
@@ -197,16 +193,8 @@ ordered_json device_json(const HostPciDevice& device, Nested lists = Nested::Wri
     j["driver"] = optional_json(device.driver);
     j["iommu_group"] = optional_json(device.iommu_group);
     j["parent"] = optional_json(device.parent);
-    j["bars"] = nested(lists, [&] {
-        ordered_json bars = ordered_json::array();
-        for (const auto& bar : device.bars) bars.push_back(bar_json(bar));
-        return bars;
-    });
-    j["windows"] = nested(lists, [&] {
-        ordered_json windows = ordered_json::array();
-        for (const auto& window : device.windows) windows.push_back(window_json(window));
-        return windows;
-    });
+    j["bars"] = nested(lists, [&] { return array_of(device.bars, bar_json); });
+    j["windows"] = nested(lists, [&] { return array_of(device.windows, window_json); });
     if (device.igd) j["igd"] = nested(lists, [&] { return igd_json(*device.igd); });
     return j;
 }
@@ -254,8 +242,7 @@ ordered_json software_json(const HostSoftware& software) {
     ordered_json j = json_shape::object_with_room(2);
     j["kernel_release"] = optional_json(software.kernel_release);
     if (software.packages) {
-        j["packages"] = ordered_json::array();
-        for (const auto& package : *software.packages) j["packages"].push_back(package_json(package));
+        j["packages"] = array_of(*software.packages, package_json);
     } else {
         j["packages"] = nullptr;
     }
@@ -269,11 +256,7 @@ ordered_json snapshot_json(const HostSnapshot& snapshot, Nested members = Nested
     j["cpu"] = nested(members, [&] { return cpu_json(snapshot.cpu); });
     j["kvm"] = nested(members, [&] { return kvm_json(snapshot.kvm, snapshot.kvm_guest_phys_bits); });
     j["iommu"] = nested(members, [&] { return iommu_json(snapshot.iommu); });
-    j["pci"] = nested(members, [&] {
-        ordered_json pci = ordered_json::array();
-        for (const auto& device : snapshot.pci) pci.push_back(device_json(device));
-        return pci;
-    });
+    j["pci"] = nested(members, [&] { return array_of(snapshot.pci, [](const HostPciDevice& device) { return device_json(device); }); });
     j["memlock"] = nested(members, [&] { return memlock_json(snapshot.memlock); });
     j["iomem"] = nested(members, [&] { return iomem_json(snapshot.iomem); });
     j["iomem_agreement"] = agreement_json(snapshot);
