@@ -644,6 +644,11 @@ HostSoftware read_software(const JsonField& j) {
 // aperture-host/1: snapshots saved before the one JSON naming (docs/json.md). Each is rewritten into
 // aperture-host/2 and then read as one, so both are held to the same checks; a field /1 wrote in its own
 // shape is converted here, and a complaint about it names its /1 path.
+//
+// Every part is read through its JsonField, which names a member of the wrong type, before the copy being
+// rewritten is indexed at the same place: nlohmann's operator[] on the wrong type throws its own type_error,
+// and a call's arguments are evaluated in an order the compiler picks (clang's left to right let a /1
+// group written as an array reach it first; fuzz_host_snapshot found it).
 
 // {"start": "0x..", "end": "0x.."} as a range's fields.
 void upgrade_start_end(ordered_json& out, const JsonField& j) {
@@ -681,9 +686,12 @@ void upgrade_resource(ordered_json& out, const JsonField& j) {
     out = std::move(fresh);
 }
 
-void upgrade_regions(ordered_json& out, const JsonField& j) {
+// A /1 list of reserved regions, each range in /2's shape.
+ordered_json upgraded_regions(const JsonField& j) {
     const auto elements = j.elements();
+    ordered_json out = j.value();
     for (std::size_t i = 0; i < elements.size(); ++i) upgrade_start_end(out[i], elements[i]);
+    return out;
 }
 
 ordered_json upgrade_v1(const JsonField& j) {
@@ -691,8 +699,12 @@ ordered_json upgrade_v1(const JsonField& j) {
     out["schema"] = kHostSnapshotSchema;
     const JsonField iommu = j["iommu"];
     const auto groups = iommu["groups"].elements();
-    for (std::size_t g = 0; g < groups.size(); ++g) upgrade_regions(out["iommu"]["groups"][g]["reserved_regions"], groups[g]["reserved_regions"]);
-    upgrade_regions(out["iommu"]["reserved_merged"], iommu["reserved_merged"]);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        ordered_json regions = upgraded_regions(groups[g]["reserved_regions"]);
+        out["iommu"]["groups"][g]["reserved_regions"] = std::move(regions);
+    }
+    ordered_json merged = upgraded_regions(iommu["reserved_merged"]);
+    out["iommu"]["reserved_merged"] = std::move(merged);
     const auto devices = j["pci"].elements();
     for (std::size_t d = 0; d < devices.size(); ++d) {
         const JsonField device = devices[d];
