@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "host/kernel_text.hpp"
 
@@ -50,6 +51,9 @@ Iomem parse_iomem(const std::string& text, const std::string& file) {
                                     "expected '<start>-<end> : <name>' in hex, indented two spaces per level, got '" +
                                         std::string(line) + "'");
         }
+        // The kernel never lists such a range, and a snapshot could not hold it (a range's size is below 2^64).
+        if (*start > *end) throw kernel_text_error(file, i + 1, fmt::format("the range starts at {:#x}, above its end {:#x}", *start, *end));
+        if (*start == 0 && *end == std::numeric_limits<u64>::max()) throw kernel_text_error(file, i + 1, "the range covers all 2^64 addresses");
         iomem.entries.push_back(IomemEntry{static_cast<unsigned>(indent / kIndentPerLevel), *start, *end,
                                            std::string(line.substr(separator + kNameSeparator.size()))});
     }

@@ -128,6 +128,7 @@ std::vector<ReservedRegion> parse_reserved_regions(const std::string& text, cons
         if (start > end) {
             throw kernel_text_error(file, i + 1, "the region starts at " + hex(start) + ", above its end " + hex(end));
         }
+        if (start == 0 && end == std::numeric_limits<u64>::max()) throw kernel_text_error(file, i + 1, "the region covers all 2^64 addresses");
         regions.push_back(ReservedRegion{AddressRange::from_first_and_last(start, end), std::string(words[2])});
     }
     return regions;
@@ -168,6 +169,14 @@ IommuInfo read_iommu(const HostFiles& files) {
     }
     std::sort(info.groups.begin(), info.groups.end(),
               [](const IommuGroup& a, const IommuGroup& b) { return a.id < b.id; });
+    // Regions of one type that touch are merged, so groups can together reserve every address: no range
+    // of a snapshot can say so (a size is below 2^64), and no IOVA would be left for VFIO to map.
+    for (const auto& region : merged_reserved_regions(info.groups)) {
+        if (!region.range.end() && region.range.first() == 0) {
+            throw kernel_file_error(files.describe(kIommuGroupsDir),
+                                    "the groups' " + region.type + " regions together cover all 2^64 addresses");
+        }
+    }
     return info;
 }
 

@@ -52,6 +52,16 @@ TEST(HostIomem, OddIndentIsRefused) {
               "/proc/iomem:2: expected '<start>-<end> : <name>' in hex, indented two spaces per level, got "
               "'   00001000-0009ffff : System RAM'");
 }
+// The kernel lists no such range and a snapshot could not hold it: refused, naming the line, rather than
+// failing when the snapshot is written (fuzz_host_probe: "9-0 : ") or written with its size wrapped to 0.
+TEST(HostIomem, InvertedRangeIsRefused) {
+    EXPECT_EQ(test::input_error([] { parse_iomem("00000000-00000fff : Reserved\n9-0 : \n", "/proc/iomem"); }),
+              "/proc/iomem:2: the range starts at 0x9, above its end 0x0");
+}
+TEST(HostIomem, RangeOfAll2To64IsRefused) {
+    EXPECT_EQ(test::input_error([] { parse_iomem("0000000000000000-ffffffffffffffff : PCI Bus 0000:00\n", "/proc/iomem"); }),
+              "/proc/iomem:1: the range covers all 2^64 addresses");
+}
 TEST(HostIomem, MissingNameSeparatorIsRefused) {
     EXPECT_THROW(parse_iomem("00000000-00000fff Reserved\n", "iomem"), InputError);
 }

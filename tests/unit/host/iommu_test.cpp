@@ -56,6 +56,22 @@ TEST(HostIommu, ReservedRegionBadHexNamesFileAndLine) {
 TEST(HostIommu, ReservedRegionInvertedIsRefused) {
     EXPECT_THROW(parse_reserved_regions("0x0000000000002000 0x0000000000001fff direct\n", "rr"), InputError);
 }
+// A snapshot's range has a size, and no size reaches 2^64: such a region is refused, not written with its
+// size wrapped to 0 (fuzz_host_probe).
+TEST(HostIommu, ReservedRegionOfAll2To64IsRefused) {
+    EXPECT_EQ(test::input_error([] { parse_reserved_regions("0x0000000000000000 0xffffffffffffffff direct\n", "/g/rr"); }),
+              "/g/rr:1: the region covers all 2^64 addresses");
+    EXPECT_EQ(parse_reserved_regions("0x0000000000000001 0xffffffffffffffff direct\n", "rr")[0].range.size(), ~u64{0});
+}
+TEST(HostIommu, GroupsReservingAll2To64TogetherAreRefused) {
+    MemoryHostFiles files;
+    files.add_file("/sys/kernel/iommu_groups/0/reserved_regions", "0x0000000000000000 0x7fffffffffffffff direct\n")
+        .add_file("/sys/kernel/iommu_groups/1/reserved_regions", "0x8000000000000000 0xffffffffffffffff direct\n");
+    EXPECT_EQ(test::input_error([&] { read_iommu(files); }),
+              "/sys/kernel/iommu_groups: the groups' direct regions together cover all 2^64 addresses");
+    files.add_file("/sys/kernel/iommu_groups/1/reserved_regions", "0x8000000000000000 0xffffffffffffffff msi\n");
+    EXPECT_EQ(read_iommu(files).groups.size(), 2u);  // two types are not merged
+}
 
 TEST(HostIommu, MergeFoldsDuplicatesAcrossGroups) {
     const ReservedRegion msi{AddressRange::from_first_and_last(0xfee00000, 0xfeefffff), "msi"};
