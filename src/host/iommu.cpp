@@ -69,6 +69,11 @@ bool by_address_then_type(const ReservedRegion& a, const ReservedRegion& b) {
            std::forward_as_tuple(b.range.first(), b.range.last(), b.type);
 }
 
+// drivers/iommu/iommu.c, iommu_group_resv_type_string: the words a reserved_regions line ends with.
+bool is_region_type(std::string_view word) {
+    return std::all_of(word.begin(), word.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
 }  // namespace
 
 const char* to_string(IommuVendor vendor) {
@@ -129,6 +134,12 @@ std::vector<ReservedRegion> parse_reserved_regions(const std::string& text, cons
             throw kernel_text_error(file, i + 1, "the region starts at " + hex(start) + ", above its end " + hex(end));
         }
         if (start == 0 && end == std::numeric_limits<u64>::max()) throw kernel_text_error(file, i + 1, "the region covers all 2^64 addresses");
+        // Regions are merged by type, and a snapshot holds text as UTF-8: a type outside the kernel's
+        // alphabet would merge one way here and another once written and read back.
+        if (!is_region_type(words[2])) {
+            throw kernel_text_error(file, i + 1, "expected a region type of lowercase letters, digits and '-' (the kernel's: direct, "
+                                                 "direct-relaxable, reserved, msi), got '" + std::string(words[2]) + "'");
+        }
         regions.push_back(ReservedRegion{AddressRange::from_first_and_last(start, end), std::string(words[2])});
     }
     return regions;

@@ -63,6 +63,14 @@ TEST(HostIommu, ReservedRegionOfAll2To64IsRefused) {
               "/g/rr:1: the region covers all 2^64 addresses");
     EXPECT_EQ(parse_reserved_regions("0x0000000000000001 0xffffffffffffffff direct\n", "rr")[0].range.size(), ~u64{0});
 }
+// Types are merged by name and a snapshot holds UTF-8, so a type outside the kernel's words is refused
+// rather than merged one way when probed and another when read back (fuzz_host_probe).
+TEST(HostIommu, ReservedRegionTypeMustBeAKernelWord) {
+    EXPECT_EQ(test::input_error([] { parse_reserved_regions("0x00000000fee00000 0x00000000feefffff \xdf\xdfmsi\n", "/g/rr"); }),
+              "/g/rr:1: expected a region type of lowercase letters, digits and '-' (the kernel's: direct, direct-relaxable, "
+              "reserved, msi), got '\xdf\xdfmsi'");
+    EXPECT_EQ(parse_reserved_regions("0x00000000fee00000 0x00000000feefffff direct-relaxable\n", "rr")[0].type, "direct-relaxable");
+}
 TEST(HostIommu, GroupsReservingAll2To64TogetherAreRefused) {
     MemoryHostFiles files;
     files.add_file("/sys/kernel/iommu_groups/0/reserved_regions", "0x0000000000000000 0x7fffffffffffffff direct\n")
